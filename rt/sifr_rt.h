@@ -1,0 +1,101 @@
+/* The Sifr runtime ABI: every function generated code may call. The runtime
+ * depends on libc and liburing only, never on the compiler.
+ *
+ * Value representation (shared with codegen/):
+ *   int   -> int64_t          float -> double          bool -> i1 / bool
+ *   None  -> no value (void)  str   -> RtStr * (never NULL)
+ * Strings are immutable. A literal is a constant RtStr in the program's data
+ * with cap == RT_STR_STATIC; it is never freed. Every other RtStr comes from
+ * the runtime's allocator and is released with rt_str_drop.
+ *
+ * Panics print "panic: <message> at <file>:<line>:<col>" to stderr, flush
+ * stdout first, and exit with status 101. */
+#ifndef SIFR_RT_H
+#define SIFR_RT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RT_STR_STATIC (-1)
+
+typedef struct RtStr {
+    int64_t len;  /* length in bytes (UTF-8) */
+    int64_t cap;  /* RT_STR_STATIC for literals; otherwise the allocation's capacity */
+    char data[];  /* len bytes followed by a NUL */
+} RtStr;
+
+/* A source location, emitted by codegen as a constant per panic site. */
+typedef struct RtLoc {
+    const char *file;
+    int32_t line;
+    int32_t col;
+} RtLoc;
+
+/* ---- process start and end --------------------------------------------- */
+void rt_init(int argc, char **argv);
+/* Flush output and return `code` (generated main returns it). */
+int rt_exit(int code);
+
+/* ---- memory ------------------------------------------------------------- */
+void *rt_alloc(size_t size);          /* never NULL: out of memory panics */
+void *rt_realloc(void *p, size_t size);
+void rt_free(void *p);
+
+/* ---- panics ------------------------------------------------------------- */
+_Noreturn void rt_panic(const char *msg, const RtLoc *loc);
+_Noreturn void rt_panic_str(const RtStr *msg, const RtLoc *loc);
+/* assert failure: "assertion failed" or "assertion failed: <msg>" */
+_Noreturn void rt_assert_fail(const RtStr *msg_or_null, const RtLoc *loc);
+_Noreturn void rt_panic_overflow(const RtLoc *loc);  /* "integer overflow" */
+
+/* ---- printing (stdout is buffered; flushed at each newline and at exit) -- */
+void rt_print_str(const RtStr *s);
+void rt_print_int(int64_t v);
+void rt_print_float(double v);
+void rt_print_bool(bool v);
+void rt_print_none(void);
+void rt_print_space(void);
+void rt_print_newline(void);
+void rt_flush(void);
+
+/* ---- integers and floats (Python semantics) ------------------------------ */
+int64_t rt_int_floordiv(int64_t a, int64_t b, const RtLoc *loc); /* panics on /0, overflow */
+int64_t rt_int_mod(int64_t a, int64_t b, const RtLoc *loc);      /* sign of b; panics on %0 */
+int64_t rt_int_pow(int64_t a, int64_t b, const RtLoc *loc);      /* b < 0 or overflow panics */
+double rt_float_div(double a, double b, const RtLoc *loc);       /* b == 0 panics */
+double rt_float_floordiv(double a, double b, const RtLoc *loc);
+double rt_float_mod(double a, double b, const RtLoc *loc);       /* sign of b */
+double rt_float_pow(double a, double b);
+int64_t rt_float_to_int(double v, const RtLoc *loc);             /* trunc; NaN/inf/range panic */
+
+/* ---- strings ------------------------------------------------------------ */
+RtStr *rt_str_new(const char *bytes, int64_t len);
+void rt_str_drop(RtStr *s);                 /* no-op for literals and NULL */
+RtStr *rt_str_clone(const RtStr *s);
+RtStr *rt_str_concat(const RtStr *a, const RtStr *b);
+/* Concatenate n strings (used for f-strings). */
+RtStr *rt_str_join_parts(int64_t n, RtStr *const *parts);
+bool rt_str_eq(const RtStr *a, const RtStr *b);
+int64_t rt_str_cmp(const RtStr *a, const RtStr *b); /* <0, 0, >0 (bytewise) */
+int64_t rt_str_len(const RtStr *s);                  /* code points */
+RtStr *rt_str_repr(const RtStr *s);  /* "double-quoted" with escapes (SPEC section 3) */
+
+/* str() of scalars, in the printing forms of SPEC section 3:
+ * true/false, floats as the shortest text that reads back exactly with
+ * integral values shown without ".0" (15.0 -> "15", 0.1 -> "0.1",
+ * 1e+20 -> "1e+20", inf, -inf, nan). */
+RtStr *rt_str_from_int(int64_t v);
+RtStr *rt_str_from_float(double v);
+RtStr *rt_str_from_bool(bool v);
+RtStr *rt_str_none(void);                  /* "None" */
+
+/* f-string fields with a format spec (Python's format-spec mini-language:
+ * [[fill]align][sign][#][0][width][,|_][.precision][type]); an empty or NULL
+ * spec is str(). Invalid specs panic with a message naming the spec. */
+RtStr *rt_fmt_int(int64_t v, const RtStr *spec, const RtLoc *loc);
+RtStr *rt_fmt_float(double v, const RtStr *spec, const RtLoc *loc);
+RtStr *rt_fmt_str(const RtStr *v, const RtStr *spec, const RtLoc *loc);
+RtStr *rt_fmt_bool(bool v, const RtStr *spec, const RtLoc *loc);
+
+#endif
