@@ -1,0 +1,54 @@
+/* Declarations shared between the runtime's own files and never seen by
+ * generated code: the stdout buffer, the stderr writer used by panics, and
+ * small string builders. The public ABI lives in sifr_rt.h. */
+#ifndef SIFR_RT_INTERNAL_H
+#define SIFR_RT_INTERNAL_H
+
+#include "sifr_rt.h"
+
+/* Size of the stdout buffer; 64 KiB keeps the syscall count low for long
+ * lines while staying small next to a worker's stack. */
+#define RT_OUT_BUF_SIZE (64 * 1024)
+
+/* Exit status of a panicking process (SPEC section 1). */
+#define RT_PANIC_STATUS 101
+
+/* The argument vector saved by rt_init (for later `sys.argv`). */
+int rt_argc(void);
+char **rt_argv(void);
+
+/* Write all of buf to fd, retrying on EINTR and short writes. Returns false
+ * when the descriptor refused the data for good (EPIPE, EBADF, ...). */
+bool rt_fd_write_all(int fd, const char *buf, size_t len);
+
+/* Append raw bytes to the stdout buffer (no newline handling). */
+void rt_out_bytes(const char *bytes, size_t len);
+
+/* A growable byte buffer over rt_alloc, finished into an RtStr. */
+typedef struct RtBuf {
+    char *data;
+    size_t len;
+    size_t cap;
+} RtBuf;
+
+void rt_buf_reserve(RtBuf *b, size_t extra);
+void rt_buf_put(RtBuf *b, const char *bytes, size_t len);
+void rt_buf_putc(RtBuf *b, char c);
+void rt_buf_puts(RtBuf *b, const char *s);
+/* Hand the bytes over as a fresh RtStr and free the buffer. */
+RtStr *rt_buf_finish(RtBuf *b);
+void rt_buf_free(RtBuf *b);
+
+/* Shortest round-trip rendering of a finite or special double in the Sifr
+ * str() form, written to out (at least RT_FLOAT_STR_MAX bytes, NUL-ended).
+ * Returns the length. */
+#define RT_FLOAT_STR_MAX 40
+size_t rt_float_format_short(double v, char *out);
+
+/* Decimal rendering of an int64 into out (at least 21 bytes). */
+size_t rt_int_format_dec(int64_t v, char *out);
+
+/* Count UTF-8 code points in bytes (bytes that are not continuation bytes). */
+int64_t rt_utf8_count(const char *bytes, int64_t len);
+
+#endif
