@@ -1,1 +1,616 @@
-/* placeholder: replaced by the real implementation */
+/* The semantic pass driver and module level: builtin symbols, module-level
+ * declarations (functions, constants, imports), function signatures, the
+ * `main` check, and the helpers every checker file shares (symbol maps,
+ * diagnostics, name suggestions, def-name spans). */
+#include "sema_internal.h"
+
+#include <stdarg.h>
+
+/* ==== Symbol maps ========================================================= */
+
+static uint32_t symmap_slot(const SymMap *m, StrId name) {
+    /* StrIds are small dense integers: a multiplicative hash spreads them. */
+    return (uint32_t)((name * 2654435761u) & (m->cap - 1));
+}
+
+void symmap_put(SymMap *m, StrId name, SymId sym) {
+    if ((m->len + 1) * 2 > m->cap) {
+        SymMap g = {0};
+        g.cap = m->cap ? m->cap * 2 : 32;
+        g.keys = xcalloc(g.cap, sizeof *g.keys);
+        g.vals = xcalloc(g.cap, sizeof *g.vals);
+        for (uint32_t i = 0; i < m->cap; i++)
+            if (m->keys[i]) symmap_put(&g, m->keys[i], m->vals[i]);
+        symmap_free(m);
+        *m = g;
+    }
+    uint32_t i = symmap_slot(m, name);
+    while (m->keys[i] && m->keys[i] != name) i = (i + 1) & (m->cap - 1);
+    if (!m->keys[i]) m->len++;
+    m->keys[i] = name;
+    m->vals[i] = sym;
+}
+
+SymId symmap_get(const SymMap *m, StrId name) {
+    if (!m->cap || !name) return 0;
+    uint32_t i = symmap_slot(m, name);
+    while (m->keys[i]) {
+        if (m->keys[i] == name) return m->vals[i];
+        i = (i + 1) & (m->cap - 1);
+    }
+    return 0;
+}
+
+void symmap_free(SymMap *m) {
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* ==== Shared helpers ====================================================== */
+
+SymId sema_new_sym(Sema *s, SymKind kind, StrId name, TypeId type, NodeId decl) {
+    Symbol sym = {.kind = kind, .name = name, .type = type, .decl = decl};
+    vec_push(&s->prog->syms, sym);
+    return s->prog->syms.len - 1;
+}
+
+static Diagnostic *sema_vdiag(const char *code, Span span, const char *fmt, va_list ap) {
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    return diag_new(SEV_ERROR, code, span, "%s", buf);
+}
+
+Diagnostic *sema_diag(Sema *s, const char *code, Span span, const char *fmt, ...) {
+    (void)s;
+    va_list ap;
+    va_start(ap, fmt);
+    Diagnostic *d = sema_vdiag(code, span, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+void sema_error(Sema *s, const char *code, Span span, const char *fmt, ...) {
+    (void)s;
+    va_list ap;
+    va_start(ap, fmt);
+    Diagnostic *d = sema_vdiag(code, span, fmt, ap);
+    va_end(ap);
+    diag_emit(d);
+}
+
+void sema_unsupported(Sema *s, Span span, const char *what) {
+    Diagnostic *d = sema_diag(s, CODE_TYPE_UNSUPPORTED, span, "%s is not supported yet", what);
+    diag_label(d, "not supported by this compiler yet");
+    diag_emit(d);
+}
+
+bool sema_assignable(TypeId dst, TypeId src) {
+    if (dst == src || dst == TYPE_ERROR || src == TYPE_ERROR || src == TYPE_NEVER) return true;
+    return dst == TYPE_FLOAT && src == TYPE_INT;
+}
+
+static bool sema_is_ident_char(char c) {
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
+}
+
+/* Find `name` as a whole identifier in [lo, hi) of the file, starting after
+ * offset `from`; returns its span, or an empty span at `lo` if absent. The
+ * AST keeps one span per node, so names inside a node (a def's name, an
+ * imported module) are located in the text. */
+static Span sema_find_ident(const Sema *s, uint32_t from, uint32_t hi, StrId name) {
+    const SourceFile *sf = source_get(s->file);
+    const char *text = sf->text;
+    uint32_t n = str_len(name);
+    if (hi > sf->len) hi = sf->len;
+    for (uint32_t i = from; i + n <= hi; i++) {
+        if (memcmp(text + i, str_text(name), n) != 0) continue;
+        if (i > 0 && sema_is_ident_char(text[i - 1])) continue;
+        if (i + n < sf->len && sema_is_ident_char(text[i + n])) continue;
+        return span_make(s->file, i, i + n);
+    }
+    return span_make(s->file, from, from);
+}
+
+Span sema_def_name_span(const Sema *s, NodeId def) {
+    const Node *d = sema_node(s, def);
+    const SourceFile *sf = source_get(s->file);
+    /* Skip the keywords (`async`, `def`, `class`) and the blanks after them:
+     * the name is the first identifier that is not one of them. */
+    uint32_t i = d->span.lo;
+    for (int words = 0; words < 3 && i < sf->len; words++) {
+        uint32_t j = i;
+        while (j < sf->len && sema_is_ident_char(sf->text[j])) j++;
+        size_t w = j - i;
+        bool kw = (w == 5 && !memcmp(sf->text + i, "async", 5)) ||
+                  (w == 3 && !memcmp(sf->text + i, "def", 3)) ||
+                  (w == 5 && !memcmp(sf->text + i, "class", 5));
+        if (!kw) break;
+        i = j;
+        while (i < sf->len && (sf->text[i] == ' ' || sf->text[i] == '\t' || sf->text[i] == '\\' ||
+                               sf->text[i] == '\n' || sf->text[i] == '\r'))
+            i++;
+    }
+    Span sp = sema_find_ident(s, i, d->span.hi, d->name);
+    if (sp.lo == sp.hi) return span_make(s->file, d->span.lo, d->span.lo);
+    return sp;
+}
+
+static uint32_t sema_edit_distance(const char *a, uint32_t la, const char *b, uint32_t lb) {
+    if (la > 64 || lb > 64) return 99;
+    uint32_t row[65];
+    for (uint32_t j = 0; j <= lb; j++) row[j] = j;
+    for (uint32_t i = 1; i <= la; i++) {
+        uint32_t diag = row[0];
+        row[0] = i;
+        for (uint32_t j = 1; j <= lb; j++) {
+            uint32_t up = row[j];
+            uint32_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            uint32_t best = diag + cost;
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+typedef struct Suggest {
+    StrId target;
+    StrId best;
+    uint32_t dist;
+} Suggest;
+
+static void sema_suggest_try(Suggest *sg, StrId cand) {
+    if (!cand || cand == sg->target) return;
+    uint32_t lt = str_len(sg->target), lc = str_len(cand);
+    uint32_t d = sema_edit_distance(str_text(sg->target), lt, str_text(cand), lc);
+    /* A distance as large as the name itself is no hint (`x` vs `y`). */
+    if (d > 2 || d >= lt) return;
+    if (d < sg->dist) {
+        sg->dist = d;
+        sg->best = cand;
+    }
+}
+
+static void sema_suggest_map(Suggest *sg, const Sema *s, const SymMap *m, bool types_only) {
+    for (uint32_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i]) continue;
+        if (types_only && sema_sym(s, m->vals[i])->kind != SYM_TYPE) continue;
+        sema_suggest_try(sg, m->keys[i]);
+    }
+}
+
+StrId sema_suggest(const Sema *s, StrId name, bool types_only) {
+    Suggest sg = {.target = name, .best = 0, .dist = 99};
+    if (types_only) {
+        StrId tys[] = {s->n.t_int, s->n.t_float, s->n.t_bool, s->n.t_str, s->n.t_bytes, s->n.t_none};
+        for (size_t i = 0; i < sizeof tys / sizeof tys[0]; i++) sema_suggest_try(&sg, tys[i]);
+        return sg.best;
+    }
+    /* Nearest scope first: on equal distance the local name wins. */
+    if (s->fn >= 0) sema_suggest_map(&sg, s, &s->scope, false);
+    sema_suggest_map(&sg, s, &s->module, false);
+    sema_suggest_map(&sg, s, &s->builtins, false);
+    return sg.best;
+}
+
+/* ==== Builtins ============================================================ */
+
+static const char *const sema_builtin_names[BI__COUNT] = {
+    [BI_PRINT] = "print", [BI_STR] = "str",     [BI_INT] = "int",     [BI_FLOAT] = "float",
+    [BI_BOOL] = "bool",   [BI_LEN] = "len",     [BI_RANGE] = "range", [BI_ABS] = "abs",
+    [BI_MIN] = "min",     [BI_MAX] = "max",     [BI_PANIC] = "panic", [BI_REPR] = "repr",
+};
+
+static void sema_names_init(Sema *s) {
+    s->n.t_int = intern_cstr("int");
+    s->n.t_float = intern_cstr("float");
+    s->n.t_bool = intern_cstr("bool");
+    s->n.t_str = intern_cstr("str");
+    s->n.t_bytes = intern_cstr("bytes");
+    s->n.t_none = intern_cstr("None");
+    s->n.main = intern_cstr("main");
+    s->n.range = intern_cstr("range");
+    s->n.underscore = intern_cstr("_");
+    for (int i = 0; i < BI__COUNT; i++) s->n.builtin[i] = intern_cstr(sema_builtin_names[i]);
+}
+
+static void sema_builtins_init(Sema *s) {
+    for (uint32_t i = 0; i < BI__COUNT; i++) {
+        /* The conversions are type names that can be called: SYM_TYPE. */
+        bool is_type = i == BI_STR || i == BI_INT || i == BI_FLOAT || i == BI_BOOL;
+        SymId id = sema_new_sym(s, is_type ? SYM_TYPE : SYM_BUILTIN, s->n.builtin[i], 0, 0);
+        sema_sym(s, id)->index = i;
+        symmap_put(&s->builtins, s->n.builtin[i], id);
+    }
+}
+
+/* ==== Imports ============================================================= */
+
+/* CPython modules that Sifr deliberately does not have, with the Sifr module
+ * that covers the same ground (NULL: nothing equivalent). */
+static const struct {
+    const char *name;
+    const char *instead;
+} sema_cpython_modules[] = {
+    {"asyncio", "sifr.task"},         {"subprocess", "sifr.process"},
+    {"threading", "sifr.sync"},       {"multiprocessing", "sifr.parallel"},
+    {"concurrent", "sifr.parallel"},  {"queue", "sifr.sync"},
+    {"signal", "sifr.signal"},        {"contextlib", "sifr.resource"},
+    {"contextvars", "sifr.task"},     {"logging", "sifr.runtime"},
+    {"os", NULL},                     {"sys", NULL},
+    {"socket", NULL},                 {"selectors", NULL},
+    {"time", NULL},                   {"random", NULL},
+    {"json", NULL},                   {"re", NULL},
+};
+
+/* Is the module (dotted name) a CPython module Sifr lacks? Sets *instead. */
+static bool sema_cpython_module(StrId module, const char **instead) {
+    const char *text = str_text(module);
+    size_t head = strcspn(text, ".");
+    for (size_t i = 0; i < sizeof sema_cpython_modules / sizeof sema_cpython_modules[0]; i++) {
+        const char *m = sema_cpython_modules[i].name;
+        if (strlen(m) == head && !memcmp(m, text, head)) {
+            *instead = sema_cpython_modules[i].instead;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void sema_report_cpython(Sema *s, Span at, StrId module, const char *instead) {
+    Diagnostic *d = sema_diag(s, CODE_IMPORT_CPYTHON, at,
+                              "`%s` is a CPython module that Sifr does not have", str_text(module));
+    diag_label(d, "not available in Sifr");
+    if (instead) diag_help(d, "use `%s` instead", instead);
+    else diag_help(d, "Sifr's standard library has no equivalent of `%s`", str_text(module));
+    diag_emit(d);
+}
+
+/* Bind a name that stands for something we could not import: every later
+ * use is silently poisoned, so one bad import gives one diagnostic. */
+static void sema_bind_poison(Sema *s, StrId name, NodeId decl) {
+    if (!name || symmap_get(&s->module, name)) return;
+    SymId id = sema_new_sym(s, SYM_MODULE, name, TYPE_ERROR, decl);
+    symmap_put(&s->module, name, id);
+}
+
+static void sema_import(Sema *s, NodeId stmt) {
+    Node *n = sema_node(s, stmt);
+    if (n->kind == N_IMPORT) {
+        for (uint32_t i = 0; i < n->list.count; i++) {
+            NodeId aid = ast_list_at(s->ast, n->list, i);
+            Node *alias = sema_node(s, aid);
+            const char *instead = NULL;
+            Span at = span_make(s->file, alias->span.lo, alias->span.lo + str_len(alias->name));
+            if (alias->span.hi < at.hi) at.hi = alias->span.hi;
+            if (sema_cpython_module(alias->name, &instead)) sema_report_cpython(s, at, alias->name, instead);
+            else sema_unsupported(s, alias->span, "importing this module");
+            /* `import a.b` binds `a`; `import a.b as c` binds `c`. */
+            StrId bound = alias->alias;
+            if (!bound) {
+                const char *t = str_text(alias->name);
+                bound = intern(t, strcspn(t, "."));
+            }
+            sema_bind_poison(s, bound, aid);
+        }
+        return;
+    }
+    /* N_IMPORT_FROM */
+    const char *instead = NULL;
+    bool reported = false;
+    if (n->level == 0 && n->name && sema_cpython_module(n->name, &instead)) {
+        /* The module name follows `from`: locate it in the text. */
+        const char *t = str_text(n->name);
+        StrId head = intern(t, strcspn(t, "."));
+        Span at = sema_find_ident(s, n->span.lo + 4, n->span.hi, head);
+        if (at.lo == at.hi) at = n->span;
+        else at.hi = at.lo + str_len(n->name) <= n->span.hi ? at.lo + str_len(n->name) : at.hi;
+        sema_report_cpython(s, at, n->name, instead);
+        reported = true;
+    }
+    if (!reported) sema_unsupported(s, n->span, "importing this module");
+    for (uint32_t i = 0; i < n->list.count; i++) {
+        NodeId aid = ast_list_at(s->ast, n->list, i);
+        Node *alias = sema_node(s, aid);
+        sema_bind_poison(s, alias->alias ? alias->alias : alias->name, aid);
+    }
+}
+
+/* ==== Module-level declarations =========================================== */
+
+static void sema_redefined(Sema *s, Span at, StrId name, SymId prev) {
+    Diagnostic *d = sema_diag(s, CODE_NAME_REDEFINED, at, "`%s` is defined more than once",
+                              str_text(name));
+    diag_label(d, "redefined here");
+    NodeId pd = sema_sym(s, prev)->decl;
+    if (pd) diag_note(d, sema_node(s, pd)->span, "`%s` was first defined here", str_text(name));
+    diag_emit(d);
+}
+
+static bool sema_is_docstring(const Sema *s, const Node *n) {
+    return n->kind == N_EXPR_STMT && n->a && sema_node(s, n->a)->kind == N_STR;
+}
+
+/* Pass 1: give every module-level name a symbol, so that functions can call
+ * each other in any order; reject what does not belong at module level. */
+static void sema_declare_module(Sema *s, NodeId root) {
+    Node *mod = sema_node(s, root);
+    for (uint32_t i = 0; i < mod->list.count; i++) {
+        NodeId sid = ast_list_at(s->ast, mod->list, i);
+        Node *n = sema_node(s, sid);
+        switch (n->kind) {
+        case N_FUNC_DEF: {
+            SymId prev = symmap_get(&s->module, n->name);
+            SymId id = sema_new_sym(s, SYM_FUNC, n->name, 0, sid);
+            if (prev) {
+                sema_redefined(s, sema_def_name_span(s, sid), n->name, prev);
+                /* keep checking the body, but calls resolve to the first def */
+                sema_sym(s, id)->type = TYPE_ERROR;
+            } else {
+                symmap_put(&s->module, n->name, id);
+            }
+            SemaFunc f = {.sym = id, .def = sid, .name = n->name, .ret = TYPE_NONE,
+                          .is_async = (n->flags & NF_ASYNC) != 0};
+            sema_sym(s, id)->index = s->prog->funcs.len;
+            vec_push(&s->prog->funcs, f);
+            break;
+        }
+        case N_ANN_ASSIGN: {
+            Node *target = sema_node(s, n->a);
+            if (target->kind != N_NAME) {
+                if (target->kind != N_POISON) sema_unsupported(s, target->span, "this declaration target");
+                break;
+            }
+            SymId prev = symmap_get(&s->module, target->name);
+            if (prev) {
+                sema_redefined(s, target->span, target->name, prev);
+                break;
+            }
+            SymId id = sema_new_sym(s, SYM_CONST, target->name, 0, sid);
+            target->sym = id;
+            symmap_put(&s->module, target->name, id);
+            break;
+        }
+        case N_CLASS_DEF:
+            sema_unsupported(s, span_join(span_make(s->file, n->span.lo, n->span.lo + 5),
+                                          sema_def_name_span(s, sid)),
+                             "`class`");
+            sema_bind_poison(s, n->name, sid);
+            break;
+        case N_TYPE_ALIAS:
+            sema_unsupported(s, n->span, "`type` alias");
+            sema_bind_poison(s, n->name, sid);
+            break;
+        case N_IMPORT:
+        case N_IMPORT_FROM: sema_import(s, sid); break;
+        case N_RETURN: sema_error(s, CODE_FLOW_RETURN, n->span, "`return` outside a function"); break;
+        case N_BREAK: sema_error(s, CODE_FLOW_BREAK, n->span, "`break` outside a loop"); break;
+        case N_CONTINUE:
+            sema_error(s, CODE_FLOW_CONTINUE, n->span, "`continue` outside a loop");
+            break;
+        case N_PASS:
+        case N_POISON: break;
+        default: {
+            if (sema_is_docstring(s, n)) break;
+            Diagnostic *d = sema_diag(s, CODE_PARSE_TOPLEVEL, n->span,
+                                      "executable statements belong in functions");
+            diag_label(d, "statement at module level");
+            if (n->kind == N_ASSIGN && n->list.count == 1 &&
+                sema_node(s, ast_list_at(s->ast, n->list, 0))->kind == N_NAME) {
+                StrId name = sema_node(s, ast_list_at(s->ast, n->list, 0))->name;
+                diag_help(d, "to declare a module constant, annotate it: `%s: int = ...`",
+                          str_text(name));
+            } else {
+                diag_help(d, "move it into `main` or another function");
+            }
+            diag_emit(d);
+            break;
+        }
+        }
+    }
+}
+
+/* Pass 2: module constants, in source order (a constant may use the ones
+ * declared before it). */
+static void sema_check_const(Sema *s, NodeId sid) {
+    Node *n = sema_node(s, sid);
+    Node *target = sema_node(s, n->a);
+    if (target->kind != N_NAME || !target->sym) return;
+    Symbol *sym = sema_sym(s, target->sym);
+    if (sym->kind != SYM_CONST || sym->decl != sid) return;
+    TypeId t = sema_annotation(s, n->b);
+    n->type = t;
+    if (t != TYPE_ERROR && t != TYPE_INT && t != TYPE_FLOAT && t != TYPE_BOOL && t != TYPE_STR &&
+        t != TYPE_BYTES) {
+        Diagnostic *d = sema_diag(s, CODE_TYPE_UNSUPPORTED, sema_node(s, n->b)->span,
+                                  "module constants of type `%s` are not supported yet", type_name(t));
+        diag_label(d, "constants may be int, float, bool, str or bytes for now");
+        diag_emit(d);
+        t = TYPE_ERROR;
+    }
+    if (!n->c) {
+        Diagnostic *d = sema_diag(s, CODE_TYPE_UNSUPPORTED, n->span,
+                                  "a module-level declaration without a value is not supported yet");
+        diag_label(d, "give `%s` a value", str_text(target->name));
+        diag_emit(d);
+        t = TYPE_ERROR;
+    } else if (sema_const_expr_ok(s, n->c, "a module constant")) {
+        sema_expr_expect(s, n->c, t, "the constant");
+    } else {
+        t = TYPE_ERROR;
+    }
+    target->type = t;
+    sema_sym(s, target->sym)->type = t;
+}
+
+/* Pass 3: a function's signature: parameters, defaults, return type. */
+static void sema_signature(Sema *s, uint32_t fi) {
+    SemaFunc *f = &s->prog->funcs.items[fi];
+    NodeId def = f->def;
+    Node *d = sema_node(s, def);
+    for (uint32_t i = 0; i < d->list3.count; i++)
+        sema_unsupported(s, sema_node(s, ast_list_at(s->ast, d->list3, i))->span, "a decorator");
+    if (d->list4.count)
+        sema_unsupported(s, sema_node(s, ast_list_at(s->ast, d->list4, 0))->span,
+                         "a generic type parameter");
+    /* uses of the type parameters in annotations are then quiet */
+    for (uint32_t i = 0; i < d->list4.count; i++)
+        symmap_put(&s->typevars, sema_node(s, ast_list_at(s->ast, d->list4, i))->name, 1);
+    if (d->flags & NF_ASYNC)
+        sema_unsupported(s, span_make(s->file, d->span.lo, sema_def_name_span(s, def).hi),
+                         "`async def`");
+
+    VEC(TypeId) ptypes = {0};
+    SymMap seen = {0};
+    bool saw_default = false;
+    for (uint32_t i = 0; i < d->list.count; i++) {
+        NodeId pid = ast_list_at(s->ast, d->list, i);
+        Node *p = sema_node(s, pid);
+        TypeId pt = TYPE_ERROR;
+        if (p->kind == N_POISON) {
+            /* keep positions aligned with the parameter list */
+        } else if (p->flags & (NF_STAR | NF_DSTAR) || !p->name) {
+            sema_unsupported(s, p->span, p->flags & NF_DSTAR ? "a `**kwargs` parameter"
+                                         : p->name            ? "a `*args` parameter"
+                                                              : "a keyword-only parameter marker");
+        } else if (p->flags & NF_MUT) {
+            sema_unsupported(s, p->span, "a `mut` parameter");
+        } else if (!p->a) {
+            Diagnostic *dg = sema_diag(s, CODE_TYPE_ANNOTATION, p->span,
+                                       "parameter `%s` needs a type annotation", str_text(p->name));
+            diag_label(dg, "missing `: type`");
+            diag_help(dg, "write e.g. `%s: int`", str_text(p->name));
+            diag_emit(dg);
+        } else {
+            pt = sema_annotation(s, p->a);
+        }
+        if (p->kind == N_PARAM && p->name) {
+            SymId prev = symmap_get(&seen, p->name);
+            if (prev) {
+                sema_redefined(s, p->span, p->name, prev);
+            }
+            SymId id = sema_new_sym(s, SYM_PARAM, p->name, pt, pid);
+            sema_sym(s, id)->index = i;
+            sema_sym(s, id)->func = fi;
+            p->sym = id;
+            p->type = pt;
+            if (!prev) symmap_put(&seen, p->name, id);
+            vec_push(&s->prog->funcs.items[fi].params, id);
+            if (p->b) {
+                saw_default = true;
+                if (sema_const_expr_ok(s, p->b, "a parameter default"))
+                    sema_expr_expect(s, p->b, pt, "the default value");
+            } else if (saw_default && !(p->flags & (NF_STAR | NF_DSTAR))) {
+                sema_error(s, CODE_PARSE_SYNTAX, p->span,
+                           "parameter `%s` without a default follows a parameter with a default",
+                           str_text(p->name));
+            }
+        } else {
+            /* a poisoned or nameless parameter still occupies a slot */
+            SymId id = sema_new_sym(s, SYM_PARAM, 0, TYPE_ERROR, pid);
+            sema_sym(s, id)->index = i;
+            sema_sym(s, id)->func = fi;
+            vec_push(&s->prog->funcs.items[fi].params, id);
+        }
+        vec_push(&ptypes, pt);
+    }
+    symmap_free(&seen);
+    f = &s->prog->funcs.items[fi];
+    f->ret = d->a ? sema_annotation(s, d->a) : TYPE_NONE;
+    symmap_free(&s->typevars);
+    f->type = type_func(ptypes.items, ptypes.len, f->ret);
+    vec_free(&ptypes);
+    Symbol *fs = sema_sym(s, f->sym);
+    if (fs->type != TYPE_ERROR) fs->type = f->type;
+}
+
+static void sema_check_main(Sema *s) {
+    SymId id = symmap_get(&s->module, s->n.main);
+    if (!id || sema_sym(s, id)->kind != SYM_FUNC) {
+        Diagnostic *d = sema_diag(s, CODE_NAME_NO_MAIN, span_make(s->file, 0, 0),
+                                  "this program has no `main` function");
+        if (id) diag_note(d, sema_node(s, sema_sym(s, id)->decl)->span, "`main` here is not a function");
+        diag_help(d, "add `def main() -> None:`");
+        diag_emit(d);
+        return;
+    }
+    uint32_t fi = sema_sym(s, id)->index;
+    s->prog->main_func = (int32_t)fi;
+    SemaFunc *f = &s->prog->funcs.items[fi];
+    Node *d = sema_node(s, f->def);
+    if (f->is_async) return; /* already reported as unsupported */
+    if (d->list.count) {
+        Node *p0 = sema_node(s, ast_list_at(s->ast, d->list, 0));
+        Node *pl = sema_node(s, ast_list_at(s->ast, d->list, d->list.count - 1));
+        Diagnostic *dg = sema_diag(s, CODE_TYPE_MAIN, span_join(p0->span, pl->span),
+                                   "`main` must not take parameters");
+        diag_label(dg, "parameters of `main`");
+        diag_help(dg, "declare it as `def main() -> None:`");
+        diag_emit(dg);
+    }
+    if (f->ret != TYPE_NONE && f->ret != TYPE_ERROR) {
+        Diagnostic *dg = sema_diag(s, CODE_TYPE_MAIN, sema_node(s, d->a)->span,
+                                   "`main` must return `None`, not `%s`", type_name(f->ret));
+        diag_label(dg, "unsupported return type of `main`");
+        diag_help(dg, "declare it as `def main() -> None:`");
+        diag_emit(dg);
+    }
+}
+
+/* ==== Entry points ======================================================== */
+
+bool sema_check(Ast *ast, const char *module_name, Program *out) {
+    sema_init();
+    memset(out, 0, sizeof *out);
+    out->ast = ast;
+    out->module_name = module_name;
+    out->main_func = -1;
+    vec_push(&out->syms, ((Symbol){0}));
+
+    uint32_t errors_before = diag_error_count();
+    Sema s;
+    memset(&s, 0, sizeof s);
+    s.ast = ast;
+    s.prog = out;
+    s.file = ast->file;
+    s.fn = -1;
+    sema_names_init(&s);
+    sema_builtins_init(&s);
+
+    NodeId root = ast->root;
+    if (!root || sema_node(&s, root)->kind != N_MODULE) ICE("sema_check: no module node");
+    Node *mod = sema_node(&s, root);
+
+    sema_declare_module(&s, root);
+    for (uint32_t i = 0; i < mod->list.count; i++) {
+        NodeId sid = ast_list_at(ast, mod->list, i);
+        if (sema_node(&s, sid)->kind == N_ANN_ASSIGN) sema_check_const(&s, sid);
+    }
+    for (uint32_t fi = 0; fi < out->funcs.len; fi++) sema_signature(&s, fi);
+    sema_check_main(&s);
+    for (uint32_t fi = 0; fi < out->funcs.len; fi++) {
+        /* async bodies wait for the milestone that brings async */
+        if (!out->funcs.items[fi].is_async) sema_func_body(&s, fi);
+    }
+
+    symmap_free(&s.module);
+    symmap_free(&s.builtins);
+    symmap_free(&s.typevars);
+    symmap_free(&s.scope);
+    free(s.lstate);
+    return diag_error_count() == errors_before;
+}
+
+void program_free(Program *p) {
+    for (uint32_t i = 0; i < p->funcs.len; i++) {
+        vec_free(&p->funcs.items[i].params);
+        vec_free(&p->funcs.items[i].locals);
+    }
+    vec_free(&p->funcs);
+    vec_free(&p->syms);
+    p->main_func = -1;
+}

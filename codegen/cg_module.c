@@ -1,0 +1,437 @@
+/* The module level of code generation: cg_build (the whole pipeline from a
+ * checked Program to an output file), cached LLVM types and attributes, lazy
+ * runtime declarations, string-literal and panic-location globals, function
+ * prologues/epilogues and the C `main` that starts the runtime. */
+#include <stdarg.h>
+
+#include "cg_internal.h"
+
+/* ==== Runtime declarations ================================================ */
+
+enum { RTF_NORETURN = 1 };
+
+/* Signatures are "ret(params)" with v void, b bool (i1 zeroext, as C's
+ * _Bool is passed), w i32, i i64, d double, p pointer. */
+static const struct {
+    const char *name;
+    const char *sig;
+    unsigned flags;
+} cg_rt_table[RT__COUNT] = {
+    [RT_INIT] = {"rt_init", "v(wp)", 0},
+    [RT_EXIT] = {"rt_exit", "w(w)", 0},
+    [RT_PANIC] = {"rt_panic", "v(pp)", RTF_NORETURN},
+    [RT_PANIC_STR] = {"rt_panic_str", "v(pp)", RTF_NORETURN},
+    [RT_ASSERT_FAIL] = {"rt_assert_fail", "v(pp)", RTF_NORETURN},
+    [RT_PANIC_OVERFLOW] = {"rt_panic_overflow", "v(p)", RTF_NORETURN},
+    [RT_PRINT_STR] = {"rt_print_str", "v(p)", 0},
+    [RT_PRINT_INT] = {"rt_print_int", "v(i)", 0},
+    [RT_PRINT_FLOAT] = {"rt_print_float", "v(d)", 0},
+    [RT_PRINT_BOOL] = {"rt_print_bool", "v(b)", 0},
+    [RT_PRINT_NONE] = {"rt_print_none", "v()", 0},
+    [RT_PRINT_SPACE] = {"rt_print_space", "v()", 0},
+    [RT_PRINT_NEWLINE] = {"rt_print_newline", "v()", 0},
+    [RT_INT_FLOORDIV] = {"rt_int_floordiv", "i(iip)", 0},
+    [RT_INT_MOD] = {"rt_int_mod", "i(iip)", 0},
+    [RT_INT_POW] = {"rt_int_pow", "i(iip)", 0},
+    [RT_FLOAT_DIV] = {"rt_float_div", "d(ddp)", 0},
+    [RT_FLOAT_FLOORDIV] = {"rt_float_floordiv", "d(ddp)", 0},
+    [RT_FLOAT_MOD] = {"rt_float_mod", "d(ddp)", 0},
+    [RT_FLOAT_POW] = {"rt_float_pow", "d(dd)", 0},
+    [RT_FLOAT_TO_INT] = {"rt_float_to_int", "i(dp)", 0},
+    [RT_STR_DROP] = {"rt_str_drop", "v(p)", 0},
+    [RT_STR_CONCAT] = {"rt_str_concat", "p(pp)", 0},
+    [RT_STR_JOIN_PARTS] = {"rt_str_join_parts", "p(ip)", 0},
+    [RT_STR_EQ] = {"rt_str_eq", "b(pp)", 0},
+    [RT_STR_CMP] = {"rt_str_cmp", "i(pp)", 0},
+    [RT_STR_LEN] = {"rt_str_len", "i(p)", 0},
+    [RT_STR_REPR] = {"rt_str_repr", "p(p)", 0},
+    [RT_STR_FROM_INT] = {"rt_str_from_int", "p(i)", 0},
+    [RT_STR_FROM_FLOAT] = {"rt_str_from_float", "p(d)", 0},
+    [RT_STR_FROM_BOOL] = {"rt_str_from_bool", "p(b)", 0},
+    [RT_STR_NONE] = {"rt_str_none", "p()", 0},
+    [RT_FMT_INT] = {"rt_fmt_int", "p(ipp)", 0},
+    [RT_FMT_FLOAT] = {"rt_fmt_float", "p(dpp)", 0},
+    [RT_FMT_STR] = {"rt_fmt_str", "p(ppp)", 0},
+    [RT_FMT_BOOL] = {"rt_fmt_bool", "p(bpp)", 0},
+};
+
+static LLVMTypeRef cg_sig_type(Cg *c, char ch) {
+    switch (ch) {
+    case 'v': return c->t_void;
+    case 'b': return c->t_i1;
+    case 'w': return c->t_i32;
+    case 'i': return c->t_i64;
+    case 'd': return c->t_f64;
+    case 'p': return c->t_ptr;
+    default: ICE("bad runtime signature character '%c'", ch);
+    }
+}
+
+static void cg_rt_declare(Cg *c, CgRtFn f) {
+    const char *sig = cg_rt_table[f].sig;
+    ICE_ASSERT(sig != NULL);
+    LLVMTypeRef ret = cg_sig_type(c, sig[0]);
+    LLVMTypeRef params[8];
+    unsigned n = 0;
+    ICE_ASSERT(sig[1] == '(');
+    for (const char *p = sig + 2; *p != ')'; p++) {
+        ICE_ASSERT(n < 8);
+        params[n++] = cg_sig_type(c, *p);
+    }
+    LLVMTypeRef ty = LLVMFunctionType(ret, params, n, false);
+    LLVMValueRef fn = LLVMAddFunction(c->mod, cg_rt_table[f].name, ty);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_nounwind);
+    if (cg_rt_table[f].flags & RTF_NORETURN) {
+        /* noreturn + cold: the optimiser moves panic paths out of hot code. */
+        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_noreturn);
+        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_cold);
+    }
+    /* C's bool travels zero-extended; say so, or the callee may read junk bits. */
+    if (sig[0] == 'b') LLVMAddAttributeAtIndex(fn, LLVMAttributeReturnIndex, c->a_zeroext);
+    for (unsigned i = 0; i < n; i++)
+        if (sig[2 + i] == 'b') LLVMAddAttributeAtIndex(fn, i + 1, c->a_zeroext);
+    c->rt_fn[f] = fn;
+    c->rt_ty[f] = ty;
+}
+
+LLVMValueRef cg_rt_call(Cg *c, CgRtFn f, LLVMValueRef *args, unsigned n) {
+    if (!c->rt_fn[f]) cg_rt_declare(c, f);
+    LLVMValueRef call = LLVMBuildCall2(c->b, c->rt_ty[f], c->rt_fn[f], args, n, "");
+    /* A panic ends its block; the caller decides where code continues
+     * (the ok side of a check, or a dead block after `panic(...)`). */
+    if (cg_rt_table[f].flags & RTF_NORETURN) LLVMBuildUnreachable(c->b);
+    return call;
+}
+
+/* ==== Types, diagnostics ================================================== */
+
+LLVMTypeRef cg_type(Cg *c, TypeId t) {
+    switch (t) {
+    case TYPE_INT: return c->t_i64;
+    case TYPE_FLOAT: return c->t_f64;
+    case TYPE_BOOL: return c->t_i1;
+    case TYPE_STR:
+    case TYPE_BYTES: return c->t_ptr;
+    case TYPE_NONE:
+    case TYPE_NEVER: return c->t_void;
+    default: ICE("codegen: unexpected type %s (id %u)", type_name(t), t);
+    }
+}
+
+void cg_unsupported(Cg *c, NodeId n, const char *what) {
+    diag_error(CODE_TYPE_UNSUPPORTED, ast_node(c->ast, n)->span, "%s is not supported yet", what);
+    c->failed = true;
+}
+
+/* ==== Literal and location globals ======================================== */
+
+/* A private constant with the RtStr layout {len, RT_STR_STATIC, bytes..., NUL}. */
+LLVMValueRef cg_str_literal_bytes(Cg *c, const char *s, size_t len) {
+    LLVMValueRef fields[3] = {
+        LLVMConstInt(c->t_i64, len, false),
+        LLVMConstInt(c->t_i64, (unsigned long long)-1LL, true),
+        LLVMConstStringInContext2(c->ctx, s, len, false), /* false: append the NUL */
+    };
+    LLVMValueRef init = LLVMConstStructInContext(c->ctx, fields, 3, false);
+    LLVMValueRef g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), ".str");
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, true);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    LLVMSetAlignment(g, 8);
+    return g;
+}
+
+static void cg_strs_grow(Cg *c) {
+    uint32_t ncap = c->strs_cap ? c->strs_cap * 2 : 64;
+    CgStrEntry *n = xcalloc(ncap, sizeof *n);
+    for (uint32_t i = 0; i < c->strs_cap; i++) {
+        if (!c->strs[i].id) continue;
+        uint32_t h = (c->strs[i].id * 2654435761u) & (ncap - 1);
+        while (n[h].id) h = (h + 1) & (ncap - 1);
+        n[h] = c->strs[i];
+    }
+    free(c->strs);
+    c->strs = n;
+    c->strs_cap = ncap;
+}
+
+/* One global per distinct literal: interned ids make the key a plain integer. */
+LLVMValueRef cg_str_literal(Cg *c, StrId s) {
+    if ((c->strs_len + 1) * 2 > c->strs_cap) cg_strs_grow(c);
+    uint32_t h = (s * 2654435761u) & (c->strs_cap - 1);
+    while (c->strs[h].id) {
+        if (c->strs[h].id == s) return c->strs[h].global;
+        h = (h + 1) & (c->strs_cap - 1);
+    }
+    if (!s) {
+        /* StrId 0 stands for the empty string (zeroed locals, empty f-strings). */
+        if (!c->empty_str) c->empty_str = cg_str_literal_bytes(c, "", 0);
+        return c->empty_str;
+    }
+    LLVMValueRef g = cg_str_literal_bytes(c, str_text(s), str_len(s));
+    c->strs[h].id = s;
+    c->strs[h].global = g;
+    c->strs_len++;
+    return g;
+}
+
+/* A private constant RtLoc {file, line, col} for the node's first byte. */
+LLVMValueRef cg_loc(Cg *c, NodeId n) {
+    const Node *node = ast_node(c->ast, n);
+    if (!c->src_file) {
+        SourceFile *sf = source_get(c->ast->file);
+        const char *path = sf && sf->path ? sf->path : "<unknown>";
+        LLVMValueRef init = LLVMConstStringInContext2(c->ctx, path, strlen(path), false);
+        c->src_file = LLVMAddGlobal(c->mod, LLVMTypeOf(init), ".srcfile");
+        LLVMSetInitializer(c->src_file, init);
+        LLVMSetGlobalConstant(c->src_file, true);
+        LLVMSetLinkage(c->src_file, LLVMPrivateLinkage);
+        LLVMSetUnnamedAddress(c->src_file, LLVMGlobalUnnamedAddr);
+    }
+    uint32_t line = 0, col = 0;
+    if (node->span.file) source_line_col(node->span.file, node->span.lo, &line, &col);
+    LLVMValueRef fields[3] = {c->src_file, LLVMConstInt(c->t_i32, line, false),
+                              LLVMConstInt(c->t_i32, col, false)};
+    LLVMValueRef init = LLVMConstNamedStruct(c->t_loc, fields, 3);
+    LLVMValueRef g = LLVMAddGlobal(c->mod, c->t_loc, ".loc");
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, true);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    return g;
+}
+
+LLVMValueRef cg_alloca(Cg *c, LLVMTypeRef t, const char *name) {
+    return LLVMBuildAlloca(c->alloca_b, t, name);
+}
+
+/* ==== Functions =========================================================== */
+
+static void cg_fn_attrs(Cg *c, LLVMValueRef fn) {
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_nounwind);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_cpu);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_features);
+    if (c->a_frame_ptr) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_frame_ptr);
+}
+
+/* Declare every user function first so calls can refer to later ones. */
+static void cg_declare_funcs(Cg *c) {
+    const Program *p = c->prog;
+    c->fn_val = xcalloc(p->funcs.len ? p->funcs.len : 1, sizeof *c->fn_val);
+    c->fn_ty = xcalloc(p->funcs.len ? p->funcs.len : 1, sizeof *c->fn_ty);
+    StrBuf name = {0};
+    for (uint32_t i = 0; i < p->funcs.len; i++) {
+        const SemaFunc *f = &p->funcs.items[i];
+        if (f->is_async) {
+            cg_unsupported(c, f->def, "`async def`");
+            continue;
+        }
+        const Type *ft = type_get(f->type);
+        if (!ft || ft->kind != TY_FUNC) ICE("function %s has a non-function type", str_text(f->name));
+        LLVMTypeRef *params = xmalloc(sizeof *params * (ft->nargs + 1));
+        bool none_param = false;
+        for (uint32_t k = 0; k < ft->nargs; k++) {
+            params[k] = cg_type(c, ft->args[k]);
+            none_param |= params[k] == c->t_void;
+        }
+        if (none_param) {
+            free(params);
+            cg_unsupported(c, f->def, "a parameter of type None");
+            continue;
+        }
+        LLVMTypeRef ty = LLVMFunctionType(cg_type(c, f->ret), params, ft->nargs, false);
+        free(params);
+        name.len = 0;
+        sb_printf(&name, "%s.%s", p->module_name ? p->module_name : "main", str_text(f->name));
+        LLVMValueRef fn = LLVMAddFunction(c->mod, name.data, ty);
+        LLVMSetLinkage(fn, LLVMInternalLinkage);
+        cg_fn_attrs(c, fn);
+        c->fn_val[i] = fn;
+        c->fn_ty[i] = ty;
+    }
+    sb_free(&name);
+}
+
+static LLVMValueRef cg_zero(Cg *c, TypeId t) {
+    if (t == TYPE_STR || t == TYPE_BYTES) return cg_str_literal(c, 0); /* "" rather than NULL */
+    return LLVMConstNull(cg_type(c, t));
+}
+
+static void cg_define_func(Cg *c, uint32_t index) {
+    const SemaFunc *f = &c->prog->funcs.items[index];
+    LLVMValueRef fn = c->fn_val[index];
+    if (!fn) return;
+    c->fn = f;
+    c->cur_fn = fn;
+    c->loops.len = 0;
+    c->entry = LLVMAppendBasicBlockInContext(c->ctx, fn, "entry");
+    LLVMPositionBuilderAtEnd(c->alloca_b, c->entry);
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(c->ctx, fn, "body");
+    LLVMPositionBuilderAtEnd(c->b, body);
+
+    for (uint32_t i = 0; i < f->params.len; i++) {
+        SymId s = f->params.items[i];
+        const Symbol *sym = prog_sym(c->prog, s);
+        LLVMValueRef slot = cg_alloca(c, cg_type(c, sym->type), str_text(sym->name));
+        LLVMBuildStore(c->alloca_b, LLVMGetParam(fn, i), slot);
+        c->slots[s] = slot;
+    }
+    for (uint32_t i = 0; i < f->locals.len; i++) {
+        SymId s = f->locals.items[i];
+        const Symbol *sym = prog_sym(c->prog, s);
+        if (sym->type == TYPE_NONE) {
+            c->slots[s] = NULL; /* None carries no value */
+            continue;
+        }
+        LLVMValueRef slot = cg_alloca(c, cg_type(c, sym->type), str_text(sym->name));
+        LLVMBuildStore(c->alloca_b, cg_zero(c, sym->type), slot);
+        c->slots[s] = slot;
+    }
+
+    cg_block(c, ast_node(c->ast, f->def)->list2);
+    if (!cg_terminated(c)) {
+        /* Sema proved that value-returning functions end in return or panic,
+         * so falling off the end only happens for None functions. */
+        if (f->ret == TYPE_NONE) LLVMBuildRetVoid(c->b);
+        else LLVMBuildUnreachable(c->b);
+    }
+    LLVMBuildBr(c->alloca_b, body);
+    c->fn = NULL;
+}
+
+/* int main(int argc, char **argv) { rt_init(argc, argv); main.main(); return rt_exit(0); } */
+static void cg_define_c_main(Cg *c) {
+    const Program *p = c->prog;
+    if (p->main_func < 0 || (uint32_t)p->main_func >= p->funcs.len) ICE("program has no main function");
+    const SemaFunc *m = &p->funcs.items[p->main_func];
+    if (m->params.len != 0 || m->ret != TYPE_NONE) {
+        cg_unsupported(c, m->def, "this signature of `main`");
+        return;
+    }
+    LLVMValueRef user_main = c->fn_val[p->main_func];
+    if (!user_main) return; /* already diagnosed (async main) */
+    LLVMTypeRef params[2] = {c->t_i32, c->t_ptr};
+    LLVMTypeRef ty = LLVMFunctionType(c->t_i32, params, 2, false);
+    LLVMValueRef fn = LLVMAddFunction(c->mod, "main", ty);
+    cg_fn_attrs(c, fn);
+    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(c->ctx, fn, "entry");
+    LLVMPositionBuilderAtEnd(c->b, bb);
+    LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
+    cg_rt_call(c, RT_INIT, args, 2);
+    LLVMBuildCall2(c->b, c->fn_ty[p->main_func], user_main, NULL, 0, "");
+    LLVMValueRef code = LLVMConstInt(c->t_i32, 0, false);
+    LLVMBuildRet(c->b, cg_rt_call(c, RT_EXIT, &code, 1));
+}
+
+/* ==== The build =========================================================== */
+
+static void cg_init_types(Cg *c) {
+    LLVMContextRef x = c->ctx;
+    c->t_void = LLVMVoidTypeInContext(x);
+    c->t_i1 = LLVMInt1TypeInContext(x);
+    c->t_i8 = LLVMInt8TypeInContext(x);
+    c->t_i32 = LLVMInt32TypeInContext(x);
+    c->t_i64 = LLVMInt64TypeInContext(x);
+    c->t_f64 = LLVMDoubleTypeInContext(x);
+    c->t_ptr = LLVMPointerTypeInContext(x, 0);
+    c->t_loc = LLVMStructCreateNamed(x, "RtLoc");
+    LLVMTypeRef loc_fields[3] = {c->t_ptr, c->t_i32, c->t_i32};
+    LLVMStructSetBody(c->t_loc, loc_fields, 3, false);
+
+#define CG_ENUM_ATTR(name) LLVMCreateEnumAttribute(x, LLVMGetEnumAttributeKindForName(name, strlen(name)), 0)
+    c->a_nounwind = CG_ENUM_ATTR("nounwind");
+    c->a_noreturn = CG_ENUM_ATTR("noreturn");
+    c->a_cold = CG_ENUM_ATTR("cold");
+    c->a_zeroext = CG_ENUM_ATTR("zeroext");
+#undef CG_ENUM_ATTR
+    c->a_cpu = LLVMCreateStringAttribute(x, "target-cpu", 10, c->cpu, (unsigned)strlen(c->cpu));
+    c->a_features = LLVMCreateStringAttribute(x, "target-features", 15, c->features,
+                                              (unsigned)strlen(c->features));
+    c->a_frame_ptr = c->opts->release ? NULL : LLVMCreateStringAttribute(x, "frame-pointer", 13, "all", 3);
+
+    c->md_prof = LLVMGetMDKindIDInContext(x, "prof", 4);
+    LLVMMetadataRef w[3] = {
+        LLVMMDStringInContext2(x, "branch_weights", 14),
+        LLVMValueAsMetadata(LLVMConstInt(c->t_i32, 1, false)),
+        LLVMValueAsMetadata(LLVMConstInt(c->t_i32, 1 << 20, false)),
+    };
+    c->md_unlikely = LLVMMDNodeInContext2(x, w, 3);
+}
+
+static void cg_free(Cg *c) {
+    if (c->b) LLVMDisposeBuilder(c->b);
+    if (c->alloca_b) LLVMDisposeBuilder(c->alloca_b);
+    if (c->mod) LLVMDisposeModule(c->mod);
+    if (c->ctx) LLVMContextDispose(c->ctx);
+    cg_target_free(c);
+    free(c->fn_val);
+    free(c->fn_ty);
+    free(c->strs);
+    free(c->slots);
+    vec_free(&c->loops);
+}
+
+bool cg_build(const Program *prog, const CodegenOptions *opts) {
+    ICE_ASSERT(prog && prog->ast && opts && opts->output);
+    Cg cg;
+    memset(&cg, 0, sizeof cg);
+    Cg *c = &cg;
+    c->prog = prog;
+    c->ast = prog->ast;
+    c->opts = opts;
+    if (!cg_target_init(c)) {
+        cg_free(c);
+        return false;
+    }
+    c->ctx = LLVMContextCreate();
+    const char *mname = prog->module_name ? prog->module_name : "main";
+    c->mod = LLVMModuleCreateWithNameInContext(mname, c->ctx);
+    {
+        SourceFile *sf = source_get(c->ast->file);
+        if (sf && sf->path) LLVMSetSourceFileName(c->mod, sf->path, strlen(sf->path));
+    }
+    LLVMSetTarget(c->mod, c->triple);
+    LLVMTargetDataRef td = LLVMCreateTargetDataLayout(c->tm);
+    char *dl = LLVMCopyStringRepOfTargetData(td);
+    LLVMSetDataLayout(c->mod, dl);
+    LLVMDisposeMessage(dl);
+    LLVMDisposeTargetData(td);
+    if (strncmp(c->triple, "riscv64", 7) == 0) {
+        /* Must match the lp64d ABI of Debian's riscv64 crt files and libc. */
+        LLVMAddModuleFlag(c->mod, LLVMModuleFlagBehaviorError, "target-abi", 10,
+                          LLVMMDStringInContext2(c->ctx, "lp64d", 5));
+    }
+    c->b = LLVMCreateBuilderInContext(c->ctx);
+    c->alloca_b = LLVMCreateBuilderInContext(c->ctx);
+    cg_init_types(c);
+    c->slots = xcalloc(prog->syms.len ? prog->syms.len : 1, sizeof *c->slots);
+
+    cg_declare_funcs(c);
+    for (uint32_t i = 0; i < prog->funcs.len; i++) cg_define_func(c, i);
+    cg_define_c_main(c);
+
+    bool ok = false;
+    if (!c->failed) {
+        cg_verify_and_optimize(c);
+        ok = cg_emit_output(c);
+    }
+    cg_free(c);
+    return ok;
+}
+
+bool cg_parse_emit(const char *name, EmitKind *out) {
+    static const struct {
+        const char *name;
+        EmitKind kind;
+    } kinds[] = {
+        {"exe", EMIT_EXE}, {"obj", EMIT_OBJ}, {"asm", EMIT_ASM}, {"llvm-ir", EMIT_LLVM_IR}, {"bc", EMIT_BC},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(name, kinds[i].name) == 0) {
+            *out = kinds[i].kind;
+            return true;
+        }
+    }
+    return false;
+}

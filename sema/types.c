@@ -1,0 +1,162 @@
+/* The process-wide type table: structural interning of types (equal types get
+ * equal TypeIds, so types compare with ==), the fixed primitive ids created by
+ * sema_init(), and the readable names used in diagnostics (type_name). */
+#include "sema_internal.h"
+
+#include <xxhash.h>
+
+/* Types live for the whole process: the table is never freed, and type ids
+ * stay valid across sema_check() calls (unit tests check many programs). */
+static VEC(Type) g_types;      /* g_types.items[0] is TY_INVALID */
+static uint32_t *g_type_slots; /* open addressing: TypeId or 0 */
+static uint32_t g_type_cap;
+
+static uint64_t type_hash(TypeKind kind, const TypeId *args, uint32_t nargs, TypeId ret,
+                          uint32_t sym) {
+    /* hash one contiguous key: the header words followed by the arguments */
+    uint32_t stack_key[4 + 28];
+    uint32_t *key = nargs <= 28 ? stack_key : xmalloc((4 + nargs) * sizeof *key);
+    key[0] = (uint32_t)kind;
+    key[1] = nargs;
+    key[2] = ret;
+    key[3] = sym;
+    if (nargs) memcpy(key + 4, args, nargs * sizeof(TypeId));
+    uint64_t h = XXH3_64bits(key, (4 + nargs) * sizeof *key);
+    if (key != stack_key) free(key);
+    return h;
+}
+
+static bool type_equal(const Type *t, TypeKind kind, const TypeId *args, uint32_t nargs,
+                       TypeId ret, uint32_t sym) {
+    if (t->kind != kind || t->nargs != nargs || t->ret != ret || t->sym != sym) return false;
+    return nargs == 0 || memcmp(t->args, args, nargs * sizeof(TypeId)) == 0;
+}
+
+static void type_table_grow(void) {
+    uint32_t ncap = g_type_cap ? g_type_cap * 2 : 256;
+    uint32_t *slots = xcalloc(ncap, sizeof *slots);
+    for (uint32_t id = 1; id < g_types.len; id++) {
+        const Type *t = &g_types.items[id];
+        uint64_t h = type_hash(t->kind, t->args, t->nargs, t->ret, t->sym);
+        uint32_t i = (uint32_t)h & (ncap - 1);
+        while (slots[i]) i = (i + 1) & (ncap - 1);
+        slots[i] = id;
+    }
+    free(g_type_slots);
+    g_type_slots = slots;
+    g_type_cap = ncap;
+}
+
+TypeId type_intern(TypeKind kind, const TypeId *args, uint32_t nargs, TypeId ret, uint32_t sym) {
+    if (kind <= TY_INVALID || kind >= TY__COUNT) ICE("type_intern: bad kind %d", (int)kind);
+    if (g_types.len == 0) vec_push(&g_types, ((Type){0}));
+    /* keep the load factor under 1/2 */
+    if ((g_types.len + 1) * 2 > g_type_cap) type_table_grow();
+    uint64_t h = type_hash(kind, args, nargs, ret, sym);
+    uint32_t i = (uint32_t)h & (g_type_cap - 1);
+    while (g_type_slots[i]) {
+        const Type *t = &g_types.items[g_type_slots[i]];
+        if (type_equal(t, kind, args, nargs, ret, sym)) return g_type_slots[i];
+        i = (i + 1) & (g_type_cap - 1);
+    }
+    TypeId *copy = NULL;
+    if (nargs) {
+        copy = xmalloc(nargs * sizeof *copy);
+        memcpy(copy, args, nargs * sizeof *copy);
+    }
+    Type t = {.kind = kind, .nargs = nargs, .args = copy, .ret = ret, .sym = sym};
+    vec_push(&g_types, t);
+    TypeId id = g_types.len - 1;
+    g_type_slots[i] = id;
+    return id;
+}
+
+const Type *type_get(TypeId id) {
+    if (id == 0 || id >= g_types.len) ICE("type_get: bad type id %u", id);
+    return &g_types.items[id];
+}
+
+TypeId type_list(TypeId elem) { return type_intern(TY_LIST, &elem, 1, 0, 0); }
+TypeId type_option(TypeId inner) { return type_intern(TY_OPTION, &inner, 1, 0, 0); }
+TypeId type_result(TypeId ok, TypeId err) {
+    TypeId a[2] = {ok, err};
+    return type_intern(TY_RESULT, a, 2, 0, 0);
+}
+TypeId type_tuple(const TypeId *elems, uint32_t n) { return type_intern(TY_TUPLE, elems, n, 0, 0); }
+TypeId type_func(const TypeId *params, uint32_t n, TypeId ret) {
+    return type_intern(TY_FUNC, params, n, ret, 0);
+}
+
+void sema_init(void) {
+    if (g_types.len > TYPE_RANGE) return;
+    /* The order matches the fixed ids in sema.h; checked below. */
+    static const TypeKind prims[] = {TY_ERROR, TY_NONE, TY_BOOL, TY_INT, TY_FLOAT,
+                                     TY_STR,   TY_BYTES, TY_NEVER, TY_RANGE};
+    for (uint32_t i = 0; i < sizeof prims / sizeof prims[0]; i++) {
+        TypeId id = type_intern(prims[i], NULL, 0, 0, 0);
+        if (id != i + 1) ICE("primitive type %u got id %u", i + 1, id);
+    }
+    ICE_ASSERT(type_get(TYPE_RANGE)->kind == TY_RANGE);
+}
+
+static void type_name_into(StrBuf *sb, TypeId id) {
+    const Type *t = type_get(id);
+    switch (t->kind) {
+    case TY_ERROR: sb_puts(sb, "{error}"); return;
+    case TY_NONE: sb_puts(sb, "None"); return;
+    case TY_BOOL: sb_puts(sb, "bool"); return;
+    case TY_INT: sb_puts(sb, "int"); return;
+    case TY_FLOAT: sb_puts(sb, "float"); return;
+    case TY_STR: sb_puts(sb, "str"); return;
+    case TY_BYTES: sb_puts(sb, "bytes"); return;
+    case TY_NEVER: sb_puts(sb, "Never"); return;
+    case TY_RANGE: sb_puts(sb, "range"); return;
+    case TY_OPTION:
+        type_name_into(sb, t->args[0]);
+        sb_puts(sb, " | None");
+        return;
+    case TY_LIST:
+    case TY_SET:
+    case TY_DICT:
+    case TY_TUPLE:
+    case TY_RESULT: {
+        const char *head = t->kind == TY_LIST   ? "list"
+                           : t->kind == TY_SET  ? "set"
+                           : t->kind == TY_DICT ? "dict"
+                           : t->kind == TY_TUPLE ? "tuple"
+                                                 : "Result";
+        sb_printf(sb, "%s[", head);
+        for (uint32_t i = 0; i < t->nargs; i++) {
+            if (i) sb_puts(sb, ", ");
+            type_name_into(sb, t->args[i]);
+        }
+        if (t->kind == TY_TUPLE && t->nargs == 0) sb_puts(sb, "()");
+        sb_putc(sb, ']');
+        return;
+    }
+    case TY_FUNC:
+        sb_puts(sb, "Callable[[");
+        for (uint32_t i = 0; i < t->nargs; i++) {
+            if (i) sb_puts(sb, ", ");
+            type_name_into(sb, t->args[i]);
+        }
+        sb_puts(sb, "], ");
+        type_name_into(sb, t->ret);
+        sb_putc(sb, ']');
+        return;
+    case TY_CLASS: sb_printf(sb, "class#%u", t->sym); return;
+    case TY_INVALID:
+    case TY__COUNT: break;
+    }
+    ICE("type_name: bad type kind %d", (int)t->kind);
+}
+
+const char *type_name(TypeId id) {
+    StrBuf sb = {0};
+    type_name_into(&sb, id);
+    /* Interned so the text outlives this call without a cache of our own
+     * (the interner may be reset between compilations; so is everything). */
+    StrId s = intern(sb.data, sb.len);
+    sb_free(&sb);
+    return str_text(s);
+}

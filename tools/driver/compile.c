@@ -1,0 +1,147 @@
+/* The compile pipeline of the `sifr` command: load -> parse -> sema ->
+ * codegen, each stage gating the next, with the diagnostics of the whole run
+ * rendered once at the end. Also the naming of default outputs and the
+ * search for the runtime library. */
+#define _GNU_SOURCE
+#include "driver.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *drv_source_stem(const char *path) {
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    /* A leading dot names a hidden file, not an extension. */
+    size_t n = (dot && dot != base) ? (size_t)(dot - base) : strlen(base);
+    if (n == 0) return xstrdup("out");
+    return xstrndup(base, n);
+}
+
+static const char *drv_emit_extension(EmitKind emit) {
+    switch (emit) {
+    case EMIT_EXE: return "";
+    case EMIT_OBJ: return ".o";
+    case EMIT_ASM: return ".s";
+    case EMIT_LLVM_IR: return ".ll";
+    case EMIT_BC: return ".bc";
+    }
+    ICE("unknown emit kind %d", (int)emit);
+}
+
+char *drv_default_output(const char *input, EmitKind emit) {
+    /* The output goes to the current directory, like cc's a.out. */
+    char *stem = drv_source_stem(input);
+    StrBuf sb = {0};
+    sb_printf(&sb, "./%s%s", stem, drv_emit_extension(emit));
+    free(stem);
+    return sb_take(&sb);
+}
+
+/* The directory holding librt_sifr.a: an installed layout (bin/sifr next to
+ * lib/librt_sifr.a) wins over the build tree the compiler came from. */
+static char *drv_find_rt_dir(void) {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        StrBuf sb = {0};
+        sb_printf(&sb, "%s/../lib", dirname(exe));
+        char *dir = sb_take(&sb);
+        StrBuf lib = {0};
+        sb_printf(&lib, "%s/librt_sifr.a", dir);
+        bool found = access(lib.data, R_OK) == 0;
+        sb_free(&lib);
+        if (found) return dir;
+        free(dir);
+    }
+    return xstrdup(SIFR_BUILD_RT_DIR);
+}
+
+/* True when `output` names the very file we are compiling: writing the
+ * executable of `hello` over a source file called `hello` would destroy it. */
+static bool drv_output_is_input(const char *output, const char *input) {
+    struct stat so, si;
+    if (stat(output, &so) != 0 || stat(input, &si) != 0) return false;
+    return so.st_dev == si.st_dev && so.st_ino == si.st_ino;
+}
+
+static void drv_stage(const DrvOptions *opts, const char *what) {
+    if (opts->verbose) fprintf(stderr, DRV_NAME ": %s %s\n", what, opts->input);
+}
+
+/* Render everything the stages reported (errors and warnings alike). */
+static void drv_render_diagnostics(const DrvOptions *opts) {
+    if (diag_count() == 0) return;
+    fflush(stdout);
+    diag_render_all(stderr, opts->diag_format, opts->diag_color);
+    fflush(stderr);
+}
+
+/* Parse and check; returns false if the program was rejected. */
+static bool drv_front_end(const DrvOptions *opts, FileId file, Ast *ast, Program *prog) {
+    drv_stage(opts, "parsing");
+    bool ok = parse_file(file, ast);
+    if (!ok || diag_error_count() > 0) return false;
+
+    drv_stage(opts, "checking");
+    sema_init();
+    ok = sema_check(ast, "main", prog);
+    return ok && diag_error_count() == 0;
+}
+
+int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir) {
+    const char *err = NULL;
+    FileId file = source_load(opts->input, &err);
+    if (file == 0) {
+        fprintf(stderr, DRV_NAME ": error: cannot read %s: %s\n", opts->input,
+                err ? err : "unknown error");
+        return 2;
+    }
+
+    Ast ast;
+    memset(&ast, 0, sizeof ast);
+    Program prog;
+    memset(&prog, 0, sizeof prog);
+    int status = 0;
+    if (!drv_front_end(opts, file, &ast, &prog)) {
+        status = 1;
+    } else if (opts->command != DRV_CMD_CHECK) {
+        if (drv_output_is_input(output, opts->input)) {
+            drv_render_diagnostics(opts);
+            fprintf(stderr, DRV_NAME ": error: the output %s would overwrite the input; choose another with -o\n",
+                    output);
+            return 2;
+        }
+        char *rt_dir = drv_find_rt_dir();
+        CodegenOptions cg = {
+            .output = output,
+            .emit = opts->emit,
+            .release = opts->release,
+            .target = opts->target,
+            .rt_dir = rt_dir,
+            .uring_lib = SIFR_URING_STATIC,
+            .tmp_dir = tmp_dir,
+            .verbose = opts->verbose,
+        };
+        drv_stage(opts, "generating code for");
+        if (!cg_build(&prog, &cg)) {
+            /* cg_build promises a diagnostic for every failure it returns. */
+            if (diag_error_count() == 0) ICE("code generation failed without reporting an error");
+            status = 1;
+        } else if (opts->verbose) {
+            fprintf(stderr, DRV_NAME ": wrote %s\n", output);
+        }
+        free(rt_dir);
+    }
+    drv_render_diagnostics(opts);
+
+    /* The program only exists when sema produced it. */
+    if (prog.ast) program_free(&prog);
+    ast_free(&ast);
+    source_reset();
+    return status;
+}
