@@ -98,4 +98,7 @@ RtStr *rt_fmt_float(double v, const RtStr *spec, const RtLoc *loc);
 RtStr *rt_fmt_str(const RtStr *v, const RtStr *spec, const RtLoc *loc);
 RtStr *rt_fmt_bool(bool v, const RtStr *spec, const RtLoc *loc);
 
+/* Compound values, descriptors, containers and str/bytes methods. */
+#include "sifr_rt_values.h"
+
 #endif

@@ -1,0 +1,242 @@
+/* MIR: the mid-level representation between the typed AST and LLVM IR.
+ * One MirBody per function instance (generic functions are lowered once per
+ * set of type arguments): a control-flow graph of basic blocks whose
+ * statements move, copy, borrow and drop explicit places. Ownership checks
+ * (use after move, borrows, await crossing) and drop elaboration are
+ * dataflow passes over it; codegen reads only MIR.
+ *
+ * Key facts the design relies on (see docs/design/mir.md):
+ *  - Panics end the process, and errors are values, so no statement has an
+ *    unwinding edge: calls are ordinary statements, only control flow is in
+ *    terminators (and, later, `await`, whose cancellation edge runs cleanup).
+ *  - Every value has exactly one owner: a local, a field of an owned value,
+ *    or a container slot. Copy types (int, float, bool, None, enums, and
+ *    tuples/options of them) are never moved.
+ *  - Parameters: a borrowed (default) parameter holds the caller's bits and
+ *    is never dropped by the callee; `own` parameters are owned locals of the
+ *    callee; `mut` parameters are references (the callee writes through). */
+#ifndef SIFR_MIR_H
+#define SIFR_MIR_H
+
+#include "sema.h"
+
+typedef uint32_t MirLocalId; /* index into MirBody.locals; 0 is the return place */
+typedef uint32_t MirBlockId;
+
+/* ==== Locals ============================================================= */
+enum {
+    MIRL_PARAM = 1 << 0,      /* a parameter (locals 1..nparams) */
+    MIRL_BORROWED = 1 << 1,   /* a borrowed parameter: never dropped, never moved from */
+    MIRL_MUT_REF = 1 << 2,    /* a `mut` parameter: the local holds a pointer to the value */
+    MIRL_USER = 1 << 3,       /* a named variable of the program (else a temporary) */
+    MIRL_DROP_FLAG = 1 << 4,  /* a bool introduced by drop elaboration */
+};
+
+typedef struct MirLocal {
+    TypeId type;
+    StrId name;   /* 0 for temporaries */
+    Span span;    /* where it was declared (diagnostics) */
+    uint32_t flags;
+} MirLocal;
+
+/* ==== Places: a local plus projections ==================================== */
+typedef enum MirProjKind {
+    PROJ_DEREF,   /* through a reference / mut parameter / borrowed element pointer */
+    PROJ_FIELD,   /* field `index` of a class object or tuple */
+    PROJ_PAYLOAD, /* the payload of an Option (Some) or of a Result variant `index` (0 Ok, 1 Err) */
+} MirProjKind;
+
+typedef struct MirProj {
+    MirProjKind kind;
+    uint32_t index;
+    TypeId type; /* the type of the place after this projection */
+} MirProj;
+
+typedef struct MirPlace {
+    MirLocalId local;
+    uint32_t proj_start; /* into MirBody.projs */
+    uint32_t proj_count;
+} MirPlace;
+
+/* ==== Operands ============================================================ */
+typedef enum MirOperandKind {
+    OPD_COPY,  /* bitwise copy; the place stays valid (copy types, or a borrow) */
+    OPD_MOVE,  /* bitwise copy; the place becomes uninitialised */
+    OPD_CONST, /* a constant */
+} MirOperandKind;
+
+typedef enum MirConstKind {
+    MC_NONE, MC_BOOL, MC_INT, MC_FLOAT, MC_STR, MC_BYTES, MC_FUNC, MC_ENUM,
+} MirConstKind;
+
+typedef struct MirConst {
+    MirConstKind kind;
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        StrId s;      /* MC_STR / MC_BYTES contents */
+        uint32_t fn;  /* MC_FUNC: index into MirProgram.bodies */
+    };
+} MirConst;
+
+typedef struct MirOperand {
+    MirOperandKind kind;
+    TypeId type;
+    MirPlace place; /* OPD_COPY / OPD_MOVE */
+    MirConst c;     /* OPD_CONST */
+    Span span;      /* source of the use (ownership diagnostics point here) */
+} MirOperand;
+
+/* ==== Rvalues ============================================================= */
+typedef enum MirRvalueKind {
+    RV_USE,        /* ops[0] */
+    RV_BINARY,     /* op, ops[0], ops[1]; int + - * << checked (panic at `loc`) */
+    RV_UNARY,      /* op (TOK_MINUS, TOK_NOT, TOK_TILDE), ops[0] */
+    RV_CAST,       /* ops[0] converted to the destination type (int -> float ...) */
+    RV_REF,        /* a reference to `place` (mut when `mut_ref`) */
+    RV_AGGREGATE,  /* agg kind, ops = fields / elements / payload */
+    RV_CALL,       /* callee, ops = arguments */
+    RV_DISCRIMINANT, /* the tag of `place` (Option: 0 None / 1 Some; Result: 0 Ok / 1 Err; enum) */
+} MirRvalueKind;
+
+typedef enum MirAggKind {
+    AGG_TUPLE,
+    AGG_OBJECT,     /* a class instance: allocates, fields in declaration order */
+    AGG_SOME,       /* Option Some(payload) */
+    AGG_NONE_OPT,   /* Option None */
+    AGG_OK,         /* Result Ok(payload) */
+    AGG_ERR,        /* Result Err(payload) */
+    AGG_LIST,       /* list literal: elements */
+    AGG_SET,        /* set literal */
+    AGG_DICT,       /* dict literal: key, value, key, value ... */
+    AGG_CLOSURE,    /* fn index in `callee.fn`, ops = captured values (moved or copied) */
+} MirAggKind;
+
+typedef enum MirCalleeKind {
+    CALLEE_FN,      /* a MirBody: fn = index into MirProgram.bodies */
+    CALLEE_RT,      /* a runtime function: rt = MirRtFn */
+    CALLEE_CLOSURE, /* ops[0] is the closure value; the rest are the arguments */
+} MirCalleeKind;
+
+/* The runtime entry points MIR may call by name; codegen maps each to its
+ * rt_* declaration (rt/sifr_rt.h, rt/sifr_rt_values.h). */
+typedef enum MirRtFn {
+    MRT_PRINT_VALUE,  /* print one value of any type (str() form) */
+    MRT_PRINT_SPACE,
+    MRT_PRINT_NEWLINE,
+    MRT_STR_OF,       /* str(x) of any type */
+    MRT_REPR_OF,      /* repr(x) of any type */
+    MRT_STR_CONCAT,
+    MRT_VALUE_EQ,
+    MRT_VALUE_CMP,
+    MRT_VALUE_CLONE,
+    /* str methods, list/dict/set operations ... are added as the lowering
+       needs them; each maps 1:1 to an rt_ function. */
+    MRT__COUNT
+} MirRtFn;
+
+typedef struct MirCallee {
+    MirCalleeKind kind;
+    uint32_t fn; /* CALLEE_FN: body index; CALLEE_RT: MirRtFn */
+} MirCallee;
+
+typedef struct MirRvalue {
+    MirRvalueKind kind;
+    uint32_t op;          /* RV_BINARY / RV_UNARY operator (token kind) */
+    MirAggKind agg;       /* RV_AGGREGATE */
+    MirCallee callee;     /* RV_CALL, AGG_CLOSURE */
+    MirPlace place;       /* RV_REF, RV_DISCRIMINANT */
+    bool mut_ref;         /* RV_REF */
+    uint32_t ops_start;   /* into MirBody.operands */
+    uint32_t ops_count;
+    TypeId type;          /* result type */
+    NodeId loc;           /* source node for panic locations (0 = none) */
+} MirRvalue;
+
+/* ==== Statements ========================================================== */
+typedef enum MirStmtKind {
+    MS_ASSIGN,        /* place = rvalue (the old value, if initialised, was dropped before) */
+    MS_DROP,          /* drop `place` (before elaboration: "drop if initialised") */
+    MS_DROP_IF,       /* after elaboration: drop `place` when local `flag` is true */
+    MS_SET_FLAG,      /* local `flag` = value (drop flags) */
+    MS_STORAGE_DEAD,  /* `place.local` goes out of scope (checks use it) */
+    MS_NOP,
+} MirStmtKind;
+
+typedef struct MirStmt {
+    MirStmtKind kind;
+    MirPlace place;
+    MirRvalue rv;       /* MS_ASSIGN */
+    MirLocalId flag;    /* MS_DROP_IF / MS_SET_FLAG */
+    bool value;         /* MS_SET_FLAG */
+    Span span;
+} MirStmt;
+
+/* ==== Terminators ========================================================= */
+typedef enum MirTermKind {
+    MT_NONE,        /* block not finished yet (an ICE if it survives lowering) */
+    MT_GOTO,        /* target */
+    MT_BRANCH,      /* cond (bool operand) ? then : else */
+    MT_SWITCH,      /* cond (int operand): values[i] -> targets[i], else otherwise */
+    MT_RETURN,      /* return the return place (local 0) */
+    MT_PANIC,       /* rt_panic with message operand (a str) at `loc`; never returns */
+    MT_UNREACHABLE,
+} MirTermKind;
+
+typedef struct MirTerm {
+    MirTermKind kind;
+    MirOperand cond;
+    MirBlockId target, then_bb, else_bb, otherwise;
+    uint32_t cases_start, cases_count; /* into MirBody.case_values / case_targets */
+    NodeId loc;
+    Span span;
+} MirTerm;
+
+typedef struct MirBlock {
+    VEC(MirStmt) stmts;
+    MirTerm term;
+} MirBlock;
+
+/* ==== Bodies and programs ================================================= */
+typedef struct MirBody {
+    StrId name;          /* source name ("fib") */
+    char *symbol;        /* link name ("main.fib", "main.first[int]") */
+    uint32_t func;       /* SemaFunc index it was lowered from */
+    TypeId ret;          /* return type (local 0's type) */
+    uint32_t nparams;    /* locals 1..nparams are the parameters */
+    bool is_async;
+    NodeId def;          /* its N_FUNC_DEF / N_LAMBDA */
+    VEC(MirLocal) locals;
+    VEC(MirBlock) blocks;   /* block 0 is the entry */
+    VEC(MirProj) projs;
+    VEC(MirOperand) operands;
+    VEC(int64_t) case_values;
+    VEC(MirBlockId) case_targets;
+} MirBody;
+
+typedef struct MirProgram {
+    const Program *prog;
+    VEC(MirBody *) bodies;
+    int32_t main_body;   /* index of main's body, -1 if none */
+} MirProgram;
+
+/* Lower every function instance of a checked program (sema_check returned
+ * true) to MIR, then run drop elaboration. */
+bool mir_build(const Program *prog, MirProgram *out);
+void mir_program_free(MirProgram *mp);
+
+/* Print a body in a stable textual form (tests, `sifr build --emit mir`):
+ *   fn main.fib(_1: int) -> int {
+ *     let _0: int; let _2: bool; ...
+ *     bb0: { _2 = Lt(copy _1, const 2); branch copy _2 -> bb1, bb2 }
+ *     ...                                                              */
+void mir_dump(FILE *out, const MirBody *b);
+char *mir_dump_string(const MirBody *b);
+
+/* Drop elaboration (mir_drops.c): computes maybe-initialised state of every
+ * owned local at every MS_DROP and rewrites it into a plain drop, nothing, or
+ * a flag-guarded MS_DROP_IF. */
+void mir_elaborate_drops(MirBody *b);
+
+#endif
