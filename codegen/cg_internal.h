@@ -105,6 +105,8 @@ typedef struct Cg {
     LLVMBuilderRef alloca_b;     /* positioned at the end of `entry` */
     LLVMValueRef *slots;         /* per SymId: alloca of a param/local (NULL for None-typed) */
     VEC(CgLoop) loops;
+
+    struct CgFastpath *fastpath; /* release only: cg_fastpath.c's state, NULL otherwise */
 } Cg;
 
 /* ==== cg_module.c ========================================================= */
@@ -115,6 +117,8 @@ LLVMValueRef cg_str_literal(Cg *c, StrId s);
 LLVMValueRef cg_str_literal_bytes(Cg *c, const char *s, size_t len);
 LLVMValueRef cg_loc(Cg *c, NodeId n);
 LLVMValueRef cg_alloca(Cg *c, LLVMTypeRef t, const char *name);
+/* The attributes every generated function carries (nounwind, target ...). */
+void cg_fn_attrs(Cg *c, LLVMValueRef fn);
 /* Report a construct codegen cannot lower yet (SIFR-TYPE-0006). */
 void cg_unsupported(Cg *c, NodeId n, const char *what);
 
@@ -157,6 +161,16 @@ void cg_verify_and_optimize(Cg *c);
  * diagnostics name the file `shown`. */
 bool cg_emit_file(Cg *c, EmitKind kind, const char *path, const char *shown);
 bool cg_emit_output(Cg *c);
+
+/* ==== cg_fastpath.c ======================================================= */
+/* Release builds of pure self-recursive int functions: after the functions
+ * are declared, pick the candidates and declare their F.checked and F.fast. */
+void cg_fastpath_plan(Cg *c);
+/* F.checked of a candidate (where its ordinary body goes), else NULL. */
+LLVMValueRef cg_fastpath_checked(Cg *c, uint32_t index);
+/* After F.checked is defined: define F.fast and the entry F. */
+void cg_fastpath_define(Cg *c, uint32_t index);
+void cg_fastpath_free(Cg *c);
 
 /* ==== cg_link.c =========================================================== */
 bool cg_link(Cg *c, const char *obj, const char *out_tmp);

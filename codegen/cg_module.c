@@ -208,7 +208,7 @@ LLVMValueRef cg_alloca(Cg *c, LLVMTypeRef t, const char *name) {
 
 /* ==== Functions =========================================================== */
 
-static void cg_fn_attrs(Cg *c, LLVMValueRef fn) {
+void cg_fn_attrs(Cg *c, LLVMValueRef fn) {
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_nounwind);
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_cpu);
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_features);
@@ -262,6 +262,11 @@ static void cg_define_func(Cg *c, uint32_t index) {
     const SemaFunc *f = &c->prog->funcs.items[index];
     LLVMValueRef fn = c->fn_val[index];
     if (!fn) return;
+    /* A fast-path candidate's body becomes F.checked, and its self-calls
+     * call F.checked too; F itself is defined by cg_fastpath_define. */
+    LLVMValueRef public_fn = fn;
+    LLVMValueRef checked = cg_fastpath_checked(c, index);
+    if (checked) fn = c->fn_val[index] = checked;
     c->fn = f;
     c->cur_fn = fn;
     c->loops.len = 0;
@@ -298,6 +303,10 @@ static void cg_define_func(Cg *c, uint32_t index) {
     }
     LLVMBuildBr(c->alloca_b, body);
     c->fn = NULL;
+    if (checked) {
+        c->fn_val[index] = public_fn;
+        cg_fastpath_define(c, index);
+    }
 }
 
 /* int main(int argc, char **argv) { rt_init(argc, argv); main.main(); return rt_exit(0); } */
@@ -370,10 +379,12 @@ static void cg_free(Cg *c) {
     free(c->strs);
     free(c->slots);
     vec_free(&c->loops);
+    cg_fastpath_free(c);
 }
 
 bool cg_build(const Program *prog, const CodegenOptions *opts) {
     ICE_ASSERT(prog && prog->ast && opts && opts->output);
+    if (!cg_check_supported(prog)) return false;
     Cg cg;
     memset(&cg, 0, sizeof cg);
     Cg *c = &cg;
@@ -408,6 +419,7 @@ bool cg_build(const Program *prog, const CodegenOptions *opts) {
     c->slots = xcalloc(prog->syms.len ? prog->syms.len : 1, sizeof *c->slots);
 
     cg_declare_funcs(c);
+    cg_fastpath_plan(c);
     for (uint32_t i = 0; i < prog->funcs.len; i++) cg_define_func(c, i);
     cg_define_c_main(c);
 

@@ -33,6 +33,11 @@ typedef struct CodegenOptions {
  * for I/O); internal inconsistencies are ICEs (exit 3). */
 bool cg_build(const Program *prog, const CodegenOptions *opts);
 
+/* Report SIFR-TYPE-0006 at the first construct of each function that this
+ * code generator cannot lower yet (sema accepts more than it builds);
+ * false if there was one. Called first thing by cg_build. */
+bool cg_check_supported(const Program *prog);
+
 /* Parse a --emit name ("llvm-ir", "asm", "obj", "bc", "exe"). */
 bool cg_parse_emit(const char *name, EmitKind *out);
 

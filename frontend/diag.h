@@ -89,6 +89,8 @@ bool diag_parse_format(const char *name, DiagFormat *out);
 
 #define CODE_RESULT_UNHANDLED   "SIFR-RESULT-0005"
 
+#define CODE_MATCH_NONEXHAUSTIVE "SIFR-MATCH-0001" /* match does not cover every value */
+
 #define CODE_CLI_USAGE          "SIFR-CLI-0001"   /* bad command line (exit 2) */
 #define CODE_CLI_IO             "SIFR-CLI-0002"   /* cannot read input / write output */
 #define CODE_LINK               "SIFR-LINK-0001"  /* the system linker failed */

@@ -51,4 +51,39 @@ size_t rt_int_format_dec(int64_t v, char *out);
 /* Count UTF-8 code points in bytes (bytes that are not continuation bytes). */
 int64_t rt_utf8_count(const char *bytes, int64_t len);
 
+/* ---- compound values (rt_alloc.c, rt_value.c, rt_list.c, rt_dict.c) ---- */
+
+/* Size-class pools for small fixed-size blocks (class objects, list and dict
+ * headers). The caller passes the same size to rt_free_small that it passed
+ * to rt_alloc_small; blocks above RT_POOL_MAX go to rt_alloc/rt_free. */
+#define RT_POOL_MAX 256
+void *rt_alloc_small(size_t size);
+void rt_free_small(void *p, size_t size);
+
+/* XXH3 of raw bytes and of an int64 (the hashes of str/bytes and int). */
+uint64_t rt_hash_bytes(const void *p, size_t n);
+uint64_t rt_hash_int(int64_t v);
+
+/* True when values of t own nothing (no drop needed, clone is a copy). */
+bool rt_type_is_trivial(const RtType *t);
+
+/* Append str() (repr == false) or repr() of a value to b. */
+void rt_value_write(RtBuf *b, const RtType *t, const void *value, bool repr);
+
+/* Python's slice.indices(): clamp start/stop for a sequence of len items
+ * (has: bit0 start, bit1 stop, bit2 step given), panic on a zero step, and
+ * return the number of selected items. */
+int64_t rt_slice_adjust(int64_t len, int64_t *start, int64_t *stop, int64_t *step, uint32_t has,
+                        const RtLoc *loc);
+
+/* Deep copies and equality of whole dicts and sets (used by rt_value_*). */
+RtDict *rt_dict_clone(const RtDict *d);
+RtSet *rt_set_clone(const RtSet *s);
+bool rt_dict_eq(const RtDict *a, const RtDict *b);
+bool rt_set_eq(const RtSet *a, const RtSet *b);
+uint64_t rt_dict_hash(const RtDict *d);
+uint64_t rt_set_hash(const RtSet *s);
+void rt_dict_write(RtBuf *b, const RtDict *d);
+void rt_set_write(RtBuf *b, const RtSet *s);
+
 #endif

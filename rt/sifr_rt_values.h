@@ -21,7 +21,9 @@
  *               nullable object pointer itself (RT_K_OPTION_PTR)
  *   Result[T,E] { uint8_t tag (0 = Ok, 1 = Err); T or E at payload_offset }
  *   enum        int64_t member index
- *   Callable    RtClosure { fn pointer, env pointer (may be NULL) }  16/8
+ *   Callable    RtClosure { fn pointer, env pointer (may be NULL), env_type }
+ *               24/8; env_type is an RT_K_CLASS descriptor (the environment
+ *               is a boxed object whose fields are the captured values)
  * Ownership: every operation below documents whether it borrows or takes its
  * arguments. "Takes" means the callee now owns the value and the caller must
  * not drop it; containers own their elements. */

@@ -46,13 +46,25 @@ const char *sema_op_text(uint32_t op) {
 }
 
 /* Types a value may have to be printed, converted with str()/repr() or
- * formatted in an f-string in this milestone. */
-static bool sema_printable(TypeId t, bool allow_bytes) {
-    return t == TYPE_INT || t == TYPE_FLOAT || t == TYPE_BOOL || t == TYPE_STR || t == TYPE_NONE ||
-           (allow_bytes && t == TYPE_BYTES);
+ * formatted in an f-string: every value has a str() form (SPEC section 3,
+ * Printing) except functions and ranges. bytes are not formatted in
+ * f-strings (Python would show b'...'; we ask for an explicit decode). */
+bool sema_printable(TypeId t, bool allow_bytes) {
+    const Type *ty = type_get(t);
+    switch (ty->kind) {
+    case TY_BYTES: return allow_bytes;
+    case TY_FUNC:
+    case TY_RANGE:
+    case TY_NEVER:
+    case TY_INVALID: return false;
+    default: break;
+    }
+    for (uint32_t i = 0; i < ty->nargs; i++)
+        if (!sema_printable(type_get(t)->args[i], true)) return false;
+    return true;
 }
 
-static void sema_mismatch(Sema *s, Span at, TypeId want, TypeId found, const char *what) {
+void sema_mismatch(Sema *s, Span at, TypeId want, TypeId found, const char *what) {
     Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, at, "mismatched types: %s must be `%s`, found `%s`",
                               what, type_name(want), type_name(found));
     diag_label(d, "expected `%s`, found `%s`", type_name(want), type_name(found));
@@ -64,7 +76,7 @@ static void sema_mismatch(Sema *s, Span at, TypeId want, TypeId found, const cha
 }
 
 TypeId sema_expr_expect(Sema *s, NodeId e, TypeId want, const char *what) {
-    TypeId t = sema_expr(s, e);
+    TypeId t = sema_expr_hint(s, e, want);
     if (!sema_assignable(want, t)) {
         sema_mismatch(s, sema_node(s, e)->span, want, t, what);
         return TYPE_ERROR;
@@ -93,17 +105,13 @@ void sema_cond(Sema *s, NodeId e, const char *what) {
 /* Names a Python programmer may reach for that this milestone lacks: they
  * get "not supported yet" instead of "unknown name". */
 static const char *const sema_known_unsupported[] = {
-    "list", "dict", "set", "tuple", "frozenset", "bytearray", "object", "type", "Result",
-    "Option", "Ok", "Err", "Some", "Callable", "Any", "Never", "Error", "ValueError", "KeyError",
-    "IndexError", "IOError", "TimeoutError", "ScopeFailure", "ClosedError", "WouldBlockError",
-    "WorkerError", "ProcessError", "SignalError", "DiagnosticError", "Enum", "isinstance",
-    "input", "open", "sorted", "enumerate", "zip", "map", "filter", "sum", "any", "all",
-    "reversed", "iter", "next", "hash", "id", "chr", "ord", "hex", "bin", "oct", "round",
+    "frozenset", "bytearray", "object", "type", "Some", "Any",
+    "input", "open", "map", "filter", "iter", "next", "hash", "id", "hex", "bin", "oct", "round",
     "divmod", "pow", "super", "getattr", "setattr", "hasattr", "format", "callable", "exit",
     "bytes",
 };
 
-static bool sema_is_known_unsupported(StrId name) {
+bool sema_is_known_unsupported(StrId name) {
     const char *t = str_text(name);
     for (size_t i = 0; i < sizeof sema_known_unsupported / sizeof sema_known_unsupported[0]; i++)
         if (!strcmp(t, sema_known_unsupported[i])) return true;
@@ -120,16 +128,28 @@ static void sema_unknown_name(Sema *s, const Node *n) {
     diag_emit(d);
 }
 
+SymId sema_lookup_name(Sema *s, StrId name) {
+    SymId id = 0;
+    if (s->fn >= 0) id = symmap_get(&s->scope, name);
+    if (!id) id = symmap_get(&s->module, name);
+    if (!id) id = symmap_get(&s->builtins, name);
+    return id;
+}
+
 /* Resolve a name to its symbol following Python's scoping (function scope,
  * then module, then builtins). Reports unknown names; returns 0 after a
  * diagnostic. Sets Node.sym. */
 static SymId sema_lookup(Sema *s, NodeId e) {
     Node *n = sema_node(s, e);
-    SymId id = 0;
-    if (s->fn >= 0) id = symmap_get(&s->scope, n->name);
-    if (!id) id = symmap_get(&s->module, n->name);
-    if (!id) id = symmap_get(&s->builtins, n->name);
+    SymId id = sema_lookup_name(s, n->name);
     if (!id) {
+        if (n->name == s->n.enum_) {
+            Diagnostic *d = sema_diag(s, CODE_NAME_UNKNOWN, n->span, "unknown name `Enum`");
+            diag_label(d, "not imported");
+            diag_help(d, "add `from enum import Enum`");
+            diag_emit(d);
+            return 0;
+        }
         if (sema_is_known_unsupported(n->name)) {
             char what[96];
             snprintf(what, sizeof what, "`%s`", str_text(n->name));
@@ -163,8 +183,9 @@ static TypeId sema_name(Sema *s, NodeId e) {
             }
             return TYPE_ERROR;
         }
-        return sym->type ? sym->type : TYPE_ERROR;
-    case SYM_PARAM: return sym->type ? sym->type : TYPE_ERROR;
+        return sym->type ? sema_narrowed(s, id, sym->type) : TYPE_ERROR;
+    case SYM_PARAM:
+    case SYM_LAMBDA_PARAM: return sym->type ? sema_narrowed(s, id, sym->type) : TYPE_ERROR;
     case SYM_CONST:
         if (!sym->type) {
             sema_error(s, CODE_NAME_UNKNOWN, n->span, "`%s` is used before it is defined",
@@ -172,16 +193,43 @@ static TypeId sema_name(Sema *s, NodeId e) {
             return TYPE_ERROR;
         }
         return sym->type;
-    case SYM_FUNC:
+    case SYM_FUNC: {
+        /* a function as a value: its TY_FUNC type (generic ones need a
+         * call to fix their type arguments) */
+        const SemaFunc *f = &s->prog->funcs.items[sym->index];
+        if (sym->type == TYPE_ERROR || f->is_async) return TYPE_ERROR;
+        if (f->tparams.len) {
+            char what[128];
+            snprintf(what, sizeof what, "using the generic function `%s` as a value", str_text(n->name));
+            sema_unsupported(s, n->span, what);
+            return TYPE_ERROR;
+        }
+        return f->type;
+    }
     case SYM_BUILTIN:
     case SYM_TYPE: {
         char what[128];
-        snprintf(what, sizeof what, "using the function `%s` as a value", str_text(n->name));
+        snprintf(what, sizeof what, "using the builtin `%s` as a value", str_text(n->name));
         sema_unsupported(s, n->span, what);
         return TYPE_ERROR;
     }
-    case SYM_MODULE:
-    case SYM_CLASS: return TYPE_ERROR; /* poisoned: its declaration was reported */
+    case SYM_CLASS:
+        if (sym->type == TYPE_ERROR) return TYPE_ERROR;
+        {
+            char what[128];
+            snprintf(what, sizeof what, "using the class `%s` as a value", str_text(n->name));
+            sema_unsupported(s, n->span, what);
+        }
+        return TYPE_ERROR;
+    case SYM_TYPEVAR:
+    case SYM_ALIAS: {
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, n->span, "`%s` is a type, not a value",
+                                  str_text(n->name));
+        diag_label(d, "a type used as a value");
+        diag_emit(d);
+        return TYPE_ERROR;
+    }
+    case SYM_MODULE: return TYPE_ERROR; /* poisoned: its declaration was reported */
     case SYM_NONE: break;
     }
     ICE("sema_name: symbol %u has no kind", id);
@@ -198,23 +246,29 @@ TypeId sema_binop_result(uint32_t op, TypeId a, TypeId b, bool *unsupported) {
         if (num) return wider;
         if (a == TYPE_STR && b == TYPE_STR) return TYPE_STR;
         if (a == TYPE_BYTES && b == TYPE_BYTES) return TYPE_BYTES;
+        if (a == b && type_get(a)->kind == TY_LIST) return a;
         return 0;
     case TOK_STAR:
         if (num) return wider;
-        if ((a == TYPE_STR || a == TYPE_BYTES) && b == TYPE_INT) *unsupported = true;
-        if (a == TYPE_INT && (b == TYPE_STR || b == TYPE_BYTES)) *unsupported = true;
+        /* repetition: "ab" * 3, [0] * n */
+        if ((a == TYPE_STR || a == TYPE_BYTES || type_get(a)->kind == TY_LIST) && b == TYPE_INT) return a;
+        if (a == TYPE_INT && (b == TYPE_STR || b == TYPE_BYTES || type_get(b)->kind == TY_LIST)) return b;
         return 0;
     case TOK_PERCENT:
         if (num) return wider;
         if (a == TYPE_STR || a == TYPE_BYTES) *unsupported = true; /* printf-style formatting */
         return 0;
     case TOK_MINUS:
+        if (a == b && type_get(a)->kind == TY_SET) return a;
+        return num ? wider : 0;
     case TOK_DSLASH:
     case TOK_DSTAR: return num ? wider : 0;
     case TOK_SLASH: return num ? TYPE_FLOAT : 0;
     case TOK_AMP:
     case TOK_PIPE:
     case TOK_CARET:
+        if (a == b && type_get(a)->kind == TY_SET) return a;
+        return a == TYPE_INT && b == TYPE_INT ? TYPE_INT : 0;
     case TOK_LSHIFT:
     case TOK_RSHIFT: return a == TYPE_INT && b == TYPE_INT ? TYPE_INT : 0;
     case TOK_AT: *unsupported = true; return 0;
@@ -281,7 +335,12 @@ static TypeId sema_boolop(Sema *s, NodeId e) {
     const char *what = n->op == TOK_AND ? "an operand of `and`" : "an operand of `or`";
     NodeId ops[2] = {n->a, n->b};
     bool bad = false;
+    bool is_and = n->op == TOK_AND;
+    uint32_t mark = s->narrows.len;
     for (int i = 0; i < 2; i++) {
+        /* `x is not None and x > 0`: the right operand runs only when the
+         * left one is true (`and`) or false (`or`) */
+        if (i == 1) sema_narrow_cond(s, ops[0], is_and);
         TypeId t = sema_expr(s, ops[i]);
         if (t == TYPE_ERROR) bad = true;
         else if (t != TYPE_BOOL && t != TYPE_NEVER) {
@@ -289,6 +348,7 @@ static TypeId sema_boolop(Sema *s, NodeId e) {
             bad = true;
         }
     }
+    s->narrows.len = mark;
     return bad ? TYPE_ERROR : TYPE_BOOL;
 }
 
@@ -296,13 +356,34 @@ static TypeId sema_boolop(Sema *s, NodeId e) {
 static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
     TypeId tl = sema_node(s, l)->type, tr = sema_node(s, r)->type;
     Span at = span_join(sema_node(s, l)->span, sema_node(s, r)->span);
+    if (tl == TYPE_ERROR || tr == TYPE_ERROR) return false;
     if (op == TOK_IN || op == CMP_NOT_IN) {
-        char what[64];
-        snprintf(what, sizeof what, "the `%s` operator", sema_op_text(op));
-        sema_unsupported(s, at, what);
+        const Type *rt = type_get(tr);
+        TypeId want = 0;
+        if (tr == TYPE_STR) want = TYPE_STR;
+        else if (tr == TYPE_BYTES) want = TYPE_BYTES;
+        else if (rt->kind == TY_LIST || rt->kind == TY_SET || rt->kind == TY_DICT) want = rt->args[0];
+        else if (rt->kind == TY_TUPLE && rt->nargs) {
+            want = rt->args[0];
+            for (uint32_t i = 1; i < rt->nargs; i++)
+                if (type_get(tr)->args[i] != want) want = 0;
+        }
+        if (!want) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, r)->span,
+                                      "`%s` needs a container on its right, found `%s`", sema_op_text(op),
+                                      type_name(tr));
+            diag_label(d, "not a str, bytes, list, set, dict or tuple");
+            diag_emit(d);
+            return false;
+        }
+        if (sema_assignable(want, tl)) return true;
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, l)->span,
+                                  "`%s` tests for a `%s` in `%s`, found `%s`", sema_op_text(op), type_name(want),
+                                  type_name(tr), type_name(tl));
+        diag_label(d, "expected `%s`, found `%s`", type_name(want), type_name(tl));
+        diag_emit(d);
         return false;
     }
-    if (tl == TYPE_ERROR || tr == TYPE_ERROR) return false;
     if (op == TOK_IS || op == CMP_IS_NOT) {
         if (tl == TYPE_NONE || tr == TYPE_NONE) return true;
         char what[96];
@@ -314,9 +395,27 @@ static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
     if (type_is_numeric(tl) && type_is_numeric(tr)) return true;
     if (tl == TYPE_STR && tr == TYPE_STR) return true;
     if (eq && tl == TYPE_BOOL && tr == TYPE_BOOL) return true;
-    if (tl == TYPE_BYTES && tr == TYPE_BYTES) {
-        sema_unsupported(s, at, "comparing `bytes` values");
-        return false;
+    if (tl == TYPE_BYTES && tr == TYPE_BYTES) return true;
+    {
+        /* collections, tuples, Results, classes: == on equal types (classes
+         * also along inheritance); ordering on lists/tuples of orderables */
+        const Type *a = type_get(tl);
+        bool same = tl == tr || (a->kind == TY_CLASS && type_get(tr)->kind == TY_CLASS &&
+                                 (sema_assignable(tl, tr) || sema_assignable(tr, tl)));
+        bool opt_none = false;
+        if (same && eq && a->kind != TY_FUNC && a->kind != TY_RANGE && tl != TYPE_NONE) return true;
+        if (same && !eq && (a->kind == TY_LIST || a->kind == TY_TUPLE)) {
+            bool ord = true;
+            for (uint32_t i = 0; i < a->nargs; i++) {
+                TypeId e = type_get(tl)->args[i];
+                if (!type_is_numeric(e) && e != TYPE_STR && e != TYPE_BYTES) ord = false;
+            }
+            if (ord) return true;
+        }
+        /* an Option against its payload: `x == 3` where x: int | None */
+        if (eq && a->kind == TY_OPTION && sema_assignable(a->args[0], tr)) opt_none = true;
+        if (eq && type_get(tr)->kind == TY_OPTION && sema_assignable(type_get(tr)->args[0], tl)) opt_none = true;
+        if (opt_none) return true;
     }
     Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, at, "cannot compare `%s` %s `%s`", type_name(tl),
                               sema_op_text(op), type_name(tr));
@@ -342,17 +441,28 @@ static TypeId sema_compare(Sema *s, NodeId e) {
     return ok ? TYPE_BOOL : TYPE_ERROR;
 }
 
-static TypeId sema_ifexp(Sema *s, NodeId e) {
+static TypeId sema_ifexp(Sema *s, NodeId e, TypeId hint) {
     Node *n = sema_node(s, e);
     NodeId cond = n->a, then_v = n->b, else_v = n->c;
     sema_cond(s, cond, "the condition of a conditional expression");
-    TypeId ta = sema_expr(s, then_v);
-    TypeId tb = sema_expr(s, else_v);
+    uint32_t mark = s->narrows.len;
+    sema_narrow_cond(s, cond, true);
+    TypeId ta = sema_expr_hint(s, then_v, hint);
+    s->narrows.len = mark;
+    sema_narrow_cond(s, cond, false);
+    TypeId tb = sema_expr_hint(s, else_v, hint ? hint : ta);
+    s->narrows.len = mark;
     if (ta == TYPE_ERROR || tb == TYPE_ERROR) return TYPE_ERROR;
     if (ta == tb) return ta;
     if (ta == TYPE_NEVER) return tb;
     if (tb == TYPE_NEVER) return ta;
     if (type_is_numeric(ta) && type_is_numeric(tb)) return TYPE_FLOAT;
+    if (hint && sema_assignable(hint, ta) && sema_assignable(hint, tb)) return hint;
+    /* `x if c else None` is `T | None`; a derived and a base class give the base */
+    if (tb == TYPE_NONE && type_get(ta)->kind != TY_OPTION) return type_option(ta);
+    if (ta == TYPE_NONE && type_get(tb)->kind != TY_OPTION) return type_option(tb);
+    if (sema_assignable(ta, tb)) return ta;
+    if (sema_assignable(tb, ta)) return tb;
     Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, else_v)->span,
                               "the branches of a conditional expression have different types");
     diag_label(d, "expected `%s`, found `%s`", type_name(ta), type_name(tb));
@@ -403,24 +513,22 @@ static TypeId sema_fstring(Sema *s, NodeId e) {
 
 /* Check every argument of a call whose callee failed, so independent errors
  * inside the arguments are still reported. */
-static void sema_args_quiet(Sema *s, NodeId call) {
+void sema_args_quiet(Sema *s, NodeId call) {
     NodeList args = sema_node(s, call)->list;
     for (uint32_t i = 0; i < args.count; i++) {
         NodeId aid = ast_list_at(s->ast, args, i);
         Node *a = sema_node(s, aid);
-        if (a->kind == N_KEYWORD || a->kind == N_STARRED) {
-            NodeId v = a->a;
-            TypeId t = v ? sema_expr(s, v) : TYPE_ERROR;
-            sema_set(s, aid, t);
-        } else {
-            sema_expr(s, aid);
-        }
+        NodeId v = a->kind == N_KEYWORD || a->kind == N_STARRED ? a->a : aid;
+        /* a lambda has no parameter types without a known callee: poison it */
+        if (v && sema_node(s, v)->kind == N_LAMBDA) sema_set(s, v, TYPE_ERROR);
+        TypeId t = !v ? TYPE_ERROR : sema_node(s, v)->kind == N_LAMBDA ? TYPE_ERROR : sema_expr(s, v);
+        sema_set(s, aid, t);
     }
 }
 
 /* Arity errors point at the call (its span starts at the callee); an extra
  * argument, when there is one, is shown in a note. */
-static void sema_arity(Sema *s, Span at, Span extra, const char *fname, uint32_t want_lo,
+void sema_arity(Sema *s, Span at, Span extra, const char *fname, uint32_t want_lo,
                        uint32_t want_hi, uint32_t given) {
     char want[64];
     if (want_lo == want_hi) snprintf(want, sizeof want, "%u argument%s", want_lo, want_lo == 1 ? "" : "s");
@@ -433,96 +541,181 @@ static void sema_arity(Sema *s, Span at, Span extra, const char *fname, uint32_t
     diag_emit(d);
 }
 
-static TypeId sema_call_user(Sema *s, NodeId call, SymId fsym) {
-    Symbol *sym = sema_sym(s, fsym);
-    SemaFunc *f = &s->prog->funcs.items[sym->index];
-    uint32_t fi = sym->index;
-    NodeId def = f->def;
-    NodeList params = sema_node(s, def)->list;
-    uint32_t np = params.count;
-    const char *fname = str_text(sym->name);
-    NodeId callee = sema_node(s, call)->a;
-    sema_node(s, callee)->type = f->type;
+/* Does `t` mention one of the type variables being inferred? */
+static bool sema_mentions(TypeId t, const SymId *tps, uint32_t n) {
+    if (!n || !t) return false;
+    const Type *ty = type_get(t);
+    if (ty->kind == TY_TYPEVAR) {
+        for (uint32_t i = 0; i < n; i++)
+            if (tps[i] == ty->sym) return true;
+        return false;
+    }
+    for (uint32_t i = 0; i < ty->nargs; i++)
+        if (sema_mentions(type_get(t)->args[i], tps, n)) return true;
+    return ty->kind == TY_FUNC && sema_mentions(type_get(t)->ret, tps, n);
+}
 
+static TypeId sema_inst(TypeId t, const SymId *tps, const TypeId *targs, uint32_t n) {
+    return n ? type_subst(t, tps, targs, n) : t;
+}
+
+static void sema_arg_what(char *buf, size_t cap, const ParamSlot *sl, uint32_t index, const char *fname) {
+    if (sl->name) snprintf(buf, cap, "argument `%s` of `%s`", str_text(sl->name), fname);
+    else snprintf(buf, cap, "argument %u of `%s`", index + 1, fname);
+}
+
+bool sema_bind_args(Sema *s, NodeId call, const char *fname, const ParamSlot *slots, uint32_t np,
+                    const SymId *tps, TypeId *targs, uint32_t ntp, Span def_at) {
     NodeId *bound = xcalloc(np ? np : 1, sizeof *bound);
     NodeList args = sema_node(s, call)->list;
     uint32_t pos = 0;
-    bool saw_keyword = false, reported_extra = false;
+    bool saw_keyword = false, reported_extra = false, ok = true;
+    /* pass 1: bind arguments to slots, check the ones that need no inference */
     for (uint32_t i = 0; i < args.count; i++) {
         NodeId aid = ast_list_at(s->ast, args, i);
         Node *a = sema_node(s, aid);
         if (a->kind == N_STARRED || (a->kind == N_KEYWORD && !a->name)) {
             sema_unsupported(s, a->span, a->kind == N_STARRED ? "a `*` argument" : "a `**` argument");
-            if (a->a) sema_expr(s, a->a);
+            if (a->a) sema_set(s, aid, sema_expr(s, a->a));
+            ok = false;
             continue;
         }
+        uint32_t pi = np;
+        NodeId value = aid;
         if (a->kind == N_KEYWORD) {
             saw_keyword = true;
             StrId kname = a->name;
-            NodeId value = a->a;
-            uint32_t pi = np;
+            value = a->a;
             for (uint32_t j = 0; j < np; j++)
-                if (sema_node(s, ast_list_at(s->ast, params, j))->name == kname) pi = j;
+                if (slots[j].name == kname) pi = j;
             if (pi == np) {
-                sema_expr(s, value);
+                sema_set(s, aid, sema_expr(s, value));
                 Diagnostic *d = sema_diag(s, CODE_TYPE_ARITY, sema_node(s, aid)->span,
                                           "`%s` has no parameter named `%s`", fname, str_text(kname));
                 diag_label(d, "unknown keyword argument");
                 diag_emit(d);
-                    continue;
+                ok = false;
+                continue;
             }
             if (bound[pi]) {
-                sema_expr(s, value);
+                sema_set(s, aid, sema_expr(s, value));
                 sema_error(s, CODE_TYPE_ARITY, sema_node(s, aid)->span,
                            "argument `%s` of `%s` is given more than once", str_text(kname), fname);
-                    continue;
+                ok = false;
+                continue;
             }
-            bound[pi] = value;
-            SymId psym = s->prog->funcs.items[fi].params.items[pi];
+        } else {
+            if (saw_keyword) {
+                sema_expr(s, aid);
+                sema_error(s, CODE_TYPE_ARITY, sema_node(s, aid)->span,
+                           "positional argument follows a keyword argument");
+                ok = false;
+                continue;
+            }
+            if (pos >= np) {
+                sema_expr(s, aid);
+                if (!reported_extra) {
+                    uint32_t total = 0;
+                    for (uint32_t j = 0; j < args.count; j++)
+                        if (sema_node(s, ast_list_at(s->ast, args, j))->kind != N_KEYWORD) total++;
+                    uint32_t required = 0;
+                    for (uint32_t j = 0; j < np; j++)
+                        if (!slots[j].has_default) required++;
+                    sema_arity(s, sema_node(s, call)->span, sema_node(s, aid)->span, fname, required, np,
+                               total);
+                    reported_extra = true;
+                }
+                ok = false;
+                continue;
+            }
+            pi = pos++;
+        }
+        bound[pi] = value;
+        /* lambdas wait until the other arguments fixed the type variables */
+        if (sema_node(s, value)->kind == N_LAMBDA && sema_mentions(slots[pi].type, tps, ntp)) continue;
+        TypeId want = sema_inst(slots[pi].type, tps, targs, ntp);
+        TypeId t;
+        if (sema_mentions(want, tps, ntp)) {
+            t = sema_expr(s, value);
+            if (!sema_unify(s, slots[pi].type, t, tps, targs, ntp)) {
+                char what[160];
+                sema_arg_what(what, sizeof what, &slots[pi], pi, fname);
+                sema_mismatch(s, sema_node(s, value)->span, want, t, what);
+                ok = false;
+            }
+        } else {
             char what[160];
-            snprintf(what, sizeof what, "argument `%s` of `%s`", str_text(kname), fname);
-            sema_expr_expect(s, value, sema_sym(s, psym)->type, what);
-            sema_set(s, aid, sema_node(s, value)->type);
+            sema_arg_what(what, sizeof what, &slots[pi], pi, fname);
+            t = sema_expr_expect(s, value, want, what);
+            if (t == TYPE_ERROR) ok = false;
+        }
+        if (value != aid) sema_set(s, aid, sema_node(s, value)->type);
+    }
+    /* pass 2: deferred lambdas, with what inference has found so far */
+    for (uint32_t pi = 0; pi < np; pi++) {
+        NodeId value = bound[pi];
+        if (!value || sema_node(s, value)->kind != N_LAMBDA || sema_node(s, value)->type) continue;
+        TypeId want = sema_inst(slots[pi].type, tps, targs, ntp);
+        const Type *wt = type_get(want);
+        bool params_known = wt->kind == TY_FUNC;
+        for (uint32_t k = 0; params_known && k < wt->nargs; k++)
+            if (sema_mentions(type_get(want)->args[k], tps, ntp)) params_known = false;
+        if (!params_known) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, value)->span,
+                                      "cannot infer the parameter types of this lambda");
+            diag_label(d, "the other arguments do not fix them");
+            diag_emit(d);
+            sema_set(s, value, TYPE_ERROR);
+            ok = false;
             continue;
         }
-        if (saw_keyword) {
-            sema_expr(s, aid);
-            sema_error(s, CODE_TYPE_ARITY, sema_node(s, aid)->span,
-                       "positional argument follows a keyword argument");
+        TypeId hint = want;
+        if (sema_mentions(type_get(want)->ret, tps, ntp)) {
+            TypeId ps[64];
+            uint32_t n = type_get(want)->nargs;
+            if (n > 64) n = 64;
+            for (uint32_t k = 0; k < n; k++) ps[k] = type_get(want)->args[k];
+            hint = type_func(ps, n, 0);
+        }
+        TypeId lt = sema_lambda(s, value, hint);
+        if (lt == TYPE_ERROR) {
+            ok = false;
             continue;
         }
-        if (pos >= np) {
-            sema_expr(s, aid);
-            if (!reported_extra) {
-                uint32_t total = 0;
-                for (uint32_t j = 0; j < args.count; j++)
-                    if (sema_node(s, ast_list_at(s->ast, args, j))->kind != N_KEYWORD) total++;
-                uint32_t required = 0;
-                for (uint32_t j = 0; j < np; j++)
-                    if (!sema_node(s, ast_list_at(s->ast, params, j))->b) required++;
-                sema_arity(s, sema_node(s, call)->span, sema_node(s, aid)->span, fname, required, np,
-                           total);
-                reported_extra = true;
-            }
-            continue;
+        if (!sema_unify(s, slots[pi].type, lt, tps, targs, ntp)) {
+            char what[160];
+            sema_arg_what(what, sizeof what, &slots[pi], pi, fname);
+            sema_mismatch(s, sema_node(s, value)->span, sema_inst(slots[pi].type, tps, targs, ntp), lt, what);
+            ok = false;
         }
-        uint32_t pi = pos++;
-        bound[pi] = aid;
-        SymId psym = s->prog->funcs.items[fi].params.items[pi];
-        StrId pname = sema_sym(s, psym)->name;
-        char what[160];
-        snprintf(what, sizeof what, "argument `%s` of `%s`", pname ? str_text(pname) : "?", fname);
-        sema_expr_expect(s, aid, sema_sym(s, psym)->type, what);
+    }
+    /* pass 3: with every type variable known, the inferred arguments must fit */
+    for (uint32_t pi = 0; ntp && pi < np; pi++) {
+        NodeId value = bound[pi];
+        if (!value || !sema_mentions(slots[pi].type, tps, ntp)) continue;
+        TypeId want = sema_inst(slots[pi].type, tps, targs, ntp);
+        TypeId t = sema_node(s, value)->type;
+        if (!t || t == TYPE_ERROR || sema_mentions(want, tps, ntp)) continue;
+        if (!sema_assignable(want, t)) {
+            char what[160];
+            sema_arg_what(what, sizeof what, &slots[pi], pi, fname);
+            sema_mismatch(s, sema_node(s, value)->span, want, t, what);
+            ok = false;
+        }
+    }
+    /* keyword nodes carry their value's type */
+    for (uint32_t i = 0; i < args.count; i++) {
+        NodeId aid = ast_list_at(s->ast, args, i);
+        Node *a = sema_node(s, aid);
+        if (a->kind == N_KEYWORD && a->a && !a->type) a->type = sema_node(s, a->a)->type;
     }
     if (!reported_extra) {
         StrBuf missing = {0};
         uint32_t nmissing = 0;
         for (uint32_t j = 0; j < np; j++) {
-            Node *p = sema_node(s, ast_list_at(s->ast, params, j));
-            /* star parameters were reported as unsupported at the def */
-            if (bound[j] || p->b || p->kind != N_PARAM || !p->name || (p->flags & (NF_STAR | NF_DSTAR)))
-                continue;
-            sb_printf(&missing, "%s`%s`", nmissing ? ", " : "", str_text(p->name));
+            if (bound[j] || slots[j].has_default) continue;
+            if (slots[j].name) sb_printf(&missing, "%s`%s`", nmissing ? ", " : "", str_text(slots[j].name));
+            else sb_printf(&missing, "%s#%u", nmissing ? ", " : "", j + 1);
             nmissing++;
         }
         if (nmissing) {
@@ -530,16 +723,81 @@ static TypeId sema_call_user(Sema *s, NodeId call, SymId fsym) {
                                       "missing argument%s %s in call to `%s`", nmissing == 1 ? "" : "s",
                                       missing.data, fname);
             diag_label(d, "missing argument%s", nmissing == 1 ? "" : "s");
-            diag_note(d, sema_def_name_span(s, def), "`%s` is defined here", fname);
+            if (def_at.file) diag_note(d, def_at, "`%s` is defined here", fname);
             diag_emit(d);
+            ok = false;
         }
         sb_free(&missing);
     }
     free(bound);
-    TypeId ret = s->prog->funcs.items[fi].ret;
+    return ok;
+}
+
+static TypeId sema_call_user(Sema *s, NodeId call, SymId fsym) {
+    Symbol *sym = sema_sym(s, fsym);
+    uint32_t fi = sym->index;
+    const char *fname = str_text(sym->name);
+    NodeId callee = sema_node(s, call)->a;
+    const SemaFunc *f = &s->prog->funcs.items[fi];
+    NodeId def = f->def;
+    NodeList params = sema_node(s, def)->list;
+    VEC(ParamSlot) slots = {0};
+    for (uint32_t j = 0; j < f->params.len; j++) {
+        const Symbol *p = sema_sym(s, f->params.items[j]);
+        Node *pn = sema_node(s, ast_list_at(s->ast, params, j));
+        /* star parameters were reported as unsupported at the def */
+        bool skip = pn->kind != N_PARAM || !pn->name || (pn->flags & (NF_STAR | NF_DSTAR));
+        ParamSlot sl = {.name = p->name, .type = p->type ? p->type : TYPE_ERROR,
+                        .has_default = pn->b != 0 || skip};
+        vec_push(&slots, sl);
+    }
+    f = &s->prog->funcs.items[fi];
+    uint32_t ntp = f->tparams.len > 16 ? 16 : f->tparams.len;
+    SymId tps[16];
+    TypeId targs[16] = {0};
+    for (uint32_t i = 0; i < ntp; i++) tps[i] = f->tparams.items[i];
+    sema_bind_args(s, call, fname, slots.items, slots.len, tps, targs, ntp, sema_def_name_span(s, def));
+    vec_free(&slots);
+    f = &s->prog->funcs.items[fi];
+    TypeId ret = f->ret, ftype = f->type;
+    for (uint32_t i = 0; i < ntp; i++) {
+        if (targs[i]) continue;
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, call)->span,
+                                  "cannot infer the type argument `%s` of `%s`", str_text(sema_sym(s, tps[i])->name),
+                                  fname);
+        diag_label(d, "not fixed by the arguments");
+        diag_note(d, sema_def_name_span(s, def), "`%s` is defined here", fname);
+        diag_emit(d);
+        sema_node(s, callee)->type = TYPE_ERROR;
+        return TYPE_ERROR;
+    }
+    if (ntp) {
+        ret = type_subst(ret, tps, targs, ntp);
+        ftype = type_subst(ftype, tps, targs, ntp);
+        sema_record_inst(s, false, fi, targs, ntp);
+    }
+    sema_node(s, callee)->type = ftype;
     /* An arity or argument error does not change what the call returns:
      * keep the declared type so the error does not cascade. */
     return ret;
+}
+
+/* A call through a function value (a local, a parameter, a field, a bound
+ * method): positional arguments only. */
+static TypeId sema_call_value(Sema *s, NodeId call, TypeId ft) {
+    const Type *t = type_get(ft);
+    VEC(ParamSlot) slots = {0};
+    for (uint32_t i = 0; i < t->nargs; i++) {
+        ParamSlot sl = {.name = 0, .type = type_get(ft)->args[i], .has_default = false};
+        vec_push(&slots, sl);
+    }
+    NodeId callee = sema_node(s, call)->a;
+    Node *c = sema_node(s, callee);
+    char fname[96];
+    snprintf(fname, sizeof fname, "%s", c->kind == N_NAME || c->kind == N_ATTR ? str_text(c->name) : "function");
+    sema_bind_args(s, call, fname, slots.items, slots.len, NULL, NULL, 0, (Span){0, 0, 0});
+    vec_free(&slots);
+    return type_get(ft)->ret;
 }
 
 /* Check the arguments of a builtin call: positional only. Fills types[]
@@ -594,12 +852,13 @@ static NodeId sema_arg(const Sema *s, NodeId call, uint32_t i) {
 
 #define SEMA_MAX_BUILTIN_ARGS 64
 
-static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi) {
+static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint) {
     const char *fname = str_text(s->n.builtin[bi]);
+    if (bi >= BI_SORTED) return sema_core_builtin(s, call, bi, hint);
     if (bi == BI_RANGE) {
-        sema_args_quiet(s, call);
-        sema_unsupported(s, sema_node(s, call)->span, "`range` outside a `for` loop header");
-        return TYPE_ERROR;
+        /* range() as a value (`list(range(3))`, `zip(range(3), xs)`) */
+        TypeId t = sema_range_call(s, call);
+        return t ? t : TYPE_ERROR;
     }
     TypeId types[SEMA_MAX_BUILTIN_ARGS];
     bool any_error;
@@ -658,19 +917,27 @@ static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi) {
         case BI_INT:
         case BI_FLOAT:
             ok = t == TYPE_INT || t == TYPE_FLOAT || t == TYPE_BOOL;
-            unsup = t == TYPE_STR;
             ret = bi == BI_INT ? TYPE_INT : TYPE_FLOAT;
+            if (t == TYPE_STR) {
+                /* parsing can fail: Result[int, ValueError] (SPEC section 3) */
+                StrId ve = intern_cstr("ValueError");
+                SymId vs = symmap_get(&s->builtins, ve);
+                ok = vs != 0;
+                ret = type_result(ret, sema_sym(s, vs)->type);
+            }
             break;
         case BI_BOOL:
             ok = t == TYPE_INT || t == TYPE_FLOAT || t == TYPE_BOOL;
             unsup = t == TYPE_STR;
             ret = TYPE_BOOL;
             break;
-        case BI_LEN:
-            ok = t == TYPE_STR;
-            unsup = t == TYPE_BYTES;
+        case BI_LEN: {
+            TypeKind k = type_get(t)->kind;
+            ok = t == TYPE_STR || t == TYPE_BYTES || k == TY_LIST || k == TY_DICT || k == TY_SET ||
+                 k == TY_TUPLE;
             ret = TYPE_INT;
             break;
+        }
         case BI_ABS:
             ok = type_is_numeric(t);
             ret = t;
@@ -692,7 +959,7 @@ static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi) {
         if (!ok) {
             Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, a0)->span,
                                       "`%s` does not accept a value of type `%s`", fname, type_name(t));
-            const char *want = bi == BI_LEN     ? "expected `str`"
+            const char *want = bi == BI_LEN     ? "expected a str, bytes or collection"
                                : bi == BI_PANIC ? "expected `str`"
                                : bi == BI_ABS   ? "expected `int` or `float`"
                                : bi == BI_STR || bi == BI_REPR
@@ -706,6 +973,21 @@ static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi) {
     }
     case BI_MIN:
     case BI_MAX: {
+        if (nargs == 1 && types[0] != TYPE_ERROR && sema_iter_elem(types[0]) &&
+            type_get(types[0])->kind != TY_RANGE) {
+            /* min(xs) / max(xs) of a collection of numbers or strings */
+            TypeId e = sema_iter_elem(types[0]);
+            if (!type_is_numeric(e) && e != TYPE_STR) {
+                Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, sema_arg(s, call, 0))->span,
+                                          "`%s` needs numbers or strings, found elements of type `%s`", fname,
+                                          type_name(e));
+                diag_label(d, "not orderable");
+                diag_emit(d);
+                return TYPE_ERROR;
+            }
+            ret = e;
+            break;
+        }
         if (nargs < 2) {
             sema_arity(s, call_span, (Span){0, 0, 0}, fname, 2, UINT32_MAX, nargs);
             return TYPE_ERROR;
@@ -729,16 +1011,164 @@ static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi) {
         }
         break;
     }
-    case BI_RANGE:
-    case BI__COUNT: ICE("unreachable builtin %d", (int)bi);
+    default: ICE("unreachable builtin %d", (int)bi);
     }
     sema_builtin_callee_type(s, call, types, nargs, ret);
     return ret;
 }
 
-static TypeId sema_call(Sema *s, NodeId call) {
+/* What the object of `obj.attr` names when it is not a value: a class
+ * (enum members, unbound methods), a builtin type (`str.upper`), or a
+ * poisoned module. Returns the symbol, or 0 for an ordinary value. */
+static SymId sema_attr_static_base(Sema *s, NodeId obj) {
+    Node *o = sema_node(s, obj);
+    if (o->kind != N_NAME) return 0;
+    SymId id = sema_lookup_name(s, o->name);
+    if (!id) return 0;
+    SymKind k = sema_sym(s, id)->kind;
+    if (k == SYM_CLASS || k == SYM_MODULE || k == SYM_TYPE) {
+        o->sym = id;
+        return id;
+    }
+    return 0;
+}
+
+static TypeId sema_type_of_typesym(const Sema *s, SymId id) {
+    switch ((BuiltinId)sema_sym(s, id)->index) {
+    case BI_STR: return TYPE_STR;
+    case BI_INT: return TYPE_INT;
+    case BI_FLOAT: return TYPE_FLOAT;
+    case BI_BOOL: return TYPE_BOOL;
+    default: return 0;
+    }
+}
+
+/* The attribute names a value of type `t` offers, for did-you-mean. */
+static void sema_no_attr(Sema *s, NodeId e, TypeId t) {
+    Node *n = sema_node(s, e);
+    if (type_get(t)->kind == TY_OPTION) {
+        Node *nn = n;
+        uint32_t len = str_len(nn->name);
+        Span at = nn->span;
+        if (at.hi >= at.lo + len) at.lo = at.hi - len;
+        Diagnostic *d = sema_diag(s, CODE_NAME_ATTR, at, "`%s` has no attribute `%s`", type_name(t),
+                                  str_text(nn->name));
+        diag_label(d, "the value may be `None`");
+        diag_help(d, "test it first: `if x is not None:`");
+        diag_emit(d);
+        return;
+    }
+    sema_unknown_attr(s, e, t, n->name, NULL, 0);
+}
+
+/* `obj.attr` read as a value. */
+static TypeId sema_attr(Sema *s, NodeId e) {
+    Node *n = sema_node(s, e);
+    NodeId obj = n->a;
+    StrId name = n->name;
+    SymId base = sema_attr_static_base(s, obj);
+    if (base) {
+        Symbol *bs = sema_sym(s, base);
+        if (bs->kind == SYM_MODULE || bs->type == TYPE_ERROR) {
+            sema_set(s, obj, TYPE_ERROR);
+            return TYPE_ERROR;
+        }
+        if (bs->kind == SYM_CLASS) {
+            TypeId t = sema_class_static_attr(s, e, base);
+            /* the class name node denotes the class's instance type */
+            sema_node(s, obj)->type = bs->type;
+            return t;
+        }
+        /* str.upper: an unbound method of a builtin type */
+        TypeId recv = sema_type_of_typesym(s, base);
+        sema_node(s, obj)->type = recv ? recv : TYPE_ERROR;
+        TypeId mt = recv ? sema_builtin_method_value(s, recv, name, false) : 0;
+        if (!mt) {
+            if (recv) sema_no_attr(s, e, recv);
+            return TYPE_ERROR;
+        }
+        return mt;
+    }
+    TypeId t = sema_expr(s, obj);
+    if (t == TYPE_ERROR) return TYPE_ERROR;
+    n = sema_node(s, e);
+    if (type_get(t)->kind == TY_CLASS) return sema_class_attr(s, e, t);
+    TypeId mt = sema_builtin_method_value(s, t, name, true);
+    if (mt) return mt;
+    sema_no_attr(s, e, t);
+    return TYPE_ERROR;
+}
+
+/* `obj.name(args)`. */
+static TypeId sema_method_call(Sema *s, NodeId call, TypeId hint) {
+    (void)hint;
+    NodeId callee = sema_node(s, call)->a;
+    NodeId obj = sema_node(s, callee)->a;
+    SymId base = sema_attr_static_base(s, obj);
+    if (base) {
+        Symbol *bs = sema_sym(s, base);
+        if (bs->kind == SYM_MODULE || bs->type == TYPE_ERROR) {
+            sema_set(s, obj, TYPE_ERROR);
+            sema_set(s, callee, TYPE_ERROR);
+            sema_args_quiet(s, call);
+            return TYPE_ERROR;
+        }
+        /* Cls.method(obj, ...) / str.upper(s): call the unbound method */
+        TypeId ft = sema_attr(s, callee);
+        sema_set(s, callee, ft);
+        if (ft == TYPE_ERROR) {
+            sema_args_quiet(s, call);
+            return TYPE_ERROR;
+        }
+        if (type_get(ft)->kind != TY_FUNC) {
+            sema_args_quiet(s, call);
+            Diagnostic *d = sema_diag(s, CODE_TYPE_NOT_CALLABLE, sema_node(s, callee)->span,
+                                      "this expression is not a function");
+            diag_label(d, "it has type `%s`", type_name(ft));
+            diag_emit(d);
+            return TYPE_ERROR;
+        }
+        return sema_call_value(s, call, ft);
+    }
+    TypeId t = sema_expr(s, obj);
+    if (t == TYPE_ERROR) {
+        sema_set(s, callee, TYPE_ERROR);
+        sema_args_quiet(s, call);
+        return TYPE_ERROR;
+    }
+    if (type_get(t)->kind == TY_CLASS) {
+        TypeId r = sema_class_method_call(s, call, t);
+        if (r) return r;
+        /* a field holding a function (or an enum's name/value): no method */
+        TypeId ft = sema_class_attr(s, callee, t);
+        sema_set(s, callee, ft);
+        if (ft == TYPE_ERROR) {
+            sema_args_quiet(s, call);
+            return TYPE_ERROR;
+        }
+        if (type_get(ft)->kind != TY_FUNC) {
+            sema_args_quiet(s, call);
+            Diagnostic *d = sema_diag(s, CODE_TYPE_NOT_CALLABLE, sema_node(s, callee)->span,
+                                      "`%s` is not a method", str_text(sema_node(s, callee)->name));
+            diag_label(d, "it has type `%s`", type_name(ft));
+            diag_emit(d);
+            return TYPE_ERROR;
+        }
+        return sema_call_value(s, call, ft);
+    }
+    bool found = false;
+    TypeId r = sema_builtin_method_call(s, call, t, &found);
+    if (found) return r;
+    sema_no_attr(s, callee, t);
+    sema_set(s, callee, TYPE_ERROR);
+    sema_args_quiet(s, call);
+    return TYPE_ERROR;
+}
+
+static TypeId sema_call(Sema *s, NodeId call, TypeId hint) {
     NodeId callee = sema_node(s, call)->a;
     Node *c = sema_node(s, callee);
+    if (c->kind == N_ATTR) return sema_method_call(s, call, hint);
     if (c->kind == N_NAME) {
         SymId id = sema_lookup(s, callee);
         if (!id) {
@@ -749,7 +1179,7 @@ static TypeId sema_call(Sema *s, NodeId call) {
         Symbol *sym = sema_sym(s, id);
         switch (sym->kind) {
         case SYM_FUNC:
-            if (s->prog->funcs.items[sym->index].is_async) {
+            if (s->prog->funcs.items[sym->index].is_async || sym->type == TYPE_ERROR) {
                 /* `async def` was reported; do not guess what awaiting it means */
                 sema_set(s, callee, TYPE_ERROR);
                 sema_args_quiet(s, call);
@@ -757,16 +1187,24 @@ static TypeId sema_call(Sema *s, NodeId call) {
             }
             return sema_call_user(s, call, id);
         case SYM_BUILTIN:
-        case SYM_TYPE: return sema_call_builtin(s, call, (BuiltinId)sym->index);
-        case SYM_MODULE:
+        case SYM_TYPE: return sema_call_builtin(s, call, (BuiltinId)sym->index, hint);
         case SYM_CLASS:
+            if (sym->type == TYPE_ERROR) break;
+            return sema_construct(s, call, id, hint);
+        case SYM_MODULE:
             sema_set(s, callee, TYPE_ERROR);
             sema_args_quiet(s, call);
             return TYPE_ERROR;
         default: break;
         }
+        if (sym->kind == SYM_CLASS) {
+            sema_set(s, callee, TYPE_ERROR);
+            sema_args_quiet(s, call);
+            return TYPE_ERROR;
+        }
     }
     TypeId t = sema_expr(s, callee);
+    if (t != TYPE_ERROR && type_get(t)->kind == TY_FUNC) return sema_call_value(s, call, t);
     sema_args_quiet(s, call);
     if (t == TYPE_ERROR) return TYPE_ERROR;
     c = sema_node(s, callee);
@@ -816,7 +1254,7 @@ TypeId sema_range_call(Sema *s, NodeId iter) {
 
 /* ==== Expressions ========================================================= */
 
-static TypeId sema_expr_kind(Sema *s, NodeId e) {
+static TypeId sema_expr_kind(Sema *s, NodeId e, TypeId hint) {
     Node *n = sema_node(s, e);
     switch ((NodeKind)n->kind) {
     case N_POISON: return TYPE_ERROR;
@@ -840,8 +1278,8 @@ static TypeId sema_expr_kind(Sema *s, NodeId e) {
     case N_BINARY: return sema_binary(s, e);
     case N_BOOLOP: return sema_boolop(s, e);
     case N_COMPARE: return sema_compare(s, e);
-    case N_IFEXP: return sema_ifexp(s, e);
-    case N_CALL: return sema_call(s, e);
+    case N_IFEXP: return sema_ifexp(s, e, hint);
+    case N_CALL: return sema_call(s, e, hint);
     case N_AWAIT: {
         /* async bodies are not checked in this milestone, so every `await`
          * that reaches here is outside an `async def` */
@@ -852,27 +1290,17 @@ static TypeId sema_expr_kind(Sema *s, NodeId e) {
         diag_emit(d);
         return TYPE_ERROR;
     }
-    case N_ATTR: {
-        /* an attribute of a poisoned name (e.g. a module whose import was
-         * rejected) stays quiet */
-        TypeId t = sema_expr(s, n->a);
-        if (t != TYPE_ERROR) sema_unsupported(s, sema_node(s, e)->span, "attribute access");
-        return TYPE_ERROR;
-    }
-    case N_SUBSCRIPT: {
-        TypeId t = sema_expr(s, n->a);
-        if (t != TYPE_ERROR) sema_unsupported(s, sema_node(s, e)->span, "subscripting");
-        return TYPE_ERROR;
-    }
+    case N_ATTR: return sema_attr(s, e);
+    case N_SUBSCRIPT: return sema_subscript(s, e);
     case N_KEYWORD: return n->a ? sema_expr(s, n->a) : TYPE_ERROR;
     case N_FMT_FIELD: return n->a ? sema_expr(s, n->a) : TYPE_ERROR;
-    case N_SLICE: sema_unsupported(s, n->span, "a slice"); return TYPE_ERROR;
-    case N_TUPLE: sema_unsupported(s, n->span, "a tuple"); return TYPE_ERROR;
-    case N_LIST: sema_unsupported(s, n->span, "a list literal"); return TYPE_ERROR;
-    case N_SET: sema_unsupported(s, n->span, "a set literal"); return TYPE_ERROR;
-    case N_DICT: sema_unsupported(s, n->span, "a dict literal"); return TYPE_ERROR;
-    case N_COMP: sema_unsupported(s, n->span, "a comprehension"); return TYPE_ERROR;
-    case N_LAMBDA: sema_unsupported(s, n->span, "`lambda`"); return TYPE_ERROR;
+    case N_SLICE: sema_unsupported(s, n->span, "a slice outside a subscript"); return TYPE_ERROR;
+    case N_TUPLE: return sema_tuple_lit(s, e, hint);
+    case N_LIST:
+    case N_SET: return sema_seq_lit(s, e, hint);
+    case N_DICT: return sema_dict_lit(s, e, hint);
+    case N_COMP: return sema_comp(s, e, hint);
+    case N_LAMBDA: return sema_lambda(s, e, hint);
     case N_STARRED: sema_unsupported(s, n->span, "`*` unpacking"); return TYPE_ERROR;
     case N_WALRUS: sema_unsupported(s, n->span, "`:=`"); return TYPE_ERROR;
     case N_YIELD: sema_unsupported(s, n->span, "`yield`"); return TYPE_ERROR;
@@ -882,92 +1310,17 @@ static TypeId sema_expr_kind(Sema *s, NodeId e) {
     ICE("sema_expr: %s is not an expression", node_kind_name((NodeKind)n->kind));
 }
 
-TypeId sema_expr(Sema *s, NodeId e) {
+TypeId sema_expr_hint(Sema *s, NodeId e, TypeId hint) {
     if (!e) ICE("sema_expr: missing expression node");
-    TypeId t = sema_expr_kind(s, e);
+    TypeId t = sema_expr_kind(s, e, hint);
+    /* inside `try`, a Result-valued call is unwrapped unless a Result is wanted */
+    if (t != TYPE_ERROR && type_get(t)->kind == TY_RESULT && s->tries.len &&
+        sema_node(s, e)->kind == N_CALL)
+        t = sema_maybe_unwrap(s, e, t, hint);
     return sema_set(s, e, t);
 }
 
-/* ==== Annotations ========================================================= */
-
-static TypeId sema_annotation_kind(Sema *s, NodeId ann) {
-    Node *n = sema_node(s, ann);
-    switch ((NodeKind)n->kind) {
-    case N_POISON: return TYPE_ERROR;
-    case N_NONE: return TYPE_NONE;
-    case N_NAME: {
-        StrId name = n->name;
-        if (name == s->n.t_int) return TYPE_INT;
-        if (name == s->n.t_float) return TYPE_FLOAT;
-        if (name == s->n.t_bool) return TYPE_BOOL;
-        if (name == s->n.t_str) return TYPE_STR;
-        if (name == s->n.t_bytes) return TYPE_BYTES;
-        if (symmap_get(&s->typevars, name)) return TYPE_ERROR; /* generics were reported */
-        SymId id = symmap_get(&s->module, name);
-        if (id && (sema_sym(s, id)->kind == SYM_MODULE || sema_sym(s, id)->kind == SYM_CLASS))
-            return TYPE_ERROR; /* poisoned import/class: already reported */
-        if (sema_is_known_unsupported(name)) {
-            char what[96];
-            snprintf(what, sizeof what, "the type `%s`", str_text(name));
-            sema_unsupported(s, n->span, what);
-            return TYPE_ERROR;
-        }
-        Diagnostic *d;
-        if (id) {
-            d = sema_diag(s, CODE_TYPE_UNKNOWN, n->span, "`%s` is not a type", str_text(name));
-            diag_label(d, "not a type");
-        } else {
-            d = sema_diag(s, CODE_TYPE_UNKNOWN, n->span, "unknown type `%s`", str_text(name));
-            diag_label(d, "not a known type");
-            StrId sug = sema_suggest(s, name, true);
-            if (sug) diag_help(d, "did you mean `%s`?", str_text(sug));
-        }
-        diag_emit(d);
-        return TYPE_ERROR;
-    }
-    case N_SUBSCRIPT: {
-        Node *base = sema_node(s, n->a);
-        if (base->kind == N_NAME) {
-            SymId id = symmap_get(&s->module, base->name);
-            if (id && sema_sym(s, id)->kind == SYM_MODULE) return TYPE_ERROR;
-            char what[96];
-            snprintf(what, sizeof what, "the type `%s[...]`", str_text(base->name));
-            sema_unsupported(s, n->span, what);
-        } else {
-            sema_unsupported(s, n->span, "this generic type");
-        }
-        return TYPE_ERROR;
-    }
-    case N_BINARY:
-        if (n->op == TOK_PIPE) {
-            sema_unsupported(s, n->span, "a union type (`T | None`)");
-            return TYPE_ERROR;
-        }
-        break;
-    case N_ATTR: {
-        Node *base = sema_node(s, n->a);
-        if (base->kind == N_NAME) {
-            SymId id = symmap_get(&s->module, base->name);
-            if (id && sema_sym(s, id)->kind == SYM_MODULE) return TYPE_ERROR;
-        }
-        sema_unsupported(s, n->span, "a qualified type name");
-        return TYPE_ERROR;
-    }
-    case N_STR: sema_unsupported(s, n->span, "a string annotation"); return TYPE_ERROR;
-    default: break;
-    }
-    sema_error(s, CODE_TYPE_UNKNOWN, n->span, "this expression is not a type");
-    return TYPE_ERROR;
-}
-
-TypeId sema_annotation(Sema *s, NodeId ann) {
-    if (!ann) ICE("sema_annotation: missing annotation node");
-    TypeId t = sema_annotation_kind(s, ann);
-    /* An annotation is not evaluated; its node carries the type it denotes
-     * so that nothing reachable from a body is left untyped. */
-    sema_node(s, ann)->type = t;
-    return t;
-}
+TypeId sema_expr(Sema *s, NodeId e) { return sema_expr_hint(s, e, 0); }
 
 /* ==== Constant expressions ================================================ */
 

@@ -1,7 +1,8 @@
 /* Function bodies: Python-style local collection (a name assigned anywhere in
  * a body is one local of the whole function), statement checking in source
- * order (assignments, control flow, loops, return, assert) and the
- * structural "always returns" analysis behind SIFR-TYPE-0005. */
+ * order (assignments incl. tuple unpacking and attribute/subscript targets,
+ * control flow with narrowing, loops over any iterable, return, assert, del)
+ * and the structural "always returns" analysis behind SIFR-TYPE-0005. */
 #include "sema_internal.h"
 
 /* ==== Locals ============================================================== */
@@ -46,15 +47,24 @@ static void sema_declare_annotated(Sema *s, uint32_t fi, NodeId stmt) {
 
 static void sema_collect_block(Sema *s, uint32_t fi, NodeList body);
 
+/* Names inside an assignment target (tuples unpack into several). */
+static void sema_collect_target(Sema *s, uint32_t fi, NodeId t) {
+    Node *n = sema_node(s, t);
+    if (n->kind == N_NAME) {
+        /* `_ = expr` discards: `_` is an ordinary local that is never read */
+        sema_declare_local(s, fi, t);
+    } else if (n->kind == N_TUPLE || n->kind == N_LIST) {
+        NodeList el = n->list;
+        for (uint32_t i = 0; i < el.count; i++) sema_collect_target(s, fi, ast_list_at(s->ast, el, i));
+    }
+}
+
 static void sema_collect_stmt(Sema *s, uint32_t fi, NodeId sid) {
     Node *n = sema_node(s, sid);
     switch ((NodeKind)n->kind) {
     case N_ASSIGN: {
         NodeList targets = n->list;
-        for (uint32_t i = 0; i < targets.count; i++) {
-            NodeId t = ast_list_at(s->ast, targets, i);
-            if (sema_node(s, t)->kind == N_NAME) sema_declare_local(s, fi, t);
-        }
+        for (uint32_t i = 0; i < targets.count; i++) sema_collect_target(s, fi, ast_list_at(s->ast, targets, i));
         break;
     }
     case N_AUG_ASSIGN:
@@ -63,7 +73,7 @@ static void sema_collect_stmt(Sema *s, uint32_t fi, NodeId sid) {
     case N_ANN_ASSIGN: sema_declare_annotated(s, fi, sid); break;
     case N_FOR: {
         NodeList body = n->list, orelse = n->list2;
-        if (sema_node(s, n->a)->kind == N_NAME) sema_declare_local(s, fi, n->a);
+        sema_collect_target(s, fi, n->a);
         sema_collect_block(s, fi, body);
         sema_collect_block(s, fi, orelse);
         break;
@@ -75,8 +85,34 @@ static void sema_collect_stmt(Sema *s, uint32_t fi, NodeId sid) {
         sema_collect_block(s, fi, orelse);
         break;
     }
+    case N_WITH: {
+        NodeList items = n->list, body = n->list2;
+        for (uint32_t i = 0; i < items.count; i++) {
+            NodeId t = sema_node(s, ast_list_at(s->ast, items, i))->b;
+            if (t) sema_collect_target(s, fi, t);
+        }
+        sema_collect_block(s, fi, body);
+        break;
+    }
+    case N_TRY: {
+        NodeList body = n->list, handlers = n->list2, orelse = n->list3, fin = n->list4;
+        sema_collect_block(s, fi, body);
+        for (uint32_t i = 0; i < handlers.count; i++)
+            sema_collect_block(s, fi, sema_node(s, ast_list_at(s->ast, handlers, i))->list);
+        sema_collect_block(s, fi, orelse);
+        sema_collect_block(s, fi, fin);
+        break;
+    }
+    case N_MATCH: {
+        NodeList cases = n->list;
+        for (uint32_t i = 0; i < cases.count; i++)
+            sema_collect_block(s, fi, sema_node(s, ast_list_at(s->ast, cases, i))->list);
+        break;
+    }
     default:
-        /* nested defs, with/try/match: unsupported, reported when checked */
+        /* nested defs: unsupported, reported when checked; `except ... as e`
+         * names, match captures and comprehension variables are scoped to
+         * their clause and get fresh symbols when checked */
         break;
     }
 }
@@ -117,47 +153,143 @@ static void sema_assign_name(Sema *s, NodeId target, NodeId value, TypeId tv) {
     }
     sema_node(s, target)->type = sym->type;
     sema_mark_assigned(s, id);
+    /* narrowing: every earlier fact about the name dies; a present value
+     * assigned to a `T | None` local narrows it again */
+    for (uint32_t i = 0; i < s->narrows.len; i++)
+        if (s->narrows.items[i].sym == id) s->narrows.items[i].type = sym->type;
+    if (sym->type && sym->type != TYPE_ERROR && type_get(sym->type)->kind == TY_OPTION && tv != TYPE_ERROR &&
+        tv != TYPE_NONE && type_get(tv)->kind != TY_OPTION)
+        sema_narrow_push(s, id, type_get(sym->type)->args[0]);
 }
 
 static void sema_bad_target(Sema *s, NodeId target) {
     Node *t = sema_node(s, target);
     switch ((NodeKind)t->kind) {
     case N_POISON: return;
-    case N_TUPLE:
-    case N_LIST: sema_unsupported(s, t->span, "tuple assignment"); return;
-    case N_ATTR: sema_unsupported(s, t->span, "assignment to an attribute"); return;
-    case N_SUBSCRIPT: sema_unsupported(s, t->span, "assignment to a subscript"); return;
     case N_STARRED: sema_unsupported(s, t->span, "starred assignment"); return;
     default: break;
     }
     sema_error(s, CODE_PARSE_TARGET, t->span, "cannot assign to this expression");
 }
 
+/* The type a store into `obj.attr` / `obj[index]` needs, or TYPE_ERROR
+ * after a diagnostic. Checks the object and index expressions. */
+static TypeId sema_place_type(Sema *s, NodeId target) {
+    Node *t = sema_node(s, target);
+    if (t->kind == N_ATTR) {
+        NodeId obj = t->a;
+        TypeId ot = sema_expr(s, obj);
+        if (ot == TYPE_ERROR) return TYPE_ERROR;
+        t = sema_node(s, target);
+        if (type_get(ot)->kind != TY_CLASS) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, t->span, "cannot assign to an attribute of `%s`",
+                                      type_name(ot));
+            diag_label(d, "only class instances have assignable fields");
+            diag_emit(d);
+            return TYPE_ERROR;
+        }
+        const ClassField *f = sema_class_field(s, type_get(ot)->sym, t->name);
+        if (!f) {
+            sema_class_attr(s, target, ot); /* reports the unknown attribute */
+            const ClassMethod *m = sema_class_method(s, type_get(ot)->sym, t->name);
+            if (m) sema_error(s, CODE_TYPE_MISMATCH, t->span, "cannot assign to the method `%s`", str_text(t->name));
+            return TYPE_ERROR;
+        }
+        return sema_member_type(s, ot, f->type);
+    }
+    if (t->kind == N_SUBSCRIPT) {
+        NodeId obj = t->a, index = t->b;
+        TypeId ot = sema_expr(s, obj);
+        if (ot == TYPE_ERROR) {
+            sema_expr(s, index);
+            return TYPE_ERROR;
+        }
+        const Type *ty = type_get(ot);
+        if (ty->kind == TY_LIST) {
+            if (sema_node(s, index)->kind == N_SLICE) {
+                sema_unsupported(s, sema_node(s, index)->span, "assignment to a slice");
+                return TYPE_ERROR;
+            }
+            if (sema_expr_expect(s, index, TYPE_INT, "an index") == TYPE_ERROR) return TYPE_ERROR;
+            return type_get(ot)->args[0];
+        }
+        if (ty->kind == TY_DICT) {
+            TypeId k = ty->args[0], v = ty->args[1];
+            if (sema_expr_expect(s, index, k, "the key") == TYPE_ERROR) return TYPE_ERROR;
+            return v;
+        }
+        sema_expr(s, index);
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, target)->span,
+                                  "`%s` does not support item assignment", type_name(ot));
+        diag_label(d, "only lists and dicts can be assigned into");
+        if (ot == TYPE_STR || ty->kind == TY_TUPLE) diag_help(d, "`%s` is immutable", type_name(ot));
+        diag_emit(d);
+        return TYPE_ERROR;
+    }
+    return TYPE_ERROR;
+}
+
+void sema_assign_target(Sema *s, NodeId target, NodeId value, TypeId tv) {
+    Node *t = sema_node(s, target);
+    switch ((NodeKind)t->kind) {
+    case N_NAME: sema_assign_name(s, target, value, tv); return;
+    case N_TUPLE:
+    case N_LIST: {
+        NodeList el = t->list;
+        const Type *ty = type_get(tv);
+        bool ok = tv == TYPE_ERROR || (ty->kind == TY_TUPLE && ty->nargs == el.count) || ty->kind == TY_LIST;
+        if (!ok) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, value ? sema_node(s, value)->span : t->span,
+                                      "cannot unpack `%s` into %u targets", type_name(tv), el.count);
+            if (ty->kind == TY_TUPLE) diag_label(d, "the tuple has %u elements", ty->nargs);
+            else diag_label(d, "not a tuple");
+            diag_emit(d);
+            tv = TYPE_ERROR;
+        }
+        for (uint32_t i = 0; i < el.count; i++) {
+            TypeId et = tv == TYPE_ERROR ? TYPE_ERROR
+                        : type_get(tv)->kind == TY_LIST ? type_get(tv)->args[0]
+                                                         : type_get(tv)->args[i];
+            /* element values have no node of their own: report at the value */
+            sema_assign_target(s, ast_list_at(s->ast, el, i), value, et);
+        }
+        sema_node(s, target)->type = tv;
+        return;
+    }
+    case N_ATTR:
+    case N_SUBSCRIPT: {
+        TypeId want = sema_place_type(s, target);
+        sema_node(s, target)->type = want;
+        if (want == TYPE_ERROR || tv == TYPE_ERROR) return;
+        if (!sema_assignable(want, tv)) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, value ? sema_node(s, value)->span : t->span,
+                                      "mismatched types: the target has type `%s`, found `%s`", type_name(want),
+                                      type_name(tv));
+            diag_label(d, "expected `%s`, found `%s`", type_name(want), type_name(tv));
+            diag_emit(d);
+        }
+        return;
+    }
+    default: sema_bad_target(s, target); return;
+    }
+}
+
 static void sema_assign(Sema *s, NodeId sid) {
     Node *n = sema_node(s, sid);
     NodeList targets = n->list;
     NodeId value = n->a;
-    bool unpacking = false;
-    for (uint32_t i = 0; i < targets.count; i++) {
-        NodeKind k = sema_node(s, ast_list_at(s->ast, targets, i))->kind;
-        if (k == N_TUPLE || k == N_LIST) unpacking = true;
+    /* a single name target with a known type gives the value its hint
+     * (`xs = []` after `xs: list[int]`, `o = None` into `int | None`) */
+    TypeId hint = 0;
+    if (targets.count == 1) {
+        Node *t0 = sema_node(s, ast_list_at(s->ast, targets, 0));
+        if (t0->kind == N_NAME) {
+            SymId id = symmap_get(&s->scope, t0->name);
+            if (id && sema_sym(s, id)->type) hint = sema_sym(s, id)->type;
+        }
     }
-    TypeId tv;
-    if (unpacking && sema_node(s, value)->kind == N_TUPLE) {
-        /* `a, b = 1, 2` is one unsupported construct: report it once (at
-         * the target) and check only the elements of the value */
-        NodeList elems = sema_node(s, value)->list;
-        for (uint32_t i = 0; i < elems.count; i++) sema_expr(s, ast_list_at(s->ast, elems, i));
-        tv = TYPE_ERROR;
-        sema_node(s, value)->type = tv;
-    } else {
-        tv = sema_expr(s, value);
-    }
-    for (uint32_t i = 0; i < targets.count; i++) {
-        NodeId t = ast_list_at(s->ast, targets, i);
-        if (sema_node(s, t)->kind == N_NAME) sema_assign_name(s, t, value, tv);
-        else sema_bad_target(s, t);
-    }
+    TypeId tv = sema_expr_hint(s, value, hint);
+    for (uint32_t i = 0; i < targets.count; i++) sema_assign_target(s, ast_list_at(s->ast, targets, i), value, tv);
 }
 
 static void sema_ann_assign(Sema *s, NodeId sid) {
@@ -170,6 +302,12 @@ static void sema_ann_assign(Sema *s, NodeId sid) {
         return;
     }
     SymId id = symmap_get(&s->scope, sema_node(s, target)->name);
+    if (id && sema_sym(s, id)->kind == SYM_PARAM) {
+        sema_error(s, CODE_NAME_REDEFINED, sema_node(s, target)->span,
+                   "`%s` is a parameter and cannot be declared again", str_text(sema_node(s, target)->name));
+        if (value) sema_expr(s, value);
+        return;
+    }
     if (!id) ICE("annotated target was not collected");
     Symbol *sym = sema_sym(s, id);
     sema_node(s, target)->sym = id;
@@ -177,21 +315,29 @@ static void sema_ann_assign(Sema *s, NodeId sid) {
     if (!value) return;
     char what[128];
     snprintf(what, sizeof what, "the value of `%s`", str_text(sym->name));
-    sema_expr_expect(s, value, sema_sym(s, id)->type, what);
+    TypeId tv = sema_expr_expect(s, value, sema_sym(s, id)->type, what);
     sema_mark_assigned(s, id);
+    for (uint32_t i = 0; i < s->narrows.len; i++)
+        if (s->narrows.items[i].sym == id) s->narrows.items[i].type = sema_sym(s, id)->type;
+    TypeId dt = sema_sym(s, id)->type;
+    if (dt && dt != TYPE_ERROR && type_get(dt)->kind == TY_OPTION && tv != TYPE_ERROR && tv != TYPE_NONE &&
+        type_get(tv)->kind != TY_OPTION)
+        sema_narrow_push(s, id, type_get(dt)->args[0]);
 }
 
 static void sema_aug_assign(Sema *s, NodeId sid) {
     Node *n = sema_node(s, sid);
     NodeId target = n->a, value = n->b;
     uint32_t op = n->op;
-    if (sema_node(s, target)->kind != N_NAME) {
+    NodeKind tk = (NodeKind)sema_node(s, target)->kind;
+    if (tk != N_NAME && tk != N_ATTR && tk != N_SUBSCRIPT) {
         sema_bad_target(s, target);
         sema_expr(s, value);
         return;
     }
     /* `x += e` reads x first: the same use-before-assignment rule applies */
-    TypeId tt = sema_expr(s, target);
+    TypeId tt = tk == N_NAME ? sema_expr(s, target) : sema_place_type(s, target);
+    if (tk != N_NAME) sema_node(s, target)->type = tt;
     TypeId tv = sema_expr(s, value);
     if (tt == TYPE_ERROR || tv == TYPE_ERROR) return;
     bool unsup;
@@ -212,7 +358,8 @@ static void sema_aug_assign(Sema *s, NodeId sid) {
     }
     if (!sema_assignable(tt, r)) {
         Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, at, "`%s=` produces `%s`, but `%s` has type `%s`",
-                                  sema_op_text(op), type_name(r), str_text(sema_node(s, target)->name),
+                                  sema_op_text(op), type_name(r),
+                                  tk == N_SUBSCRIPT ? "the element" : str_text(sema_node(s, target)->name),
                                   type_name(tt));
         diag_label(d, "the result does not fit `%s`", type_name(tt));
         if (op == TOK_SLASH) diag_help(d, "use `//=` for integer division");
@@ -225,7 +372,52 @@ static void sema_aug_assign(Sema *s, NodeId sid) {
 
 /* ==== Control flow ======================================================== */
 
-static void sema_block(Sema *s, NodeList body);
+/* Before a loop body is checked: a narrowing fact about a name assigned
+ * anywhere in the body does not hold at the top of the next iteration. */
+static void sema_kill_assigned(Sema *s, NodeList body);
+
+static void sema_kill_target(Sema *s, NodeId t) {
+    Node *n = sema_node(s, t);
+    if (n->kind == N_NAME) {
+        SymId id = symmap_get(&s->scope, n->name);
+        for (uint32_t i = 0; id && i < s->narrows.len; i++)
+            if (s->narrows.items[i].sym == id) s->narrows.items[i].type = sema_sym(s, id)->type;
+    } else if (n->kind == N_TUPLE || n->kind == N_LIST) {
+        for (uint32_t i = 0; i < n->list.count; i++) sema_kill_target(s, ast_list_at(s->ast, n->list, i));
+    }
+}
+
+static void sema_kill_assigned(Sema *s, NodeList body) {
+    for (uint32_t i = 0; i < body.count; i++) {
+        Node *n = sema_node(s, ast_list_at(s->ast, body, i));
+        switch ((NodeKind)n->kind) {
+        case N_ASSIGN:
+            for (uint32_t j = 0; j < n->list.count; j++) sema_kill_target(s, ast_list_at(s->ast, n->list, j));
+            break;
+        case N_ANN_ASSIGN:
+        case N_AUG_ASSIGN: sema_kill_target(s, n->a); break;
+        case N_FOR: sema_kill_target(s, n->a); /* fall through */
+        case N_IF:
+        case N_WHILE:
+            sema_kill_assigned(s, n->list);
+            sema_kill_assigned(s, n->list2);
+            break;
+        case N_TRY:
+            sema_kill_assigned(s, n->list);
+            for (uint32_t j = 0; j < n->list2.count; j++)
+                sema_kill_assigned(s, sema_node(s, ast_list_at(s->ast, n->list2, j))->list);
+            sema_kill_assigned(s, n->list3);
+            sema_kill_assigned(s, n->list4);
+            break;
+        case N_WITH: sema_kill_assigned(s, n->list2); break;
+        case N_MATCH:
+            for (uint32_t j = 0; j < n->list.count; j++)
+                sema_kill_assigned(s, sema_node(s, ast_list_at(s->ast, n->list, j))->list);
+            break;
+        default: break;
+        }
+    }
+}
 
 static void sema_for(Sema *s, NodeId sid) {
     Node *n = sema_node(s, sid);
@@ -239,18 +431,19 @@ static void sema_for(Sema *s, NodeId sid) {
         return;
     }
     TypeId ti = sema_range_call(s, iter);
-    if (!ti) {
-        TypeId t = sema_expr(s, iter);
-        if (t != TYPE_ERROR) {
-            char what[96];
-            snprintf(what, sizeof what, "iterating over a value of type `%s`", type_name(t));
-            sema_unsupported(s, sema_node(s, iter)->span, what);
+    if (!ti) ti = sema_expr(s, iter);
+    TypeId elem = TYPE_ERROR;
+    if (ti != TYPE_ERROR) {
+        elem = sema_iter_elem(ti);
+        if (!elem) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, iter)->span, "`%s` is not iterable",
+                                      type_name(ti));
+            diag_label(d, "cannot iterate over this");
+            if (type_get(ti)->kind == TY_OPTION) diag_help(d, "test it with `is not None` first");
+            diag_emit(d);
+            elem = TYPE_ERROR;
         }
-        ti = TYPE_ERROR;
     }
-    /* the element type: int for range(); poison when the iterable failed,
-     * so uses of the loop variable stay quiet */
-    TypeId elem = ti == TYPE_RANGE ? TYPE_INT : TYPE_ERROR;
     Node *tn = sema_node(s, target);
     if (tn->kind == N_NAME) {
         SymId id = symmap_get(&s->scope, tn->name);
@@ -260,25 +453,28 @@ static void sema_for(Sema *s, NodeId sid) {
         if (!sym->type) {
             sym->type = elem;
             sym->decl = target;
-        } else if (sym->type != TYPE_INT && sym->type != TYPE_ERROR && elem != TYPE_ERROR) {
+        } else if (!sema_assignable(sym->type, elem)) {
             Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, tn->span,
-                                      "mismatched types: `%s` has type `%s`, but the loop assigns `int`",
-                                      str_text(tn->name), type_name(sym->type));
-            diag_label(d, "expected `%s`, found `int`", type_name(sym->type));
+                                      "mismatched types: `%s` has type `%s`, but the loop assigns `%s`",
+                                      str_text(tn->name), type_name(sym->type), type_name(elem));
+            diag_label(d, "expected `%s`, found `%s`", type_name(sym->type), type_name(elem));
             if (sym->decl) diag_note(d, sema_node(s, sym->decl)->span, "`%s` got its type here",
                                      str_text(tn->name));
             diag_emit(d);
         }
         tn->type = sym->type;
         sema_mark_assigned(s, id);
-    } else if (tn->kind == N_TUPLE || tn->kind == N_LIST) {
-        sema_unsupported(s, tn->span, "unpacking in a `for` target");
+        for (uint32_t i = 0; i < s->narrows.len; i++)
+            if (s->narrows.items[i].sym == id) s->narrows.items[i].type = sym->type;
     } else {
-        sema_bad_target(s, target);
+        sema_assign_target(s, target, iter, elem);
     }
+    sema_kill_assigned(s, body);
+    uint32_t nmark = s->narrows.len;
     s->loop_depth++;
     sema_block(s, body);
     s->loop_depth--;
+    s->narrows.len = nmark;
     /* a `break` in the else clause belongs to an enclosing loop */
     sema_block(s, orelse);
 }
@@ -289,12 +485,25 @@ static void sema_return(Sema *s, NodeId sid) {
     SemaFunc *f = &s->prog->funcs.items[s->fn];
     TypeId ret = f->ret;
     if (!value) {
-        if (ret != TYPE_NONE && ret != TYPE_ERROR) {
+        bool ok_none = ret != TYPE_ERROR && type_get(ret)->kind == TY_RESULT && type_get(ret)->args[0] == TYPE_NONE;
+        if (ret != TYPE_NONE && ret != TYPE_ERROR && !ok_none) {
             Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, n->span,
                                       "`return` without a value in a function returning `%s`", type_name(ret));
             diag_label(d, "expected a value of type `%s`", type_name(ret));
             diag_emit(d);
         }
+        return;
+    }
+    if (s->lambda_depth) ICE("return inside a lambda");
+    if (ret != TYPE_ERROR && type_get(ret)->kind == TY_RESULT) {
+        /* `return v` is Ok(v); a Result of the same type is returned as is */
+        TypeId okt = type_get(ret)->args[0];
+        TypeId t = sema_expr_hint(s, value, ret);
+        if (t == TYPE_ERROR || sema_assignable(ret, t) || sema_assignable(okt, t)) return;
+        if (type_get(t)->kind == TY_RESULT && sema_assignable(okt, type_get(t)->args[0]) &&
+            sema_assignable(type_get(ret)->args[1], type_get(t)->args[1]))
+            return;
+        sema_mismatch(s, sema_node(s, value)->span, okt, t, "the return value");
         return;
     }
     if (ret == TYPE_NONE) {
@@ -310,6 +519,27 @@ static void sema_return(Sema *s, NodeId sid) {
         return;
     }
     sema_expr_expect(s, value, ret, "the return value");
+}
+
+/* `if` with narrowing: the body sees the condition true, the else branch
+ * false; after an `if` whose body cannot fall through (`if x is None:
+ * return`), the rest of the enclosing block sees the condition false. */
+static void sema_if(Sema *s, NodeId sid) {
+    Node *n = sema_node(s, sid);
+    NodeId cond = n->a;
+    NodeList body = n->list, orelse = n->list2;
+    sema_cond(s, cond, "the condition of `if`");
+    uint32_t mark = s->narrows.len;
+    sema_narrow_cond(s, cond, true);
+    sema_block(s, body);
+    s->narrows.len = mark;
+    sema_narrow_cond(s, cond, false);
+    sema_block(s, orelse);
+    s->narrows.len = mark;
+    bool body_ends = sema_block_terminates(s, body);
+    bool else_ends = orelse.count && sema_block_terminates(s, orelse);
+    if (body_ends && !else_ends) sema_narrow_cond(s, cond, false);
+    else if (else_ends && !body_ends) sema_narrow_cond(s, cond, true);
 }
 
 static void sema_stmt(Sema *s, NodeId sid) {
@@ -336,19 +566,18 @@ static void sema_stmt(Sema *s, NodeId sid) {
         }
         return;
     case N_RETURN: sema_return(s, sid); return;
-    case N_IF: {
-        NodeList body = n->list, orelse = n->list2;
-        sema_cond(s, n->a, "the condition of `if`");
-        sema_block(s, body);
-        sema_block(s, orelse);
-        return;
-    }
+    case N_IF: sema_if(s, sid); return;
     case N_WHILE: {
         NodeList body = n->list, orelse = n->list2;
-        sema_cond(s, n->a, "the condition of `while`");
+        NodeId cond = n->a;
+        sema_kill_assigned(s, body);
+        sema_cond(s, cond, "the condition of `while`");
+        uint32_t mark = s->narrows.len;
+        sema_narrow_cond(s, cond, true);
         s->loop_depth++;
         sema_block(s, body);
         s->loop_depth--;
+        s->narrows.len = mark;
         sema_block(s, orelse);
         return;
     }
@@ -372,13 +601,43 @@ static void sema_stmt(Sema *s, NodeId sid) {
             diag_label(d, "only allowed inside `async def`");
             diag_emit(d);
         } else {
-            sema_unsupported(s, span_make(s->file, n->span.lo, n->span.lo + 4), "`with`");
+            sema_with(s, sid);
         }
         return;
-    case N_TRY: sema_unsupported(s, span_make(s->file, n->span.lo, n->span.lo + 3), "`try`"); return;
-    case N_MATCH: sema_unsupported(s, span_make(s->file, n->span.lo, n->span.lo + 5), "`match`"); return;
-    case N_RAISE: sema_unsupported(s, n->span, "`raise`"); return;
-    case N_DEL: sema_unsupported(s, n->span, "`del`"); return;
+    case N_TRY: sema_try(s, sid); return;
+    case N_MATCH: sema_match(s, sid); return;
+    case N_RAISE: sema_raise(s, sid); return;
+    case N_DEL: {
+        NodeList targets = n->list;
+        for (uint32_t i = 0; i < targets.count; i++) {
+            NodeId t = ast_list_at(s->ast, targets, i);
+            Node *tn = sema_node(s, t);
+            if (tn->kind == N_SUBSCRIPT) {
+                NodeId obj = tn->a, index = tn->b;
+                TypeId ot = sema_expr(s, obj);
+                if (ot == TYPE_ERROR) {
+                    sema_expr(s, index);
+                    continue;
+                }
+                TypeKind k = type_get(ot)->kind;
+                if (k == TY_DICT) sema_expr_expect(s, index, type_get(ot)->args[0], "the key");
+                else if (k == TY_LIST) sema_expr_expect(s, index, TYPE_INT, "an index");
+                else {
+                    sema_expr(s, index);
+                    sema_error(s, CODE_TYPE_MISMATCH, tn->span, "`del` needs a list or dict item, not `%s`",
+                               type_name(ot));
+                }
+                tn->type = TYPE_NONE;
+            } else if (tn->kind == N_NAME) {
+                /* `del x`: the name is dead until assigned again */
+                TypeId t2 = sema_expr(s, t);
+                (void)t2;
+            } else {
+                sema_unsupported(s, tn->span, "`del` of this target");
+            }
+        }
+        return;
+    }
     case N_GLOBAL:
         sema_unsupported(s, n->span, n->flags & NF_NONLOCAL ? "`nonlocal`" : "`global`");
         return;
@@ -390,8 +649,11 @@ static void sema_stmt(Sema *s, NodeId sid) {
     ICE("sema_stmt: %s is not a statement", node_kind_name((NodeKind)n->kind));
 }
 
-static void sema_block(Sema *s, NodeList body) {
+void sema_block(Sema *s, NodeList body) {
+    /* narrowing facts established inside a block end with it */
+    uint32_t mark = s->narrows.len;
     for (uint32_t i = 0; i < body.count; i++) sema_stmt(s, ast_list_at(s->ast, body, i));
+    s->narrows.len = mark;
 }
 
 /* ==== Always-returns analysis ============================================= */
@@ -422,9 +684,26 @@ static bool sema_block_returns(const Sema *s, NodeList body);
 static bool sema_stmt_returns(const Sema *s, NodeId sid) {
     const Node *n = sema_node(s, sid);
     switch ((NodeKind)n->kind) {
-    case N_RETURN: return true;
+    case N_RETURN:
+    case N_RAISE: return true;
     case N_EXPR_STMT: return sema_node(s, n->a)->type == TYPE_NEVER;
     case N_IF: return n->list2.count && sema_block_returns(s, n->list) && sema_block_returns(s, n->list2);
+    case N_WITH: return sema_block_returns(s, n->list2);
+    case N_TRY: {
+        /* returns when finally does, or when the body (or else) and every handler do */
+        if (sema_block_returns(s, n->list4)) return true;
+        if (!sema_block_returns(s, n->list) && !sema_block_returns(s, n->list3)) return false;
+        for (uint32_t i = 0; i < n->list2.count; i++)
+            if (!sema_block_returns(s, sema_node(s, ast_list_at(s->ast, n->list2, i))->list)) return false;
+        return true;
+    }
+    case N_MATCH: {
+        /* exhaustiveness is checked separately: every case must return */
+        if (!n->list.count) return false;
+        for (uint32_t i = 0; i < n->list.count; i++)
+            if (!sema_block_returns(s, sema_node(s, ast_list_at(s->ast, n->list, i))->list)) return false;
+        return true;
+    }
     case N_WHILE: {
         /* `while True:` without a break only leaves by return or panic */
         const Node *c = sema_node(s, n->a);
@@ -440,6 +719,15 @@ static bool sema_block_returns(const Sema *s, NodeList body) {
     return false;
 }
 
+bool sema_block_terminates(const Sema *s, NodeList body) {
+    for (uint32_t i = 0; i < body.count; i++) {
+        const Node *n = sema_node(s, ast_list_at(s->ast, body, i));
+        if (n->kind == N_BREAK || n->kind == N_CONTINUE) return true;
+        if (sema_stmt_returns(s, ast_list_at(s->ast, body, i))) return true;
+    }
+    return false;
+}
+
 /* ==== Function bodies ===================================================== */
 
 void sema_func_body(Sema *s, uint32_t fi) {
@@ -447,6 +735,12 @@ void sema_func_body(Sema *s, uint32_t fi) {
     NodeId def = f->def;
     s->fn = (int32_t)fi;
     s->loop_depth = 0;
+    s->narrows.len = 0;
+    s->cur_class = f->cls;
+    /* the type variables of the def (and its class) for local annotations */
+    symmap_free(&s->typevars);
+    for (uint32_t i = 0; i < f->tparams.len; i++)
+        symmap_put(&s->typevars, sema_sym(s, f->tparams.items[i])->name, f->tparams.items[i]);
     symmap_free(&s->scope);
     for (uint32_t i = 0; i < f->params.len; i++) {
         SymId p = f->params.items[i];
@@ -479,5 +773,7 @@ void sema_func_body(Sema *s, uint32_t fi) {
         Symbol *sym = sema_sym(s, f->locals.items[i]);
         if (!sym->type) sym->type = TYPE_ERROR;
     }
+    symmap_free(&s->typevars);
+    s->cur_class = 0;
     s->fn = -1;
 }

@@ -133,8 +133,48 @@ typedef enum MirRtFn {
     MRT_VALUE_CLONE,
     /* str methods, list/dict/set operations ... are added as the lowering
        needs them; each maps 1:1 to an rt_ function. */
+    /* ---- the scalar/str subset (rt/sifr_rt.h); `loc` = RV_CALL.loc ---- */
+    MRT_PRINT_STR,      /* rt_print_str(s) */
+    MRT_PRINT_INT,      /* rt_print_int(i) */
+    MRT_PRINT_FLOAT,    /* rt_print_float(f) */
+    MRT_PRINT_BOOL,     /* rt_print_bool(b) */
+    MRT_PRINT_NONE,     /* rt_print_none() */
+    MRT_INT_FLOORDIV,   /* rt_int_floordiv(a, b, loc) */
+    MRT_INT_MOD,        /* rt_int_mod(a, b, loc) */
+    MRT_INT_POW,        /* rt_int_pow(a, b, loc) */
+    MRT_FLOAT_DIV,      /* rt_float_div(a, b, loc) */
+    MRT_FLOAT_FLOORDIV, /* rt_float_floordiv(a, b, loc) */
+    MRT_FLOAT_MOD,      /* rt_float_mod(a, b, loc) */
+    MRT_FLOAT_POW,      /* rt_float_pow(a, b) */
+    MRT_FLOAT_TO_INT,   /* rt_float_to_int(f, loc) */
+    MRT_STR_CLONE,      /* rt_str_clone(s) */
+    MRT_STR_JOIN_PARTS, /* rt_str_join_parts(n, parts): ops are the n parts;
+                           codegen passes the count and an array of them */
+    MRT_STR_EQ,         /* rt_str_eq(a, b) (str and bytes) */
+    MRT_STR_CMP,        /* rt_str_cmp(a, b) */
+    MRT_STR_LEN,        /* rt_str_len(s): code points */
+    MRT_STR_REPR,       /* rt_str_repr(s) */
+    MRT_STR_FROM_INT,   /* rt_str_from_int(i) */
+    MRT_STR_FROM_FLOAT, /* rt_str_from_float(f) */
+    MRT_STR_FROM_BOOL,  /* rt_str_from_bool(b) */
+    MRT_STR_NONE,       /* rt_str_none() */
+    MRT_FMT_INT,        /* rt_fmt_int(v, spec, loc) */
+    MRT_FMT_FLOAT,      /* rt_fmt_float(v, spec, loc) */
+    MRT_FMT_STR,        /* rt_fmt_str(v, spec, loc) */
+    MRT_FMT_BOOL,       /* rt_fmt_bool(v, spec, loc) */
     MRT__COUNT
 } MirRtFn;
+
+/* The C name of a runtime entry ("rt_str_concat"). */
+const char *mir_rt_name(MirRtFn f);
+
+/* Operators of RV_BINARY / RV_UNARY that are not tokens (numbered after the
+ * comparison extras of ast.h):
+ *  MOP_ABS            unary: |x| of a float (int abs is lowered to a branch)
+ *  MOP_BYTE_LEN       unary: the byte length of a str/bytes (RtStr.len), int
+ *  MOP_ADD_OVERFLOWS  binary: does int a + b overflow? (bool, never panics;
+ *                     the exhaustion test of a range loop's counter) */
+enum { MOP_ABS = TOK__COUNT + 16, MOP_BYTE_LEN, MOP_ADD_OVERFLOWS };
 
 typedef struct MirCallee {
     MirCalleeKind kind;
@@ -213,6 +253,7 @@ typedef struct MirBody {
     VEC(MirOperand) operands;
     VEC(int64_t) case_values;
     VEC(MirBlockId) case_targets;
+    const struct MirProgram *program; /* the program holding it (callee names in dumps) */
 } MirBody;
 
 typedef struct MirProgram {
@@ -238,5 +279,15 @@ char *mir_dump_string(const MirBody *b);
  * owned local at every MS_DROP and rewrites it into a plain drop, nothing, or
  * a flag-guarded MS_DROP_IF. */
 void mir_elaborate_drops(MirBody *b);
+
+/* Check the structural invariants of a body (every block terminated, block,
+ * local and projection indices in range, assignment and operand types
+ * consistent, no read of a None-typed local, drops only of owned locals);
+ * an ICE on the first violation. mir_build runs it after lowering and after
+ * drop elaboration in builds without NDEBUG. */
+void mir_verify(const MirBody *b);
+
+/* Is `t` a copy type (never moved, never dropped)? */
+bool mir_type_is_copy(TypeId t);
 
 #endif

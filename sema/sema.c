@@ -85,9 +85,50 @@ void sema_unsupported(Sema *s, Span span, const char *what) {
     diag_emit(d);
 }
 
+/* sema_assignable has no Sema parameter (it is called from everywhere);
+ * class derivation needs the program being checked. */
+Sema *sema_current;
+
 bool sema_assignable(TypeId dst, TypeId src) {
     if (dst == src || dst == TYPE_ERROR || src == TYPE_ERROR || src == TYPE_NEVER) return true;
-    return dst == TYPE_FLOAT && src == TYPE_INT;
+    if (dst == TYPE_FLOAT && src == TYPE_INT) return true;
+    const Type *d = type_get(dst);
+    if (d->kind == TY_OPTION) {
+        if (src == TYPE_NONE) return true;
+        /* T (or something that fits T) into T | None */
+        if (type_get(src)->kind != TY_OPTION) return sema_assignable(d->args[0], src);
+        return false;
+    }
+    const Type *sr = type_get(src);
+    if (d->kind == TY_CLASS && sr->kind == TY_CLASS && sema_current && !d->nargs && !sr->nargs)
+        return sema_class_derives(sema_current, sr->sym, d->sym);
+    return false;
+}
+
+uint32_t sema_scope_mark(const Sema *s) { return s->saves.len; }
+
+void sema_scope_bind(Sema *s, StrId name, SymId sym) {
+    ScopeSave sv = {.name = name, .old = symmap_get(&s->scope, name)};
+    vec_push(&s->saves, sv);
+    symmap_put(&s->scope, name, sym);
+}
+
+void sema_scope_restore(Sema *s, uint32_t mark) {
+    while (s->saves.len > mark) {
+        ScopeSave sv = s->saves.items[--s->saves.len];
+        /* a value of 0 reads as absent (symmap_get treats 0 as "no symbol") */
+        symmap_put(&s->scope, sv.name, sv.old);
+    }
+}
+
+SymId sema_new_local(Sema *s, StrId name, TypeId type, NodeId decl) {
+    ICE_ASSERT(s->fn >= 0);
+    SymId id = sema_new_sym(s, SYM_LOCAL, name, type, decl);
+    SemaFunc *f = &s->prog->funcs.items[s->fn];
+    sema_sym(s, id)->index = f->locals.len;
+    sema_sym(s, id)->func = (uint32_t)s->fn;
+    vec_push(&f->locals, id);
+    return id;
 }
 
 static bool sema_is_ident_char(char c) {
@@ -203,6 +244,11 @@ static const char *const sema_builtin_names[BI__COUNT] = {
     [BI_PRINT] = "print", [BI_STR] = "str",     [BI_INT] = "int",     [BI_FLOAT] = "float",
     [BI_BOOL] = "bool",   [BI_LEN] = "len",     [BI_RANGE] = "range", [BI_ABS] = "abs",
     [BI_MIN] = "min",     [BI_MAX] = "max",     [BI_PANIC] = "panic", [BI_REPR] = "repr",
+    [BI_SORTED] = "sorted", [BI_REVERSED] = "reversed", [BI_ENUMERATE] = "enumerate",
+    [BI_ZIP] = "zip",     [BI_SUM] = "sum",     [BI_ISINSTANCE] = "isinstance",
+    [BI_LIST] = "list",   [BI_DICT] = "dict",   [BI_SET] = "set",     [BI_OK] = "Ok",
+    [BI_ERR] = "Err",     [BI_ANY] = "any",     [BI_ALL] = "all",     [BI_ORD] = "ord",
+    [BI_CHR] = "chr",
 };
 
 static void sema_names_init(Sema *s) {
@@ -216,12 +262,34 @@ static void sema_names_init(Sema *s) {
     s->n.range = intern_cstr("range");
     s->n.underscore = intern_cstr("_");
     for (int i = 0; i < BI__COUNT; i++) s->n.builtin[i] = intern_cstr(sema_builtin_names[i]);
+    s->n.self = intern_cstr("self");
+    s->n.init = intern_cstr("__init__");
+    s->n.eq = intern_cstr("__eq__");
+    s->n.str_ = intern_cstr("__str__");
+    s->n.enter = intern_cstr("__enter__");
+    s->n.exit_ = intern_cstr("__exit__");
+    s->n.name = intern_cstr("name");
+    s->n.value = intern_cstr("value");
+    s->n.message = intern_cstr("message");
+    s->n.error = intern_cstr("Error");
+    s->n.enum_ = intern_cstr("Enum");
+    s->n.nonsend = intern_cstr("NonSend");
+    s->n.list = intern_cstr("list");
+    s->n.dict = intern_cstr("dict");
+    s->n.set = intern_cstr("set");
+    s->n.tuple = intern_cstr("tuple");
+    s->n.option = intern_cstr("Option");
+    s->n.result = intern_cstr("Result");
+    s->n.callable = intern_cstr("Callable");
+    s->n.never = intern_cstr("Never");
+    s->n.none_kw = intern_cstr("None");
 }
 
 static void sema_builtins_init(Sema *s) {
     for (uint32_t i = 0; i < BI__COUNT; i++) {
         /* The conversions are type names that can be called: SYM_TYPE. */
-        bool is_type = i == BI_STR || i == BI_INT || i == BI_FLOAT || i == BI_BOOL;
+        bool is_type = i == BI_STR || i == BI_INT || i == BI_FLOAT || i == BI_BOOL || i == BI_LIST ||
+                       i == BI_DICT || i == BI_SET;
         SymId id = sema_new_sym(s, is_type ? SYM_TYPE : SYM_BUILTIN, s->n.builtin[i], 0, 0);
         sema_sym(s, id)->index = i;
         symmap_put(&s->builtins, s->n.builtin[i], id);
@@ -302,6 +370,25 @@ static void sema_import(Sema *s, NodeId stmt) {
     /* N_IMPORT_FROM */
     const char *instead = NULL;
     bool reported = false;
+    if (n->level == 0 && n->name && !strcmp(str_text(n->name), "enum")) {
+        /* `from enum import Enum` is the one import of this milestone */
+        for (uint32_t i = 0; i < n->list.count; i++) {
+            NodeId aid = ast_list_at(s->ast, n->list, i);
+            Node *alias = sema_node(s, aid);
+            StrId bound = alias->alias ? alias->alias : alias->name;
+            if (alias->name == s->n.enum_) {
+                if (!symmap_get(&s->module, bound)) symmap_put(&s->module, bound, s->enum_sym);
+                alias->sym = s->enum_sym;
+                continue;
+            }
+            Diagnostic *d = sema_diag(s, CODE_NAME_UNKNOWN, alias->span, "module `enum` has no `%s`",
+                                      alias->name ? str_text(alias->name) : "*");
+            diag_label(d, "only `Enum` is available");
+            diag_emit(d);
+            sema_bind_poison(s, bound, aid);
+        }
+        return;
+    }
     if (n->level == 0 && n->name && sema_cpython_module(n->name, &instead)) {
         /* The module name follows `from`: locate it in the text. */
         const char *t = str_text(n->name);
@@ -375,16 +462,19 @@ static void sema_declare_module(Sema *s, NodeId root) {
             symmap_put(&s->module, target->name, id);
             break;
         }
-        case N_CLASS_DEF:
-            sema_unsupported(s, span_join(span_make(s->file, n->span.lo, n->span.lo + 5),
-                                          sema_def_name_span(s, sid)),
-                             "`class`");
-            sema_bind_poison(s, n->name, sid);
+        case N_CLASS_DEF: sema_declare_class(s, sid); break;
+        case N_TYPE_ALIAS: {
+            SymId prev = symmap_get(&s->module, n->name);
+            if (prev) {
+                sema_redefined(s, n->span, n->name, prev);
+                break;
+            }
+            SymId id = sema_new_sym(s, SYM_ALIAS, n->name, 0, sid);
+            sema_sym(s, id)->index = sid;
+            n->sym = id;
+            symmap_put(&s->module, n->name, id);
             break;
-        case N_TYPE_ALIAS:
-            sema_unsupported(s, n->span, "`type` alias");
-            sema_bind_poison(s, n->name, sid);
-            break;
+        }
         case N_IMPORT:
         case N_IMPORT_FROM: sema_import(s, sid); break;
         case N_RETURN: sema_error(s, CODE_FLOW_RETURN, n->span, "`return` outside a function"); break;
@@ -454,12 +544,23 @@ static void sema_signature(Sema *s, uint32_t fi) {
     Node *d = sema_node(s, def);
     for (uint32_t i = 0; i < d->list3.count; i++)
         sema_unsupported(s, sema_node(s, ast_list_at(s->ast, d->list3, i))->span, "a decorator");
-    if (d->list4.count)
-        sema_unsupported(s, sema_node(s, ast_list_at(s->ast, d->list4, 0))->span,
-                         "a generic type parameter");
-    /* uses of the type parameters in annotations are then quiet */
-    for (uint32_t i = 0; i < d->list4.count; i++)
-        symmap_put(&s->typevars, sema_node(s, ast_list_at(s->ast, d->list4, i))->name, 1);
+    /* type variables: the class's (methods), then the def's own */
+    symmap_free(&s->typevars);
+    if (f->cls) {
+        ClassInfo *ci = sema_class(s, f->cls);
+        for (uint32_t i = 0; ci && i < ci->tparams.len; i++) {
+            SymId tv = ci->tparams.items[i];
+            symmap_put(&s->typevars, sema_sym(s, tv)->name, tv);
+            vec_push(&s->prog->funcs.items[fi].tparams, tv);
+        }
+    }
+    {
+        SymId tps[16];
+        uint32_t ntp = sema_declare_typevars(s, d->list4, tps, 16);
+        for (uint32_t i = 0; i < ntp; i++) vec_push(&s->prog->funcs.items[fi].tparams, tps[i]);
+        f = &s->prog->funcs.items[fi];
+        d = sema_node(s, def);
+    }
     if (d->flags & NF_ASYNC)
         sema_unsupported(s, span_make(s->file, d->span.lo, sema_def_name_span(s, def).hi),
                          "`async def`");
@@ -471,14 +572,25 @@ static void sema_signature(Sema *s, uint32_t fi) {
         NodeId pid = ast_list_at(s->ast, d->list, i);
         Node *p = sema_node(s, pid);
         TypeId pt = TYPE_ERROR;
+        bool is_self = f->cls && i == 0;
         if (p->kind == N_POISON) {
             /* keep positions aligned with the parameter list */
+        } else if (is_self) {
+            /* a method's first parameter is `self` (or `mut self`): the instance */
+            if (p->name != s->n.self || (p->flags & (NF_STAR | NF_DSTAR | NF_OWN))) {
+                Diagnostic *dg = sema_diag(s, CODE_TYPE_ANNOTATION, p->span,
+                                           "the first parameter of a method must be `self`");
+                diag_label(dg, "expected `self` or `mut self`");
+                diag_emit(dg);
+            } else {
+                pt = sema_class(s, f->cls) ? sema_class(s, f->cls)->type : TYPE_ERROR;
+                if (p->a) sema_annotation(s, p->a);
+                s->prog->funcs.items[fi].self_mut = (p->flags & NF_MUT) != 0;
+            }
         } else if (p->flags & (NF_STAR | NF_DSTAR) || !p->name) {
             sema_unsupported(s, p->span, p->flags & NF_DSTAR ? "a `**kwargs` parameter"
                                          : p->name            ? "a `*args` parameter"
                                                               : "a keyword-only parameter marker");
-        } else if (p->flags & NF_MUT) {
-            sema_unsupported(s, p->span, "a `mut` parameter");
         } else if (!p->a) {
             Diagnostic *dg = sema_diag(s, CODE_TYPE_ANNOTATION, p->span,
                                        "parameter `%s` needs a type annotation", str_text(p->name));
@@ -530,7 +642,7 @@ static void sema_signature(Sema *s, uint32_t fi) {
 
 static void sema_check_main(Sema *s) {
     SymId id = symmap_get(&s->module, s->n.main);
-    if (!id || sema_sym(s, id)->kind != SYM_FUNC) {
+    if (!id || sema_sym(s, id)->kind != SYM_FUNC || s->prog->funcs.items[sema_sym(s, id)->index].cls) {
         Diagnostic *d = sema_diag(s, CODE_NAME_NO_MAIN, span_make(s->file, 0, 0),
                                   "this program has no `main` function");
         if (id) diag_note(d, sema_node(s, sema_sym(s, id)->decl)->span, "`main` here is not a function");
@@ -552,7 +664,9 @@ static void sema_check_main(Sema *s) {
         diag_help(dg, "declare it as `def main() -> None:`");
         diag_emit(dg);
     }
-    if (f->ret != TYPE_NONE && f->ret != TYPE_ERROR) {
+    bool result_none = f->ret != TYPE_ERROR && type_get(f->ret)->kind == TY_RESULT &&
+                       type_get(f->ret)->args[0] == TYPE_NONE;
+    if (f->ret != TYPE_NONE && f->ret != TYPE_ERROR && !result_none) {
         Diagnostic *dg = sema_diag(s, CODE_TYPE_MAIN, sema_node(s, d->a)->span,
                                    "`main` must return `None`, not `%s`", type_name(f->ret));
         diag_label(dg, "unsupported return type of `main`");
@@ -578,19 +692,32 @@ bool sema_check(Ast *ast, const char *module_name, Program *out) {
     s.prog = out;
     s.file = ast->file;
     s.fn = -1;
+    sema_current = &s;
+    type_bind_program(out);
     sema_names_init(&s);
     sema_builtins_init(&s);
+    sema_builtin_classes(&s);
 
     NodeId root = ast->root;
     if (!root || sema_node(&s, root)->kind != N_MODULE) ICE("sema_check: no module node");
     Node *mod = sema_node(&s, root);
 
     sema_declare_module(&s, root);
+    sema_classes_layout(&s);
     for (uint32_t i = 0; i < mod->list.count; i++) {
         NodeId sid = ast_list_at(ast, mod->list, i);
-        if (sema_node(&s, sid)->kind == N_ANN_ASSIGN) sema_check_const(&s, sid);
+        Node *sn = sema_node(&s, sid);
+        if (sn->kind == N_ANN_ASSIGN) sema_check_const(&s, sid);
+        /* aliases nobody used are still checked */
+        if (sn->kind == N_TYPE_ALIAS && sn->sym && !sema_sym(&s, sn->sym)->type && sn->list4.count == 0) {
+            TypeId t = sema_annotation(&s, sn->a);
+            sema_sym(&s, sn->sym)->type = t;
+            sn->type = t;
+        }
     }
     for (uint32_t fi = 0; fi < out->funcs.len; fi++) sema_signature(&s, fi);
+    sema_classes_methods(&s);
+    sema_classes_defaults(&s);
     sema_check_main(&s);
     for (uint32_t fi = 0; fi < out->funcs.len; fi++) {
         /* async bodies wait for the milestone that brings async */
@@ -602,6 +729,12 @@ bool sema_check(Ast *ast, const char *module_name, Program *out) {
     symmap_free(&s.typevars);
     symmap_free(&s.scope);
     free(s.lstate);
+    vec_free(&s.narrows);
+    for (uint32_t i = 0; i < s.tries.len; i++) vec_free(&s.tries.items[i].errs);
+    vec_free(&s.tries);
+    vec_free(&s.saves);
+    vec_free(&s.handler_errs);
+    sema_current = NULL;
     return diag_error_count() == errors_before;
 }
 
@@ -609,7 +742,19 @@ void program_free(Program *p) {
     for (uint32_t i = 0; i < p->funcs.len; i++) {
         vec_free(&p->funcs.items[i].params);
         vec_free(&p->funcs.items[i].locals);
+        vec_free(&p->funcs.items[i].tparams);
     }
+    for (uint32_t i = 0; i < p->classes.len; i++) {
+        ClassInfo *ci = &p->classes.items[i];
+        vec_free(&ci->tparams);
+        vec_free(&ci->fields);
+        vec_free(&ci->methods);
+        vec_free(&ci->members);
+    }
+    vec_free(&p->classes);
+    vec_free(&p->insts);
+    vec_free(&p->unwraps);
+    type_bind_program(NULL);
     vec_free(&p->funcs);
     vec_free(&p->syms);
     p->main_func = -1;

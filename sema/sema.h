@@ -10,6 +10,8 @@
 #include "ast.h"
 #include "diag.h"
 
+struct Program;
+
 /* ==== Types ===============================================================
  * Types are interned structurally in one process-wide table: equal types have
  * equal ids, so types compare with ==. */
@@ -35,6 +37,7 @@ typedef enum TypeKind {
     TY_FUNC,        /* args = parameter types, ret = return type */
     TY_CLASS,       /* sym = the class symbol; args = type arguments */
     TY_RANGE,       /* the value of range(...) (only iterated by `for`) */
+    TY_TYPEVAR,     /* a generic type parameter: sym = its SYM_TYPEVAR symbol */
     TY__COUNT
 } TypeKind;
 
@@ -66,6 +69,17 @@ TypeId type_option(TypeId inner);
 TypeId type_result(TypeId ok, TypeId err);
 TypeId type_tuple(const TypeId *elems, uint32_t n);
 TypeId type_func(const TypeId *params, uint32_t n, TypeId ret);
+TypeId type_dict(TypeId key, TypeId value);
+TypeId type_set(TypeId elem);
+TypeId type_class(uint32_t class_sym, const TypeId *args, uint32_t n);
+TypeId type_typevar(uint32_t tv_sym);
+/* Does `t` mention a TY_TYPEVAR anywhere? */
+bool type_has_typevar(TypeId t);
+/* `t` with every TY_TYPEVAR whose sym is params[i] replaced by args[i]. */
+TypeId type_subst(TypeId t, const uint32_t *params, const TypeId *args, uint32_t n);
+/* Class and type-variable names in type_name() come from this program
+ * (sema_check binds it; program_free unbinds it). */
+void type_bind_program(const struct Program *p);
 /* Human-readable form used in diagnostics: "int", "list[str]", "int | None". */
 const char *type_name(TypeId id); /* interned; never freed */
 static inline bool type_is_numeric(TypeId t) { return t == TYPE_INT || t == TYPE_FLOAT; }
@@ -83,6 +97,11 @@ typedef enum SymKind {
     SYM_MODULE,   /* an imported module (later issues) */
     SYM_CONST,    /* a module-level annotated constant */
     SYM_TYPE,     /* a builtin type name used as a value (int, str, float, bool) */
+    SYM_TYPEVAR,  /* a generic type parameter (`T` of `def f[T]` / `class Box[T]`) */
+    SYM_ALIAS,    /* `type Name = ...`: type = the aliased type (generic aliases:
+                     index = the N_TYPE_ALIAS node, expanded at each use) */
+    SYM_LAMBDA_PARAM, /* a parameter of a lambda; decl = its N_PARAM, index =
+                     position, func = the enclosing function */
 } SymKind;
 
 typedef enum BuiltinId {
@@ -98,6 +117,22 @@ typedef enum BuiltinId {
     BI_MAX,       /* max(a, b, ...) of numbers */
     BI_PANIC,     /* panic(msg: str) -> Never */
     BI_REPR,      /* repr(x) */
+    /* ---- the core-language builtins (typed by sema; codegen comes with MIR) */
+    BI_SORTED,    /* sorted(xs) -> list[T] */
+    BI_REVERSED,  /* reversed(xs) -> list[T] */
+    BI_ENUMERATE, /* enumerate(xs) -> list[tuple[int, T]] */
+    BI_ZIP,       /* zip(xs, ys) -> list[tuple[A, B]] */
+    BI_SUM,       /* sum(xs) of int/float elements */
+    BI_ISINSTANCE,/* isinstance(x, C) -> bool (narrows `T | None` / classes) */
+    BI_LIST,      /* list() / list(iterable) */
+    BI_DICT,      /* dict() */
+    BI_SET,       /* set() / set(iterable) */
+    BI_OK,        /* Ok(v) -> Result[T, E] */
+    BI_ERR,       /* Err(e) -> Result[T, E] */
+    BI_ANY,       /* any(xs: list[bool]) */
+    BI_ALL,       /* all(xs: list[bool]) */
+    BI_ORD,       /* ord(c: str) -> int */
+    BI_CHR,       /* chr(i: int) -> str */
     BI__COUNT
 } BuiltinId;
 
@@ -114,7 +149,8 @@ typedef struct Symbol {
 /* ==== The checked program ================================================= */
 
 typedef struct SemaFunc {
-    SymId sym;        /* its SYM_FUNC symbol */
+    SymId sym;        /* its SYM_FUNC symbol (a method's symbol is not in any
+                         name scope; it is reached through its ClassInfo) */
     NodeId def;       /* its N_FUNC_DEF */
     StrId name;
     TypeId type;      /* TY_FUNC */
@@ -124,7 +160,79 @@ typedef struct SemaFunc {
     VEC(SymId) locals; /* SYM_LOCAL symbols, each declared once per function
                           (Python scoping: a name assigned anywhere in the body
                           is one local for the whole body) */
+    /* ---- core-language additions ---- */
+    SymId cls;         /* methods: the SYM_CLASS owning it (0 = a plain function);
+                          params.items[0] is `self` */
+    bool self_mut;     /* method declared with `mut self` */
+    VEC(SymId) tparams; /* SYM_TYPEVAR symbols of `def f[T, U]` (and of the
+                          class for methods of a generic class) */
 } SemaFunc;
+
+/* ==== Classes =============================================================
+ * Every class (user, builtin error, enum) has a ClassInfo; its SYM_CLASS
+ * symbol has index = position in Program.classes and type = the instance
+ * type (TY_CLASS with the class's own type variables as arguments). */
+enum {
+    CLS_ERROR = 1 << 0,    /* derives from Error (or is Error) */
+    CLS_ENUM = 1 << 1,     /* derives from Enum: members are the instances */
+    CLS_BUILTIN = 1 << 2,  /* a builtin class (the error types): def == 0 */
+    CLS_USER_INIT = 1 << 3, /* __init__ written by hand (else generated) */
+    CLS_USER_EQ = 1 << 4,  /* __eq__ written by hand (else generated) */
+    CLS_USER_STR = 1 << 5, /* __str__ written by hand (else generated) */
+    CLS_NONSEND = 1 << 6,  /* inherits NonSend: never crosses a task boundary */
+    CLS_CONTEXT = 1 << 7,  /* has __enter__ and __exit__ (usable in `with`) */
+};
+
+typedef struct ClassField {
+    StrId name;
+    TypeId type;      /* may mention the class's type variables */
+    NodeId decl;      /* the N_ANN_ASSIGN (0 for builtin classes) */
+    NodeId dflt;      /* default value expression, or 0 */
+    SymId owner;      /* the class that declared it (a base for inherited ones) */
+} ClassField;
+
+typedef struct ClassMethod {
+    StrId name;
+    uint32_t func;    /* index into Program.funcs */
+    SymId owner;      /* the class that defined it (a base for inherited ones) */
+} ClassMethod;
+
+typedef struct EnumMember {
+    StrId name;
+    int64_t value;    /* the `= 1` of `RED = 1` */
+    NodeId decl;
+} EnumMember;
+
+typedef struct ClassInfo {
+    SymId sym;
+    StrId name;
+    NodeId def;        /* the N_CLASS_DEF, 0 for builtin classes */
+    SymId base;        /* the base class symbol, 0 = none */
+    uint32_t flags;    /* CLS_* */
+    TypeId type;       /* the instance type (TY_CLASS, own type variables as args) */
+    VEC(SymId) tparams; /* SYM_TYPEVAR symbols of `class Box[T]` */
+    VEC(ClassField) fields;   /* inherited fields first, then own, in order */
+    VEC(ClassMethod) methods; /* inherited ones replaced in place by overrides */
+    VEC(EnumMember) members;  /* CLS_ENUM: the members in order */
+} ClassInfo;
+
+/* One use of a generic function or class with concrete type arguments
+ * (TY_TUPLE of the arguments, in type-parameter order): the list the
+ * monomorphiser works from. Each (kind, index, targs) appears once. */
+typedef struct SemaInst {
+    bool is_class;     /* class (index into classes) or function (into funcs) */
+    uint32_t index;
+    TypeId targs;      /* TY_TUPLE */
+} SemaInst;
+
+/* A Result-valued expression inside a `try:` body that is unwrapped: the
+ * node's own Node.type is the Ok type; `result` is the Result it yields.
+ * An Err jumps to the handler chosen from `err` (or propagates). */
+typedef struct SemaUnwrap {
+    NodeId node;
+    TypeId result;     /* TY_RESULT */
+    NodeId try_stmt;   /* the enclosing N_TRY */
+} SemaUnwrap;
 
 typedef struct Program {
     Ast *ast;
@@ -132,9 +240,19 @@ typedef struct Program {
     VEC(Symbol) syms;        /* syms.items[0] unused */
     VEC(SemaFunc) funcs;
     int32_t main_func;       /* index of `main` in funcs, -1 if absent */
+    /* ---- core-language additions ---- */
+    VEC(ClassInfo) classes;  /* builtin error classes first, then user classes */
+    VEC(SemaInst) insts;     /* generic instantiations, in discovery order */
+    VEC(SemaUnwrap) unwraps; /* Result unwrap points inside `try` bodies */
 } Program;
 
 static inline Symbol *prog_sym(const Program *p, SymId id) { return &p->syms.items[id]; }
+/* The ClassInfo of a TY_CLASS type (NULL for other types). */
+const ClassInfo *prog_class_of(const Program *p, TypeId t);
+/* Is class `sub` the class `base` or derived from it? */
+bool prog_class_derives(const Program *p, SymId sub, SymId base);
+/* The unwrap record of node `n`, or NULL. */
+const SemaUnwrap *prog_unwrap_of(const Program *p, NodeId n);
 
 /* ==== What sema guarantees to codegen =====================================
  * After sema_check() returns true (no errors):
@@ -159,7 +277,26 @@ static inline Symbol *prog_sym(const Program *p, SymId id) { return &p->syms.ite
  *  - f-string fields hold int, float, bool, str or None values; N_FMT_FIELD.type
  *    is the field's expression type.
  *
- * main: `def main()` / `def main() -> None` (checked: no parameters). */
+ * main: `def main()` / `def main() -> None` / `def main() -> Result[None, E]`
+ * (checked: no parameters).
+ *
+ * ==== The core-language constructs ========================================
+ * Sema also types classes, generics, collections, Option/Result, try/raise,
+ * match, comprehensions, lambdas and tuples (see docs/design/sema.md). For
+ * those, beyond the rules above:
+ *  - implicit conversions at a store (local, parameter, field, return,
+ *    element): besides int -> float, a `T` or `None` into `T | None`, a
+ *    derived class into its base; a value of type `T` returned from a
+ *    `-> Result[T, E]` function is `Ok(value)`, the raised error of `raise`
+ *    is `Err(error)`; codegen compares Node.type with the destination type;
+ *  - an N_NAME whose Node.type is `T` while its symbol has type `T | None`
+ *    is a read narrowed by `is not None`/`isinstance` (the value is known to
+ *    be present);
+ *  - generic functions and classes are typed once with TY_TYPEVAR; every use
+ *    with concrete arguments is listed in Program.insts; the nodes of a call
+ *    carry the concrete (substituted) types;
+ *  - cg_check_supported() (codegen) refuses any of these with SIFR-TYPE-0006
+ *    until the MIR-based code generator handles them. */
 
 void sema_init(void);  /* create primitive types; idempotent */
 /* Check the parsed module. Reports diagnostics (SIFR-NAME-, SIFR-TYPE-,

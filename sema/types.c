@@ -86,6 +86,50 @@ TypeId type_tuple(const TypeId *elems, uint32_t n) { return type_intern(TY_TUPLE
 TypeId type_func(const TypeId *params, uint32_t n, TypeId ret) {
     return type_intern(TY_FUNC, params, n, ret, 0);
 }
+TypeId type_dict(TypeId key, TypeId value) {
+    TypeId a[2] = {key, value};
+    return type_intern(TY_DICT, a, 2, 0, 0);
+}
+TypeId type_set(TypeId elem) { return type_intern(TY_SET, &elem, 1, 0, 0); }
+TypeId type_class(uint32_t class_sym, const TypeId *args, uint32_t n) {
+    return type_intern(TY_CLASS, args, n, 0, class_sym);
+}
+TypeId type_typevar(uint32_t tv_sym) { return type_intern(TY_TYPEVAR, NULL, 0, 0, tv_sym); }
+
+bool type_has_typevar(TypeId t) {
+    const Type *ty = type_get(t);
+    if (ty->kind == TY_TYPEVAR) return true;
+    for (uint32_t i = 0; i < ty->nargs; i++)
+        if (type_has_typevar(ty->args[i])) return true;
+    return ty->kind == TY_FUNC && type_has_typevar(ty->ret);
+}
+
+TypeId type_subst(TypeId t, const uint32_t *params, const TypeId *args, uint32_t n) {
+    const Type *ty = type_get(t);
+    if (ty->kind == TY_TYPEVAR) {
+        for (uint32_t i = 0; i < n; i++)
+            if (params[i] == ty->sym) return args[i] ? args[i] : t;
+        return t;
+    }
+    if (ty->nargs == 0 && ty->kind != TY_FUNC) return t;
+    /* copy first: interning below may move the table under `ty` */
+    TypeKind kind = ty->kind;
+    uint32_t nargs = ty->nargs, sym = ty->sym;
+    TypeId ret = ty->ret;
+    TypeId stack[16];
+    TypeId *na = nargs <= 16 ? stack : xmalloc(nargs * sizeof *na);
+    for (uint32_t i = 0; i < nargs; i++) na[i] = type_get(t)->args[i];
+    for (uint32_t i = 0; i < nargs; i++) na[i] = type_subst(na[i], params, args, n);
+    if (kind == TY_FUNC) ret = type_subst(ret, params, args, n);
+    TypeId r = type_intern(kind, na, nargs, ret, sym);
+    if (na != stack) free(na);
+    return r;
+}
+
+/* Names of classes and type variables live in the program's symbols. */
+static const Program *g_named_prog;
+
+void type_bind_program(const Program *p) { g_named_prog = p; }
 
 void sema_init(void) {
     if (g_types.len > TYPE_RANGE) return;
@@ -144,7 +188,22 @@ static void type_name_into(StrBuf *sb, TypeId id) {
         type_name_into(sb, t->ret);
         sb_putc(sb, ']');
         return;
-    case TY_CLASS: sb_printf(sb, "class#%u", t->sym); return;
+    case TY_CLASS:
+    case TY_TYPEVAR: {
+        const Program *p = g_named_prog;
+        if (p && t->sym < p->syms.len && p->syms.items[t->sym].name)
+            sb_puts(sb, str_text(p->syms.items[t->sym].name));
+        else sb_printf(sb, "%s#%u", t->kind == TY_CLASS ? "class" : "typevar", t->sym);
+        if (t->nargs) {
+            sb_putc(sb, '[');
+            for (uint32_t i = 0; i < t->nargs; i++) {
+                if (i) sb_puts(sb, ", ");
+                type_name_into(sb, t->args[i]);
+            }
+            sb_putc(sb, ']');
+        }
+        return;
+    }
     case TY_INVALID:
     case TY__COUNT: break;
     }

@@ -497,9 +497,10 @@ Test(sema, annotations) {
                     "def main() -> None:\n"
                     "    pass\n");
     cr_assert_not(ok);
-    cr_assert_eq(diag_error_count(), 3);
+    /* list[int] is a type now: two unknown names remain */
+    cr_assert_eq(diag_error_count(), 2);
     cr_assert_not_null(find_diag(CODE_TYPE_UNKNOWN, 1, 10));
-    cr_assert_not_null(find_diag(CODE_TYPE_UNSUPPORTED, 1, 18));
+    cr_assert_eq(node_at(N_SUBSCRIPT, 1, 18)->type, type_list(TYPE_INT));
     const Diagnostic *d = find_diag(CODE_TYPE_UNKNOWN, 1, 32);
     cr_assert_not_null(d);
     cr_assert_str_eq(d->help, "did you mean `str`?");
@@ -557,6 +558,8 @@ Test(sema, int_widens_to_float_but_not_back) {
 }
 
 Test(sema, unsupported_constructs) {
+    /* what the core language still leaves out: nested def, `is` between
+     * values, classes inside functions, `global`, `:=` */
     bool ok = check("def main() -> None:\n"
                     "    xs = [1, 2]\n"
                     "    for c in \"abc\":\n"
@@ -567,19 +570,17 @@ Test(sema, unsupported_constructs) {
                     "    b = 1 is 2\n"
                     "    a, b2 = 1, 2\n"
                     "    class K:\n"
-                    "        pass\n");
+                    "        pass\n"
+                    "    global xs\n");
     cr_assert_not(ok);
     const char *c = CODE_TYPE_UNSUPPORTED;
-    cr_assert_not_null(find_diag(c, 2, 10));
-    cr_assert_not_null(find_diag(c, 3, 14));
     cr_assert_not_null(find_diag(c, 5, 5));
-    cr_assert_not_null(find_diag(c, 7, 9));
     cr_assert_not_null(find_diag(c, 8, 9));
-    cr_assert_not_null(find_diag(c, 9, 5));
     cr_assert_not_null(find_diag(c, 10, 5));
+    cr_assert_not_null(find_diag(c, 12, 5));
     for (uint32_t i = 0; i < diag_count(); i++)
         cr_assert_str_eq(diag_at(i)->code, c, "unexpected %s: %s", diag_at(i)->code, diag_at(i)->message);
-    cr_assert_eq(diag_error_count(), 7, "one diagnostic per construct, got %u", diag_error_count());
+    cr_assert_eq(diag_error_count(), 4, "one diagnostic per construct, got %u", diag_error_count());
 }
 
 Test(sema, redefinition) {

@@ -1,0 +1,293 @@
+/* The gate in front of the current (AST-walking) code generator: sema now
+ * accepts the whole core language, but this generator only lowers the
+ * foundation subset. cg_check_supported() finds, per function, the first
+ * construct it cannot lower and reports SIFR-TYPE-0006, so such programs
+ * fail cleanly (exit 1) instead of reaching an internal error. */
+#include "cg_internal.h"
+
+typedef struct CgGate {
+    const Program *prog;
+    const Ast *ast;
+    const SemaFunc *fn;
+    bool reported; /* one diagnostic per function */
+    bool ok;
+} CgGate;
+
+static const Node *cg_gnode(const CgGate *g, NodeId id) { return ast_node(g->ast, id); }
+
+/* The value types the generator can hold in a register. */
+static bool cg_basic_type(TypeId t) {
+    return t == TYPE_INT || t == TYPE_FLOAT || t == TYPE_BOOL || t == TYPE_STR || t == TYPE_BYTES ||
+           t == TYPE_NONE || t == TYPE_NEVER;
+}
+
+static void cg_gate_fail(CgGate *g, Span at, const char *what) {
+    g->ok = false;
+    if (g->reported) return;
+    g->reported = true;
+    Diagnostic *d = diag_new(SEV_ERROR, CODE_TYPE_UNSUPPORTED, at, "%s is not supported by the code generator yet",
+                             what);
+    diag_label(d, "`sifr check` accepts this; building it comes later");
+    diag_emit(d);
+}
+
+static void cg_gate_type(CgGate *g, NodeId n, TypeId t) {
+    if (cg_basic_type(t)) return;
+    char what[160];
+    snprintf(what, sizeof what, "a value of type `%s`", t ? type_name(t) : "?");
+    cg_gate_fail(g, cg_gnode(g, n)->span, what);
+}
+
+static void cg_gate_expr(CgGate *g, NodeId n);
+
+static void cg_gate_list(CgGate *g, NodeList l) {
+    for (uint32_t i = 0; i < l.count && !g->reported; i++) cg_gate_expr(g, ast_list_at(g->ast, l, i));
+}
+
+static bool cg_gate_range_call(const CgGate *g, NodeId n) {
+    const Node *e = cg_gnode(g, n);
+    if (e->kind != N_CALL) return false;
+    const Node *c = cg_gnode(g, e->a);
+    if (c->kind != N_NAME || !c->sym) return false;
+    const Symbol *s = prog_sym(g->prog, c->sym);
+    return s->kind == SYM_BUILTIN && s->index == BI_RANGE;
+}
+
+static void cg_gate_call(CgGate *g, NodeId n) {
+    const Node *e = cg_gnode(g, n);
+    const Node *c = cg_gnode(g, e->a);
+    if (c->kind != N_NAME || !c->sym) {
+        cg_gate_fail(g, e->span, "a call of a method or function value");
+        return;
+    }
+    const Symbol *s = prog_sym(g->prog, c->sym);
+    if (s->kind == SYM_FUNC) {
+        const SemaFunc *f = &g->prog->funcs.items[s->index];
+        if (f->cls || f->tparams.len) {
+            cg_gate_fail(g, e->span, "a call of a generic function");
+            return;
+        }
+    } else if (s->kind == SYM_BUILTIN || s->kind == SYM_TYPE) {
+        BuiltinId bi = (BuiltinId)s->index;
+        if (bi >= BI_SORTED || bi == BI_RANGE) {
+            char what[96];
+            snprintf(what, sizeof what, "`%s(...)` here", str_text(s->name));
+            cg_gate_fail(g, e->span, what);
+            return;
+        }
+        for (uint32_t i = 0; i < e->list.count; i++) {
+            const Node *a = cg_gnode(g, ast_list_at(g->ast, e->list, i));
+            /* len() of bytes, min()/max() of one collection, int("3") */
+            if ((bi == BI_LEN && a->type != TYPE_STR) ||
+                ((bi == BI_MIN || bi == BI_MAX) && e->list.count < 2) ||
+                ((bi == BI_INT || bi == BI_FLOAT || bi == BI_BOOL) && a->type == TYPE_STR)) {
+                char what[96];
+                snprintf(what, sizeof what, "`%s()` of a `%s`", str_text(s->name), type_name(a->type));
+                cg_gate_fail(g, e->span, what);
+                return;
+            }
+        }
+    } else {
+        cg_gate_fail(g, e->span, "calling this");
+        return;
+    }
+    for (uint32_t i = 0; i < e->list.count && !g->reported; i++) {
+        NodeId aid = ast_list_at(g->ast, e->list, i);
+        const Node *a = cg_gnode(g, aid);
+        if (a->kind == N_KEYWORD) cg_gate_expr(g, a->a);
+        else if (a->kind == N_STARRED) cg_gate_fail(g, a->span, "a `*` argument");
+        else cg_gate_expr(g, aid);
+    }
+}
+
+static void cg_gate_expr(CgGate *g, NodeId n) {
+    if (g->reported) return;
+    const Node *e = cg_gnode(g, n);
+    if (prog_unwrap_of(g->prog, n)) {
+        cg_gate_fail(g, e->span, "unwrapping a `Result` inside `try`");
+        return;
+    }
+    if (e->kind != N_FMT_FIELD && e->kind != N_FSTRING) cg_gate_type(g, n, e->type);
+    if (g->reported) return;
+    switch ((NodeKind)e->kind) {
+    case N_INT:
+    case N_FLOAT:
+    case N_STR:
+    case N_BYTES:
+    case N_BOOL:
+    case N_NONE: return;
+    case N_NAME: {
+        const Symbol *s = e->sym ? prog_sym(g->prog, e->sym) : NULL;
+        if (!s || (s->kind != SYM_LOCAL && s->kind != SYM_PARAM && s->kind != SYM_CONST))
+            cg_gate_fail(g, e->span, "this name as a value");
+        else if (!cg_basic_type(s->type)) cg_gate_type(g, n, s->type);
+        return;
+    }
+    case N_FSTRING:
+        for (uint32_t i = 0; i < e->list.count && !g->reported; i++) {
+            const Node *p = cg_gnode(g, ast_list_at(g->ast, e->list, i));
+            if (p->kind != N_FMT_FIELD) continue;
+            if (p->a) cg_gate_expr(g, p->a);
+            if (p->b) cg_gate_expr(g, p->b);
+        }
+        return;
+    case N_UNARY: cg_gate_expr(g, e->a); return;
+    case N_BOOLOP:
+        cg_gate_expr(g, e->a);
+        cg_gate_expr(g, e->b);
+        return;
+    case N_BINARY: {
+        TypeId a = cg_gnode(g, e->a)->type, b = cg_gnode(g, e->b)->type;
+        bool num = type_is_numeric(a) && type_is_numeric(b);
+        bool cat = e->op == TOK_PLUS && a == b && (a == TYPE_STR || a == TYPE_BYTES);
+        if (!num && !cat) {
+            char what[128];
+            snprintf(what, sizeof what, "`%s %s %s`", type_name(a), tok_kind_name((TokKind)e->op), type_name(b));
+            cg_gate_fail(g, e->span, what);
+            return;
+        }
+        cg_gate_expr(g, e->a);
+        cg_gate_expr(g, e->b);
+        return;
+    }
+    case N_COMPARE:
+        for (uint32_t i = 0; i < e->list.count; i++) {
+            uint32_t op = ast_cmp_op(g->ast, e, i);
+            if (op == TOK_IN || op == CMP_NOT_IN) {
+                cg_gate_fail(g, e->span, "the `in` operator");
+                return;
+            }
+        }
+        cg_gate_expr(g, e->a);
+        cg_gate_list(g, e->list);
+        return;
+    case N_IFEXP:
+        cg_gate_expr(g, e->a);
+        cg_gate_expr(g, e->b);
+        cg_gate_expr(g, e->c);
+        return;
+    case N_CALL: cg_gate_call(g, n); return;
+    default: {
+        char what[96];
+        snprintf(what, sizeof what, "this expression (%s)", node_kind_name((NodeKind)e->kind));
+        cg_gate_fail(g, e->span, what);
+        return;
+    }
+    }
+}
+
+static void cg_gate_block(CgGate *g, NodeList body);
+
+static void cg_gate_target(CgGate *g, NodeId t) {
+    const Node *n = cg_gnode(g, t);
+    if (n->kind != N_NAME) cg_gate_fail(g, n->span, "this assignment target");
+    else cg_gate_expr(g, t);
+}
+
+static void cg_gate_stmt(CgGate *g, NodeId sid) {
+    const Node *n = cg_gnode(g, sid);
+    switch ((NodeKind)n->kind) {
+    case N_PASS:
+    case N_BREAK:
+    case N_CONTINUE: return;
+    case N_EXPR_STMT: cg_gate_expr(g, n->a); return;
+    case N_ASSIGN:
+        for (uint32_t i = 0; i < n->list.count; i++) cg_gate_target(g, ast_list_at(g->ast, n->list, i));
+        cg_gate_expr(g, n->a);
+        return;
+    case N_ANN_ASSIGN:
+        cg_gate_target(g, n->a);
+        if (n->c) cg_gate_expr(g, n->c);
+        return;
+    case N_AUG_ASSIGN:
+        cg_gate_target(g, n->a);
+        if (!g->reported && !cg_basic_type(n->type)) cg_gate_type(g, sid, n->type);
+        if (!g->reported) {
+            TypeId a = cg_gnode(g, n->a)->type, b = cg_gnode(g, n->b)->type;
+            if (!(type_is_numeric(a) && type_is_numeric(b)) &&
+                !(n->op == TOK_PLUS && a == b && (a == TYPE_STR || a == TYPE_BYTES)))
+                cg_gate_fail(g, n->span, "this augmented assignment");
+        }
+        cg_gate_expr(g, n->b);
+        return;
+    case N_RETURN:
+        if (n->a) cg_gate_expr(g, n->a);
+        return;
+    case N_IF:
+    case N_WHILE:
+        cg_gate_expr(g, n->a);
+        cg_gate_block(g, n->list);
+        cg_gate_block(g, n->list2);
+        return;
+    case N_FOR:
+        if (!cg_gate_range_call(g, n->b)) {
+            cg_gate_fail(g, cg_gnode(g, n->b)->span, "a `for` loop over something other than `range()`");
+            return;
+        }
+        cg_gate_target(g, n->a);
+        for (uint32_t i = 0; i < cg_gnode(g, n->b)->list.count; i++)
+            cg_gate_expr(g, ast_list_at(g->ast, cg_gnode(g, n->b)->list, i));
+        cg_gate_block(g, n->list);
+        cg_gate_block(g, n->list2);
+        return;
+    case N_ASSERT:
+        cg_gate_expr(g, n->a);
+        if (n->b) cg_gate_expr(g, n->b);
+        return;
+    default: {
+        char what[96];
+        const char *kw = n->kind == N_TRY     ? "`try`"
+                         : n->kind == N_MATCH ? "`match`"
+                         : n->kind == N_WITH  ? "`with`"
+                         : n->kind == N_RAISE ? "`raise`"
+                         : n->kind == N_DEL   ? "`del`"
+                                              : NULL;
+        if (kw) snprintf(what, sizeof what, "%s", kw);
+        else snprintf(what, sizeof what, "this statement (%s)", node_kind_name((NodeKind)n->kind));
+        Span at = n->span;
+        if (kw) at.hi = at.lo + (uint32_t)strlen(kw) - 2;
+        cg_gate_fail(g, at, what);
+        return;
+    }
+    }
+}
+
+static void cg_gate_block(CgGate *g, NodeList body) {
+    for (uint32_t i = 0; i < body.count && !g->reported; i++) cg_gate_stmt(g, ast_list_at(g->ast, body, i));
+}
+
+bool cg_check_supported(const Program *prog) {
+    CgGate g = {.prog = prog, .ast = prog->ast, .ok = true};
+    for (uint32_t fi = 0; fi < prog->funcs.len; fi++) {
+        const SemaFunc *f = &prog->funcs.items[fi];
+        const Node *def = ast_node(prog->ast, f->def);
+        g.fn = f;
+        g.reported = false;
+        Span head = span_make(def->span.file, def->span.lo, def->span.lo + 3);
+        if (f->cls) {
+            cg_gate_fail(&g, head, "a method");
+            continue;
+        }
+        if (f->tparams.len) {
+            cg_gate_fail(&g, head, "a generic function");
+            continue;
+        }
+        if (f->is_async) continue; /* sema reported it */
+        if (!cg_basic_type(f->ret)) {
+            char what[128];
+            snprintf(what, sizeof what, "a function returning `%s`", type_name(f->ret));
+            cg_gate_fail(&g, def->a ? ast_node(prog->ast, def->a)->span : head, what);
+            continue;
+        }
+        for (uint32_t i = 0; i < f->params.len && !g.reported; i++) {
+            const Symbol *p = prog_sym(prog, f->params.items[i]);
+            if (!cg_basic_type(p->type)) cg_gate_type(&g, p->decl, p->type);
+        }
+        for (uint32_t i = 0; i < f->locals.len && !g.reported; i++) {
+            const Symbol *l = prog_sym(prog, f->locals.items[i]);
+            if (!cg_basic_type(l->type)) cg_gate_type(&g, l->decl, l->type);
+        }
+        if (!g.reported) cg_gate_block(&g, def->list2);
+    }
+    return g.ok;
+}

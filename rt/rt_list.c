@@ -1,0 +1,274 @@
+/* Lists: growable arrays of inline element values described by an RtType.
+ * Push/pop/insert/index, Python slicing and index clamping, concatenation
+ * and repetition, and a stable merge sort ordered by rt_value_cmp. */
+#include "rt_internal.h"
+
+#include <string.h>
+
+static inline unsigned char *rt_list_slot(const RtList *l, int64_t i) {
+    return l->data + (size_t)i * l->elem->size;
+}
+
+static size_t rt_list_bytes(const RtType *elem, int64_t n) {
+    size_t bytes;
+    if (n < 0 || __builtin_mul_overflow((size_t)n, (size_t)elem->size, &bytes))
+        rt_panic("out of memory", NULL);
+    return bytes;
+}
+
+/* Make room for `need` elements: at least double, so pushes are amortised
+ * O(1). */
+static void rt_list_reserve(RtList *l, int64_t need) {
+    if (need <= l->cap && l->data) return;
+    int64_t cap = l->cap < 4 ? 4 : l->cap;
+    while (cap < need) cap = cap > INT64_MAX / 2 ? need : cap * 2;
+    l->data = rt_realloc(l->data, rt_list_bytes(l->elem, cap));
+    l->cap = cap;
+}
+
+RtList *rt_list_new(const RtType *elem, int64_t cap) {
+    RtList *l = rt_alloc_small(sizeof *l);
+    l->len = 0;
+    l->cap = 0;
+    l->elem = elem;
+    l->data = NULL;
+    if (cap > 0) {
+        l->data = rt_alloc(rt_list_bytes(elem, cap));
+        l->cap = cap;
+    }
+    return l;
+}
+
+void rt_list_drop(RtList *l) {
+    if (!l) return;
+    if (!rt_type_is_trivial(l->elem))
+        for (int64_t i = 0; i < l->len; i++) rt_value_drop(l->elem, rt_list_slot(l, i));
+    rt_free(l->data);
+    rt_free_small(l, sizeof *l);
+}
+
+int64_t rt_list_len(const RtList *l) { return l->len; }
+
+void rt_list_push(RtList *l, const void *elem) {
+    if (l->len == l->cap || !l->data) rt_list_reserve(l, l->len + 1);
+    memcpy(rt_list_slot(l, l->len), elem, l->elem->size);
+    l->len++;
+}
+
+/* Normalise a possibly negative index; -1 when out of range. */
+static int64_t rt_list_norm(const RtList *l, int64_t i) {
+    if (i < 0) i += l->len;
+    return (i < 0 || i >= l->len) ? -1 : i;
+}
+
+void rt_list_pop(RtList *l, int64_t index, void *out, const RtLoc *loc) {
+    if (l->len == 0) rt_panic("pop from empty list", loc);
+    int64_t i = rt_list_norm(l, index);
+    if (i < 0) rt_panic("pop index out of range", loc);
+    size_t size = l->elem->size;
+    if (out) memcpy(out, rt_list_slot(l, i), size);
+    else rt_value_drop(l->elem, rt_list_slot(l, i));
+    memmove(rt_list_slot(l, i), rt_list_slot(l, i + 1), (size_t)(l->len - i - 1) * size);
+    l->len--;
+}
+
+void rt_list_insert(RtList *l, int64_t index, const void *elem) {
+    int64_t i = index;
+    if (i < 0) {
+        i += l->len;
+        if (i < 0) i = 0;
+    } else if (i > l->len) {
+        i = l->len;
+    }
+    rt_list_reserve(l, l->len + 1);
+    size_t size = l->elem->size;
+    memmove(rt_list_slot(l, i + 1), rt_list_slot(l, i), (size_t)(l->len - i) * size);
+    memcpy(rt_list_slot(l, i), elem, size);
+    l->len++;
+}
+
+void *rt_list_at(const RtList *l, int64_t index, const RtLoc *loc) {
+    int64_t i = rt_list_norm(l, index);
+    if (i < 0) rt_panic("list index out of range", loc);
+    return rt_list_slot(l, i);
+}
+
+void rt_list_set(RtList *l, int64_t index, const void *elem, const RtLoc *loc) {
+    int64_t i = rt_list_norm(l, index);
+    if (i < 0) rt_panic("list assignment index out of range", loc);
+    rt_value_drop(l->elem, rt_list_slot(l, i));
+    memcpy(rt_list_slot(l, i), elem, l->elem->size);
+}
+
+void rt_list_extend(RtList *l, const RtList *other) {
+    int64_t n = other->len; /* read first: other may be l itself */
+    rt_list_reserve(l, l->len + n);
+    for (int64_t i = 0; i < n; i++)
+        rt_value_clone(l->elem, rt_list_slot(l, l->len + i), rt_list_slot(other, i));
+    l->len += n;
+}
+
+int64_t rt_slice_adjust(int64_t len, int64_t *start, int64_t *stop, int64_t *step, uint32_t has,
+                        const RtLoc *loc) {
+    int64_t st = (has & 4) ? *step : 1;
+    if (st == 0) rt_panic("slice step cannot be zero", loc);
+    if (st < -INT64_MAX) st = -INT64_MAX; /* so that -st cannot overflow */
+    int64_t a, b;
+    if (!(has & 1)) {
+        a = st < 0 ? len - 1 : 0;
+    } else {
+        a = *start;
+        if (a < 0) {
+            a += len;
+            if (a < 0) a = st < 0 ? -1 : 0;
+        } else if (a >= len) {
+            a = st < 0 ? len - 1 : len;
+        }
+    }
+    if (!(has & 2)) {
+        b = st < 0 ? -1 : len;
+    } else {
+        b = *stop;
+        if (b < 0) {
+            b += len;
+            if (b < 0) b = st < 0 ? -1 : 0;
+        } else if (b >= len) {
+            b = st < 0 ? len - 1 : len;
+        }
+    }
+    *start = a;
+    *stop = b;
+    *step = st;
+    if (st > 0) return b > a ? (b - a - 1) / st + 1 : 0;
+    return a > b ? (a - b - 1) / (-st) + 1 : 0;
+}
+
+RtList *rt_list_slice(const RtList *l, int64_t start, int64_t stop, int64_t step, uint32_t has,
+                      const RtLoc *loc) {
+    int64_t n = rt_slice_adjust(l->len, &start, &stop, &step, has, loc);
+    RtList *r = rt_list_new(l->elem, n);
+    for (int64_t k = 0, i = start; k < n; k++, i += step)
+        rt_value_clone(l->elem, rt_list_slot(r, k), rt_list_slot(l, i));
+    r->len = n;
+    return r;
+}
+
+void rt_list_del(RtList *l, int64_t index, const RtLoc *loc) {
+    int64_t i = rt_list_norm(l, index);
+    if (i < 0) rt_panic("list assignment index out of range", loc);
+    rt_list_pop(l, i, NULL, loc);
+}
+
+static void rt_swap_bytes(unsigned char *a, unsigned char *b, size_t n) {
+    for (size_t k = 0; k < n; k++) {
+        unsigned char t = a[k];
+        a[k] = b[k];
+        b[k] = t;
+    }
+}
+
+void rt_list_reverse(RtList *l) {
+    size_t size = l->elem->size;
+    for (int64_t i = 0, j = l->len - 1; i < j; i++, j--)
+        rt_swap_bytes(rt_list_slot(l, i), rt_list_slot(l, j), size);
+}
+
+/* ---- sort --------------------------------------------------------------- */
+
+/* The sort orders pointers to the elements, then moves the element bytes
+ * once into a new buffer: elements of any size move a single time, and a
+ * comparison that panics leaves the list untouched. */
+typedef struct RtSortCtx {
+    const RtType *t;
+    bool reverse;
+} RtSortCtx;
+
+static inline int rt_sort_cmp(const RtSortCtx *c, const void *a, const void *b) {
+    if (c->reverse) {
+        const void *t = a;
+        a = b;
+        b = t;
+    }
+    switch (c->t->kind) { /* the common element types skip the dispatch */
+    case RT_K_INT: {
+        int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+        return (x > y) - (x < y);
+    }
+    case RT_K_STR:
+        return (int)rt_str_cmp(*(RtStr *const *)a, *(RtStr *const *)b);
+    default:
+        return rt_value_cmp(c->t, a, b);
+    }
+}
+
+static void rt_merge_sort(const RtSortCtx *c, unsigned char **a, unsigned char **tmp, int64_t n) {
+    if (n <= 16) {
+        /* Insertion sort: moves an element only past strictly greater
+         * ones, which keeps equal elements in order. */
+        for (int64_t i = 1; i < n; i++) {
+            unsigned char *x = a[i];
+            int64_t j = i;
+            while (j > 0 && rt_sort_cmp(c, a[j - 1], x) > 0) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = x;
+        }
+        return;
+    }
+    int64_t mid = n / 2;
+    rt_merge_sort(c, a, tmp, mid);
+    rt_merge_sort(c, a + mid, tmp, n - mid);
+    if (rt_sort_cmp(c, a[mid - 1], a[mid]) <= 0) return; /* already in order */
+    memcpy(tmp, a, (size_t)mid * sizeof *a);
+    int64_t i = 0, j = mid, k = 0;
+    while (i < mid && j < n) {
+        /* Take from the right run only when strictly smaller: stable. */
+        if (rt_sort_cmp(c, a[j], tmp[i]) < 0) a[k++] = a[j++];
+        else a[k++] = tmp[i++];
+    }
+    while (i < mid) a[k++] = tmp[i++];
+}
+
+void rt_list_sort(RtList *l, bool reverse) {
+    int64_t n = l->len;
+    if (n < 2) return;
+    size_t size = l->elem->size;
+    unsigned char **ptrs = rt_alloc((size_t)n * sizeof *ptrs);
+    unsigned char **tmp = rt_alloc((size_t)(n / 2 + 1) * sizeof *tmp);
+    for (int64_t i = 0; i < n; i++) ptrs[i] = rt_list_slot(l, i);
+    RtSortCtx c = {l->elem, reverse};
+    rt_merge_sort(&c, ptrs, tmp, n);
+    unsigned char *data = rt_alloc(rt_list_bytes(l->elem, l->cap));
+    for (int64_t i = 0; i < n; i++) memcpy(data + (size_t)i * size, ptrs[i], size);
+    rt_free(l->data);
+    l->data = data;
+    rt_free(ptrs);
+    rt_free(tmp);
+}
+
+/* ---- search, concatenation, repetition ---------------------------------- */
+
+int64_t rt_list_index(const RtList *l, const void *elem) {
+    for (int64_t i = 0; i < l->len; i++)
+        if (rt_value_eq(l->elem, rt_list_slot(l, i), elem)) return i;
+    return -1;
+}
+
+bool rt_list_contains(const RtList *l, const void *elem) { return rt_list_index(l, elem) >= 0; }
+
+RtList *rt_list_concat(const RtList *a, const RtList *b) {
+    RtList *r = rt_list_new(a->elem, a->len + b->len);
+    rt_list_extend(r, a);
+    rt_list_extend(r, b);
+    return r;
+}
+
+RtList *rt_list_repeat(const RtList *a, int64_t n) {
+    if (n <= 0 || a->len == 0) return rt_list_new(a->elem, 0);
+    int64_t total;
+    if (__builtin_mul_overflow(a->len, n, &total)) rt_panic("out of memory", NULL);
+    RtList *r = rt_list_new(a->elem, total);
+    for (int64_t i = 0; i < n; i++) rt_list_extend(r, a);
+    return r;
+}

@@ -1,0 +1,1377 @@
+/* AST -> MIR lowering (mir_build): one MirBody per SemaFunc, with every
+ * expression flattened into temporaries in the evaluation order of the
+ * current code generator, explicit moves, copies and drops of owned values,
+ * and control flow (short-circuit operators, comparison chains, range loops,
+ * asserts, panics) as blocks and terminators. Also mir_program_free. */
+#include "mir_internal.h"
+
+#define MIR_NO_LOCAL UINT32_MAX
+
+typedef struct LbLoop {
+    MirBlockId brk, cont;
+} LbLoop;
+
+/* Lowering state of one function. */
+typedef struct Lb {
+    const Program *prog;
+    const Ast *ast;
+    const SemaFunc *fn;
+    MirBody *b;
+    MirBlockId cur;           /* the block statements are appended to */
+    MirLocalId *sym_local;    /* SymId -> local (MIR_NO_LOCAL when none) */
+    VEC(MirLocalId) pending;  /* owned temporaries to drop at the end of the statement */
+    VEC(LbLoop) loops;
+    VEC(MirLocalId) owned;    /* owned named locals, in declaration order (exit drops) */
+    MirLocalId none_sink;     /* receives the (absent) results of None calls */
+    bool failed;
+} Lb;
+
+static const Node *lb_node(const Lb *L, NodeId n) { return ast_node(L->ast, n); }
+
+static void lb_unsupported(Lb *L, NodeId n, const char *what) {
+    diag_error(CODE_TYPE_UNSUPPORTED, lb_node(L, n)->span, "%s is not supported yet", what);
+    L->failed = true;
+}
+
+/* ==== Types =============================================================== */
+
+bool mir_type_is_copy(TypeId t) {
+    switch (t) {
+    case TYPE_NONE: case TYPE_BOOL: case TYPE_INT: case TYPE_FLOAT: case TYPE_NEVER: case TYPE_RANGE:
+        return true;
+    default: break;
+    }
+    const Type *ty = type_get(t);
+    if (!ty) return true;
+    switch (ty->kind) {
+    case TY_FUNC: return true; /* a plain function pointer */
+    case TY_TUPLE:
+    case TY_OPTION:
+        for (uint32_t i = 0; i < ty->nargs; i++)
+            if (!mir_type_is_copy(ty->args[i])) return false;
+        return true;
+    default: return false;
+    }
+}
+
+/* ==== Locals, blocks and statements ======================================= */
+
+static MirLocalId lb_local(Lb *L, TypeId type, StrId name, Span span, uint32_t flags) {
+    vec_push(&L->b->locals, ((MirLocal){type, name, span, flags}));
+    return L->b->locals.len - 1;
+}
+
+static MirLocalId lb_temp(Lb *L, TypeId type) { return lb_local(L, type, 0, (Span){0}, 0); }
+
+static MirBlockId lb_block(Lb *L) {
+    vec_push(&L->b->blocks, ((MirBlock){0}));
+    return L->b->blocks.len - 1;
+}
+
+static MirBlock *lb_cur(Lb *L) { return &L->b->blocks.items[L->cur]; }
+static bool lb_terminated(Lb *L) { return lb_cur(L)->term.kind != MT_NONE; }
+
+static MirPlace lb_place(MirLocalId l) { return (MirPlace){l, 0, 0}; }
+
+static void lb_stmt_push(Lb *L, MirStmt s) {
+    if (lb_terminated(L)) ICE("MIR: statement appended to the terminated block bb%u", L->cur);
+    vec_push(&lb_cur(L)->stmts, s);
+}
+
+static void lb_assign(Lb *L, MirPlace p, MirRvalue rv, Span span) {
+    lb_stmt_push(L, (MirStmt){.kind = MS_ASSIGN, .place = p, .rv = rv, .span = span});
+}
+
+static void lb_drop(Lb *L, MirLocalId l, Span span) {
+    lb_stmt_push(L, (MirStmt){.kind = MS_DROP, .place = lb_place(l), .span = span});
+}
+
+static void lb_term(Lb *L, MirTerm t) {
+    if (lb_terminated(L)) ICE("MIR: block bb%u terminated twice", L->cur);
+    lb_cur(L)->term = t;
+}
+
+static void lb_goto(Lb *L, MirBlockId to) {
+    if (!lb_terminated(L)) lb_term(L, (MirTerm){.kind = MT_GOTO, .target = to});
+}
+
+static void lb_branch(Lb *L, MirOperand cond, MirBlockId t, MirBlockId e) {
+    lb_term(L, (MirTerm){.kind = MT_BRANCH, .cond = cond, .then_bb = t, .else_bb = e, .span = cond.span});
+}
+
+/* After a terminator in the middle of an expression (a panic): the rest of
+ * the expression is lowered into a fresh block nothing jumps to, removed by
+ * lb_prune. */
+static void lb_continue_dead(Lb *L) { L->cur = lb_block(L); }
+
+/* ==== Operands and rvalues ================================================ */
+
+static MirOperand opd_place(Lb *L, MirPlace p, Span span) {
+    return (MirOperand){.kind = OPD_COPY, .type = mir_place_type(L->b, p), .place = p, .span = span};
+}
+static MirOperand opd_local(Lb *L, MirLocalId l) { return opd_place(L, lb_place(l), (Span){0}); }
+static MirOperand opd_int(int64_t v) { return (MirOperand){.kind = OPD_CONST, .type = TYPE_INT, .c = {.kind = MC_INT, .i = v}}; }
+static MirOperand opd_float(double v) {
+    return (MirOperand){.kind = OPD_CONST, .type = TYPE_FLOAT, .c = {.kind = MC_FLOAT, .f = v}};
+}
+static MirOperand opd_bool(bool v) { return (MirOperand){.kind = OPD_CONST, .type = TYPE_BOOL, .c = {.kind = MC_BOOL, .b = v}}; }
+static MirOperand opd_none(TypeId t) { return (MirOperand){.kind = OPD_CONST, .type = t, .c = {.kind = MC_NONE}}; }
+static MirOperand opd_str(StrId s) { return (MirOperand){.kind = OPD_CONST, .type = TYPE_STR, .c = {.kind = MC_STR, .s = s}}; }
+
+/* A value of type `t` for code that cannot run (after a panic). */
+static MirOperand opd_dead(TypeId t) {
+    switch (t) {
+    case TYPE_INT: return opd_int(0);
+    case TYPE_FLOAT: return opd_float(0.0);
+    case TYPE_BOOL: return opd_bool(false);
+    case TYPE_STR: return opd_str(intern("", 0));
+    default: return opd_none(t);
+    }
+}
+
+static bool opd_is_local(MirOperand o) { return o.kind != OPD_CONST && o.place.proj_count == 0; }
+
+static uint32_t lb_ops(Lb *L, const MirOperand *ops, uint32_t n) {
+    uint32_t start = L->b->operands.len;
+    for (uint32_t i = 0; i < n; i++) vec_push(&L->b->operands, ops[i]);
+    return start;
+}
+
+static MirRvalue rv_use(Lb *L, MirOperand o) {
+    return (MirRvalue){.kind = RV_USE, .ops_start = lb_ops(L, &o, 1), .ops_count = 1, .type = o.type};
+}
+static MirRvalue rv_binary(Lb *L, uint32_t op, TypeId t, MirOperand a, MirOperand b, NodeId loc) {
+    MirOperand ops[2] = {a, b};
+    return (MirRvalue){.kind = RV_BINARY, .op = op, .ops_start = lb_ops(L, ops, 2), .ops_count = 2, .type = t, .loc = loc};
+}
+static MirRvalue rv_unary(Lb *L, uint32_t op, TypeId t, MirOperand a, NodeId loc) {
+    return (MirRvalue){.kind = RV_UNARY, .op = op, .ops_start = lb_ops(L, &a, 1), .ops_count = 1, .type = t, .loc = loc};
+}
+static MirRvalue rv_cast(Lb *L, MirOperand a, TypeId to) {
+    return (MirRvalue){.kind = RV_CAST, .ops_start = lb_ops(L, &a, 1), .ops_count = 1, .type = to};
+}
+static MirRvalue rv_rt(Lb *L, MirRtFn f, TypeId t, const MirOperand *ops, uint32_t n, NodeId loc) {
+    return (MirRvalue){.kind = RV_CALL, .callee = {CALLEE_RT, f}, .ops_start = lb_ops(L, ops, n), .ops_count = n,
+                       .type = t, .loc = loc};
+}
+
+/* The local receiving the results of calls that return None. */
+static MirLocalId lb_none_sink(Lb *L) {
+    if (L->none_sink == MIR_NO_LOCAL) L->none_sink = lb_temp(L, TYPE_NONE);
+    return L->none_sink;
+}
+
+/* Evaluate `rv` into a new temporary and return a (copy) operand of it. An
+ * owned result is dropped at the end of the statement (drop elaboration
+ * removes the drop if the value was moved away). A None result goes to the
+ * sink and reads as the constant None. */
+static MirOperand lb_temp_of(Lb *L, MirRvalue rv, Span span) {
+    if (rv.type == TYPE_NONE || rv.type == TYPE_NEVER) {
+        lb_assign(L, lb_place(lb_none_sink(L)), rv, span);
+        return opd_none(rv.type);
+    }
+    MirLocalId t = lb_temp(L, rv.type);
+    lb_assign(L, lb_place(t), rv, span);
+    if (!mir_type_is_copy(rv.type)) vec_push(&L->pending, t);
+    MirOperand o = opd_local(L, t);
+    o.span = span;
+    return o;
+}
+
+/* Emit the drops of the owned temporaries created since `mark`. */
+static void lb_flush(Lb *L, uint32_t mark) {
+    if (!lb_terminated(L))
+        for (uint32_t i = L->pending.len; i > mark; i--) lb_drop(L, L->pending.items[i - 1], (Span){0});
+    L->pending.len = mark;
+}
+
+/* `o` consumed by a store (a local, the return place, an `own` argument):
+ * an owned value in a place is moved out of it. A borrowed parameter cannot
+ * give its value away, so it is cloned into an owned temporary first. */
+static MirOperand lb_consume(Lb *L, MirOperand o) {
+    if (o.kind == OPD_CONST || mir_type_is_copy(o.type)) return o;
+    const MirLocal *loc = &L->b->locals.items[o.place.local];
+    if (loc->flags & (MIRL_BORROWED | MIRL_MUT_REF) || o.place.proj_count) {
+        MirOperand c = lb_temp_of(L, rv_rt(L, MRT_STR_CLONE, o.type, &o, 1, 0), o.span);
+        c.kind = OPD_MOVE;
+        return c;
+    }
+    o.kind = OPD_MOVE;
+    return o;
+}
+
+/* ==== Expressions ========================================================= */
+
+static MirOperand lb_expr(Lb *L, NodeId n);
+
+static MirOperand lb_convert(Lb *L, MirOperand v, TypeId to, NodeId at) {
+    TypeId from = v.type;
+    if (from == to) return v;
+    if (from == TYPE_NEVER) return opd_dead(to);
+    if ((to == TYPE_FLOAT && (from == TYPE_INT || from == TYPE_BOOL)) || (to == TYPE_INT && from == TYPE_BOOL))
+        return lb_temp_of(L, rv_cast(L, v, to), lb_node(L, at)->span);
+    ICE("MIR: cannot convert %s to %s (%s)", type_name(from), type_name(to),
+        node_kind_name((NodeKind)lb_node(L, at)->kind));
+}
+
+static MirOperand lb_expr_as(Lb *L, NodeId n, TypeId dest) {
+    MirOperand v = lb_expr(L, n);
+    if (dest == TYPE_NONE || dest == TYPE_NEVER) return opd_none(dest);
+    if (v.type == TYPE_NEVER) return opd_dead(dest);
+    return lb_convert(L, v, dest, n);
+}
+
+/* l OP r with result type `rtype`: the operands are first converted to it. */
+static MirOperand lb_binop(Lb *L, uint32_t op, TypeId rtype, MirOperand l, MirOperand r, NodeId at) {
+    Span sp = lb_node(L, at)->span;
+    if (l.type == TYPE_NEVER || r.type == TYPE_NEVER) return opd_dead(rtype);
+    if (rtype == TYPE_FLOAT) {
+        l = lb_convert(L, l, TYPE_FLOAT, at);
+        r = lb_convert(L, r, TYPE_FLOAT, at);
+        MirOperand ops[2] = {l, r};
+        switch (op) {
+        case TOK_PLUS: case TOK_MINUS: case TOK_STAR: return lb_temp_of(L, rv_binary(L, op, rtype, l, r, 0), sp);
+        case TOK_SLASH: return lb_temp_of(L, rv_rt(L, MRT_FLOAT_DIV, rtype, ops, 2, at), sp);
+        case TOK_DSLASH: return lb_temp_of(L, rv_rt(L, MRT_FLOAT_FLOORDIV, rtype, ops, 2, at), sp);
+        case TOK_PERCENT: return lb_temp_of(L, rv_rt(L, MRT_FLOAT_MOD, rtype, ops, 2, at), sp);
+        case TOK_DSTAR: return lb_temp_of(L, rv_rt(L, MRT_FLOAT_POW, rtype, ops, 2, 0), sp);
+        default: break;
+        }
+    } else if (rtype == TYPE_INT) {
+        l = lb_convert(L, l, TYPE_INT, at);
+        r = lb_convert(L, r, TYPE_INT, at);
+        MirOperand ops[2] = {l, r};
+        switch (op) {
+        case TOK_PLUS: case TOK_MINUS: case TOK_STAR: case TOK_LSHIFT: case TOK_RSHIFT:
+            /* checked: overflow (and a negative shift count) panic at `at` */
+            return lb_temp_of(L, rv_binary(L, op, rtype, l, r, at), sp);
+        case TOK_AMP: case TOK_PIPE: case TOK_CARET: return lb_temp_of(L, rv_binary(L, op, rtype, l, r, 0), sp);
+        case TOK_DSLASH: return lb_temp_of(L, rv_rt(L, MRT_INT_FLOORDIV, rtype, ops, 2, at), sp);
+        case TOK_PERCENT: return lb_temp_of(L, rv_rt(L, MRT_INT_MOD, rtype, ops, 2, at), sp);
+        case TOK_DSTAR: return lb_temp_of(L, rv_rt(L, MRT_INT_POW, rtype, ops, 2, at), sp);
+        default: break;
+        }
+    } else if (rtype == TYPE_BOOL && l.type == TYPE_BOOL && r.type == TYPE_BOOL) {
+        if (op == TOK_AMP || op == TOK_PIPE || op == TOK_CARET)
+            return lb_temp_of(L, rv_binary(L, op, rtype, l, r, 0), sp);
+    } else if ((rtype == TYPE_STR || rtype == TYPE_BYTES) && op == TOK_PLUS) {
+        MirOperand ops[2] = {l, r};
+        return lb_temp_of(L, rv_rt(L, MRT_STR_CONCAT, rtype, ops, 2, 0), sp);
+    }
+    ICE("MIR: binary operator %s on %s and %s giving %s", tok_kind_name((TokKind)op), type_name(l.type),
+        type_name(r.type), type_name(rtype));
+}
+
+static MirOperand lb_unary(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    const Node *opnd = lb_node(L, node->a);
+    if (node->op == TOK_MINUS && opnd->kind == N_INT && node->type == TYPE_INT)
+        return opd_int((int64_t)(0 - opnd->v.ival)); /* so that -9223372036854775808 exists */
+    MirOperand v = lb_expr(L, node->a);
+    if (v.type == TYPE_NEVER) return opd_dead(node->type);
+    switch (node->op) {
+    case TOK_NOT: return lb_temp_of(L, rv_unary(L, TOK_NOT, TYPE_BOOL, v, 0), node->span);
+    case TOK_PLUS: return lb_convert(L, v, node->type, n);
+    case TOK_MINUS:
+        v = lb_convert(L, v, node->type, n);
+        if (node->type == TYPE_FLOAT) return lb_temp_of(L, rv_unary(L, TOK_MINUS, TYPE_FLOAT, v, 0), node->span);
+        if (node->type == TYPE_INT) return lb_temp_of(L, rv_unary(L, TOK_MINUS, TYPE_INT, v, n), node->span);
+        break;
+    case TOK_TILDE:
+        v = lb_convert(L, v, node->type, n);
+        if (node->type == TYPE_INT) return lb_temp_of(L, rv_unary(L, TOK_TILDE, TYPE_INT, v, 0), node->span);
+        break;
+    default: break;
+    }
+    ICE("MIR: unary operator %s on %s", tok_kind_name((TokKind)node->op), type_name(opnd->type));
+}
+
+/* ---- comparisons ---- */
+
+static MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId at) {
+    Span sp = lb_node(L, at)->span;
+    TypeId lt = l.type, rt = r.type;
+    if (lt == TYPE_NEVER || rt == TYPE_NEVER) return opd_bool(false);
+    if (op == TOK_IN || op == CMP_NOT_IN) {
+        lb_unsupported(L, at, "the `in` operator");
+        return opd_bool(false);
+    }
+    if (lt == TYPE_NONE || rt == TYPE_NONE) {
+        /* None is only ever identical/equal to None: a constant. */
+        bool same = lt == TYPE_NONE && rt == TYPE_NONE;
+        bool want_same = op == TOK_IS || op == TOK_EQ || op == TOK_LE || op == TOK_GE;
+        if (op != TOK_IS && op != CMP_IS_NOT && op != TOK_EQ && op != TOK_NE)
+            lb_unsupported(L, at, "ordering comparison with None");
+        return opd_bool(same == want_same);
+    }
+    if (op == TOK_IS || op == CMP_IS_NOT) {
+        lb_unsupported(L, at, "`is` between values that are not None");
+        return opd_bool(false);
+    }
+    if (type_is_numeric(lt) || type_is_numeric(rt)) {
+        TypeId t = lt == TYPE_FLOAT || rt == TYPE_FLOAT ? TYPE_FLOAT : TYPE_INT;
+        l = lb_convert(L, l, t, at);
+        r = lb_convert(L, r, t, at);
+        return lb_temp_of(L, rv_binary(L, op, TYPE_BOOL, l, r, 0), sp);
+    }
+    if (lt == TYPE_BOOL && rt == TYPE_BOOL) return lb_temp_of(L, rv_binary(L, op, TYPE_BOOL, l, r, 0), sp);
+    if ((lt == TYPE_STR || lt == TYPE_BYTES) && lt == rt) {
+        MirOperand ops[2] = {l, r};
+        if (op == TOK_EQ || op == TOK_NE) {
+            MirOperand eq = lb_temp_of(L, rv_rt(L, MRT_STR_EQ, TYPE_BOOL, ops, 2, 0), sp);
+            return op == TOK_EQ ? eq : lb_temp_of(L, rv_unary(L, TOK_NOT, TYPE_BOOL, eq, 0), sp);
+        }
+        MirOperand c = lb_temp_of(L, rv_rt(L, MRT_STR_CMP, TYPE_INT, ops, 2, 0), sp);
+        return lb_temp_of(L, rv_binary(L, op, TYPE_BOOL, c, opd_int(0), 0), sp);
+    }
+    ICE("MIR: comparison %s of %s with %s", tok_kind_name((TokKind)op), type_name(lt), type_name(rt));
+}
+
+/* a < b < c: each operand evaluated once, stopping at the first false link. */
+static MirOperand lb_compare(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    uint32_t count = node->list.count;
+    if (count == 0) ICE("N_COMPARE without operands");
+    MirOperand cur = lb_expr(L, node->a);
+    if (count == 1) {
+        MirOperand r = lb_expr(L, ast_list_at(L->ast, node->list, 0));
+        return lb_cmp(L, ast_cmp_op(L->ast, node, 0), cur, r, n);
+    }
+    MirLocalId res = lb_temp(L, TYPE_BOOL);
+    MirBlockId end = lb_block(L), fail = lb_block(L);
+    for (uint32_t i = 0; i < count; i++) {
+        MirOperand next = lb_expr(L, ast_list_at(L->ast, node->list, i));
+        MirOperand c = lb_cmp(L, ast_cmp_op(L->ast, node, i), cur, next, n);
+        if (i + 1 == count) {
+            lb_assign(L, lb_place(res), rv_use(L, c), node->span);
+            lb_goto(L, end);
+            break;
+        }
+        MirBlockId more = lb_block(L);
+        lb_branch(L, c, more, fail);
+        L->cur = more;
+        cur = next;
+    }
+    L->cur = fail;
+    lb_assign(L, lb_place(res), rv_use(L, opd_bool(false)), node->span);
+    lb_goto(L, end);
+    L->cur = end;
+    return opd_local(L, res);
+}
+
+/* ---- and / or / conditional expressions ---- */
+
+static MirOperand lb_boolop(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    bool is_and = node->op == TOK_AND;
+    if (!is_and && node->op != TOK_OR) ICE("N_BOOLOP with operator %s", tok_kind_name((TokKind)node->op));
+    MirLocalId res = lb_temp(L, TYPE_BOOL);
+    MirOperand l = lb_expr_as(L, node->a, TYPE_BOOL);
+    lb_assign(L, lb_place(res), rv_use(L, l), lb_node(L, node->a)->span);
+    MirBlockId rhs = lb_block(L), end = lb_block(L);
+    if (is_and) lb_branch(L, opd_local(L, res), rhs, end);
+    else lb_branch(L, opd_local(L, res), end, rhs);
+    L->cur = rhs;
+    uint32_t mark = L->pending.len;
+    MirOperand r = lb_expr_as(L, node->b, TYPE_BOOL);
+    lb_assign(L, lb_place(res), rv_use(L, r), lb_node(L, node->b)->span);
+    lb_flush(L, mark);
+    lb_goto(L, end);
+    L->cur = end;
+    return opd_local(L, res);
+}
+
+static MirOperand lb_ifexp(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    MirOperand cond = lb_expr_as(L, node->a, TYPE_BOOL);
+    MirBlockId tb = lb_block(L), eb = lb_block(L), end = lb_block(L);
+    lb_branch(L, cond, tb, eb);
+    bool has_value = node->type != TYPE_NONE && node->type != TYPE_NEVER;
+    MirLocalId res = has_value ? lb_temp(L, node->type) : MIR_NO_LOCAL;
+    NodeId arms[2] = {node->b, node->c};
+    MirBlockId bbs[2] = {tb, eb};
+    for (int i = 0; i < 2; i++) {
+        L->cur = bbs[i];
+        uint32_t mark = L->pending.len;
+        MirOperand v = lb_expr_as(L, arms[i], node->type);
+        if (has_value) lb_assign(L, lb_place(res), rv_use(L, lb_consume(L, v)), lb_node(L, arms[i])->span);
+        lb_flush(L, mark);
+        lb_goto(L, end);
+    }
+    L->cur = end;
+    if (!has_value) return opd_none(node->type);
+    if (!mir_type_is_copy(node->type)) vec_push(&L->pending, res);
+    return opd_local(L, res);
+}
+
+/* ---- strings ---- */
+
+/* Python's literal form of a bytes value: b'..' (b".." when it holds a ' but
+ * no "), with \\, \t, \n, \r and \xhh escapes. */
+static StrId lb_bytes_repr(StrId s) {
+    const unsigned char *p = (const unsigned char *)str_text(s);
+    uint32_t n = str_len(s);
+    bool has_sq = memchr(p, '\'', n) != NULL, has_dq = memchr(p, '"', n) != NULL;
+    char q = has_sq && !has_dq ? '"' : '\'';
+    StrBuf sb = {0};
+    sb_putc(&sb, 'b');
+    sb_putc(&sb, q);
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned char ch = p[i];
+        if (ch == '\\' || ch == (unsigned char)q) {
+            sb_putc(&sb, '\\');
+            sb_putc(&sb, (char)ch);
+        } else if (ch == '\t') sb_puts(&sb, "\\t");
+        else if (ch == '\n') sb_puts(&sb, "\\n");
+        else if (ch == '\r') sb_puts(&sb, "\\r");
+        else if (ch < 0x20 || ch >= 0x7f) sb_printf(&sb, "\\x%02x", ch);
+        else sb_putc(&sb, (char)ch);
+    }
+    sb_putc(&sb, q);
+    StrId id = intern(sb.data ? sb.data : "", sb.len);
+    sb_free(&sb);
+    return id;
+}
+
+/* str(x) or repr(x) of an evaluated value, as a str operand. With `fresh`
+ * (the builtin str(), whose result may be stored), a str held in a place is
+ * cloned: storing the result must not move the original. Elsewhere (f-string
+ * parts, messages) the text is only borrowed and the place itself serves. */
+static MirOperand lb_stringify_value(Lb *L, MirOperand v, bool repr, bool fresh, NodeId at) {
+    Span sp = lb_node(L, at)->span;
+    switch (v.type) {
+    case TYPE_INT: return lb_temp_of(L, rv_rt(L, MRT_STR_FROM_INT, TYPE_STR, &v, 1, 0), sp);
+    case TYPE_FLOAT: return lb_temp_of(L, rv_rt(L, MRT_STR_FROM_FLOAT, TYPE_STR, &v, 1, 0), sp);
+    case TYPE_BOOL: return lb_temp_of(L, rv_rt(L, MRT_STR_FROM_BOOL, TYPE_STR, &v, 1, 0), sp);
+    case TYPE_NONE: return lb_temp_of(L, rv_rt(L, MRT_STR_NONE, TYPE_STR, NULL, 0, 0), sp);
+    case TYPE_STR:
+        if (repr) return lb_temp_of(L, rv_rt(L, MRT_STR_REPR, TYPE_STR, &v, 1, 0), sp);
+        if (v.kind == OPD_CONST || !fresh) return v;
+        for (uint32_t i = 0; i < L->pending.len; i++)
+            if (opd_is_local(v) && L->pending.items[i] == v.place.local) return v; /* a fresh temporary */
+        return lb_temp_of(L, rv_rt(L, MRT_STR_CLONE, TYPE_STR, &v, 1, 0), sp);
+    case TYPE_NEVER: return opd_dead(TYPE_STR);
+    case TYPE_BYTES: lb_unsupported(L, at, "converting a bytes value to str (other than a literal)"); return opd_dead(TYPE_STR);
+    default: ICE("MIR: str() of %s", type_name(v.type));
+    }
+}
+
+static MirOperand lb_stringify(Lb *L, NodeId n, bool repr, bool fresh) {
+    const Node *node = lb_node(L, n);
+    if (node->kind == N_BYTES) return opd_str(lb_bytes_repr(node->v.str));
+    return lb_stringify_value(L, lb_expr(L, n), repr, fresh, n);
+}
+
+/* The text `expr=` (with the spaces written) before the value of {expr=}. */
+static StrId lb_debug_prefix(const Node *field) {
+    SourceFile *sf = source_get(field->span.file);
+    if (!sf) ICE("f-string field without a source file");
+    uint32_t lo = field->span.lo, hi = field->span.hi;
+    while (hi < sf->len && sf->text[hi] != '=') hi++;
+    if (hi < sf->len) hi++;
+    while (hi < sf->len && sf->text[hi] == ' ') hi++;
+    return intern(sf->text + lo, hi - lo);
+}
+
+static MirOperand lb_fmt_field(Lb *L, NodeId fn) {
+    const Node *f = lb_node(L, fn);
+    char conv = (char)f->op;
+    if (conv == 'a') {
+        lb_unsupported(L, fn, "the `!a` conversion");
+        return opd_dead(TYPE_STR);
+    }
+    /* {x=} shows repr(x) unless a conversion or a spec says otherwise. */
+    if (f->alias && !conv && !f->b) conv = 'r';
+    if (!f->b) return lb_stringify(L, f->a, conv == 'r', false);
+    const Node *e = lb_node(L, f->a);
+    MirOperand v;
+    if (conv == 'r' || conv == 's' || e->type == TYPE_NONE || e->kind == N_BYTES) v = lb_stringify(L, f->a, conv == 'r', false);
+    else v = lb_expr(L, f->a);
+    MirOperand spec = lb_expr(L, f->b);
+    MirRtFn rf;
+    switch (v.type) {
+    case TYPE_INT: rf = MRT_FMT_INT; break;
+    case TYPE_FLOAT: rf = MRT_FMT_FLOAT; break;
+    case TYPE_BOOL: rf = MRT_FMT_BOOL; break;
+    case TYPE_STR: rf = MRT_FMT_STR; break;
+    case TYPE_NEVER: return opd_dead(TYPE_STR);
+    case TYPE_BYTES: lb_unsupported(L, fn, "formatting a bytes value"); return opd_dead(TYPE_STR);
+    default: ICE("MIR: f-string field of type %s", type_name(v.type));
+    }
+    MirOperand ops[2] = {v, spec};
+    return lb_temp_of(L, rv_rt(L, rf, TYPE_STR, ops, 2, fn), f->span);
+}
+
+static MirOperand lb_fstring(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    uint32_t count = node->list.count;
+    if (count == 0) return opd_str(intern("", 0));
+    if (count == 1 && lb_node(L, ast_list_at(L->ast, node->list, 0))->kind == N_STR)
+        return opd_str(lb_node(L, ast_list_at(L->ast, node->list, 0))->v.str); /* f"text", a spec like :>4 */
+    MirOperand *parts = xmalloc(sizeof *parts * count * 2);
+    uint32_t np = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        NodeId p = ast_list_at(L->ast, node->list, i);
+        const Node *pn = lb_node(L, p);
+        if (pn->kind == N_STR) {
+            parts[np++] = opd_str(pn->v.str);
+        } else if (pn->kind == N_FMT_FIELD) {
+            if (pn->alias) parts[np++] = opd_str(lb_debug_prefix(pn));
+            parts[np++] = lb_fmt_field(L, p);
+        } else {
+            ICE("MIR: f-string part %s", node_kind_name((NodeKind)pn->kind));
+        }
+    }
+    MirOperand r = lb_temp_of(L, rv_rt(L, MRT_STR_JOIN_PARTS, TYPE_STR, parts, np, 0), node->span);
+    free(parts);
+    return r;
+}
+
+/* ---- names ---- */
+
+static MirPlace lb_sym_place(Lb *L, SymId s) {
+    MirLocalId l = L->sym_local[s];
+    if (l == MIR_NO_LOCAL) ICE("MIR: `%s` has no local in this function", str_text(prog_sym(L->prog, s)->name));
+    MirPlace p = lb_place(l);
+    if (L->b->locals.items[l].flags & MIRL_MUT_REF) {
+        /* a `mut` parameter holds a pointer: its value is behind it */
+        p.proj_start = L->b->projs.len;
+        p.proj_count = 1;
+        vec_push(&L->b->projs, ((MirProj){PROJ_DEREF, 0, L->b->locals.items[l].type}));
+    }
+    return p;
+}
+
+static MirOperand lb_name(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    if (!node->sym) ICE("MIR: unresolved name `%s`", str_text(node->name));
+    const Symbol *s = prog_sym(L->prog, node->sym);
+    switch (s->kind) {
+    case SYM_LOCAL:
+    case SYM_PARAM:
+        if (s->type == TYPE_NONE) return opd_none(TYPE_NONE);
+        return opd_place(L, lb_sym_place(L, node->sym), node->span);
+    case SYM_CONST: {
+        /* Module constants are re-evaluated where used (literals and simple
+         * expressions of them in this subset), as codegen does. */
+        const Node *d = lb_node(L, s->decl);
+        NodeId init = d->kind == N_ANN_ASSIGN ? d->c : d->kind == N_ASSIGN ? d->a : 0;
+        if (!init) {
+            lb_unsupported(L, n, "this kind of module constant");
+            return opd_dead(s->type);
+        }
+        return lb_expr_as(L, init, s->type);
+    }
+    default: ICE("MIR: name `%s` of symbol kind %d used as a value", str_text(s->name), (int)s->kind);
+    }
+}
+
+/* ---- calls ---- */
+
+static MirOperand lb_user_call(Lb *L, NodeId n, const Symbol *s) {
+    const Node *node = lb_node(L, n);
+    if (s->index >= L->prog->funcs.len) ICE("MIR: function index out of range");
+    const SemaFunc *f = &L->prog->funcs.items[s->index];
+    const Type *ft = type_get(f->type);
+    NodeList params = lb_node(L, f->def)->list;
+    uint32_t np = ft->nargs;
+    if (params.count != np) ICE("MIR: `%s` has %u parameter nodes for %u types", str_text(s->name), params.count, np);
+    /* Arguments in source order (positional, then keywords matched by
+     * name); missing ones take their defaults, evaluated at the call. */
+    MirOperand *args = xcalloc(np + 1, sizeof *args);
+    bool *set = xcalloc(np + 1, sizeof *set);
+    uint32_t next_pos = 0;
+    for (uint32_t i = 0; i < node->list.count; i++) {
+        NodeId an = ast_list_at(L->ast, node->list, i);
+        const Node *a = lb_node(L, an);
+        uint32_t slot = np;
+        NodeId value = an;
+        if (a->kind == N_KEYWORD && a->name) {
+            for (uint32_t k = 0; k < np; k++)
+                if (lb_node(L, ast_list_at(L->ast, params, k))->name == a->name) slot = k;
+            value = a->a;
+        } else if (a->kind == N_STARRED || a->kind == N_KEYWORD) {
+            lb_unsupported(L, an, "starred arguments");
+            continue;
+        } else {
+            slot = next_pos++;
+        }
+        if (slot >= np || set[slot]) ICE("MIR: argument %u of the call of `%s` matches no free parameter", i, str_text(s->name));
+        args[slot] = lb_expr_as(L, value, ft->args[slot]);
+        set[slot] = true;
+    }
+    for (uint32_t k = 0; k < np; k++) {
+        if (set[k]) continue;
+        NodeId def = lb_node(L, ast_list_at(L->ast, params, k))->b;
+        if (!def) ICE("MIR: call of `%s` misses argument %u", str_text(s->name), k);
+        args[k] = lb_expr_as(L, def, ft->args[k]);
+    }
+    for (uint32_t k = 0; k < np; k++) {
+        uint16_t pf = lb_node(L, ast_list_at(L->ast, params, k))->flags;
+        if (pf & NF_MUT) lb_unsupported(L, n, "passing an argument to a `mut` parameter");
+        else if (pf & NF_OWN) args[k] = lb_consume(L, args[k]); /* the callee owns it now */
+        /* a borrowed argument stays a copy of the caller's bits */
+    }
+    MirRvalue rv = {.kind = RV_CALL, .callee = {CALLEE_FN, s->index}, .ops_start = lb_ops(L, args, np),
+                    .ops_count = np, .type = f->ret, .loc = n};
+    free(args);
+    free(set);
+    MirOperand r = lb_temp_of(L, rv, node->span);
+    if (f->ret == TYPE_NEVER) {
+        lb_term(L, (MirTerm){.kind = MT_UNREACHABLE, .span = node->span});
+        lb_continue_dead(L);
+    }
+    return r;
+}
+
+static void lb_call_void(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, Span sp) {
+    lb_temp_of(L, rv_rt(L, f, TYPE_NONE, ops, n, 0), sp);
+}
+
+static void lb_print(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    uint32_t count = node->list.count;
+    NodeId sep = 0, end = 0;
+    /* Python evaluates every argument before printing anything. */
+    MirOperand *vals = xmalloc(sizeof *vals * (count + 1));
+    uint32_t nv = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        NodeId an = ast_list_at(L->ast, node->list, i);
+        const Node *a = lb_node(L, an);
+        if (a->kind == N_KEYWORD) {
+            if (a->name == intern_cstr("sep")) sep = a->a;
+            else if (a->name == intern_cstr("end")) end = a->a;
+            else lb_unsupported(L, an, "this keyword argument of print()");
+            continue;
+        }
+        if (a->kind == N_STARRED) {
+            lb_unsupported(L, an, "starred arguments");
+            continue;
+        }
+        vals[nv++] = a->type == TYPE_BYTES ? lb_stringify(L, an, false, false) : lb_expr(L, an);
+    }
+    MirOperand sepv = sep ? lb_expr_as(L, sep, TYPE_STR) : opd_none(TYPE_NONE);
+    MirOperand endv = end ? lb_expr_as(L, end, TYPE_STR) : opd_none(TYPE_NONE);
+    for (uint32_t i = 0; i < nv; i++) {
+        if (i > 0) {
+            if (sep) lb_call_void(L, MRT_PRINT_STR, &sepv, 1, node->span);
+            else lb_call_void(L, MRT_PRINT_SPACE, NULL, 0, node->span);
+        }
+        MirOperand v = vals[i];
+        switch (v.type) {
+        case TYPE_INT: lb_call_void(L, MRT_PRINT_INT, &v, 1, node->span); break;
+        case TYPE_FLOAT: lb_call_void(L, MRT_PRINT_FLOAT, &v, 1, node->span); break;
+        case TYPE_BOOL: lb_call_void(L, MRT_PRINT_BOOL, &v, 1, node->span); break;
+        case TYPE_STR: lb_call_void(L, MRT_PRINT_STR, &v, 1, node->span); break;
+        case TYPE_NONE: lb_call_void(L, MRT_PRINT_NONE, NULL, 0, node->span); break;
+        case TYPE_NEVER: break;
+        default: ICE("MIR: print() of %s", type_name(v.type));
+        }
+    }
+    if (end) lb_call_void(L, MRT_PRINT_STR, &endv, 1, node->span);
+    else lb_call_void(L, MRT_PRINT_NEWLINE, NULL, 0, node->span);
+    free(vals);
+}
+
+/* min/max as Python does it: keep the first, replace it when a later value
+ * is strictly smaller (min) or larger (max). */
+static MirOperand lb_minmax(Lb *L, NodeId n, bool is_max) {
+    const Node *node = lb_node(L, n);
+    TypeId t = node->type;
+    if (node->list.count == 0 || (t != TYPE_INT && t != TYPE_FLOAT)) {
+        lb_unsupported(L, n, is_max ? "this form of max()" : "this form of min()");
+        return opd_dead(t);
+    }
+    MirLocalId cur = lb_temp(L, t);
+    MirOperand first = lb_expr_as(L, ast_list_at(L->ast, node->list, 0), t);
+    lb_assign(L, lb_place(cur), rv_use(L, first), node->span);
+    for (uint32_t i = 1; i < node->list.count; i++) {
+        NodeId an = ast_list_at(L->ast, node->list, i);
+        MirOperand v = lb_expr_as(L, an, t);
+        MirOperand better = lb_temp_of(L, rv_binary(L, is_max ? TOK_GT : TOK_LT, TYPE_BOOL, v, opd_local(L, cur), 0),
+                                       lb_node(L, an)->span);
+        MirBlockId take = lb_block(L), join = lb_block(L);
+        lb_branch(L, better, take, join);
+        L->cur = take;
+        lb_assign(L, lb_place(cur), rv_use(L, v), lb_node(L, an)->span);
+        lb_goto(L, join);
+        L->cur = join;
+    }
+    return opd_local(L, cur);
+}
+
+static MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
+    const Node *node = lb_node(L, n);
+    uint32_t argc = node->list.count;
+    NodeId a0 = argc ? ast_list_at(L->ast, node->list, 0) : 0;
+    TypeId t0 = a0 ? lb_node(L, a0)->type : TYPE_NONE;
+    if (bi != BI_PRINT) {
+        for (uint32_t i = 0; i < argc; i++) {
+            uint16_t k = lb_node(L, ast_list_at(L->ast, node->list, i))->kind;
+            if (k == N_KEYWORD || k == N_STARRED) {
+                lb_unsupported(L, ast_list_at(L->ast, node->list, i), "keyword or starred arguments to builtins");
+                return opd_dead(node->type);
+            }
+        }
+    }
+    switch (bi) {
+    case BI_PRINT: lb_print(L, n); return opd_none(TYPE_NONE);
+    case BI_STR: return a0 ? lb_stringify(L, a0, false, true) : opd_str(intern("", 0));
+    case BI_REPR:
+        if (!a0) ICE("repr() without an argument");
+        return lb_stringify(L, a0, true, true);
+    case BI_INT:
+        if (!a0) return opd_int(0);
+        if (t0 == TYPE_FLOAT) {
+            MirOperand v = lb_expr(L, a0);
+            return lb_temp_of(L, rv_rt(L, MRT_FLOAT_TO_INT, TYPE_INT, &v, 1, n), node->span);
+        }
+        if (t0 == TYPE_INT || t0 == TYPE_BOOL) return lb_expr_as(L, a0, TYPE_INT);
+        lb_unsupported(L, n, "int() of this type");
+        return opd_dead(TYPE_INT);
+    case BI_FLOAT:
+        if (!a0) return opd_float(0.0);
+        if (t0 == TYPE_FLOAT || t0 == TYPE_INT || t0 == TYPE_BOOL) return lb_expr_as(L, a0, TYPE_FLOAT);
+        lb_unsupported(L, n, "float() of this type");
+        return opd_dead(TYPE_FLOAT);
+    case BI_BOOL: {
+        if (!a0) return opd_bool(false);
+        MirOperand v = lb_expr(L, a0);
+        switch (t0) {
+        case TYPE_BOOL: return v;
+        case TYPE_INT: return lb_temp_of(L, rv_binary(L, TOK_NE, TYPE_BOOL, v, opd_int(0), 0), node->span);
+        case TYPE_FLOAT: return lb_temp_of(L, rv_binary(L, TOK_NE, TYPE_BOOL, v, opd_float(0.0), 0), node->span);
+        case TYPE_NONE: return opd_bool(false);
+        case TYPE_STR:
+        case TYPE_BYTES: {
+            MirOperand len = lb_temp_of(L, rv_unary(L, MOP_BYTE_LEN, TYPE_INT, v, 0), node->span);
+            return lb_temp_of(L, rv_binary(L, TOK_NE, TYPE_BOOL, len, opd_int(0), 0), node->span);
+        }
+        default: lb_unsupported(L, n, "bool() of this type"); return opd_bool(false);
+        }
+    }
+    case BI_LEN: {
+        if (!a0) ICE("len() without an argument");
+        MirOperand v = lb_expr(L, a0);
+        if (t0 == TYPE_STR) return lb_temp_of(L, rv_rt(L, MRT_STR_LEN, TYPE_INT, &v, 1, 0), node->span);
+        if (t0 == TYPE_BYTES) return lb_temp_of(L, rv_unary(L, MOP_BYTE_LEN, TYPE_INT, v, 0), node->span);
+        lb_unsupported(L, n, "len() of this type");
+        return opd_dead(TYPE_INT);
+    }
+    case BI_ABS: {
+        if (!a0) ICE("abs() without an argument");
+        if (node->type == TYPE_FLOAT) {
+            MirOperand v = lb_expr_as(L, a0, TYPE_FLOAT);
+            return lb_temp_of(L, rv_unary(L, MOP_ABS, TYPE_FLOAT, v, 0), node->span);
+        }
+        if (node->type != TYPE_INT) ICE("abs() of type %s", type_name(node->type));
+        /* |x| = x < 0 ? -x : x, where -x is the checked negation: abs of
+         * the smallest int panics with "integer overflow" at the call */
+        MirOperand v = lb_expr_as(L, a0, TYPE_INT);
+        MirLocalId res = lb_temp(L, TYPE_INT);
+        MirOperand neg = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, v, opd_int(0), 0), node->span);
+        MirBlockId nb = lb_block(L), pb = lb_block(L), end = lb_block(L);
+        lb_branch(L, neg, nb, pb);
+        L->cur = nb;
+        lb_assign(L, lb_place(res), rv_unary(L, TOK_MINUS, TYPE_INT, v, n), node->span);
+        lb_goto(L, end);
+        L->cur = pb;
+        lb_assign(L, lb_place(res), rv_use(L, v), node->span);
+        lb_goto(L, end);
+        L->cur = end;
+        return opd_local(L, res);
+    }
+    case BI_MIN: return lb_minmax(L, n, false);
+    case BI_MAX: return lb_minmax(L, n, true);
+    case BI_PANIC: {
+        MirOperand msg = a0 ? lb_expr_as(L, a0, TYPE_STR) : opd_str(intern("", 0));
+        lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = msg, .loc = n, .span = node->span});
+        lb_continue_dead(L);
+        return opd_none(TYPE_NEVER);
+    }
+    case BI_RANGE: lb_unsupported(L, n, "range() outside of a `for` loop"); return opd_none(TYPE_NONE);
+    default: lb_unsupported(L, n, "this builtin function"); return opd_dead(node->type);
+    }
+}
+
+static MirOperand lb_call(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    const Node *callee = lb_node(L, node->a);
+    if (callee->kind != N_NAME || !callee->sym) {
+        lb_unsupported(L, n, "this kind of call");
+        return opd_dead(node->type);
+    }
+    const Symbol *s = prog_sym(L->prog, callee->sym);
+    if (s->kind == SYM_BUILTIN || s->kind == SYM_TYPE) return lb_builtin(L, n, (BuiltinId)s->index);
+    if (s->kind != SYM_FUNC) {
+        lb_unsupported(L, n, "this kind of call");
+        return opd_dead(node->type);
+    }
+    return lb_user_call(L, n, s);
+}
+
+static MirOperand lb_expr(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    if (node->type == 0 || node->type == TYPE_ERROR)
+        ICE("MIR: untyped %s expression", node_kind_name((NodeKind)node->kind));
+    switch ((NodeKind)node->kind) {
+    case N_NAME: return lb_name(L, n);
+    case N_INT: return opd_int((int64_t)node->v.ival);
+    case N_FLOAT: return opd_float(node->v.fval);
+    case N_BOOL: return opd_bool(node->v.bval);
+    case N_NONE: return opd_none(TYPE_NONE);
+    case N_STR: return opd_str(node->v.str);
+    case N_BYTES:
+        return (MirOperand){.kind = OPD_CONST, .type = TYPE_BYTES, .c = {.kind = MC_BYTES, .s = node->v.str}};
+    case N_FSTRING: return lb_fstring(L, n);
+    case N_UNARY: return lb_unary(L, n);
+    case N_BINARY: {
+        MirOperand l = lb_expr(L, node->a);
+        MirOperand r = lb_expr(L, node->b);
+        return lb_binop(L, node->op, node->type, l, r, n);
+    }
+    case N_BOOLOP: return lb_boolop(L, n);
+    case N_COMPARE: return lb_compare(L, n);
+    case N_IFEXP: return lb_ifexp(L, n);
+    case N_CALL: return lb_call(L, n);
+    default: lb_unsupported(L, n, "this expression"); return opd_dead(node->type);
+    }
+}
+
+/* ==== Statements ========================================================== */
+
+static void lb_stmts(Lb *L, NodeList body);
+
+/* The local a name target writes, or 0 for a discard such as `_ = f()`. */
+static SymId lb_target_sym(Lb *L, NodeId target) {
+    const Node *t = lb_node(L, target);
+    if (t->kind != N_NAME) {
+        lb_unsupported(L, target, "this assignment target");
+        return 0;
+    }
+    if (!t->sym) return 0;
+    const Symbol *s = prog_sym(L->prog, t->sym);
+    if (s->kind != SYM_LOCAL && s->kind != SYM_PARAM)
+        ICE("MIR: assignment to `%s` of symbol kind %d", str_text(s->name), (int)s->kind);
+    return t->sym;
+}
+
+/* Store a value into a copy-typed place. When `v` is the temporary the last
+ * statement just computed, that statement writes the place directly. */
+static void lb_store_copy(Lb *L, MirPlace p, MirOperand v, Span span) {
+    MirBlock *bb = lb_cur(L);
+    if (opd_is_local(v) && v.place.local + 1 == L->b->locals.len && !(L->b->locals.items[v.place.local].flags) &&
+        bb->stmts.len) {
+        MirStmt *last = &bb->stmts.items[bb->stmts.len - 1];
+        if (last->kind == MS_ASSIGN && last->place.local == v.place.local && last->place.proj_count == 0 &&
+            last->rv.type == mir_place_type(L->b, p)) {
+            last->place = p;
+            L->b->locals.len--;
+            return;
+        }
+    }
+    lb_assign(L, p, rv_use(L, v), span);
+}
+
+/* sym = v (v of type vt, converted to the symbol's type). An owned old value
+ * is dropped first (drop elaboration removes the drop where the local is
+ * certainly uninitialised, e.g. its first assignment). */
+static void lb_store(Lb *L, SymId s, MirOperand v, NodeId at) {
+    const Symbol *sym = prog_sym(L->prog, s);
+    if (sym->type == TYPE_NONE || v.type == TYPE_NEVER) return;
+    v = lb_convert(L, v, sym->type, at);
+    MirPlace p = lb_sym_place(L, s);
+    Span sp = lb_node(L, at)->span;
+    if (mir_type_is_copy(sym->type)) {
+        lb_store_copy(L, p, v, sp);
+        return;
+    }
+    v = lb_consume(L, v);
+    if (p.proj_count == 0) lb_drop(L, p.local, sp);
+    lb_assign(L, p, rv_use(L, v), sp);
+}
+
+static void lb_assign_stmt(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    MirOperand v = lb_expr(L, node->a);
+    /* `a = b = value`: the value is stored into each target in order; an
+     * owned value goes to the last one, the others get clones of it. */
+    uint32_t last = UINT32_MAX;
+    for (uint32_t i = 0; i < node->list.count; i++) {
+        SymId s = lb_target_sym(L, ast_list_at(L->ast, node->list, i));
+        if (s && prog_sym(L->prog, s)->type != TYPE_NONE) last = i;
+    }
+    for (uint32_t i = 0; i < node->list.count; i++) {
+        SymId s = lb_target_sym(L, ast_list_at(L->ast, node->list, i));
+        if (!s) continue;
+        MirOperand vi = v;
+        if (i != last && !mir_type_is_copy(v.type) && v.kind != OPD_CONST && prog_sym(L->prog, s)->type != TYPE_NONE)
+            vi = lb_temp_of(L, rv_rt(L, MRT_STR_CLONE, v.type, &v, 1, 0), lb_node(L, node->a)->span);
+        lb_store(L, s, vi, node->a);
+    }
+}
+
+static void lb_aug_assign(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    SymId s = lb_target_sym(L, node->a);
+    if (!s) return;
+    const Symbol *sym = prog_sym(L->prog, s);
+    if (sym->type == TYPE_NONE) ICE("augmented assignment to a None local");
+    MirOperand cur = opd_place(L, lb_sym_place(L, s), lb_node(L, node->a)->span);
+    MirOperand v = lb_expr(L, node->b);
+    if (v.type == TYPE_NEVER) return;
+    MirOperand r = lb_binop(L, node->op, sym->type, cur, v, n);
+    lb_store(L, s, r, n);
+}
+
+/* The drops of every owned named local, in reverse declaration order (the
+ * function returns next). */
+static void lb_exit_drops(Lb *L, Span sp) {
+    for (uint32_t i = L->owned.len; i > 0; i--) lb_drop(L, L->owned.items[i - 1], sp);
+}
+
+static void lb_return(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    TypeId ret = L->fn->ret;
+    if (ret == TYPE_NONE || ret == TYPE_NEVER) {
+        if (node->a) lb_expr(L, node->a);
+    } else {
+        if (!node->a) ICE("MIR: bare return in a function returning %s", type_name(ret));
+        MirOperand v = lb_expr_as(L, node->a, ret);
+        if (mir_type_is_copy(ret)) lb_store_copy(L, lb_place(0), v, node->span);
+        else lb_assign(L, lb_place(0), rv_use(L, lb_consume(L, v)), node->span);
+    }
+    lb_flush(L, 0);
+    lb_exit_drops(L, node->span);
+    lb_term(L, (MirTerm){.kind = MT_RETURN, .span = node->span});
+}
+
+static void lb_if(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    MirOperand cond = lb_expr_as(L, node->a, TYPE_BOOL);
+    lb_flush(L, 0);
+    MirBlockId then_bb = lb_block(L), end = lb_block(L);
+    MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
+    lb_branch(L, cond, then_bb, else_bb);
+    L->cur = then_bb;
+    lb_stmts(L, node->list);
+    lb_goto(L, end);
+    if (node->list2.count) {
+        L->cur = else_bb;
+        lb_stmts(L, node->list2);
+        lb_goto(L, end);
+    }
+    L->cur = end;
+}
+
+/* while cond: body else: orelse (orelse runs when cond turns false, not on break) */
+static void lb_while(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    MirBlockId cond_bb = lb_block(L), body = lb_block(L), end = lb_block(L);
+    MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
+    lb_goto(L, cond_bb);
+    L->cur = cond_bb;
+    MirOperand cond = lb_expr_as(L, node->a, TYPE_BOOL);
+    lb_flush(L, 0);
+    lb_branch(L, cond, body, else_bb);
+    L->cur = body;
+    vec_push(&L->loops, ((LbLoop){end, cond_bb}));
+    lb_stmts(L, node->list);
+    L->loops.len--;
+    lb_goto(L, cond_bb);
+    if (node->list2.count) {
+        L->cur = else_bb;
+        lb_stmts(L, node->list2);
+        lb_goto(L, end);
+    }
+    L->cur = end;
+}
+
+/* An int operand that stays fixed while the loop runs: constants as they
+ * are, anything else copied into a temporary (the body may reassign the
+ * local it was read from). */
+static MirOperand lb_pin(Lb *L, MirOperand v, Span sp) {
+    if (v.kind == OPD_CONST) return v;
+    MirLocalId t = lb_temp(L, v.type);
+    lb_assign(L, lb_place(t), rv_use(L, v), sp);
+    return opd_local(L, t);
+}
+
+/* for NAME in range(start, stop, step): a hidden counter walks the range, so
+ * assigning NAME in the body does not change the iteration; a step of 0
+ * panics; an increment that would overflow ends the loop. */
+static void lb_for(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    const Node *it = lb_node(L, node->b);
+    if (node->flags & NF_ASYNC) {
+        lb_unsupported(L, n, "`async for`");
+        return;
+    }
+    bool is_range = false;
+    if (it->kind == N_CALL && lb_node(L, it->a)->kind == N_NAME && lb_node(L, it->a)->sym) {
+        const Symbol *s = prog_sym(L->prog, lb_node(L, it->a)->sym);
+        is_range = s->kind == SYM_BUILTIN && s->index == BI_RANGE;
+    }
+    if (!is_range || it->list.count < 1 || it->list.count > 3) {
+        lb_unsupported(L, node->b, "iterating over anything but range()");
+        return;
+    }
+    SymId target = lb_target_sym(L, node->a);
+    NodeId args[3];
+    for (uint32_t i = 0; i < it->list.count; i++) {
+        args[i] = ast_list_at(L->ast, it->list, i);
+        uint16_t k = lb_node(L, args[i])->kind;
+        if (k == N_KEYWORD || k == N_STARRED) {
+            lb_unsupported(L, args[i], "keyword or starred arguments to range()");
+            return;
+        }
+    }
+    Span isp = it->span;
+    MirLocalId ctr = lb_temp(L, TYPE_INT);
+    MirOperand start, stop, step;
+    if (it->list.count == 1) {
+        start = opd_int(0);
+        stop = lb_expr_as(L, args[0], TYPE_INT);
+    } else {
+        start = lb_expr_as(L, args[0], TYPE_INT);
+        stop = lb_expr_as(L, args[1], TYPE_INT);
+    }
+    step = it->list.count == 3 ? lb_expr_as(L, args[2], TYPE_INT) : opd_int(1);
+    lb_assign(L, lb_place(ctr), rv_use(L, start), isp);
+    stop = lb_pin(L, stop, isp);
+    step = lb_pin(L, step, isp);
+    lb_flush(L, 0);
+
+    /* The sign of a constant step picks the loop test statically. */
+    int sign = 0;
+    if (step.kind == OPD_CONST && step.c.kind == MC_INT) sign = step.c.i > 0 ? 1 : step.c.i < 0 ? -1 : 0;
+    if (sign == 0) {
+        MirOperand zero = lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, step, opd_int(0), 0), isp);
+        MirBlockId bad = lb_block(L), ok = lb_block(L);
+        lb_branch(L, zero, bad, ok);
+        L->cur = bad;
+        lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = opd_str(intern_cstr("range() arg 3 must not be zero")),
+                             .loc = node->b, .span = isp});
+        L->cur = ok;
+    }
+    MirBlockId head = lb_block(L), body = lb_block(L), latch = lb_block(L), end = lb_block(L);
+    MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
+    lb_goto(L, head);
+    L->cur = head;
+    if (sign != 0) {
+        MirOperand more = lb_temp_of(L, rv_binary(L, sign > 0 ? TOK_LT : TOK_GT, TYPE_BOOL, opd_local(L, ctr), stop, 0), isp);
+        lb_branch(L, more, body, else_bb);
+    } else {
+        MirOperand up = lb_temp_of(L, rv_binary(L, TOK_GT, TYPE_BOOL, step, opd_int(0), 0), isp);
+        MirBlockId hup = lb_block(L), hdown = lb_block(L);
+        lb_branch(L, up, hup, hdown);
+        L->cur = hup;
+        lb_branch(L, lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, opd_local(L, ctr), stop, 0), isp), body, else_bb);
+        L->cur = hdown;
+        lb_branch(L, lb_temp_of(L, rv_binary(L, TOK_GT, TYPE_BOOL, opd_local(L, ctr), stop, 0), isp), body, else_bb);
+    }
+    L->cur = body;
+    if (target) lb_store(L, target, opd_local(L, ctr), node->a);
+    vec_push(&L->loops, ((LbLoop){end, latch}));
+    lb_stmts(L, node->list);
+    L->loops.len--;
+    lb_goto(L, latch);
+
+    /* latch: an increment past the int range means the range is exhausted */
+    L->cur = latch;
+    MirOperand ov = lb_temp_of(L, rv_binary(L, MOP_ADD_OVERFLOWS, TYPE_BOOL, opd_local(L, ctr), step, 0), isp);
+    MirBlockId inc = lb_block(L);
+    lb_branch(L, ov, else_bb, inc);
+    L->cur = inc;
+    lb_assign(L, lb_place(ctr), rv_binary(L, TOK_PLUS, TYPE_INT, opd_local(L, ctr), step, node->b), isp);
+    lb_goto(L, head);
+
+    if (node->list2.count) {
+        L->cur = else_bb;
+        lb_stmts(L, node->list2);
+        lb_goto(L, end);
+    }
+    L->cur = end;
+}
+
+/* assert cond[, msg]: the message is evaluated only when the assertion
+ * fails; the panic message is "assertion failed" or "assertion failed: "
+ * followed by str(msg), the text rt_assert_fail prints. */
+static void lb_assert(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    MirOperand cond = lb_expr_as(L, node->a, TYPE_BOOL);
+    lb_flush(L, 0);
+    MirBlockId fail = lb_block(L), ok = lb_block(L);
+    lb_branch(L, cond, ok, fail);
+    L->cur = fail;
+    MirOperand msg;
+    if (node->b) {
+        MirOperand m = lb_stringify(L, node->b, false, false);
+        MirOperand ops[2] = {opd_str(intern_cstr("assertion failed: ")), m};
+        msg = lb_temp_of(L, rv_rt(L, MRT_STR_CONCAT, TYPE_STR, ops, 2, 0), node->span);
+    } else {
+        msg = opd_str(intern_cstr("assertion failed"));
+    }
+    L->pending.len = 0; /* the process ends: nothing to drop */
+    if (!lb_terminated(L)) lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = msg, .loc = n, .span = node->span});
+    L->cur = ok;
+}
+
+static void lb_stmt(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    switch ((NodeKind)node->kind) {
+    case N_EXPR_STMT: {
+        const Node *e = lb_node(L, node->a);
+        if (e->kind == N_STR || e->kind == N_INT || e->kind == N_ELLIPSIS) return; /* docstrings */
+        lb_expr(L, node->a);
+        break;
+    }
+    case N_ASSIGN: lb_assign_stmt(L, n); break;
+    case N_ANN_ASSIGN:
+        if (node->c) {
+            MirOperand v = lb_expr(L, node->c);
+            SymId s = lb_target_sym(L, node->a);
+            if (s) lb_store(L, s, v, node->c);
+        }
+        break;
+    case N_AUG_ASSIGN: lb_aug_assign(L, n); break;
+    case N_PASS: return;
+    case N_BREAK:
+    case N_CONTINUE: {
+        if (L->loops.len == 0) ICE("MIR: %s outside a loop", node_kind_name((NodeKind)node->kind));
+        LbLoop *lp = &L->loops.items[L->loops.len - 1];
+        lb_term(L, (MirTerm){.kind = MT_GOTO, .target = node->kind == N_BREAK ? lp->brk : lp->cont, .span = node->span});
+        return;
+    }
+    case N_RETURN: lb_return(L, n); return;
+    case N_IF: lb_if(L, n); return;
+    case N_WHILE: lb_while(L, n); return;
+    case N_FOR: lb_for(L, n); return;
+    case N_ASSERT: lb_assert(L, n); return;
+    default: lb_unsupported(L, n, "this statement"); return;
+    }
+    lb_flush(L, 0);
+}
+
+/* Statements after return/break/continue cannot run and are not lowered. */
+static void lb_stmts(Lb *L, NodeList body) {
+    for (uint32_t i = 0; i < body.count && !lb_terminated(L); i++) lb_stmt(L, ast_list_at(L->ast, body, i));
+}
+
+/* ==== Parameters ========================================================== */
+
+/* Is `sym` the target of an assignment anywhere in `body`? */
+static bool lb_assigned_in(Lb *L, NodeList body, SymId sym) {
+    for (uint32_t i = 0; i < body.count; i++) {
+        const Node *s = lb_node(L, ast_list_at(L->ast, body, i));
+        switch ((NodeKind)s->kind) {
+        case N_ASSIGN:
+            for (uint32_t k = 0; k < s->list.count; k++)
+                if (lb_node(L, ast_list_at(L->ast, s->list, k))->sym == sym) return true;
+            break;
+        case N_ANN_ASSIGN:
+        case N_AUG_ASSIGN:
+            if (lb_node(L, s->a)->sym == sym) return true;
+            break;
+        case N_FOR:
+            if (lb_node(L, s->a)->sym == sym) return true;
+            /* fall through */
+        case N_IF:
+        case N_WHILE:
+            if (lb_assigned_in(L, s->list, sym) || lb_assigned_in(L, s->list2, sym)) return true;
+            break;
+        default: break;
+        }
+    }
+    return false;
+}
+
+/* ==== Pruning ============================================================= */
+
+static void lb_succs(const MirBody *b, const MirTerm *t, void (*fn)(void *, MirBlockId), void *ctx) {
+    switch (t->kind) {
+    case MT_GOTO: fn(ctx, t->target); break;
+    case MT_BRANCH: fn(ctx, t->then_bb); fn(ctx, t->else_bb); break;
+    case MT_SWITCH:
+        for (uint32_t i = 0; i < t->cases_count; i++) fn(ctx, b->case_targets.items[t->cases_start + i]);
+        fn(ctx, t->otherwise);
+        break;
+    default: break;
+    }
+}
+
+typedef struct LbReach {
+    bool *seen;
+    VEC(MirBlockId) work;
+} LbReach;
+
+static void lb_reach_visit(void *ctx, MirBlockId id) {
+    LbReach *r = ctx;
+    if (!r->seen[id]) {
+        r->seen[id] = true;
+        vec_push(&r->work, id);
+    }
+}
+
+/* Remove the blocks nothing reaches (code after a panic, empty join blocks
+ * of branches that all returned) and number the rest in order. */
+static void lb_prune(MirBody *b) {
+    uint32_t n = b->blocks.len;
+    LbReach r = {xcalloc(n, sizeof(bool)), {0}};
+    lb_reach_visit(&r, 0);
+    while (r.work.len) {
+        MirBlockId id = r.work.items[--r.work.len];
+        lb_succs(b, &b->blocks.items[id].term, lb_reach_visit, &r);
+    }
+    MirBlockId *map = xmalloc(sizeof *map * n);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (r.seen[i]) {
+            map[i] = k;
+            b->blocks.items[k++] = b->blocks.items[i];
+        } else {
+            vec_free(&b->blocks.items[i].stmts);
+        }
+    }
+    b->blocks.len = k;
+    for (uint32_t i = 0; i < k; i++) {
+        MirTerm *t = &b->blocks.items[i].term;
+        if (t->kind == MT_GOTO) t->target = map[t->target];
+        if (t->kind == MT_BRANCH) {
+            t->then_bb = map[t->then_bb];
+            t->else_bb = map[t->else_bb];
+        }
+        if (t->kind == MT_SWITCH) {
+            for (uint32_t c = 0; c < t->cases_count; c++)
+                b->case_targets.items[t->cases_start + c] = map[b->case_targets.items[t->cases_start + c]];
+            t->otherwise = map[t->otherwise];
+        }
+    }
+    free(map);
+    free(r.seen);
+    vec_free(&r.work);
+}
+
+/* ==== Bodies ============================================================== */
+
+static MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
+    const SemaFunc *f = &prog->funcs.items[fi];
+    const Ast *ast = prog->ast;
+    const Node *def = ast_node(ast, f->def);
+    MirBody *b = xcalloc(1, sizeof *b);
+    b->name = f->name;
+    StrBuf sb = {0};
+    sb_printf(&sb, "%s.%s", prog->module_name ? prog->module_name : "main", str_text(f->name));
+    b->symbol = sb_take(&sb);
+    b->func = fi;
+    b->ret = f->ret;
+    b->nparams = f->params.len;
+    b->is_async = f->is_async;
+    b->def = f->def;
+
+    Lb L = {.prog = prog, .ast = ast, .fn = f, .b = b, .none_sink = MIR_NO_LOCAL};
+    uint32_t nsyms = prog->syms.len ? prog->syms.len : 1;
+    L.sym_local = xmalloc(sizeof *L.sym_local * nsyms);
+    for (uint32_t i = 0; i < nsyms; i++) L.sym_local[i] = MIR_NO_LOCAL;
+
+    lb_local(&L, f->ret, 0, def->span, 0); /* _0: the return place */
+    for (uint32_t i = 0; i < f->params.len; i++) {
+        SymId s = f->params.items[i];
+        const Symbol *sym = prog_sym(prog, s);
+        const Node *p = ast_node(ast, sym->decl);
+        uint32_t flags = MIRL_PARAM;
+        if (p->flags & NF_MUT) flags |= MIRL_MUT_REF;
+        else if (!(p->flags & NF_OWN) && !mir_type_is_copy(sym->type)) flags |= MIRL_BORROWED;
+        L.sym_local[s] = lb_local(&L, sym->type, sym->name, p->span, flags);
+        if (!(flags & (MIRL_BORROWED | MIRL_MUT_REF)) && !mir_type_is_copy(sym->type)) vec_push(&L.owned, L.sym_local[s]);
+    }
+    L.cur = lb_block(&L);
+    /* A borrowed parameter the body reassigns gets an owned user local
+     * holding a clone of the argument: assignments then drop the old value
+     * like for any owned local, and the caller's value is never dropped. */
+    for (uint32_t i = 0; i < f->params.len; i++) {
+        SymId s = f->params.items[i];
+        MirLocalId pl = L.sym_local[s];
+        if (!(b->locals.items[pl].flags & MIRL_BORROWED) || !lb_assigned_in(&L, def->list2, s)) continue;
+        MirLocal pcopy = b->locals.items[pl];
+        MirLocalId shadow = lb_local(&L, pcopy.type, pcopy.name, pcopy.span, MIRL_USER);
+        MirOperand arg = opd_local(&L, pl);
+        lb_assign(&L, lb_place(shadow), rv_rt(&L, MRT_STR_CLONE, pcopy.type, &arg, 1, 0), pcopy.span);
+        L.sym_local[s] = shadow;
+        vec_push(&L.owned, shadow);
+    }
+    for (uint32_t i = 0; i < f->locals.len; i++) {
+        SymId s = f->locals.items[i];
+        const Symbol *sym = prog_sym(prog, s);
+        TypeId t = sym->type ? sym->type : TYPE_NONE;
+        Span sp = sym->decl ? ast_node(ast, sym->decl)->span : def->span;
+        L.sym_local[s] = lb_local(&L, t, sym->name, sp, MIRL_USER);
+        if (!mir_type_is_copy(t)) vec_push(&L.owned, L.sym_local[s]);
+    }
+
+    lb_stmts(&L, def->list2);
+    if (!lb_terminated(&L)) {
+        /* Sema proved that value-returning functions end in return or panic. */
+        if (f->ret == TYPE_NONE) {
+            lb_exit_drops(&L, (Span){def->span.file, def->span.hi, def->span.hi});
+            lb_term(&L, (MirTerm){.kind = MT_RETURN});
+        } else {
+            lb_term(&L, (MirTerm){.kind = MT_UNREACHABLE});
+        }
+    }
+    /* Blocks left open are dead ends (the join of an `if` whose branches
+     * all returned): nothing reaches them, pruning removes them. */
+    for (uint32_t i = 0; i < b->blocks.len; i++)
+        if (b->blocks.items[i].term.kind == MT_NONE) b->blocks.items[i].term.kind = MT_UNREACHABLE;
+    lb_prune(b);
+
+    *ok = !L.failed;
+    free(L.sym_local);
+    vec_free(&L.pending);
+    vec_free(&L.loops);
+    vec_free(&L.owned);
+    return b;
+}
+
+bool mir_build(const Program *prog, MirProgram *out) {
+    memset(out, 0, sizeof *out);
+    out->prog = prog;
+    out->main_body = prog->main_func;
+    bool ok = true;
+    for (uint32_t i = 0; i < prog->funcs.len; i++) {
+        bool bok = true;
+        MirBody *b = lb_body(prog, i, &bok);
+        b->program = out;
+        vec_push(&out->bodies, b);
+        ok &= bok;
+    }
+    if (!ok) return false;
+    for (uint32_t i = 0; i < out->bodies.len; i++) {
+#ifndef NDEBUG
+        mir_verify(out->bodies.items[i]);
+#endif
+        mir_elaborate_drops(out->bodies.items[i]);
+#ifndef NDEBUG
+        mir_verify(out->bodies.items[i]);
+#endif
+    }
+    return true;
+}
+
+void mir_program_free(MirProgram *mp) {
+    for (uint32_t i = 0; i < mp->bodies.len; i++) {
+        MirBody *b = mp->bodies.items[i];
+        for (uint32_t k = 0; k < b->blocks.len; k++) vec_free(&b->blocks.items[k].stmts);
+        vec_free(&b->locals);
+        vec_free(&b->blocks);
+        vec_free(&b->projs);
+        vec_free(&b->operands);
+        vec_free(&b->case_values);
+        vec_free(&b->case_targets);
+        free(b->symbol);
+        free(b);
+    }
+    vec_free(&mp->bodies);
+    mp->prog = NULL;
+    mp->main_body = -1;
+}

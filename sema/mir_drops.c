@@ -1,0 +1,235 @@
+/* Drop elaboration (mir_elaborate_drops): a forward "maybe initialised /
+ * maybe uninitialised" dataflow over the CFG for every owned local, then
+ * each MS_DROP becomes nothing, a plain drop, or a drop guarded by a drop
+ * flag that MS_SET_FLAG statements keep up to date. */
+#include "mir_internal.h"
+
+/* A set of tracked locals: one bit per owned local. */
+typedef struct DeBits {
+    uint64_t *w;
+} DeBits;
+
+typedef struct De {
+    MirBody *b;
+    uint32_t ntracked;
+    uint32_t nwords;
+    uint32_t *bit;        /* local -> bit index (UINT32_MAX: not tracked) */
+    uint64_t *init_in;    /* per block: maybe-initialised on entry */
+    uint64_t *uninit_in;  /* per block: maybe-uninitialised on entry */
+    bool *reached;
+} De;
+
+static uint64_t *de_row(const De *d, uint64_t *m, MirBlockId bb) { return m + (size_t)bb * d->nwords; }
+
+static bool de_get(const uint64_t *s, uint32_t i) { return (s[i / 64] >> (i % 64)) & 1; }
+static void de_set(uint64_t *s, uint32_t i, bool v) {
+    if (v) s[i / 64] |= (uint64_t)1 << (i % 64);
+    else s[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+
+/* The tracked local a whole-local place names, or UINT32_MAX. */
+static uint32_t de_tracked(const De *d, MirPlace p) {
+    if (p.proj_count || p.local >= d->b->locals.len) return UINT32_MAX;
+    return d->bit[p.local];
+}
+
+static void de_mark(const De *d, uint64_t *init, uint64_t *uninit, uint32_t bit, bool now_init) {
+    (void)d;
+    de_set(init, bit, now_init);
+    de_set(uninit, bit, !now_init);
+}
+
+/* The effect of one statement on the state. */
+static void de_transfer(const De *d, const MirStmt *s, uint64_t *init, uint64_t *uninit) {
+    switch (s->kind) {
+    case MS_ASSIGN: {
+        const MirOperand *ops = mir_rv_ops(d->b, &s->rv);
+        for (uint32_t i = 0; i < s->rv.ops_count; i++) {
+            if (ops[i].kind != OPD_MOVE) continue;
+            uint32_t bit = de_tracked(d, ops[i].place);
+            if (bit != UINT32_MAX) de_mark(d, init, uninit, bit, false);
+        }
+        uint32_t bit = de_tracked(d, s->place);
+        if (bit != UINT32_MAX) de_mark(d, init, uninit, bit, true);
+        break;
+    }
+    case MS_DROP:
+    case MS_DROP_IF: {
+        uint32_t bit = de_tracked(d, s->place);
+        if (bit != UINT32_MAX) de_mark(d, init, uninit, bit, false);
+        break;
+    }
+    default: break;
+    }
+}
+
+static void de_successors(const MirBody *b, const MirTerm *t, MirBlockId *out, uint32_t *n, uint32_t cap) {
+    *n = 0;
+    switch (t->kind) {
+    case MT_GOTO: out[(*n)++] = t->target; break;
+    case MT_BRANCH:
+        out[(*n)++] = t->then_bb;
+        out[(*n)++] = t->else_bb;
+        break;
+    case MT_SWITCH:
+        for (uint32_t i = 0; i < t->cases_count && *n + 1 < cap; i++) out[(*n)++] = b->case_targets.items[t->cases_start + i];
+        out[(*n)++] = t->otherwise;
+        break;
+    default: break;
+    }
+}
+
+static void de_solve(De *d) {
+    MirBody *b = d->b;
+    uint32_t nb = b->blocks.len;
+    uint64_t *init = xcalloc(d->nwords ? d->nwords : 1, sizeof *init);
+    uint64_t *uninit = xcalloc(d->nwords ? d->nwords : 1, sizeof *uninit);
+    VEC(MirBlockId) work = {0};
+    bool *queued = xcalloc(nb, sizeof *queued);
+    /* entry: owned parameters hold the caller's value, everything else is
+     * uninitialised */
+    uint64_t *e_init = de_row(d, d->init_in, 0), *e_uninit = de_row(d, d->uninit_in, 0);
+    for (MirLocalId l = 0; l < b->locals.len; l++) {
+        if (d->bit[l] == UINT32_MAX) continue;
+        bool param = l >= 1 && l <= b->nparams;
+        de_mark(d, e_init, e_uninit, d->bit[l], param);
+    }
+    d->reached[0] = true;
+    vec_push(&work, 0);
+    queued[0] = true;
+    uint32_t cap = 2;
+    for (uint32_t i = 0; i < nb; i++)
+        if (b->blocks.items[i].term.kind == MT_SWITCH && b->blocks.items[i].term.cases_count + 1 > cap)
+            cap = b->blocks.items[i].term.cases_count + 1;
+    MirBlockId *succ = xmalloc(sizeof *succ * cap);
+    while (work.len) {
+        MirBlockId bb = work.items[--work.len];
+        queued[bb] = false;
+        memcpy(init, de_row(d, d->init_in, bb), d->nwords * sizeof *init);
+        memcpy(uninit, de_row(d, d->uninit_in, bb), d->nwords * sizeof *uninit);
+        const MirBlock *blk = &b->blocks.items[bb];
+        for (uint32_t i = 0; i < blk->stmts.len; i++) de_transfer(d, &blk->stmts.items[i], init, uninit);
+        uint32_t ns;
+        de_successors(b, &blk->term, succ, &ns, cap);
+        for (uint32_t k = 0; k < ns; k++) {
+            MirBlockId s = succ[k];
+            uint64_t *si = de_row(d, d->init_in, s), *su = de_row(d, d->uninit_in, s);
+            bool changed = !d->reached[s];
+            d->reached[s] = true;
+            for (uint32_t w = 0; w < d->nwords; w++) {
+                uint64_t ni = si[w] | init[w], nu = su[w] | uninit[w];
+                changed |= ni != si[w] || nu != su[w];
+                si[w] = ni;
+                su[w] = nu;
+            }
+            if (changed && !queued[s]) {
+                queued[s] = true;
+                vec_push(&work, s);
+            }
+        }
+    }
+    free(succ);
+    free(queued);
+    vec_free(&work);
+    free(init);
+    free(uninit);
+}
+
+void mir_elaborate_drops(MirBody *b) {
+    De d = {.b = b};
+    uint32_t nl = b->locals.len, nb = b->blocks.len;
+    d.bit = xmalloc(sizeof *d.bit * (nl ? nl : 1));
+    for (MirLocalId l = 0; l < nl; l++) d.bit[l] = mir_local_is_owned(b, l) ? d.ntracked++ : UINT32_MAX;
+    d.nwords = (d.ntracked + 63) / 64;
+    size_t rows = (size_t)(nb ? nb : 1) * (d.nwords ? d.nwords : 1);
+    d.init_in = xcalloc(rows, sizeof *d.init_in);
+    d.uninit_in = xcalloc(rows, sizeof *d.uninit_in);
+    d.reached = xcalloc(nb ? nb : 1, sizeof *d.reached);
+    if (d.ntracked) de_solve(&d);
+
+    /* Pass 1: classify every drop by the state just before it. */
+    MirLocalId *flag = xmalloc(sizeof *flag * (nl ? nl : 1));
+    for (MirLocalId l = 0; l < nl; l++) flag[l] = 0;
+    uint64_t *init = xcalloc(d.nwords ? d.nwords : 1, sizeof *init);
+    uint64_t *uninit = xcalloc(d.nwords ? d.nwords : 1, sizeof *uninit);
+    for (MirBlockId bb = 0; bb < nb; bb++) {
+        MirBlock *blk = &b->blocks.items[bb];
+        if (d.nwords) {
+            memcpy(init, de_row(&d, d.init_in, bb), d.nwords * sizeof *init);
+            memcpy(uninit, de_row(&d, d.uninit_in, bb), d.nwords * sizeof *uninit);
+        }
+        for (uint32_t i = 0; i < blk->stmts.len; i++) {
+            MirStmt *s = &blk->stmts.items[i];
+            if (s->kind == MS_DROP) {
+                uint32_t bit = de_tracked(&d, s->place);
+                if (bit == UINT32_MAX || !d.reached[bb] || !de_get(init, bit)) {
+                    /* a copy type, a borrowed value, or certainly uninitialised */
+                    s->kind = MS_NOP;
+                    continue;
+                }
+                if (de_get(uninit, bit)) {
+                    MirLocalId l = s->place.local;
+                    if (!flag[l]) {
+                        MirLocal fl = {TYPE_BOOL, 0, b->locals.items[l].span, MIRL_DROP_FLAG};
+                        vec_push(&b->locals, fl);
+                        flag[l] = b->locals.len - 1;
+                        blk = &b->blocks.items[bb];
+                        s = &blk->stmts.items[i];
+                    }
+                    s->kind = MS_DROP_IF;
+                    s->flag = flag[l];
+                }
+            }
+            de_transfer(&d, s, init, uninit);
+        }
+    }
+
+    /* Pass 2: keep the flags up to date (false at entry unless an owned
+     * parameter, true after every assignment, false after every move and
+     * drop) and remove the dropped drops. */
+    for (MirBlockId bb = 0; bb < nb; bb++) {
+        MirBlock *blk = &b->blocks.items[bb];
+        VEC(MirStmt) out = {0};
+        if (bb == 0) {
+            for (MirLocalId l = 0; l < nl; l++) {
+                if (!flag[l]) continue;
+                bool param = l >= 1 && l <= b->nparams;
+                vec_push(&out, ((MirStmt){.kind = MS_SET_FLAG, .flag = flag[l], .value = param,
+                                          .place = {l, 0, 0}, .span = b->locals.items[l].span}));
+            }
+        }
+        for (uint32_t i = 0; i < blk->stmts.len; i++) {
+            MirStmt s = blk->stmts.items[i];
+            if (s.kind == MS_NOP) continue;
+            vec_push(&out, s);
+            if (s.kind == MS_ASSIGN) {
+                const MirOperand *ops = mir_rv_ops(b, &s.rv);
+                for (uint32_t k = 0; k < s.rv.ops_count; k++) {
+                    if (ops[k].kind != OPD_MOVE || ops[k].place.proj_count) continue;
+                    MirLocalId l = ops[k].place.local;
+                    if (l < nl && flag[l])
+                        vec_push(&out, ((MirStmt){.kind = MS_SET_FLAG, .flag = flag[l], .value = false,
+                                                  .place = {l, 0, 0}, .span = ops[k].span}));
+                }
+                if (!s.place.proj_count && s.place.local < nl && flag[s.place.local])
+                    vec_push(&out, ((MirStmt){.kind = MS_SET_FLAG, .flag = flag[s.place.local], .value = true,
+                                              .place = s.place, .span = s.span}));
+            } else if ((s.kind == MS_DROP || s.kind == MS_DROP_IF) && !s.place.proj_count &&
+                       s.place.local < nl && flag[s.place.local]) {
+                vec_push(&out, ((MirStmt){.kind = MS_SET_FLAG, .flag = flag[s.place.local], .value = false,
+                                          .place = s.place, .span = s.span}));
+            }
+        }
+        vec_free(&blk->stmts);
+        blk->stmts.items = out.items;
+        blk->stmts.len = out.len;
+        blk->stmts.cap = out.cap;
+    }
+    free(init);
+    free(uninit);
+    free(flag);
+    free(d.bit);
+    free(d.init_in);
+    free(d.uninit_in);
+    free(d.reached);
+}

@@ -1,0 +1,427 @@
+/* Reading MIR without changing it: the stable text form (mir_dump,
+ * mir_dump_string), the runtime entry names (mir_rt_name) and the
+ * structural verifier (mir_verify). */
+#include <math.h>
+
+#include "mir_internal.h"
+
+static const char *const mir_rt_names[MRT__COUNT] = {
+    [MRT_PRINT_VALUE] = "rt_print_value",
+    [MRT_PRINT_SPACE] = "rt_print_space",
+    [MRT_PRINT_NEWLINE] = "rt_print_newline",
+    [MRT_STR_OF] = "rt_str_of",
+    [MRT_REPR_OF] = "rt_repr_of",
+    [MRT_STR_CONCAT] = "rt_str_concat",
+    [MRT_VALUE_EQ] = "rt_value_eq",
+    [MRT_VALUE_CMP] = "rt_value_cmp",
+    [MRT_VALUE_CLONE] = "rt_value_clone",
+    [MRT_PRINT_STR] = "rt_print_str",
+    [MRT_PRINT_INT] = "rt_print_int",
+    [MRT_PRINT_FLOAT] = "rt_print_float",
+    [MRT_PRINT_BOOL] = "rt_print_bool",
+    [MRT_PRINT_NONE] = "rt_print_none",
+    [MRT_INT_FLOORDIV] = "rt_int_floordiv",
+    [MRT_INT_MOD] = "rt_int_mod",
+    [MRT_INT_POW] = "rt_int_pow",
+    [MRT_FLOAT_DIV] = "rt_float_div",
+    [MRT_FLOAT_FLOORDIV] = "rt_float_floordiv",
+    [MRT_FLOAT_MOD] = "rt_float_mod",
+    [MRT_FLOAT_POW] = "rt_float_pow",
+    [MRT_FLOAT_TO_INT] = "rt_float_to_int",
+    [MRT_STR_CLONE] = "rt_str_clone",
+    [MRT_STR_JOIN_PARTS] = "rt_str_join_parts",
+    [MRT_STR_EQ] = "rt_str_eq",
+    [MRT_STR_CMP] = "rt_str_cmp",
+    [MRT_STR_LEN] = "rt_str_len",
+    [MRT_STR_REPR] = "rt_str_repr",
+    [MRT_STR_FROM_INT] = "rt_str_from_int",
+    [MRT_STR_FROM_FLOAT] = "rt_str_from_float",
+    [MRT_STR_FROM_BOOL] = "rt_str_from_bool",
+    [MRT_STR_NONE] = "rt_str_none",
+    [MRT_FMT_INT] = "rt_fmt_int",
+    [MRT_FMT_FLOAT] = "rt_fmt_float",
+    [MRT_FMT_STR] = "rt_fmt_str",
+    [MRT_FMT_BOOL] = "rt_fmt_bool",
+};
+
+const char *mir_rt_name(MirRtFn f) {
+    if ((unsigned)f >= MRT__COUNT || !mir_rt_names[f]) ICE("MIR: runtime function %d has no name", (int)f);
+    return mir_rt_names[f];
+}
+
+/* ==== Printing ============================================================ */
+
+static void md_loc(StrBuf *sb, const MirBody *b, NodeId loc) {
+    if (!loc || !b->program || !b->program->prog) return;
+    const Node *n = ast_node(b->program->prog->ast, loc);
+    uint32_t line, col;
+    source_line_col(n->span.file, n->span.lo, &line, &col);
+    sb_printf(sb, " @%u:%u", line, col);
+}
+
+static void md_place(StrBuf *sb, const MirBody *b, MirPlace p) {
+    /* prefix operators first: one "(*" per deref, innermost last */
+    StrBuf inner = {0};
+    sb_printf(&inner, "_%u", p.local);
+    for (uint32_t i = 0; i < p.proj_count; i++) {
+        const MirProj *pr = &b->projs.items[p.proj_start + i];
+        char *cur = sb_take(&inner);
+        switch (pr->kind) {
+        case PROJ_DEREF: sb_printf(&inner, "(*%s)", cur); break;
+        case PROJ_FIELD: sb_printf(&inner, "%s.%u", cur, pr->index); break;
+        case PROJ_PAYLOAD: sb_printf(&inner, "(%s as %u)", cur, pr->index); break;
+        }
+        free(cur);
+    }
+    if (inner.len) sb_putn(sb, inner.data, inner.len);
+    sb_free(&inner);
+}
+
+static void md_quoted(StrBuf *sb, StrId s) {
+    const unsigned char *p = (const unsigned char *)(s ? str_text(s) : "");
+    uint32_t n = s ? str_len(s) : 0;
+    sb_putc(sb, '"');
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == '"' || c == '\\') {
+            sb_putc(sb, '\\');
+            sb_putc(sb, (char)c);
+        } else if (c == '\n') sb_puts(sb, "\\n");
+        else if (c == '\t') sb_puts(sb, "\\t");
+        else if (c == '\r') sb_puts(sb, "\\r");
+        else if (c < 0x20 || c == 0x7f) sb_printf(sb, "\\x%02x", c);
+        else sb_putc(sb, (char)c);
+    }
+    sb_putc(sb, '"');
+}
+
+/* The shortest text that reads back as the same double. */
+static void md_float(StrBuf *sb, double v) {
+    if (isnan(v)) { sb_puts(sb, "nan"); return; }
+    if (isinf(v)) { sb_puts(sb, v < 0 ? "-inf" : "inf"); return; }
+    char buf[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    sb_puts(sb, buf);
+    if (!strpbrk(buf, ".eE")) sb_puts(sb, ".0");
+}
+
+static void md_operand(StrBuf *sb, const MirBody *b, const MirOperand *o) {
+    switch (o->kind) {
+    case OPD_COPY: sb_puts(sb, "copy "); md_place(sb, b, o->place); return;
+    case OPD_MOVE: sb_puts(sb, "move "); md_place(sb, b, o->place); return;
+    case OPD_CONST: break;
+    }
+    sb_puts(sb, "const ");
+    switch (o->c.kind) {
+    case MC_NONE: sb_puts(sb, "None"); break;
+    case MC_BOOL: sb_puts(sb, o->c.b ? "true" : "false"); break;
+    case MC_INT: sb_printf(sb, "%lld", (long long)o->c.i); break;
+    case MC_FLOAT: md_float(sb, o->c.f); break;
+    case MC_STR: md_quoted(sb, o->c.s); break;
+    case MC_BYTES: sb_putc(sb, 'b'); md_quoted(sb, o->c.s); break;
+    case MC_FUNC:
+        if (b->program && o->c.fn < b->program->bodies.len) sb_puts(sb, b->program->bodies.items[o->c.fn]->symbol);
+        else sb_printf(sb, "fn#%u", o->c.fn);
+        break;
+    case MC_ENUM: sb_printf(sb, "enum %lld", (long long)o->c.i); break;
+    }
+}
+
+static const char *md_op_name(uint32_t op) {
+    switch (op) {
+    case TOK_PLUS: return "Add";
+    case TOK_MINUS: return "Sub";
+    case TOK_STAR: return "Mul";
+    case TOK_SLASH: return "Div";
+    case TOK_AMP: return "BitAnd";
+    case TOK_PIPE: return "BitOr";
+    case TOK_CARET: return "BitXor";
+    case TOK_LSHIFT: return "Shl";
+    case TOK_RSHIFT: return "Shr";
+    case TOK_EQ: return "Eq";
+    case TOK_NE: return "Ne";
+    case TOK_LT: return "Lt";
+    case TOK_LE: return "Le";
+    case TOK_GT: return "Gt";
+    case TOK_GE: return "Ge";
+    case MOP_ADD_OVERFLOWS: return "AddOverflows";
+    default: return tok_kind_name((TokKind)op);
+    }
+}
+
+static const char *md_unop_name(uint32_t op) {
+    switch (op) {
+    case TOK_MINUS: return "Neg";
+    case TOK_NOT: return "Not";
+    case TOK_TILDE: return "BitNot";
+    case MOP_ABS: return "Abs";
+    case MOP_BYTE_LEN: return "ByteLen";
+    default: return tok_kind_name((TokKind)op);
+    }
+}
+
+static void md_ops(StrBuf *sb, const MirBody *b, const MirRvalue *rv, uint32_t from) {
+    const MirOperand *ops = mir_rv_ops(b, rv);
+    sb_putc(sb, '(');
+    for (uint32_t i = from; i < rv->ops_count; i++) {
+        if (i > from) sb_puts(sb, ", ");
+        md_operand(sb, b, &ops[i]);
+    }
+    sb_putc(sb, ')');
+}
+
+static const char *const md_agg_names[] = {
+    [AGG_TUPLE] = "tuple", [AGG_OBJECT] = "object", [AGG_SOME] = "Some", [AGG_NONE_OPT] = "None",
+    [AGG_OK] = "Ok",       [AGG_ERR] = "Err",       [AGG_LIST] = "list", [AGG_SET] = "set",
+    [AGG_DICT] = "dict",   [AGG_CLOSURE] = "closure",
+};
+
+static void md_rvalue(StrBuf *sb, const MirBody *b, const MirRvalue *rv) {
+    const MirOperand *ops = mir_rv_ops(b, rv);
+    switch (rv->kind) {
+    case RV_USE: md_operand(sb, b, &ops[0]); break;
+    case RV_BINARY: sb_puts(sb, md_op_name(rv->op)); md_ops(sb, b, rv, 0); break;
+    case RV_UNARY: sb_puts(sb, md_unop_name(rv->op)); md_ops(sb, b, rv, 0); break;
+    case RV_CAST:
+        md_operand(sb, b, &ops[0]);
+        sb_printf(sb, " as %s", type_name(rv->type));
+        break;
+    case RV_REF:
+        sb_puts(sb, rv->mut_ref ? "&mut " : "&");
+        md_place(sb, b, rv->place);
+        break;
+    case RV_AGGREGATE:
+        sb_puts(sb, rv->agg <= AGG_CLOSURE ? md_agg_names[rv->agg] : "aggregate");
+        md_ops(sb, b, rv, 0);
+        break;
+    case RV_CALL:
+        if (rv->callee.kind == CALLEE_RT) sb_puts(sb, mir_rt_name((MirRtFn)rv->callee.fn));
+        else if (rv->callee.kind == CALLEE_FN && b->program && rv->callee.fn < b->program->bodies.len)
+            sb_puts(sb, b->program->bodies.items[rv->callee.fn]->symbol);
+        else if (rv->callee.kind == CALLEE_FN) sb_printf(sb, "fn#%u", rv->callee.fn);
+        else sb_puts(sb, "call");
+        md_ops(sb, b, rv, 0);
+        break;
+    case RV_DISCRIMINANT:
+        sb_puts(sb, "discriminant(");
+        md_place(sb, b, rv->place);
+        sb_putc(sb, ')');
+        break;
+    }
+    md_loc(sb, b, rv->loc);
+}
+
+static void md_stmt(StrBuf *sb, const MirBody *b, const MirStmt *s) {
+    sb_puts(sb, "        ");
+    switch (s->kind) {
+    case MS_ASSIGN:
+        md_place(sb, b, s->place);
+        sb_puts(sb, " = ");
+        md_rvalue(sb, b, &s->rv);
+        break;
+    case MS_DROP: sb_puts(sb, "drop("); md_place(sb, b, s->place); sb_putc(sb, ')'); break;
+    case MS_DROP_IF:
+        sb_puts(sb, "drop(");
+        md_place(sb, b, s->place);
+        sb_printf(sb, ") if _%u", s->flag);
+        break;
+    case MS_SET_FLAG: sb_printf(sb, "flag _%u = %s", s->flag, s->value ? "true" : "false"); break;
+    case MS_STORAGE_DEAD: sb_puts(sb, "storage_dead("); md_place(sb, b, s->place); sb_putc(sb, ')'); break;
+    case MS_NOP: sb_puts(sb, "nop"); break;
+    }
+    sb_puts(sb, ";\n");
+}
+
+static void md_term(StrBuf *sb, const MirBody *b, const MirTerm *t) {
+    sb_puts(sb, "        ");
+    switch (t->kind) {
+    case MT_NONE: sb_puts(sb, "<unterminated>"); break;
+    case MT_GOTO: sb_printf(sb, "goto -> bb%u", t->target); break;
+    case MT_BRANCH:
+        sb_puts(sb, "branch ");
+        md_operand(sb, b, &t->cond);
+        sb_printf(sb, " -> bb%u, bb%u", t->then_bb, t->else_bb);
+        break;
+    case MT_SWITCH:
+        sb_puts(sb, "switch ");
+        md_operand(sb, b, &t->cond);
+        sb_puts(sb, " [");
+        for (uint32_t i = 0; i < t->cases_count; i++)
+            sb_printf(sb, "%lld: bb%u, ", (long long)b->case_values.items[t->cases_start + i],
+                      b->case_targets.items[t->cases_start + i]);
+        sb_printf(sb, "otherwise: bb%u]", t->otherwise);
+        break;
+    case MT_RETURN: sb_puts(sb, "return"); break;
+    case MT_PANIC:
+        sb_puts(sb, "panic(");
+        md_operand(sb, b, &t->cond);
+        sb_putc(sb, ')');
+        md_loc(sb, b, t->loc);
+        break;
+    case MT_UNREACHABLE: sb_puts(sb, "unreachable"); break;
+    }
+    sb_puts(sb, ";\n");
+}
+
+char *mir_dump_string(const MirBody *b) {
+    StrBuf sb = {0};
+    sb_printf(&sb, "fn %s(", b->symbol ? b->symbol : str_text(b->name));
+    for (uint32_t i = 1; i <= b->nparams && i < b->locals.len; i++)
+        sb_printf(&sb, "%s_%u: %s", i > 1 ? ", " : "", i, type_name(b->locals.items[i].type));
+    sb_printf(&sb, ") -> %s {\n", type_name(b->ret));
+    for (uint32_t i = 0; i < b->locals.len; i++) {
+        const MirLocal *l = &b->locals.items[i];
+        sb_printf(&sb, "    let _%u: %s;", i, type_name(l->type));
+        if (i == 0) sb_puts(&sb, " // return");
+        else if (l->flags & MIRL_PARAM)
+            sb_printf(&sb, " // param %s%s%s", str_text(l->name), l->flags & MIRL_BORROWED ? " (borrowed)" : "",
+                      l->flags & MIRL_MUT_REF ? " (mut ref)" : "");
+        else if (l->flags & MIRL_USER) sb_printf(&sb, " // %s", str_text(l->name));
+        else if (l->flags & MIRL_DROP_FLAG) sb_puts(&sb, " // drop flag");
+        sb_putc(&sb, '\n');
+    }
+    for (uint32_t i = 0; i < b->blocks.len; i++) {
+        const MirBlock *blk = &b->blocks.items[i];
+        sb_printf(&sb, "    bb%u: {\n", i);
+        for (uint32_t k = 0; k < blk->stmts.len; k++) md_stmt(&sb, b, &blk->stmts.items[k]);
+        md_term(&sb, b, &blk->term);
+        sb_puts(&sb, "    }\n");
+    }
+    sb_puts(&sb, "}\n");
+    return sb_take(&sb);
+}
+
+void mir_dump(FILE *out, const MirBody *b) {
+    char *s = mir_dump_string(b);
+    fputs(s, out);
+    free(s);
+}
+
+/* ==== Verification ======================================================== */
+
+#define MV_FAIL(b, ...)                                                                                      \
+    do {                                                                                                     \
+        fprintf(stderr, "MIR of %s:\n", (b)->symbol ? (b)->symbol : "?");                                    \
+        mir_dump(stderr, (b));                                                                               \
+        ICE(__VA_ARGS__);                                                                                    \
+    } while (0)
+
+static void mv_place(const MirBody *b, MirPlace p, const char *what) {
+    if (p.local >= b->locals.len) MV_FAIL(b, "MIR: %s names local _%u of %u", what, p.local, b->locals.len);
+    if (p.proj_count && (uint64_t)p.proj_start + p.proj_count > b->projs.len)
+        MV_FAIL(b, "MIR: %s has projections out of range", what);
+}
+
+static void mv_operand(const MirBody *b, const MirOperand *o, const char *what) {
+    if (o->kind == OPD_CONST) return;
+    mv_place(b, o->place, what);
+    TypeId t = mir_place_type(b, o->place);
+    if (t == TYPE_NONE) MV_FAIL(b, "MIR: %s reads _%u, whose type is None", what, o->place.local);
+    if (t != o->type)
+        MV_FAIL(b, "MIR: %s reads _%u of type %s as %s", what, o->place.local, type_name(t), type_name(o->type));
+    if (o->kind == OPD_MOVE && (b->locals.items[o->place.local].flags & MIRL_BORROWED))
+        MV_FAIL(b, "MIR: %s moves out of the borrowed parameter _%u", what, o->place.local);
+}
+
+static void mv_block_id(const MirBody *b, MirBlockId id) {
+    if (id >= b->blocks.len) MV_FAIL(b, "MIR: jump to bb%u of %u", id, b->blocks.len);
+}
+
+void mir_verify(const MirBody *b) {
+    if (b->locals.len < 1 + b->nparams) MV_FAIL(b, "MIR: fewer locals than parameters");
+    if (b->locals.items[0].type != b->ret) MV_FAIL(b, "MIR: the return place has the wrong type");
+    if (b->blocks.len == 0) MV_FAIL(b, "MIR: a body without blocks");
+    for (uint32_t i = 1; i <= b->nparams; i++)
+        if (!(b->locals.items[i].flags & MIRL_PARAM)) MV_FAIL(b, "MIR: parameter _%u is not marked as one", i);
+    for (uint32_t bi = 0; bi < b->blocks.len; bi++) {
+        const MirBlock *blk = &b->blocks.items[bi];
+        for (uint32_t si = 0; si < blk->stmts.len; si++) {
+            const MirStmt *s = &blk->stmts.items[si];
+            switch (s->kind) {
+            case MS_ASSIGN: {
+                mv_place(b, s->place, "an assignment");
+                const MirRvalue *rv = &s->rv;
+                if (rv->ops_count && (uint64_t)rv->ops_start + rv->ops_count > b->operands.len)
+                    MV_FAIL(b, "MIR: bb%u: operands out of range", bi);
+                TypeId pt = mir_place_type(b, s->place);
+                if (pt != rv->type)
+                    MV_FAIL(b, "MIR: bb%u: _%u of type %s assigned a %s", bi, s->place.local, type_name(pt),
+                            type_name(rv->type));
+                const MirOperand *ops = mir_rv_ops(b, rv);
+                for (uint32_t k = 0; k < rv->ops_count; k++) mv_operand(b, &ops[k], "an rvalue");
+                switch (rv->kind) {
+                case RV_USE:
+                    if (rv->ops_count != 1 || ops[0].type != rv->type)
+                        MV_FAIL(b, "MIR: bb%u: a use of %s assigned as %s", bi, rv->ops_count ? type_name(ops[0].type) : "?",
+                                type_name(rv->type));
+                    break;
+                case RV_BINARY:
+                    if (rv->ops_count != 2) MV_FAIL(b, "MIR: bb%u: a binary rvalue needs 2 operands", bi);
+                    if (ops[0].type != ops[1].type && rv->op != TOK_LSHIFT && rv->op != TOK_RSHIFT)
+                        MV_FAIL(b, "MIR: bb%u: binary operands of types %s and %s", bi, type_name(ops[0].type),
+                                type_name(ops[1].type));
+                    break;
+                case RV_UNARY:
+                case RV_CAST:
+                    if (rv->ops_count != 1) MV_FAIL(b, "MIR: bb%u: a unary rvalue needs 1 operand", bi);
+                    break;
+                case RV_CALL:
+                    if (rv->callee.kind == CALLEE_RT && rv->callee.fn >= MRT__COUNT)
+                        MV_FAIL(b, "MIR: bb%u: unknown runtime function %u", bi, rv->callee.fn);
+                    if (rv->callee.kind == CALLEE_FN && b->program && rv->callee.fn >= b->program->bodies.len &&
+                        rv->callee.fn >= b->program->prog->funcs.len)
+                        MV_FAIL(b, "MIR: bb%u: call of body %u out of range", bi, rv->callee.fn);
+                    break;
+                case RV_REF:
+                case RV_DISCRIMINANT: mv_place(b, rv->place, "a reference"); break;
+                default: break;
+                }
+                break;
+            }
+            case MS_DROP:
+            case MS_DROP_IF:
+                mv_place(b, s->place, "a drop");
+                if (s->place.proj_count == 0 && !mir_local_is_owned(b, s->place.local))
+                    MV_FAIL(b, "MIR: bb%u drops _%u, which it does not own", bi, s->place.local);
+                if (s->kind == MS_DROP)
+                    break;
+                /* fall through */
+            case MS_SET_FLAG:
+                if (s->flag >= b->locals.len || !(b->locals.items[s->flag].flags & MIRL_DROP_FLAG) ||
+                    b->locals.items[s->flag].type != TYPE_BOOL)
+                    MV_FAIL(b, "MIR: bb%u: _%u is not a drop flag", bi, s->flag);
+                break;
+            case MS_STORAGE_DEAD: mv_place(b, s->place, "storage_dead"); break;
+            case MS_NOP: break;
+            }
+        }
+        const MirTerm *t = &blk->term;
+        switch (t->kind) {
+        case MT_NONE: MV_FAIL(b, "MIR: bb%u has no terminator", bi);
+        case MT_GOTO: mv_block_id(b, t->target); break;
+        case MT_BRANCH:
+            mv_operand(b, &t->cond, "a branch");
+            if (t->cond.type != TYPE_BOOL) MV_FAIL(b, "MIR: bb%u branches on a %s", bi, type_name(t->cond.type));
+            mv_block_id(b, t->then_bb);
+            mv_block_id(b, t->else_bb);
+            break;
+        case MT_SWITCH:
+            mv_operand(b, &t->cond, "a switch");
+            if ((uint64_t)t->cases_start + t->cases_count > b->case_targets.len ||
+                (uint64_t)t->cases_start + t->cases_count > b->case_values.len)
+                MV_FAIL(b, "MIR: bb%u: switch cases out of range", bi);
+            for (uint32_t k = 0; k < t->cases_count; k++) mv_block_id(b, b->case_targets.items[t->cases_start + k]);
+            mv_block_id(b, t->otherwise);
+            break;
+        case MT_PANIC:
+            mv_operand(b, &t->cond, "a panic");
+            if (t->cond.type != TYPE_STR) MV_FAIL(b, "MIR: bb%u panics with a %s", bi, type_name(t->cond.type));
+            break;
+        case MT_RETURN:
+        case MT_UNREACHABLE: break;
+        }
+    }
+}

@@ -1,0 +1,284 @@
+/* Dicts and sets: insertion order across deletion and reinsertion, replace
+ * semantics and ownership, growth to 100k entries with int and str keys,
+ * compaction after mass deletion, keys/values/items, tuple keys, set
+ * algebra and printing. */
+#include <criterion/criterion.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sifr_rt.h"
+
+static RtStr *S(const char *s) { return rt_str_new(s, (int64_t)strlen(s)); }
+
+static const RtType *const p_str_int[] = {&rt_type_str, &rt_type_int};
+static const RtType t_dict_str_int = {.kind = RT_K_DICT, .size = 8, .align = 8, .nparams = 2,
+                                      .params = p_str_int};
+static const RtType *const p_int_int[] = {&rt_type_int, &rt_type_int};
+static const RtType t_dict_int_int = {.kind = RT_K_DICT, .size = 8, .align = 8, .nparams = 2,
+                                      .params = p_int_int};
+static const RtType *const p_int[] = {&rt_type_int};
+static const RtType t_set_int = {.kind = RT_K_SET, .size = 8, .align = 8, .nparams = 1,
+                                 .params = p_int};
+static const RtType *const p_str[] = {&rt_type_str};
+static const RtType t_set_str = {.kind = RT_K_SET, .size = 8, .align = 8, .nparams = 1,
+                                 .params = p_str};
+
+typedef struct {
+    RtStr *k;
+    int64_t v;
+} StrInt;
+static const RtField si_fields[] = {{NULL, 0, &rt_type_str}, {NULL, 8, &rt_type_int}};
+static const RtType t_str_int = {.kind = RT_K_TUPLE, .size = 16, .align = 8, .nfields = 2,
+                                 .fields = si_fields};
+static const RtType *const p_si[] = {&t_str_int};
+static const RtType t_list_si = {.kind = RT_K_LIST, .size = 8, .align = 8, .nparams = 1,
+                                 .params = p_si};
+
+static void set_si(RtDict *d, const char *k, int64_t v) {
+    RtStr *key = S(k);
+    rt_dict_set(d, &key, &v);
+}
+
+static int64_t *get_si(RtDict *d, const char *k) {
+    RtStr *key = S(k);
+    int64_t *v = rt_dict_get(d, &key);
+    rt_str_drop(key);
+    return v;
+}
+
+static void expect_repr(const RtType *t, const void *v, const char *text) {
+    RtStr *s = rt_value_repr(t, v);
+    cr_expect_str_eq(s->data, text);
+    rt_str_drop(s);
+}
+
+Test(rt_dict, insertion_order_delete_reinsert) {
+    RtDict *d = rt_dict_new(&rt_type_str, &rt_type_int);
+    set_si(d, "a", 1);
+    set_si(d, "b", 2);
+    set_si(d, "c", 3);
+    set_si(d, "b", 20); /* replace keeps the position */
+    expect_repr(&t_dict_str_int, &d, "{\"a\": 1, \"b\": 20, \"c\": 3}");
+    RtStr *k = S("a");
+    int64_t out = 0;
+    cr_expect(rt_dict_remove(d, &k, &out));
+    cr_expect_eq(out, 1);
+    cr_expect_not(rt_dict_remove(d, &k, NULL));
+    rt_str_drop(k);
+    set_si(d, "a", 100); /* reinsertion goes to the end, as in Python */
+    expect_repr(&t_dict_str_int, &d, "{\"b\": 20, \"c\": 3, \"a\": 100}");
+    cr_expect_eq(rt_dict_len(d), 3);
+    cr_expect_eq(*get_si(d, "c"), 3);
+    cr_expect_null(get_si(d, "zz"));
+    k = S("b");
+    cr_expect(rt_dict_contains(d, &k));
+    rt_str_drop(k);
+
+    /* Iteration by slots skips the dead entry. */
+    int64_t live = 0;
+    for (int64_t i = 0; i < rt_dict_slots(d); i++) {
+        void *key, *val;
+        if (!rt_dict_entry(d, i, &key, &val)) continue;
+        live++;
+    }
+    cr_expect_eq(live, 3);
+
+    RtList *keys = rt_dict_keys(d), *vals = rt_dict_values(d);
+    RtList *items = rt_dict_items(d, &t_str_int);
+    static const RtType *const pk[] = {&rt_type_str};
+    static const RtType t_ls = {.kind = RT_K_LIST, .size = 8, .align = 8, .nparams = 1, .params = pk};
+    static const RtType *const pv[] = {&rt_type_int};
+    static const RtType t_li = {.kind = RT_K_LIST, .size = 8, .align = 8, .nparams = 1, .params = pv};
+    expect_repr(&t_ls, &keys, "[\"b\", \"c\", \"a\"]");
+    expect_repr(&t_li, &vals, "[20, 3, 100]");
+    expect_repr(&t_list_si, &items, "[(\"b\", 20), (\"c\", 3), (\"a\", 100)]");
+    rt_list_drop(keys);
+    rt_list_drop(vals);
+    rt_list_drop(items);
+    rt_dict_drop(d);
+}
+
+Test(rt_dict, growth_100k_int_keys) {
+    RtDict *d = rt_dict_new(&rt_type_int, &rt_type_int);
+    for (int64_t i = 0; i < 100000; i++) {
+        int64_t k = i * 7919, v = i;
+        rt_dict_set(d, &k, &v);
+    }
+    cr_expect_eq(rt_dict_len(d), 100000);
+    for (int64_t i = 0; i < 100000; i++) {
+        int64_t k = i * 7919;
+        int64_t *v = rt_dict_get(d, &k);
+        cr_assert_not_null(v);
+        cr_assert_eq(*v, i);
+        k++;
+        cr_assert_null(rt_dict_get(d, &k));
+    }
+    /* Delete all but every 100th: compaction keeps order and contents. */
+    for (int64_t i = 0; i < 100000; i++) {
+        if (i % 100 == 0) continue;
+        int64_t k = i * 7919;
+        cr_assert(rt_dict_remove(d, &k, NULL));
+    }
+    cr_expect_eq(rt_dict_len(d), 1000);
+    for (int64_t i = 0; i < 50; i++) { /* insertions trigger the rebuild */
+        int64_t k = -1 - i, v = i;
+        rt_dict_set(d, &k, &v);
+    }
+    cr_expect_lt(rt_dict_slots(d), 5000);
+    int64_t expect = 0, seen = 0;
+    for (int64_t s = 0; s < rt_dict_slots(d); s++) {
+        void *k, *v;
+        if (!rt_dict_entry(d, s, &k, &v)) continue;
+        if (seen < 1000) {
+            cr_assert_eq(*(int64_t *)k, expect * 7919);
+            expect += 100;
+        } else {
+            cr_assert_eq(*(int64_t *)k, -1 - (seen - 1000));
+        }
+        seen++;
+    }
+    cr_expect_eq(seen, 1050);
+    RtDict *c;
+    rt_value_clone(&t_dict_int_int, &c, &d);
+    cr_expect(rt_value_eq(&t_dict_int_int, &c, &d));
+    int64_t k0 = 0;
+    rt_dict_remove(c, &k0, NULL);
+    cr_expect_not(rt_value_eq(&t_dict_int_int, &c, &d));
+    rt_dict_drop(c);
+    rt_dict_drop(d);
+}
+
+Test(rt_dict, growth_100k_str_keys_word_counts) {
+    RtDict *d = rt_dict_new(&rt_type_str, &rt_type_int);
+    char buf[32];
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 100000; i++) {
+            int n = snprintf(buf, sizeof buf, "w%d", i);
+            RtStr *k = rt_str_new(buf, n);
+            int64_t *v = rt_dict_get(d, &k);
+            if (v) {
+                (*v)++;
+                rt_str_drop(k);
+            } else {
+                int64_t one = 1;
+                rt_dict_set(d, &k, &one);
+            }
+        }
+    }
+    cr_expect_eq(rt_dict_len(d), 100000);
+    for (int i = 0; i < 100000; i += 333) {
+        snprintf(buf, sizeof buf, "w%d", i);
+        int64_t *v = get_si(d, buf);
+        cr_assert_not_null(v);
+        cr_assert_eq(*v, 2);
+    }
+    rt_dict_drop(d);
+}
+
+Test(rt_dict, tuple_keys_and_replace_ownership) {
+    static const RtType *const p_tk[] = {&t_str_int, &rt_type_str};
+    static const RtType t_d = {.kind = RT_K_DICT, .size = 8, .align = 8, .nparams = 2, .params = p_tk};
+    RtDict *d = rt_dict_new(&t_str_int, &rt_type_str);
+    StrInt k = {S("x"), 1};
+    RtStr *v = S("first");
+    rt_dict_set(d, &k, &v);
+    StrInt k2 = {S("x"), 1}; /* equal key: taken and dropped on replace */
+    v = S("second");
+    rt_dict_set(d, &k2, &v);
+    cr_expect_eq(rt_dict_len(d), 1);
+    expect_repr(&t_d, &d, "{(\"x\", 1): \"second\"}");
+    StrInt probe = {S("x"), 2};
+    cr_expect_not(rt_dict_contains(d, &probe));
+    probe.v = 1;
+    RtStr *out;
+    cr_expect(rt_dict_remove(d, &probe, &out));
+    cr_expect_str_eq(out->data, "second");
+    rt_str_drop(out);
+    rt_str_drop(probe.k);
+    cr_expect_eq(rt_dict_len(d), 0);
+    rt_dict_drop(d);
+}
+
+/* ---- sets ---------------------------------------------------------------- */
+
+static RtSet *int_set(int n, const int64_t *v) {
+    RtSet *s = rt_set_new(&rt_type_int);
+    for (int i = 0; i < n; i++) rt_set_add(s, &v[i]);
+    return s;
+}
+
+Test(rt_set, add_remove_order) {
+    const int64_t v[] = {5, 1, 5, 3, 1};
+    RtSet *s = int_set(5, v);
+    cr_expect_eq(rt_set_len(s), 3);
+    expect_repr(&t_set_int, &s, "{5, 1, 3}");
+    cr_expect(rt_set_remove(s, &v[0]));
+    cr_expect_not(rt_set_remove(s, &v[0]));
+    cr_expect_not(rt_set_contains(s, &v[0]));
+    cr_expect(rt_set_add(s, &v[0]));
+    expect_repr(&t_set_int, &s, "{1, 3, 5}");
+    int64_t n = 0;
+    for (int64_t i = 0; i < rt_set_slots(s); i++) {
+        void *e;
+        if (rt_set_entry(s, i, &e)) n++;
+    }
+    cr_expect_eq(n, 3);
+    rt_set_drop(s);
+}
+
+Test(rt_set, str_elements_ownership) {
+    RtSet *s = rt_set_new(&rt_type_str);
+    RtStr *a = S("a"), *a2 = S("a"), *b = S("b");
+    cr_expect(rt_set_add(s, &a));
+    cr_expect_not(rt_set_add(s, &a2)); /* dropped by the set */
+    cr_expect(rt_set_add(s, &b));
+    RtStr *probe = S("b");
+    cr_expect(rt_set_contains(s, &probe));
+    cr_expect(rt_set_remove(s, &probe));
+    rt_str_drop(probe);
+    expect_repr(&t_set_str, &s, "{\"a\"}");
+    rt_set_drop(s);
+}
+
+Test(rt_set, algebra) {
+    const int64_t av[] = {1, 2, 3, 4}, bv[] = {3, 4, 5};
+    RtSet *a = int_set(4, av), *b = int_set(3, bv);
+    RtSet *u = rt_set_union(a, b), *i = rt_set_intersection(a, b), *d = rt_set_difference(a, b);
+    expect_repr(&t_set_int, &u, "{1, 2, 3, 4, 5}");
+    expect_repr(&t_set_int, &i, "{3, 4}");
+    expect_repr(&t_set_int, &d, "{1, 2}");
+    RtSet *e = rt_set_difference(i, a);
+    expect_repr(&t_set_int, &e, "set()");
+    const int64_t rv[] = {4, 3};
+    RtSet *r = int_set(2, rv);
+    cr_expect(rt_value_eq(&t_set_int, &r, &i));
+    cr_expect_eq(rt_value_hash(&t_set_int, &r), rt_value_hash(&t_set_int, &i));
+    RtSet *c;
+    rt_value_clone(&t_set_int, &c, &u);
+    cr_expect(rt_value_eq(&t_set_int, &c, &u));
+    rt_set_drop(c);
+    rt_set_drop(r);
+    rt_set_drop(e);
+    rt_set_drop(a);
+    rt_set_drop(b);
+    rt_set_drop(u);
+    rt_set_drop(i);
+    rt_set_drop(d);
+}
+
+Test(rt_set, str_set_union_clones) {
+    RtSet *a = rt_set_new(&rt_type_str), *b = rt_set_new(&rt_type_str);
+    const char *aw[] = {"x", "y"}, *bw[] = {"y", "z"};
+    for (int k = 0; k < 2; k++) {
+        RtStr *s = S(aw[k]);
+        rt_set_add(a, &s);
+        s = S(bw[k]);
+        rt_set_add(b, &s);
+    }
+    RtSet *u = rt_set_union(a, b);
+    rt_set_drop(a);
+    rt_set_drop(b);
+    expect_repr(&t_set_str, &u, "{\"x\", \"y\", \"z\"}");
+    rt_set_drop(u);
+}
