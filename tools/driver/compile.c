@@ -4,6 +4,7 @@
  * search for the runtime library. */
 #define _GNU_SOURCE
 #include "driver.h"
+#include "mir.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -32,11 +33,11 @@ static const char *drv_emit_extension(EmitKind emit) {
     ICE("unknown emit kind %d", (int)emit);
 }
 
-char *drv_default_output(const char *input, EmitKind emit) {
+char *drv_default_output(const DrvOptions *opts) {
     /* The output goes to the current directory, like cc's a.out. */
-    char *stem = drv_source_stem(input);
+    char *stem = drv_source_stem(opts->input);
     StrBuf sb = {0};
-    sb_printf(&sb, "./%s%s", stem, drv_emit_extension(emit));
+    sb_printf(&sb, "./%s%s", stem, opts->emit_mir ? ".mir" : drv_emit_extension(opts->emit));
     free(stem);
     return sb_take(&sb);
 }
@@ -67,6 +68,34 @@ static bool drv_output_is_input(const char *output, const char *input) {
     struct stat so, si;
     if (stat(output, &so) != 0 || stat(input, &si) != 0) return false;
     return so.st_dev == si.st_dev && so.st_ino == si.st_ino;
+}
+
+/* `--emit mir`: lower to MIR and write every body's dump to `output`, under
+ * a temporary name first so a failure leaves no partial file. */
+static bool drv_emit_mir(const Program *prog, const char *output) {
+    MirProgram mp;
+    memset(&mp, 0, sizeof mp);
+    if (!mir_build(prog, &mp)) {
+        mir_program_free(&mp);
+        return false;
+    }
+    StrBuf tmp = {0};
+    sb_printf(&tmp, "%s.tmp.%ld", output, (long)getpid());
+    FILE *f = fopen(tmp.data, "w");
+    bool ok = f != NULL;
+    for (uint32_t i = 0; ok && i < mp.bodies.len; i++) {
+        if (i) fputc('\n', f);
+        mir_dump(f, mp.bodies.items[i]);
+    }
+    if (f && fclose(f) != 0) ok = false;
+    if (ok && rename(tmp.data, output) != 0) ok = false;
+    if (!ok) {
+        diag_error(CODE_CLI_IO, (Span){0, 0, 0}, "cannot write %s: %s", output, strerror(errno));
+        unlink(tmp.data);
+    }
+    sb_free(&tmp);
+    mir_program_free(&mp);
+    return ok;
 }
 
 static void drv_stage(const DrvOptions *opts, const char *what) {
@@ -116,6 +145,10 @@ int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir)
                     output);
             return 2;
         }
+        if (opts->emit_mir) {
+            status = drv_emit_mir(&prog, output) ? 0 : 1;
+            goto done;
+        }
         char *rt_dir = drv_find_rt_dir();
         CodegenOptions cg = {
             .output = output,
@@ -137,6 +170,7 @@ int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir)
         }
         free(rt_dir);
     }
+done:
     drv_render_diagnostics(opts);
 
     /* The program only exists when sema produced it. */

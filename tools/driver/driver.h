@@ -15,6 +15,7 @@ typedef struct DrvOptions {
     const char *target;       /* --target; NULL = host */
     EmitKind emit;
     bool emit_given;          /* --emit was on the line */
+    bool emit_mir;            /* --emit mir: print the MIR instead of generating code */
     bool release;
     bool verbose;
     DiagFormat diag_format;
@@ -31,8 +32,8 @@ typedef struct DrvOptions {
 /* The file name without directory and without its last extension:
  * "dir/hello.sifr" -> "hello". Caller frees. */
 char *drv_source_stem(const char *path);
-/* The default output path of `sifr build` for this input and emit kind. */
-char *drv_default_output(const char *input, EmitKind emit);
+/* The default output path of `sifr build` for these options. */
+char *drv_default_output(const DrvOptions *opts);
 /* Run the pipeline for `opts` (check: parse + sema; otherwise through
  * codegen into `output`, using `tmp_dir` for intermediates). Renders the
  * diagnostics and returns the exit status (0, 1 or 2). */

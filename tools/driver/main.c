@@ -10,7 +10,7 @@ static const char drv_usage_text[] =
     "usage: sifr <command> [options]\n"
     "\n"
     "commands:\n"
-    "  build FILE [-o OUT] [--release] [--target TRIPLE] [--emit llvm-ir|asm|obj|bc]\n"
+    "  build FILE [-o OUT] [--release] [--target TRIPLE] [--emit llvm-ir|asm|obj|bc|mir]\n"
     "                      compile FILE to a native executable (or IR, assembly, object, bitcode)\n"
     "  run FILE [--release] [-- ARGS...]\n"
     "                      compile FILE and run it with ARGS; exits with the program's status\n"
@@ -103,8 +103,10 @@ static void drv_parse_args(int argc, char **argv, DrvOptions *o) {
             o->target = drv_option_value(argc, argv, &i, "--target");
         } else if (drv_is_option(a, "--emit")) {
             const char *v = drv_option_value(argc, argv, &i, "--emit");
-            if (!cg_parse_emit(v, &o->emit))
-                drv_usage_error("unknown --emit kind `%s` (expected llvm-ir, asm, obj or bc)", v);
+            if (strcmp(v, "mir") == 0)
+                o->emit_mir = true;
+            else if (!cg_parse_emit(v, &o->emit))
+                drv_usage_error("unknown --emit kind `%s` (expected llvm-ir, asm, obj, bc or mir)", v);
             o->emit_given = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             drv_usage_error("unknown option `%s`", a);

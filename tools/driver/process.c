@@ -161,7 +161,7 @@ int drv_supervise(const DrvOptions *opts) {
         output = sb_take(&sb);
         job.program = output;
     } else {
-        output = opts->output ? xstrdup(opts->output) : drv_default_output(opts->input, opts->emit);
+        output = opts->output ? xstrdup(opts->output) : drv_default_output(opts);
     }
     job.output = output;
 
