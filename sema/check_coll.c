@@ -89,7 +89,6 @@ TypeId sema_seq_lit(Sema *s, NodeId e, TypeId hint) {
     bool is_list = n->kind == N_LIST;
     TypeKind k = is_list ? TY_LIST : TY_SET;
     TypeId want = hint && type_get(hint)->kind == k ? type_get(hint)->args[0] : 0;
-    if (want && type_has_typevar(want) && !n->list.count) want = 0;
     TypeId elem = sema_elems(s, n->list, want, is_list ? "a list" : "a set", n->span);
     if (elem == TYPE_ERROR) return TYPE_ERROR;
     return is_list ? type_list(elem) : type_set(elem);
@@ -352,7 +351,15 @@ TypeId sema_comp(Sema *s, NodeId e, TypeId hint) {
 
 /* ==== Lambdas ============================================================= */
 
+static TypeId sema_lambda_kind(Sema *s, NodeId e, TypeId hint);
+
 TypeId sema_lambda(Sema *s, NodeId e, TypeId hint) {
+    TypeId t = sema_lambda_kind(s, e, hint);
+    sema_node(s, e)->type = t;
+    return t;
+}
+
+static TypeId sema_lambda_kind(Sema *s, NodeId e, TypeId hint) {
     Node *n = sema_node(s, e);
     if (n->kind != N_LAMBDA) {
         /* a function value where a callable is expected (key=len is builtin: unsupported) */

@@ -567,6 +567,7 @@ static void sema_arg_what(char *buf, size_t cap, const ParamSlot *sl, uint32_t i
 bool sema_bind_args(Sema *s, NodeId call, const char *fname, const ParamSlot *slots, uint32_t np,
                     const SymId *tps, TypeId *targs, uint32_t ntp, Span def_at) {
     NodeId *bound = xcalloc(np ? np : 1, sizeof *bound);
+    bool *failed = xcalloc(np ? np : 1, sizeof *failed);
     NodeList args = sema_node(s, call)->list;
     uint32_t pos = 0;
     bool saw_keyword = false, reported_extra = false, ok = true;
@@ -640,14 +641,18 @@ bool sema_bind_args(Sema *s, NodeId call, const char *fname, const ParamSlot *sl
             if (!sema_unify(s, slots[pi].type, t, tps, targs, ntp)) {
                 char what[160];
                 sema_arg_what(what, sizeof what, &slots[pi], pi, fname);
-                sema_mismatch(s, sema_node(s, value)->span, want, t, what);
+                sema_mismatch(s, sema_node(s, value)->span, sema_inst(slots[pi].type, tps, targs, ntp), t, what);
+                failed[pi] = true;
                 ok = false;
             }
         } else {
             char what[160];
             sema_arg_what(what, sizeof what, &slots[pi], pi, fname);
             t = sema_expr_expect(s, value, want, what);
-            if (t == TYPE_ERROR) ok = false;
+            if (t == TYPE_ERROR) {
+                ok = false;
+                failed[pi] = true;
+            }
         }
         if (value != aid) sema_set(s, aid, sema_node(s, value)->type);
     }
@@ -692,7 +697,7 @@ bool sema_bind_args(Sema *s, NodeId call, const char *fname, const ParamSlot *sl
     /* pass 3: with every type variable known, the inferred arguments must fit */
     for (uint32_t pi = 0; ntp && pi < np; pi++) {
         NodeId value = bound[pi];
-        if (!value || !sema_mentions(slots[pi].type, tps, ntp)) continue;
+        if (!value || failed[pi] || !sema_mentions(slots[pi].type, tps, ntp)) continue;
         TypeId want = sema_inst(slots[pi].type, tps, targs, ntp);
         TypeId t = sema_node(s, value)->type;
         if (!t || t == TYPE_ERROR || sema_mentions(want, tps, ntp)) continue;
@@ -730,6 +735,7 @@ bool sema_bind_args(Sema *s, NodeId call, const char *fname, const ParamSlot *sl
         sb_free(&missing);
     }
     free(bound);
+    free(failed);
     return ok;
 }
 

@@ -402,7 +402,7 @@ static const char *sema_missing_case(const Sema *s, TypeId t, Cover *c, char *bu
             }
         }
         if (!c->none) return "None";
-        if (!inner_done) return "a present value (`case x:` or `case _:`)";
+        if (!inner_done) return "x";
         return NULL;
     }
     if (ty->kind == TY_CLASS) {
@@ -632,8 +632,10 @@ void sema_match(Sema *s, NodeId sid) {
     if (!missing) return;
     n = sema_node(s, sid);
     Diagnostic *d = sema_diag(s, CODE_MATCH_NONEXHAUSTIVE, span_make(s->file, n->span.lo, n->span.lo + 5),
-                              "`match` does not cover every `%s`: `%s` is not handled", type_name(st), missing);
+                              "`match` does not cover every `%s`: %s%s%s is not handled", type_name(st),
+                              strcmp(missing, "x") ? "`" : "", strcmp(missing, "x") ? missing : "a present value",
+                              strcmp(missing, "x") ? "`" : "");
     diag_label(d, "non-exhaustive `match`");
-    diag_help(d, "add `case %s:` (or `case _:`)", missing[0] == 'a' ? "x" : missing);
+    diag_help(d, "add `case %s:` (or `case _:`)", missing);
     diag_emit(d);
 }

@@ -137,6 +137,9 @@ SymId sema_declare_class(Sema *s, NodeId def) {
 
 /* layout state per class index: 0 todo, 1 in progress, 2 done */
 static uint8_t *g_layout_state;
+/* the class being laid out named a base that could not be resolved: its
+ * body may be an enum's, so missing annotations are not reported */
+static bool g_bad_base;
 
 static void sema_class_layout(Sema *s, uint32_t ci_index);
 
@@ -215,6 +218,7 @@ static void sema_add_member(Sema *s, uint32_t cix, NodeId stmt) {
     NodeId tid = n->list.count == 1 ? ast_list_at(s->ast, n->list, 0) : 0;
     Node *t = tid ? sema_node(s, tid) : NULL;
     if (!(ci->flags & CLS_ENUM)) {
+        if (g_bad_base) return;
         Diagnostic *d = sema_diag(s, CODE_TYPE_ANNOTATION, n->span, "a class field needs a type annotation");
         diag_label(d, "missing `: type`");
         if (t && t->kind == N_NAME) diag_help(d, "write e.g. `%s: int = ...`", str_text(t->name));
@@ -296,10 +300,13 @@ static void sema_class_layout(Sema *s, uint32_t cix) {
     /* base class */
     uint32_t flags = 0;
     SymId base = 0;
+    bool bad_base = false;
     NodeList bases = n->list;
     for (uint32_t i = 0; i < bases.count; i++) {
         NodeId bid = ast_list_at(s->ast, bases, i);
+        uint32_t before = flags;
         SymId b = sema_base_class(s, bid, &flags);
+        if (!b && flags == before) bad_base = true;
         if (!b) continue;
         if (base) {
             sema_unsupported(s, sema_node(s, bid)->span, "multiple inheritance");
@@ -334,6 +341,7 @@ static void sema_class_layout(Sema *s, uint32_t cix) {
     ci->flags |= flags;
 
     /* body */
+    g_bad_base = bad_base;
     NodeList body = n->list2;
     for (uint32_t i = 0; i < body.count; i++) {
         NodeId sid = ast_list_at(s->ast, body, i);
