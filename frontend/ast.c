@@ -61,3 +61,10 @@ const char *node_kind_name(NodeKind k) {
     if ((unsigned)k >= N__COUNT || !names[k]) ICE("bad node kind %d", (int)k);
     return names[k];
 }
+
+const char *ast_op_text(uint32_t op) {
+    if (op == CMP_NOT_IN) return "not in";
+    if (op == CMP_IS_NOT) return "is not";
+    if (op < TOK__COUNT && op >= TOK_AND) return tok_kind_name((TokKind)op);
+    ICE("unexpected operator code %u in the AST", op);
+}

@@ -189,6 +189,8 @@ NodeList ast_list(Ast *ast, const NodeId *ids, uint32_t count);
 void ast_free(Ast *ast);
 
 const char *node_kind_name(NodeKind k);
+/* Source text of an operator stored in Node.op ("+", "//", "not in", ...). */
+const char *ast_op_text(uint32_t op);
 
 /* Print the tree as an indented S-expression (for tests and --emit ast):
  * one node per line, e.g. "(N_BINARY + (N_NAME x) (N_INT 1))". Deterministic. */

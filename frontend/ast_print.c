@@ -6,39 +6,6 @@
 
 #include "ast.h"
 
-/* Source text of an operator stored in Node.op. */
-static const char *ast_op_text(uint32_t op) {
-    switch (op) {
-    case TOK_PLUS: return "+";
-    case TOK_MINUS: return "-";
-    case TOK_STAR: return "*";
-    case TOK_SLASH: return "/";
-    case TOK_DSLASH: return "//";
-    case TOK_PERCENT: return "%";
-    case TOK_DSTAR: return "**";
-    case TOK_AT: return "@";
-    case TOK_AMP: return "&";
-    case TOK_PIPE: return "|";
-    case TOK_CARET: return "^";
-    case TOK_TILDE: return "~";
-    case TOK_LSHIFT: return "<<";
-    case TOK_RSHIFT: return ">>";
-    case TOK_EQ: return "==";
-    case TOK_NE: return "!=";
-    case TOK_LT: return "<";
-    case TOK_LE: return "<=";
-    case TOK_GT: return ">";
-    case TOK_GE: return ">=";
-    case TOK_IN: return "in";
-    case TOK_IS: return "is";
-    case TOK_NOT: return "not";
-    case TOK_AND: return "and";
-    case TOK_OR: return "or";
-    case CMP_NOT_IN: return "not in";
-    case CMP_IS_NOT: return "is not";
-    default: ICE("unexpected operator code %u in the AST", op);
-    }
-}
 
 /* Write a string value between `q` quotes with escapes; bytes literals also
  * escape every non-ASCII byte, str literals keep UTF-8 text as is. */

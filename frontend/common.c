@@ -77,6 +77,25 @@ char *xstrndup(const char *s, size_t n) {
     return p;
 }
 
+uint32_t utf8_seq_len(const unsigned char *s, size_t avail) {
+    unsigned char c = s[0];
+    uint32_t len, cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
+    else return 0;
+    if (avail < len) return 0;
+    for (uint32_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
 /* ==== Source map ======================================================== */
 
 static VEC(SourceFile *) g_sources; /* index 0 unused */

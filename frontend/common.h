@@ -34,6 +34,11 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* Length (1-4) of the valid UTF-8 sequence at s, which has `avail` bytes, or 0
+ * when it is malformed (overlong forms, surrogates and values above U+10FFFF
+ * are malformed). */
+uint32_t utf8_seq_len(const unsigned char *s, size_t avail);
+
 /* ==== Spans and source files ============================================ */
 
 typedef uint32_t FileId; /* index into the source map; 0 means "no file" */

@@ -288,26 +288,6 @@ static void diag_render_compact(FILE *out, const Diagnostic *d) {
 
 /* ==== JSON rendering ===================================================== */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static uint32_t diag_utf8_len(const unsigned char *s, size_t n) {
-    unsigned char c = s[0];
-    uint32_t len;
-    uint32_t cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-    else return 0;
-    if (n < len) return 0;
-    for (uint32_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
 
 /* A JSON string literal; invalid UTF-8 becomes U+FFFD so the output always
  * parses. */
@@ -331,7 +311,7 @@ static void diag_json_str(FILE *out, const char *s) {
             fputc(c, out);
             i++;
         } else {
-            uint32_t len = diag_utf8_len((const unsigned char *)s + i, n - i);
+            uint32_t len = utf8_seq_len((const unsigned char *)s + i, n - i);
             if (len == 0) {
                 fputs("\\ufffd", out);
                 i++;

@@ -73,32 +73,11 @@ static void lex_error(Lexer *lx, const char *code, uint32_t lo, uint32_t hi, con
 
 /* ==== UTF-8 ============================================================== */
 
-/* Length (1-4) of the valid UTF-8 sequence at s with at most `avail` bytes,
- * or 0 when it is malformed (overlong forms, surrogates and values above
- * U+10FFFF are malformed). */
-static uint32_t lex_utf8_len(const unsigned char *s, uint32_t avail) {
-    unsigned char c = s[0];
-    uint32_t len, cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-    else return 0;
-    if (avail < len) return 0;
-    for (uint32_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
 
 /* Validate the non-ASCII character at pos: returns its length, or reports
  * SIFR-PARSE-0009 and returns 0 (the caller skips one byte). */
 static uint32_t lex_utf8_check(Lexer *lx) {
-    uint32_t n = lex_utf8_len((const unsigned char *)lx->src + lx->pos, lx->end - lx->pos);
+    uint32_t n = utf8_seq_len((const unsigned char *)lx->src + lx->pos, lx->end - lx->pos);
     if (n == 0)
         lex_error(lx, CODE_PARSE_ENCODING, lx->pos, lx->pos + 1, "invalid UTF-8 byte 0x%02X in source",
                   (unsigned char)lx->src[lx->pos]);

@@ -824,14 +824,14 @@ static NodeId parse_inversion(Parser *p) {
     return u;
 }
 
-/* conjunction -> inversion ('and' inversion)* */
-static NodeId parse_conjunction(Parser *p) {
+/* Build a left-associative chain of `and`/`or` from operands parsed by `sub`. */
+static NodeId parse_boolop_chain(Parser *p, TokKind op, NodeId (*sub)(Parser *)) {
     uint32_t lo = parse_lo(p);
-    NodeId left = parse_inversion(p);
-    while (!p->panic && parse_accept(p, TOK_AND)) {
-        NodeId right = parse_inversion(p);
+    NodeId left = sub(p);
+    while (!p->panic && parse_accept(p, op)) {
+        NodeId right = sub(p);
         NodeId b = parse_mk(p, N_BOOLOP, lo);
-        parse_node(p, b)->op = TOK_AND;
+        parse_node(p, b)->op = op;
         parse_node(p, b)->a = left;
         parse_node(p, b)->b = right;
         left = b;
@@ -839,20 +839,11 @@ static NodeId parse_conjunction(Parser *p) {
     return left;
 }
 
+/* conjunction -> inversion ('and' inversion)* */
+static NodeId parse_conjunction(Parser *p) { return parse_boolop_chain(p, TOK_AND, parse_inversion); }
+
 /* disjunction -> conjunction ('or' conjunction)* */
-static NodeId parse_disjunction(Parser *p) {
-    uint32_t lo = parse_lo(p);
-    NodeId left = parse_conjunction(p);
-    while (!p->panic && parse_accept(p, TOK_OR)) {
-        NodeId right = parse_conjunction(p);
-        NodeId b = parse_mk(p, N_BOOLOP, lo);
-        parse_node(p, b)->op = TOK_OR;
-        parse_node(p, b)->a = left;
-        parse_node(p, b)->b = right;
-        left = b;
-    }
-    return left;
-}
+static NodeId parse_disjunction(Parser *p) { return parse_boolop_chain(p, TOK_OR, parse_conjunction); }
 
 /* lambda_params -> [lparam (',' lparam)* [',']] ; lparam -> NAME ['=' expr] | '*' [NAME] | '**' NAME */
 static NodeList parse_lambda_params(Parser *p) {

@@ -12,38 +12,6 @@ static TypeId sema_set(Sema *s, NodeId e, TypeId t) {
     return t;
 }
 
-const char *sema_op_text(uint32_t op) {
-    switch (op) {
-    case TOK_PLUS: return "+";
-    case TOK_MINUS: return "-";
-    case TOK_STAR: return "*";
-    case TOK_SLASH: return "/";
-    case TOK_DSLASH: return "//";
-    case TOK_PERCENT: return "%";
-    case TOK_DSTAR: return "**";
-    case TOK_AMP: return "&";
-    case TOK_PIPE: return "|";
-    case TOK_CARET: return "^";
-    case TOK_LSHIFT: return "<<";
-    case TOK_RSHIFT: return ">>";
-    case TOK_TILDE: return "~";
-    case TOK_NOT: return "not";
-    case TOK_AND: return "and";
-    case TOK_OR: return "or";
-    case TOK_EQ: return "==";
-    case TOK_NE: return "!=";
-    case TOK_LT: return "<";
-    case TOK_LE: return "<=";
-    case TOK_GT: return ">";
-    case TOK_GE: return ">=";
-    case TOK_IN: return "in";
-    case TOK_IS: return "is";
-    case CMP_NOT_IN: return "not in";
-    case CMP_IS_NOT: return "is not";
-    case TOK_AT: return "@";
-    default: return "?";
-    }
-}
 
 /* Types a value may have to be printed, converted with str()/repr() or
  * formatted in an f-string: every value has a str() form (SPEC section 3,
@@ -287,13 +255,13 @@ static TypeId sema_binary(Sema *s, NodeId e) {
     n = sema_node(s, e);
     if (unsup) {
         char what[128];
-        snprintf(what, sizeof what, "`%s %s %s`", type_name(ta), sema_op_text(n->op), type_name(tb));
+        snprintf(what, sizeof what, "`%s %s %s`", type_name(ta), ast_op_text(n->op), type_name(tb));
         sema_unsupported(s, n->span, what);
         return TYPE_ERROR;
     }
     Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, n->span, "unsupported operand types for `%s`: `%s` and `%s`",
-                              sema_op_text(n->op), type_name(ta), type_name(tb));
-    diag_label(d, "`%s` %s `%s`", type_name(ta), sema_op_text(n->op), type_name(tb));
+                              ast_op_text(n->op), type_name(ta), type_name(tb));
+    diag_label(d, "`%s` %s `%s`", type_name(ta), ast_op_text(n->op), type_name(tb));
     if (ta == TYPE_STR || tb == TYPE_STR)
         diag_help(d, "convert explicitly, e.g. `str(n)` or an f-string");
     diag_emit(d);
@@ -322,8 +290,8 @@ static TypeId sema_unary(Sema *s, NodeId e) {
     bool ok = n->op == TOK_TILDE ? t == TYPE_INT : type_is_numeric(t);
     if (!ok) {
         Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, n->span, "bad operand type for unary `%s`: `%s`",
-                                  sema_op_text(n->op), type_name(t));
-        diag_label(d, "`%s` applied to `%s`", sema_op_text(n->op), type_name(t));
+                                  ast_op_text(n->op), type_name(t));
+        diag_label(d, "`%s` applied to `%s`", ast_op_text(n->op), type_name(t));
         diag_emit(d);
         return TYPE_ERROR;
     }
@@ -370,7 +338,7 @@ static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
         }
         if (!want) {
             Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, r)->span,
-                                      "`%s` needs a container on its right, found `%s`", sema_op_text(op),
+                                      "`%s` needs a container on its right, found `%s`", ast_op_text(op),
                                       type_name(tr));
             diag_label(d, "not a str, bytes, list, set, dict or tuple");
             diag_emit(d);
@@ -378,7 +346,7 @@ static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
         }
         if (sema_assignable(want, tl)) return true;
         Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, l)->span,
-                                  "`%s` tests for a `%s` in `%s`, found `%s`", sema_op_text(op), type_name(want),
+                                  "`%s` tests for a `%s` in `%s`, found `%s`", ast_op_text(op), type_name(want),
                                   type_name(tr), type_name(tl));
         diag_label(d, "expected `%s`, found `%s`", type_name(want), type_name(tl));
         diag_emit(d);
@@ -387,7 +355,7 @@ static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
     if (op == TOK_IS || op == CMP_IS_NOT) {
         if (tl == TYPE_NONE || tr == TYPE_NONE) return true;
         char what[96];
-        snprintf(what, sizeof what, "`%s` between values other than `None`", sema_op_text(op));
+        snprintf(what, sizeof what, "`%s` between values other than `None`", ast_op_text(op));
         sema_unsupported(s, at, what);
         return false;
     }
@@ -418,8 +386,8 @@ static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
         if (opt_none) return true;
     }
     Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, at, "cannot compare `%s` %s `%s`", type_name(tl),
-                              sema_op_text(op), type_name(tr));
-    diag_label(d, "`%s` %s `%s`", type_name(tl), sema_op_text(op), type_name(tr));
+                              ast_op_text(op), type_name(tr));
+    diag_label(d, "`%s` %s `%s`", type_name(tl), ast_op_text(op), type_name(tr));
     if (eq && (tl == TYPE_NONE || tr == TYPE_NONE)) diag_help(d, "test for None with `is None`");
     diag_emit(d);
     return false;

@@ -346,19 +346,19 @@ static void sema_aug_assign(Sema *s, NodeId sid) {
     if (!r) {
         if (unsup) {
             char what[128];
-            snprintf(what, sizeof what, "`%s %s= %s`", type_name(tt), sema_op_text(op), type_name(tv));
+            snprintf(what, sizeof what, "`%s %s= %s`", type_name(tt), ast_op_text(op), type_name(tv));
             sema_unsupported(s, at, what);
             return;
         }
         Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, at, "unsupported operand types for `%s=`: `%s` and `%s`",
-                                  sema_op_text(op), type_name(tt), type_name(tv));
-        diag_label(d, "`%s` %s= `%s`", type_name(tt), sema_op_text(op), type_name(tv));
+                                  ast_op_text(op), type_name(tt), type_name(tv));
+        diag_label(d, "`%s` %s= `%s`", type_name(tt), ast_op_text(op), type_name(tv));
         diag_emit(d);
         return;
     }
     if (!sema_assignable(tt, r)) {
         Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, at, "`%s=` produces `%s`, but `%s` has type `%s`",
-                                  sema_op_text(op), type_name(r),
+                                  ast_op_text(op), type_name(r),
                                   tk == N_SUBSCRIPT ? "the element" : str_text(sema_node(s, target)->name),
                                   type_name(tt));
         diag_label(d, "the result does not fit `%s`", type_name(tt));

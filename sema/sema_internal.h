@@ -148,7 +148,6 @@ bool sema_const_expr_ok(Sema *s, NodeId e, const char *context);
 /* The result type of `a op b` for arithmetic/bitwise operators, or 0 when
  * the operands do not fit the operator. Used by binary and augmented ops. */
 TypeId sema_binop_result(uint32_t op, TypeId a, TypeId b, bool *unsupported);
-const char *sema_op_text(uint32_t op);
 
 /* Check with an expected type used as a hint (empty literals, None,
  * lambdas, Ok/Err); the hint is never an error by itself. */
