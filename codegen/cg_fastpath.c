@@ -122,7 +122,7 @@ static bool cg_fp_scan_stmt(CgFpScan *sc, NodeId n) {
     case N_PASS:
         return true;
     case N_EXPR_STMT: {
-        /* Only what cg_stmt skips without emitting code (docstrings). */
+        /* Only what the MIR lowering skips without emitting code (docstrings). */
         uint16_t k = cg_fp_node(c, node->a)->kind;
         return k == N_STR || k == N_INT || k == N_ELLIPSIS;
     }
@@ -216,8 +216,8 @@ void cg_fastpath_free(Cg *c) {
 }
 
 /* ==== F.fast: expressions =================================================
- * The same operations in the same order as cg_expr, except that a failed
- * check returns CG_FP_BAIL at once instead of panicking: an overflow, a
+ * The same operations in the same order as the MIR lowering (F.checked),
+ * except that a failed check returns CG_FP_BAIL at once instead of panicking: an overflow, a
  * negative return-sum term, a sum above INT64_MAX, or a callee that bailed.
  * F.fast's result is negative exactly when a check failed inside it. */
 
@@ -260,7 +260,7 @@ static LLVMValueRef cg_fp_checked(Cg *c, const char *intrinsic, LLVMValueRef l, 
 
 static LLVMValueRef cg_fp_expr(Cg *c, NodeId n);
 
-/* The arguments of a self-call, evaluated left to right as cg_call does. */
+/* The arguments of a self-call, evaluated left to right as lb_user_call lowers them. */
 static LLVMValueRef *cg_fp_args(Cg *c, NodeId call) {
     const Node *node = cg_fp_node(c, call);
     LLVMValueRef *args = xmalloc(sizeof *args * (node->list.count + 1));
@@ -279,7 +279,7 @@ static LLVMValueRef cg_fp_self_call(Cg *c, NodeId n) {
     return r;
 }
 
-/* a < b < c: each operand once, stopping at the first false link (cg_compare). */
+/* a < b < c: each operand once, stopping at the first false link (lb_compare). */
 static LLVMValueRef cg_fp_compare(Cg *c, NodeId n) {
     const Node *node = cg_fp_node(c, n);
     uint32_t count = node->list.count;
@@ -363,7 +363,7 @@ static LLVMValueRef cg_fp_expr(Cg *c, NodeId n) {
         const Node *opnd = cg_fp_node(c, node->a);
         if (node->op == TOK_NOT)
             return LLVMBuildXor(c->b, cg_fp_expr(c, node->a), LLVMConstInt(c->t_i1, 1, false), "");
-        /* Folded exactly as cg_unary does, so -9223372036854775808 works. */
+        /* Folded exactly as lb_unary does, so -9223372036854775808 works. */
         if (opnd->kind == N_INT) return LLVMConstInt(c->t_i64, 0 - opnd->v.ival, false);
         return cg_fp_checked(c, "llvm.ssub.with.overflow", cg_fp_i64(c, 0), cg_fp_expr(c, node->a));
     }
@@ -533,7 +533,7 @@ static void cg_fp_stmt(Cg *c, NodeId n) {
         if (node->c) cg_fp_store(c, node->a, cg_fp_expr(c, node->c));
         return;
     case N_AUG_ASSIGN: {
-        /* Load, then evaluate the value, then combine: cg_aug_assign's order. */
+        /* Load, then evaluate the value, then combine: lb_aug_assign's order. */
         LLVMValueRef cur = cg_fp_expr(c, node->a);
         LLVMValueRef v = cg_fp_expr(c, node->b);
         const char *op = node->op == TOK_PLUS    ? "llvm.sadd.with.overflow"

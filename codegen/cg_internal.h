@@ -1,6 +1,7 @@
 /* Internal state shared by the codegen files: the Cg context (LLVM handles,
- * cached types, runtime declarations, the current function's slots and loop
- * stack) and the helpers each file offers the others. Only codegen/ sees it. */
+ * cached types, runtime declarations, the MIR program and the body being
+ * generated) and the helpers each file offers the others. Only codegen/ sees
+ * it. */
 #ifndef SIFR_CG_INTERNAL_H
 #define SIFR_CG_INTERNAL_H
 
@@ -9,6 +10,7 @@
 #include <llvm-c/TargetMachine.h>
 
 #include "codegen.h"
+#include "mir.h"
 
 /* ==== Runtime functions ====================================================
  * Every rt_* function generated code may call. Declared lazily on first use,
@@ -36,6 +38,7 @@ typedef enum CgRtFn {
     RT_FLOAT_POW,
     RT_FLOAT_TO_INT,
     RT_STR_DROP,
+    RT_STR_CLONE,
     RT_STR_CONCAT,
     RT_STR_JOIN_PARTS,
     RT_STR_EQ,
@@ -52,12 +55,6 @@ typedef enum CgRtFn {
     RT_FMT_BOOL,
     RT__COUNT
 } CgRtFn;
-
-/* One enclosing loop: where `break` and `continue` jump. */
-typedef struct CgLoop {
-    LLVMBasicBlockRef brk;
-    LLVMBasicBlockRef cont;
-} CgLoop;
 
 /* A string literal global, keyed by its interned contents. */
 typedef struct CgStrEntry {
@@ -85,12 +82,14 @@ typedef struct Cg {
     LLVMTypeRef t_void, t_i1, t_i8, t_i32, t_i64, t_f64, t_ptr, t_loc;
     LLVMAttributeRef a_nounwind, a_cpu, a_features, a_frame_ptr, a_cold, a_noreturn, a_zeroext;
     unsigned md_prof;
-    LLVMMetadataRef md_unlikely; /* branch_weights that mark the panic edge cold */
+    LLVMMetadataRef md_unlikely; /* branch_weights (then, else) that mark the then edge cold */
+    LLVMMetadataRef md_likely;   /* ... and the else edge */
 
     LLVMValueRef rt_fn[RT__COUNT];
     LLVMTypeRef rt_ty[RT__COUNT];
 
-    LLVMValueRef *fn_val; /* per SemaFunc */
+    const MirProgram *mir; /* one body per SemaFunc, same index */
+    LLVMValueRef *fn_val;  /* per SemaFunc */
     LLVMTypeRef *fn_ty;
 
     CgStrEntry *strs; /* open-addressed table of literal globals */
@@ -99,12 +98,14 @@ typedef struct Cg {
     LLVMValueRef src_file; /* the source path as a C string global (panic sites) */
 
     /* the function being generated */
-    const SemaFunc *fn;
+    const SemaFunc *fn;          /* the fast path's F.fast: its SemaFunc */
+    const MirBody *body;         /* cg_mir_body: the body being generated */
     LLVMValueRef cur_fn;
     LLVMBasicBlockRef entry;     /* holds only allocas, then branches to the body */
     LLVMBuilderRef alloca_b;     /* positioned at the end of `entry` */
-    LLVMValueRef *slots;         /* per SymId: alloca of a param/local (NULL for None-typed) */
-    VEC(CgLoop) loops;
+    LLVMValueRef *local_slot;    /* per MirLocalId: its alloca (NULL for None-typed) */
+    LLVMBasicBlockRef *bbs;      /* per MirBlockId */
+    LLVMValueRef *slots;         /* the fast path's F.fast: per SymId, the alloca of an int param/local */
 
     struct CgFastpath *fastpath; /* release only: cg_fastpath.c's state, NULL otherwise */
 } Cg;
@@ -122,34 +123,13 @@ void cg_fn_attrs(Cg *c, LLVMValueRef fn);
 /* Report a construct codegen cannot lower yet (SIFR-TYPE-0006). */
 void cg_unsupported(Cg *c, NodeId n, const char *what);
 
-/* ==== cg_expr.c =========================================================== */
-/* Evaluate an expression. `fresh` (may be NULL) is set when the result is a
- * string the runtime just allocated and nobody else references: the caller
- * must consume it and then drop it (cg_drop_if). None-typed expressions
- * return NULL. */
-LLVMValueRef cg_expr(Cg *c, NodeId n, bool *fresh);
-/* Evaluate and convert to the destination type (int -> float promotion). */
-LLVMValueRef cg_expr_as(Cg *c, NodeId n, TypeId dest, bool *fresh);
-LLVMValueRef cg_convert(Cg *c, LLVMValueRef v, TypeId from, TypeId to, NodeId at);
-void cg_drop_if(Cg *c, LLVMValueRef v, bool fresh);
-/* Evaluate `n` and produce its str() (or repr()) text. */
-LLVMValueRef cg_stringify(Cg *c, NodeId n, bool repr, bool *fresh);
-/* A private NUL-terminated C string constant (messages for rt_panic). */
-LLVMValueRef cg_cstr(Cg *c, const char *s);
-/* Integer/float/string binary operation shared by N_BINARY and augmented
- * assignment; `at` is the node whose location panics report. */
-LLVMValueRef cg_binop(Cg *c, uint32_t op, TypeId rtype, LLVMValueRef l, TypeId lt, LLVMValueRef r,
-                      TypeId rt, NodeId at);
-
-/* ==== cg_stmt.c =========================================================== */
-void cg_block(Cg *c, NodeList body);
 /* True when the current block already ends in a terminator. */
 bool cg_terminated(Cg *c);
-/* Start a fresh block after a terminator so code after return/break/panic
- * still has somewhere to go (LLVM drops such unreachable blocks). */
-void cg_continue_dead(Cg *c);
-/* Branch to a cold block that calls a noreturn panic function when `bad`. */
-LLVMBasicBlockRef cg_cold_branch(Cg *c, LLVMValueRef bad, const char *name);
+
+/* ==== cg_mir.c ============================================================ */
+/* Generate the body of `fn` (already declared with the body's signature)
+ * from MIR: allocas for the locals, one LLVM block per MIR block. */
+void cg_mir_body(Cg *c, const MirBody *b, LLVMValueRef fn);
 
 /* ==== cg_emit.c =========================================================== */
 /* Create the target machine for opts->target (or the host); false after a

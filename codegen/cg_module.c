@@ -1,7 +1,7 @@
 /* The module level of code generation: cg_build (the whole pipeline from a
- * checked Program to an output file), cached LLVM types and attributes, lazy
- * runtime declarations, string-literal and panic-location globals, function
- * prologues/epilogues and the C `main` that starts the runtime. */
+ * checked Program through MIR to an output file), cached LLVM types and
+ * attributes, lazy runtime declarations, string-literal and panic-location
+ * globals, function declarations and the C `main` that starts the runtime. */
 #include <stdarg.h>
 
 #include "cg_internal.h"
@@ -39,6 +39,7 @@ static const struct {
     [RT_FLOAT_POW] = {"rt_float_pow", "d(dd)", 0},
     [RT_FLOAT_TO_INT] = {"rt_float_to_int", "i(dp)", 0},
     [RT_STR_DROP] = {"rt_str_drop", "v(p)", 0},
+    [RT_STR_CLONE] = {"rt_str_clone", "p(p)", 0},
     [RT_STR_CONCAT] = {"rt_str_concat", "p(pp)", 0},
     [RT_STR_JOIN_PARTS] = {"rt_str_join_parts", "p(ip)", 0},
     [RT_STR_EQ] = {"rt_str_eq", "b(pp)", 0},
@@ -206,6 +207,8 @@ LLVMValueRef cg_alloca(Cg *c, LLVMTypeRef t, const char *name) {
     return LLVMBuildAlloca(c->alloca_b, t, name);
 }
 
+bool cg_terminated(Cg *c) { return LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)) != NULL; }
+
 /* ==== Functions =========================================================== */
 
 void cg_fn_attrs(Cg *c, LLVMValueRef fn) {
@@ -215,7 +218,8 @@ void cg_fn_attrs(Cg *c, LLVMValueRef fn) {
     if (c->a_frame_ptr) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_frame_ptr);
 }
 
-/* Declare every user function first so calls can refer to later ones. */
+/* Declare every user function first so calls can refer to later ones. A
+ * `mut` parameter is passed as a pointer to the caller's value. */
 static void cg_declare_funcs(Cg *c) {
     const Program *p = c->prog;
     c->fn_val = xcalloc(p->funcs.len ? p->funcs.len : 1, sizeof *c->fn_val);
@@ -231,9 +235,13 @@ static void cg_declare_funcs(Cg *c) {
         if (!ft || ft->kind != TY_FUNC) ICE("function %s has a non-function type", str_text(f->name));
         LLVMTypeRef *params = xmalloc(sizeof *params * (ft->nargs + 1));
         bool none_param = false;
+        const MirBody *mb = c->mir->bodies.items[i];
+        if (mb->nparams != ft->nargs) ICE("function %s: %u parameters in MIR, %u in its type", str_text(f->name),
+                                          mb->nparams, ft->nargs);
         for (uint32_t k = 0; k < ft->nargs; k++) {
             params[k] = cg_type(c, ft->args[k]);
             none_param |= params[k] == c->t_void;
+            if (mb->locals.items[k + 1].flags & MIRL_MUT_REF) params[k] = c->t_ptr;
         }
         if (none_param) {
             free(params);
@@ -253,13 +261,7 @@ static void cg_declare_funcs(Cg *c) {
     sb_free(&name);
 }
 
-static LLVMValueRef cg_zero(Cg *c, TypeId t) {
-    if (t == TYPE_STR || t == TYPE_BYTES) return cg_str_literal(c, 0); /* "" rather than NULL */
-    return LLVMConstNull(cg_type(c, t));
-}
-
 static void cg_define_func(Cg *c, uint32_t index) {
-    const SemaFunc *f = &c->prog->funcs.items[index];
     LLVMValueRef fn = c->fn_val[index];
     if (!fn) return;
     /* A fast-path candidate's body becomes F.checked, and its self-calls
@@ -267,42 +269,7 @@ static void cg_define_func(Cg *c, uint32_t index) {
     LLVMValueRef public_fn = fn;
     LLVMValueRef checked = cg_fastpath_checked(c, index);
     if (checked) fn = c->fn_val[index] = checked;
-    c->fn = f;
-    c->cur_fn = fn;
-    c->loops.len = 0;
-    c->entry = LLVMAppendBasicBlockInContext(c->ctx, fn, "entry");
-    LLVMPositionBuilderAtEnd(c->alloca_b, c->entry);
-    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(c->ctx, fn, "body");
-    LLVMPositionBuilderAtEnd(c->b, body);
-
-    for (uint32_t i = 0; i < f->params.len; i++) {
-        SymId s = f->params.items[i];
-        const Symbol *sym = prog_sym(c->prog, s);
-        LLVMValueRef slot = cg_alloca(c, cg_type(c, sym->type), str_text(sym->name));
-        LLVMBuildStore(c->alloca_b, LLVMGetParam(fn, i), slot);
-        c->slots[s] = slot;
-    }
-    for (uint32_t i = 0; i < f->locals.len; i++) {
-        SymId s = f->locals.items[i];
-        const Symbol *sym = prog_sym(c->prog, s);
-        if (sym->type == TYPE_NONE) {
-            c->slots[s] = NULL; /* None carries no value */
-            continue;
-        }
-        LLVMValueRef slot = cg_alloca(c, cg_type(c, sym->type), str_text(sym->name));
-        LLVMBuildStore(c->alloca_b, cg_zero(c, sym->type), slot);
-        c->slots[s] = slot;
-    }
-
-    cg_block(c, ast_node(c->ast, f->def)->list2);
-    if (!cg_terminated(c)) {
-        /* Sema proved that value-returning functions end in return or panic,
-         * so falling off the end only happens for None functions. */
-        if (f->ret == TYPE_NONE) LLVMBuildRetVoid(c->b);
-        else LLVMBuildUnreachable(c->b);
-    }
-    LLVMBuildBr(c->alloca_b, body);
-    c->fn = NULL;
+    cg_mir_body(c, c->mir->bodies.items[index], fn);
     if (checked) {
         c->fn_val[index] = public_fn;
         cg_fastpath_define(c, index);
@@ -366,6 +333,8 @@ static void cg_init_types(Cg *c) {
         LLVMValueAsMetadata(LLVMConstInt(c->t_i32, 1 << 20, false)),
     };
     c->md_unlikely = LLVMMDNodeInContext2(x, w, 3);
+    LLVMMetadataRef wl[3] = {w[0], w[2], w[1]};
+    c->md_likely = LLVMMDNodeInContext2(x, wl, 3);
 }
 
 static void cg_free(Cg *c) {
@@ -378,21 +347,30 @@ static void cg_free(Cg *c) {
     free(c->fn_ty);
     free(c->strs);
     free(c->slots);
-    vec_free(&c->loops);
     cg_fastpath_free(c);
 }
 
 bool cg_build(const Program *prog, const CodegenOptions *opts) {
     ICE_ASSERT(prog && prog->ast && opts && opts->output);
     if (!cg_check_supported(prog)) return false;
+    /* Every function is generated from its MIR: drop elaboration decided
+     * where each owned value dies. */
+    MirProgram mir;
+    if (!mir_build(prog, &mir)) {
+        mir_program_free(&mir);
+        return false;
+    }
+    if (mir.bodies.len != prog->funcs.len) ICE("MIR has %u bodies for %u functions", mir.bodies.len, prog->funcs.len);
     Cg cg;
     memset(&cg, 0, sizeof cg);
     Cg *c = &cg;
     c->prog = prog;
     c->ast = prog->ast;
     c->opts = opts;
+    c->mir = &mir;
     if (!cg_target_init(c)) {
         cg_free(c);
+        mir_program_free(&mir);
         return false;
     }
     c->ctx = LLVMContextCreate();
@@ -429,6 +407,7 @@ bool cg_build(const Program *prog, const CodegenOptions *opts) {
         ok = cg_emit_output(c);
     }
     cg_free(c);
+    mir_program_free(&mir);
     return ok;
 }
 

@@ -87,6 +87,9 @@ bool diag_parse_format(const char *name, DiagFormat *out);
 #define CODE_FLOW_CONTINUE      "SIFR-FLOW-0002"  /* continue outside a loop */
 #define CODE_FLOW_RETURN        "SIFR-FLOW-0003"  /* return outside a function */
 
+#define CODE_OWN_USE_AFTER_MOVE "SIFR-OWN-0001"   /* use of a moved value */
+#define CODE_OWN_MOVE_IN_LOOP   "SIFR-OWN-0004"   /* a value moved in one loop iteration, used in the next */
+
 #define CODE_RESULT_UNHANDLED   "SIFR-RESULT-0005"
 
 #define CODE_MATCH_NONEXHAUSTIVE "SIFR-MATCH-0001" /* match does not cover every value */

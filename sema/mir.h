@@ -280,6 +280,13 @@ char *mir_dump_string(const MirBody *b);
  * a flag-guarded MS_DROP_IF. */
 void mir_elaborate_drops(MirBody *b);
 
+/* Ownership check (mir_drops.c), run by mir_build before drop elaboration:
+ * a forward "maybe moved" dataflow reports every read of a local whose value
+ * may have been moved away (SIFR-OWN-0001, or SIFR-OWN-0004 when the move is
+ * the same statement in an earlier iteration of a loop). False after a
+ * diagnostic. */
+bool mir_check_moves(const MirBody *b);
+
 /* Check the structural invariants of a body (every block terminated, block,
  * local and projection indices in range, assignment and operand types
  * consistent, no read of a None-typed local, drops only of owned locals);

@@ -381,6 +381,23 @@ static MirOperand lb_boolop(Lb *L, NodeId n) {
     return opd_local(L, res);
 }
 
+/* The value of a conditional expression's arm, owned by its result: a
+ * temporary the arm just computed is moved, anything held in a place is
+ * cloned. The expression may only be borrowed (`print(s if c else t)`), so
+ * it must not move a named value out of its owner. */
+static MirOperand lb_take_arm(Lb *L, MirOperand v, uint32_t mark) {
+    if (v.kind == OPD_CONST || mir_type_is_copy(v.type)) return v;
+    if (opd_is_local(v))
+        for (uint32_t i = mark; i < L->pending.len; i++)
+            if (L->pending.items[i] == v.place.local) {
+                v.kind = OPD_MOVE;
+                return v;
+            }
+    MirOperand c = lb_temp_of(L, rv_rt(L, MRT_STR_CLONE, v.type, &v, 1, 0), v.span);
+    c.kind = OPD_MOVE;
+    return c;
+}
+
 static MirOperand lb_ifexp(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     MirOperand cond = lb_expr_as(L, node->a, TYPE_BOOL);
@@ -394,7 +411,7 @@ static MirOperand lb_ifexp(Lb *L, NodeId n) {
         L->cur = bbs[i];
         uint32_t mark = L->pending.len;
         MirOperand v = lb_expr_as(L, arms[i], node->type);
-        if (has_value) lb_assign(L, lb_place(res), rv_use(L, lb_consume(L, v)), lb_node(L, arms[i])->span);
+        if (has_value) lb_assign(L, lb_place(res), rv_use(L, lb_take_arm(L, v, mark)), lb_node(L, arms[i])->span);
         lb_flush(L, mark);
         lb_goto(L, end);
     }
@@ -1345,6 +1362,10 @@ bool mir_build(const Program *prog, MirProgram *out) {
         vec_push(&out->bodies, b);
         ok &= bok;
     }
+    if (!ok) return false;
+    /* A value read after it was moved would be freed twice: reject it
+     * before drop elaboration relies on the moves. */
+    for (uint32_t i = 0; i < out->bodies.len; i++) ok &= mir_check_moves(out->bodies.items[i]);
     if (!ok) return false;
     for (uint32_t i = 0; i < out->bodies.len; i++) {
 #ifndef NDEBUG

@@ -1,7 +1,8 @@
 /* Drop elaboration (mir_elaborate_drops): a forward "maybe initialised /
  * maybe uninitialised" dataflow over the CFG for every owned local, then
  * each MS_DROP becomes nothing, a plain drop, or a drop guarded by a drop
- * flag that MS_SET_FLAG statements keep up to date. */
+ * flag that MS_SET_FLAG statements keep up to date. Also the use-after-move
+ * check (mir_check_moves) that makes those drops safe. */
 #include "mir_internal.h"
 
 /* A set of tracked locals: one bit per owned local. */
@@ -232,4 +233,136 @@ void mir_elaborate_drops(MirBody *b) {
     free(d.init_in);
     free(d.uninit_in);
     free(d.reached);
+}
+
+/* ==== Use after move ======================================================
+ * A forward dataflow of "maybe moved" per owned local: a `move` operand sets
+ * the bit, an assignment of the whole local clears it, joins take the union.
+ * Reading a local whose bit is set would read bits another owner may already
+ * have freed, so it is an error, reported once per local. */
+
+typedef struct MvState {
+    const MirBody *b;
+    const uint32_t *bit;
+    uint32_t nwords;
+    uint64_t *moved_in; /* per block: maybe moved on entry */
+    bool *reported;     /* per local */
+    bool ok;
+} MvState;
+
+/* The span of the first `move` of local `l` in the body other than `skip`
+ * (NULL: any), or a zero span. */
+static Span mv_move_site(const MirBody *b, MirLocalId l, const MirOperand *skip) {
+    for (uint32_t k = 0; k < b->operands.len; k++) {
+        const MirOperand *o = &b->operands.items[k];
+        if (o != skip && o->kind == OPD_MOVE && o->place.local == l && !o->place.proj_count) return o->span;
+    }
+    return (Span){0, 0, 0};
+}
+
+static void mv_report(MvState *m, const MirOperand *o, Span at) {
+    MirLocalId l = o->place.local;
+    if (m->reported[l]) return;
+    m->reported[l] = true;
+    m->ok = false;
+    const MirLocal *loc = &m->b->locals.items[l];
+    const char *name = loc->name ? str_text(loc->name) : "a temporary";
+    if (o->span.file) at = o->span;
+    Span other = mv_move_site(m->b, l, o);
+    Diagnostic *d;
+    if (o->kind == OPD_MOVE && !other.file) {
+        d = diag_new(SEV_ERROR, CODE_OWN_MOVE_IN_LOOP, at, "value `%s` moved here in a previous iteration of the loop",
+                     name);
+        diag_label(d, "moved again here; assign it a new value first or use `.clone()`");
+    } else {
+        d = diag_new(SEV_ERROR, CODE_OWN_USE_AFTER_MOVE, at, "use of moved value `%s`", name);
+        diag_label(d, "value used here after it was moved");
+        if (other.file) diag_note(d, other, "`%s` was moved here", name);
+    }
+    diag_emit(d);
+}
+
+/* Check the reads of `o` against `moved`; report when `report`. */
+static void mv_read(MvState *m, const MirOperand *o, const uint64_t *moved, bool report, Span at) {
+    if (o->kind == OPD_CONST || o->place.local >= m->b->locals.len) return;
+    uint32_t bit = m->bit[o->place.local];
+    if (bit != UINT32_MAX && de_get(moved, bit) && report) mv_report(m, o, at);
+}
+
+static void mv_stmt(MvState *m, const MirStmt *s, uint64_t *moved, bool report) {
+    if (s->kind != MS_ASSIGN) return;
+    const MirOperand *ops = mir_rv_ops(m->b, &s->rv);
+    for (uint32_t i = 0; i < s->rv.ops_count; i++) mv_read(m, &ops[i], moved, report, s->span);
+    for (uint32_t i = 0; i < s->rv.ops_count; i++) {
+        if (ops[i].kind != OPD_MOVE || ops[i].place.proj_count || ops[i].place.local >= m->b->locals.len) continue;
+        uint32_t bit = m->bit[ops[i].place.local];
+        if (bit != UINT32_MAX) de_set(moved, bit, true);
+    }
+    if (!s->place.proj_count && s->place.local < m->b->locals.len && m->bit[s->place.local] != UINT32_MAX)
+        de_set(moved, m->bit[s->place.local], false);
+}
+
+static void mv_term(MvState *m, const MirTerm *t, const uint64_t *moved, bool report) {
+    if (t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC) mv_read(m, &t->cond, moved, report, t->span);
+}
+
+bool mir_check_moves(const MirBody *b) {
+    uint32_t nl = b->locals.len, nb = b->blocks.len, ntracked = 0;
+    uint32_t *bit = xmalloc(sizeof *bit * (nl ? nl : 1));
+    for (MirLocalId l = 0; l < nl; l++) bit[l] = mir_local_is_owned(b, l) ? ntracked++ : UINT32_MAX;
+    if (!ntracked || !nb) {
+        free(bit);
+        return true;
+    }
+    MvState m = {.b = b, .bit = bit, .nwords = (ntracked + 63) / 64, .ok = true};
+    m.moved_in = xcalloc((size_t)nb * m.nwords, sizeof *m.moved_in);
+    m.reported = xcalloc(nl, sizeof *m.reported);
+    uint64_t *cur = xcalloc(m.nwords, sizeof *cur);
+    MirBlockId succ[2];
+    /* Round-robin to a fixpoint: bodies are small and the sets only grow. */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (MirBlockId bb = 0; bb < nb; bb++) {
+            const MirBlock *blk = &b->blocks.items[bb];
+            memcpy(cur, m.moved_in + (size_t)bb * m.nwords, m.nwords * sizeof *cur);
+            for (uint32_t i = 0; i < blk->stmts.len; i++) mv_stmt(&m, &blk->stmts.items[i], cur, false);
+            uint32_t ns = 0;
+            const MirTerm *t = &blk->term;
+            if (t->kind == MT_SWITCH) {
+                for (uint32_t i = 0; i <= t->cases_count; i++) {
+                    MirBlockId s = i < t->cases_count ? b->case_targets.items[t->cases_start + i] : t->otherwise;
+                    uint64_t *row = m.moved_in + (size_t)s * m.nwords;
+                    for (uint32_t w = 0; w < m.nwords; w++) {
+                        changed |= (row[w] | cur[w]) != row[w];
+                        row[w] |= cur[w];
+                    }
+                }
+                continue;
+            }
+            if (t->kind == MT_GOTO) succ[ns++] = t->target;
+            if (t->kind == MT_BRANCH) {
+                succ[ns++] = t->then_bb;
+                succ[ns++] = t->else_bb;
+            }
+            for (uint32_t k = 0; k < ns; k++) {
+                uint64_t *row = m.moved_in + (size_t)succ[k] * m.nwords;
+                for (uint32_t w = 0; w < m.nwords; w++) {
+                    changed |= (row[w] | cur[w]) != row[w];
+                    row[w] |= cur[w];
+                }
+            }
+        }
+    }
+    /* Report in block order, from the fixpoint's entry states. */
+    for (MirBlockId bb = 0; bb < nb; bb++) {
+        const MirBlock *blk = &b->blocks.items[bb];
+        memcpy(cur, m.moved_in + (size_t)bb * m.nwords, m.nwords * sizeof *cur);
+        for (uint32_t i = 0; i < blk->stmts.len; i++) mv_stmt(&m, &blk->stmts.items[i], cur, true);
+        mv_term(&m, &blk->term, cur, true);
+    }
+    free(cur);
+    free(m.moved_in);
+    free(m.reported);
+    free(bit);
+    return m.ok;
 }

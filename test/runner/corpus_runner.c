@@ -1,7 +1,8 @@
 /* sifr-corpus: the corpus test runner. Finds the .sifr cases under test/corpus, reads
  * their directives (# expect-stdout/-stderr/-error, # send-signal, # env),
  * compiles and runs each case in its own process and temporary directory,
- * several at a time, and prints PASS/FAIL per case and "N passed, M failed". */
+ * several at a time, and prints PASS/FAIL per case and "N passed, M failed".
+ * With --valgrind, every program runs under valgrind's memcheck as well. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -624,7 +625,11 @@ typedef struct Config {
     const char *filter;
     bool release, keep, list;
     int timeout_s;
+    const char *valgrind; /* --valgrind: the valgrind executable, else NULL */
 } Config;
+
+/* Programs run this many times longer under valgrind. */
+#define CR_VALGRIND_SLOWDOWN 10
 
 typedef enum Outcome { OUT_PASS = 0, OUT_FAIL = 1, OUT_SKIP = 2 } Outcome;
 
@@ -761,13 +766,32 @@ static Outcome case_run_program(const Config *cfg, Case *c, const char *tmp, Buf
     }
 
     /* Run. argv[0] is the source stem, as with `sifr run`. */
+    bool expect_failure = c->err_texts.len > 0;
     char **envp = case_environment(c);
-    char *pargv[] = {exe.data, NULL};
+    Buf vlog = {0};
+    int run_timeout_s = cfg->timeout_s;
+    char *pargv[16];
+    size_t np = 0;
+    if (cfg->valgrind) {
+        /* valgrind's report goes to its own file, so the program's stderr
+         * is checked as usual. A program expected to fail (a panic) exits
+         * without running destructors, as specified: its leaks are not
+         * errors, but invalid reads, writes and frees still are. */
+        buf_printf(&vlog, "--log-file=%s/valgrind.log", tmp);
+        pargv[np++] = (char *)cfg->valgrind;
+        pargv[np++] = (char *)(expect_failure ? "--leak-check=no" : "--leak-check=full");
+        if (!expect_failure) pargv[np++] = (char *)"--errors-for-leak-kinds=all";
+        pargv[np++] = (char *)"--error-exitcode=1";
+        pargv[np++] = (char *)"--quiet";
+        pargv[np++] = vlog.data;
+        run_timeout_s *= CR_VALGRIND_SLOWDOWN;
+    }
+    pargv[np++] = exe.data;
+    pargv[np] = NULL;
     ProcResult r;
-    proc_run(pargv, envp, tmp, cfg->timeout_s * 1000, &c->signals, &r);
+    proc_run(pargv, envp, tmp, run_timeout_s * 1000, &c->signals, &r);
     free(envp);
 
-    bool expect_failure = c->err_texts.len > 0;
     bool show_stderr = false;
     o = OUT_PASS;
 #define CASE_FAIL(...)                                                                                 \
@@ -779,7 +803,7 @@ static Outcome case_run_program(const Config *cfg, Case *c, const char *tmp, Buf
     if (r.spawn_error) {
         CASE_FAIL("%s", r.spawn_error);
     } else if (r.timed_out) {
-        CASE_FAIL("timed out after %d s", cfg->timeout_s);
+        CASE_FAIL("timed out after %d s", run_timeout_s);
         show_stderr = true;
     } else {
         bool success = WIFEXITED(r.wstatus) && WEXITSTATUS(r.wstatus) == 0;
@@ -808,9 +832,27 @@ static Outcome case_run_program(const Config *cfg, Case *c, const char *tmp, Buf
         CASE_FAIL("stdout differs");
         report_stdout_diff(rep, c, &r);
     }
+    if (cfg->valgrind && !r.spawn_error && !r.timed_out) {
+        /* With --quiet, valgrind writes nothing unless it found an error. */
+        Buf report = {0};
+        bool truncated = false;
+        int fd = open(vlog.data + strlen("--log-file="), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            while (proc_read(fd, &report, &truncated) && report.len < CR_CAPTURE_LIMIT) {}
+            close(fd);
+        }
+        if (fd < 0) {
+            CASE_FAIL("valgrind wrote no log (%s)", strerror(errno));
+        } else if (report.len) {
+            CASE_FAIL("valgrind found memory errors%s", expect_failure ? "" : " or leaks");
+            report_quote(rep, "valgrind", report.data, report.len, truncated);
+        }
+        buf_free(&report);
+    }
 #undef CASE_FAIL
     if (show_stderr) report_quote(rep, "stderr", buf_str(&r.err), r.err.len, r.err_truncated);
     proc_result_free(&r);
+    buf_free(&vlog);
 done:
     proc_result_free(&b);
     buf_free(&exe);
@@ -834,9 +876,10 @@ static Outcome case_run(const Config *cfg, Case *c, Buf *rep) {
     if (c->problem) {
         buf_printf(&why, "%s", c->problem);
         o = OUT_FAIL;
-    } else if (case_is_reject(c) && cfg->release) {
-        /* Rejection does not depend on the optimisation level. */
-        buf_printf(&why, "compile-error case (not run with --release)");
+    } else if (case_is_reject(c) && (cfg->release || cfg->valgrind)) {
+        /* Rejection does not depend on the optimisation level, and runs
+         * no program for valgrind to check. */
+        buf_printf(&why, "compile-error case (not run with %s)", cfg->release ? "--release" : "--valgrind");
         o = OUT_SKIP;
     } else {
         const char *base = getenv("TMPDIR");
@@ -968,9 +1011,28 @@ static void cr_run_all(const Config *cfg, Case **cases, size_t n, size_t counts[
 
 static const char cr_usage[] =
     "usage: sifr-corpus [--sifr PATH] [--jobs N] [--filter SUBSTR] [--release] [--keep]\n"
-    "                   [--list] [--timeout SECONDS] DIR_OR_FILE...\n"
+    "                   [--list] [--timeout SECONDS] [--valgrind] DIR_OR_FILE...\n"
     "Runs every .sifr case below each directory (or the given files) and prints\n"
-    "PASS/FAIL per case, then \"N passed, M failed\". Exit status 0 iff nothing failed.\n";
+    "PASS/FAIL per case, then \"N passed, M failed\". Exit status 0 iff nothing failed.\n"
+    "--valgrind runs each program under valgrind's memcheck (leaks are errors, except\n"
+    "in programs expected to fail) with a 10x timeout; compile-error cases are skipped.\n";
+
+/* The first executable `name` on PATH, or NULL. */
+static char *cr_find_in_path(const char *name) {
+    const char *path = getenv("PATH");
+    char *copy = cr_strdup(path ? path : "/usr/bin:/bin");
+    for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        Buf b = {0};
+        buf_printf(&b, "%s/%s", *dir ? dir : ".", name);
+        if (access(b.data, X_OK) == 0) {
+            free(copy);
+            return b.data;
+        }
+        buf_free(&b);
+    }
+    free(copy);
+    return NULL;
+}
 
 /* The sifr next to this runner (both live in the build's bin/), else PATH. */
 static char *cr_default_sifr(void) {
@@ -986,19 +1048,7 @@ static char *cr_default_sifr(void) {
             buf_free(&b);
         }
     }
-    const char *path = getenv("PATH");
-    char *copy = cr_strdup(path ? path : "/usr/bin:/bin");
-    for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        Buf b = {0};
-        buf_printf(&b, "%s/sifr", *dir ? dir : ".");
-        if (access(b.data, X_OK) == 0) {
-            free(copy);
-            return b.data;
-        }
-        buf_free(&b);
-    }
-    free(copy);
-    return NULL;
+    return cr_find_in_path("sifr");
 }
 
 static int cr_int_arg(const char *flag, const char *v) {
@@ -1022,6 +1072,7 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--release") == 0) cfg.release = true;
         else if (strcmp(a, "--keep") == 0) cfg.keep = true;
         else if (strcmp(a, "--list") == 0) cfg.list = true;
+        else if (strcmp(a, "--valgrind") == 0) cfg.valgrind = "valgrind";
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(cr_usage, stdout);
             return 0;
@@ -1070,6 +1121,12 @@ int main(int argc, char **argv) {
     char *sifr = cfg.sifr ? cr_strdup(cfg.sifr) : cr_default_sifr();
     if (!sifr) cr_die("cannot find the sifr compiler; pass --sifr PATH");
     cfg.sifr = sifr;
+    char *valgrind = NULL;
+    if (cfg.valgrind) {
+        valgrind = cr_find_in_path("valgrind");
+        if (!valgrind) cr_die("--valgrind: cannot find valgrind on PATH");
+        cfg.valgrind = valgrind;
+    }
     /* A worker's report pipe may close early; that must not kill the runner. */
     signal(SIGPIPE, SIG_IGN);
 
@@ -1078,5 +1135,6 @@ int main(int argc, char **argv) {
     if (counts[OUT_SKIP]) printf("%zu passed, %zu failed, %zu skipped\n", counts[OUT_PASS], counts[OUT_FAIL], counts[OUT_SKIP]);
     else printf("%zu passed, %zu failed\n", counts[OUT_PASS], counts[OUT_FAIL]);
     free(sifr);
+    free(valgrind);
     return counts[OUT_FAIL] ? 1 : 0;
 }

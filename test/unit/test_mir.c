@@ -123,6 +123,77 @@ TestSuite(mir, .fini = teardown);
 
 /* ==== Moves and drops ===================================================== */
 
+/* Parse and check `src` (must succeed), then lower it: mir_build must fail
+ * with a diagnostic whose compact rendering contains `code` and `where`. */
+static void build_rejected(const char *src, const char *code, const char *where) {
+    FileId f = source_add("t.sifr", src, strlen(src));
+    cr_assert(parse_file(f, &g_ast), "the test program does not parse");
+    sema_init();
+    bool checked = sema_check(&g_ast, "main", &g_prog);
+    if (!checked) dump_diags();
+    cr_assert(checked, "the test program does not type-check");
+    bool ok = mir_build(&g_prog, &g_mir);
+    g_have_mir = true;
+    cr_assert(!ok, "mir_build accepted a program that uses a moved value");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    diag_render_all(mem, DIAG_COMPACT, false);
+    fclose(mem);
+    bool found = strstr(text, code) && strstr(text, where);
+    if (!found) fprintf(stderr, "%s", text);
+    free(text);
+    cr_assert(found, "expected %s at %s", code, where);
+}
+
+Test(mir, use_after_move_is_rejected) {
+    build_rejected("def consume(own s: str) -> int:\n"
+                   "    return len(s)\n"
+                   "def main() -> None:\n"
+                   "    s = str(1)\n"
+                   "    n = consume(s)\n"
+                   "    print(s, n)\n",
+                   "SIFR-OWN-0001", "t.sifr:6:11");
+}
+
+Test(mir, use_after_a_move_on_one_path_is_rejected) {
+    build_rejected("def main() -> None:\n"
+                   "    s = str(1)\n"
+                   "    if len(s) > 0:\n"
+                   "        t = s\n"
+                   "    print(s)\n",
+                   "SIFR-OWN-0001", "t.sifr:5:11");
+}
+
+Test(mir, move_inside_a_loop_is_rejected) {
+    build_rejected("def main() -> None:\n"
+                   "    s = str(1)\n"
+                   "    for i in range(2):\n"
+                   "        t = s\n",
+                   "SIFR-OWN-0004", "t.sifr:4:13");
+}
+
+Test(mir, reassignment_after_a_move_revives_the_name) {
+    build("def main() -> None:\n"
+          "    s = str(1)\n"
+          "    for i in range(2):\n"
+          "        t = s\n"
+          "        s = str(i)\n"
+          "        print(t, s)\n");
+}
+
+Test(mir, conditional_expression_clones_named_arms) {
+    build("def main() -> None:\n"
+          "    s = str(1)\n"
+          "    print(s if len(s) > 0 else \"none\")\n"
+          "    print(s)\n");
+    const MirBody *b = body("main.main");
+    MirLocalId s = local(b, "s");
+    expect_in(b, fmt("rt_str_clone(copy _%u)", s));
+    expect_not_in(b, fmt("move _%u", s));
+    cr_assert_eq(count_stmts(b, MS_DROP, s), 1, "the named value is dropped once, by its owner");
+}
+
 Test(mir, moved_string_local_is_not_dropped) {
     build("def main() -> None:\n"
           "    s = str(1)\n"

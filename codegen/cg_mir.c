@@ -1,0 +1,498 @@
+/* The MIR-driven generator: one LLVM function body per MirBody. Every MIR
+ * local becomes an entry-block alloca (mem2reg/SROA remove them), every MIR
+ * block an LLVM block, and statements and terminators map 1:1 to LLVM code:
+ * checked integer arithmetic with cold panic blocks, runtime calls by
+ * mir_rt_name, drops (rt_str_drop), flag-guarded drops and panics. */
+#include "cg_internal.h"
+
+/* ==== Small helpers ======================================================= */
+
+static LLVMValueRef cg_i64(Cg *c, int64_t v) { return LLVMConstInt(c->t_i64, (unsigned long long)v, true); }
+
+/* A private NUL-terminated C string (messages for rt_panic). */
+static LLVMValueRef cg_cstr(Cg *c, const char *s) {
+    LLVMValueRef init = LLVMConstStringInContext2(c->ctx, s, strlen(s), false);
+    LLVMValueRef g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), ".msg");
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, true);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    return g;
+}
+
+/* A new block placed right after the current one, so the code reads (and
+ * FastISel lays it out) in source order. */
+static LLVMBasicBlockRef cg_block_after_current(Cg *c, const char *name) {
+    LLVMBasicBlockRef next = LLVMGetNextBasicBlock(LLVMGetInsertBlock(c->b));
+    if (next) return LLVMInsertBasicBlockInContext(c->ctx, next, name);
+    return LLVMAppendBasicBlockInContext(c->ctx, c->cur_fn, name);
+}
+
+static void cg_mark_unlikely(Cg *c, LLVMValueRef br) {
+    LLVMSetMetadata(br, c->md_prof, LLVMMetadataAsValue(c->ctx, c->md_unlikely));
+}
+
+/* Branch to a cold block (at the end of the function) when `bad`; the builder
+ * is left in the cold block, and the returned block is where the normal path
+ * continues. */
+static LLVMBasicBlockRef cg_cold_branch(Cg *c, LLVMValueRef bad, const char *name) {
+    LLVMBasicBlockRef ok = cg_block_after_current(c, "ok");
+    LLVMBasicBlockRef cold = LLVMAppendBasicBlockInContext(c->ctx, c->cur_fn, name);
+    cg_mark_unlikely(c, LLVMBuildCondBr(c->b, bad, cold, ok));
+    LLVMPositionBuilderAtEnd(c->b, cold);
+    return ok;
+}
+
+/* The RtLoc of a panic site; NULL when MIR recorded none. */
+static LLVMValueRef cg_loc_or_null(Cg *c, NodeId at) { return at ? cg_loc(c, at) : LLVMConstNull(c->t_ptr); }
+
+/* if (bad) rt_panic_overflow(&loc) — on a cold path. */
+static void cg_overflow_check(Cg *c, LLVMValueRef bad, NodeId at) {
+    LLVMBasicBlockRef ok = cg_cold_branch(c, bad, "overflow");
+    LLVMValueRef loc = cg_loc_or_null(c, at);
+    cg_rt_call(c, RT_PANIC_OVERFLOW, &loc, 1);
+    LLVMPositionBuilderAtEnd(c->b, ok);
+}
+
+static void cg_panic_check(Cg *c, LLVMValueRef bad, const char *msg, NodeId at) {
+    LLVMBasicBlockRef ok = cg_cold_branch(c, bad, "panic");
+    LLVMValueRef args[2] = {cg_cstr(c, msg), cg_loc_or_null(c, at)};
+    cg_rt_call(c, RT_PANIC, args, 2);
+    LLVMPositionBuilderAtEnd(c->b, ok);
+}
+
+static LLVMValueRef cg_intrinsic_call(Cg *c, const char *name, LLVMTypeRef over, LLVMValueRef *args, unsigned n) {
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    if (!id) ICE("unknown LLVM intrinsic %s", name);
+    LLVMTypeRef ty = LLVMIntrinsicGetType(c->ctx, id, &over, 1);
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, &over, 1);
+    return LLVMBuildCall2(c->b, ty, fn, args, n, "");
+}
+
+/* l OP r on i64 through llvm.s{add,sub,mul}.with.overflow, panicking on overflow. */
+static LLVMValueRef cg_checked(Cg *c, const char *intrinsic, LLVMValueRef l, LLVMValueRef r, NodeId at) {
+    LLVMValueRef args[2] = {l, r};
+    LLVMValueRef res = cg_intrinsic_call(c, intrinsic, c->t_i64, args, 2);
+    LLVMValueRef val = LLVMBuildExtractValue(c->b, res, 0, "");
+    LLVMValueRef ov = LLVMBuildExtractValue(c->b, res, 1, "");
+    cg_overflow_check(c, ov, at);
+    return val;
+}
+
+/* Python's << and >> within i64: a negative count panics, >> saturates to
+ * 0 / -1, and << panics when a set bit (or the sign) would be lost. */
+static LLVMValueRef cg_shift(Cg *c, bool left, LLVMValueRef l, LLVMValueRef r, NodeId at) {
+    cg_panic_check(c, LLVMBuildICmp(c->b, LLVMIntSLT, r, cg_i64(c, 0), ""), "negative shift count", at);
+    LLVMValueRef big = LLVMBuildICmp(c->b, LLVMIntUGE, r, cg_i64(c, 64), "");
+    LLVMValueRef amt = LLVMBuildSelect(c->b, big, cg_i64(c, 63), r, "");
+    if (!left) return LLVMBuildAShr(c->b, l, amt, "");
+    LLVMValueRef shl = LLVMBuildShl(c->b, l, amt, "");
+    LLVMValueRef back = LLVMBuildAShr(c->b, shl, amt, "");
+    LLVMValueRef lost = LLVMBuildICmp(c->b, LLVMIntNE, back, l, "");
+    LLVMValueRef nonzero = LLVMBuildICmp(c->b, LLVMIntNE, l, cg_i64(c, 0), "");
+    LLVMValueRef bad = LLVMBuildOr(c->b, lost, LLVMBuildAnd(c->b, big, nonzero, ""), "");
+    cg_overflow_check(c, bad, at);
+    return shl;
+}
+
+/* ==== Places and operands ================================================= */
+
+/* The LLVM type a local's alloca holds: a pointer for `mut` parameters (the
+ * value lives with the caller), NULL for None/Never (no storage at all). */
+static LLVMTypeRef cg_local_type(Cg *c, const MirLocal *l) {
+    if (l->flags & MIRL_MUT_REF) return c->t_ptr;
+    LLVMTypeRef t = cg_type(c, l->type);
+    return t == c->t_void ? NULL : t;
+}
+
+/* The address of a place, or NULL when it carries no value (None). */
+static LLVMValueRef cg_place_addr(Cg *c, MirPlace p) {
+    const MirBody *b = c->body;
+    if (p.local >= b->locals.len) ICE("codegen: local _%u out of range in %s", p.local, b->symbol);
+    LLVMValueRef addr = c->local_slot[p.local];
+    for (uint32_t i = 0; i < p.proj_count; i++) {
+        const MirProj *pr = &b->projs.items[p.proj_start + i];
+        if (!addr) return NULL;
+        switch (pr->kind) {
+        case PROJ_DEREF: addr = LLVMBuildLoad2(c->b, c->t_ptr, addr, ""); break;
+        case PROJ_FIELD:
+        case PROJ_PAYLOAD: ICE("codegen: projection kind %d in %s (not produced by the lowering yet)", (int)pr->kind,
+                               b->symbol);
+        }
+    }
+    return addr;
+}
+
+static TypeId cg_place_type(const MirBody *b, MirPlace p) {
+    if (p.proj_count) return b->projs.items[p.proj_start + p.proj_count - 1].type;
+    return b->locals.items[p.local].type;
+}
+
+/* The value of a place of value type `t`; NULL for None. */
+static LLVMValueRef cg_load_place(Cg *c, MirPlace p, TypeId t) {
+    LLVMTypeRef lt = cg_type(c, t);
+    if (lt == c->t_void) return NULL;
+    LLVMValueRef addr = cg_place_addr(c, p);
+    if (!addr) ICE("codegen: read of _%u, which has no storage, in %s", p.local, c->body->symbol);
+    return LLVMBuildLoad2(c->b, lt, addr, "");
+}
+
+/* A zero value of type `t` ("" for strings, so a string is never NULL). */
+static LLVMValueRef cg_zero(Cg *c, TypeId t) {
+    if (t == TYPE_STR || t == TYPE_BYTES) return cg_str_literal(c, 0);
+    return LLVMConstNull(cg_type(c, t));
+}
+
+static LLVMValueRef cg_const(Cg *c, const MirOperand *o) {
+    switch (o->c.kind) {
+    case MC_NONE:
+        /* None carries no value; a None constant of another type only occurs
+         * in code after a panic, which never runs. */
+        return cg_type(c, o->type) == c->t_void ? NULL : cg_zero(c, o->type);
+    case MC_BOOL: return LLVMConstInt(c->t_i1, o->c.b ? 1 : 0, false);
+    case MC_INT: return cg_i64(c, o->c.i);
+    case MC_FLOAT: return LLVMConstReal(c->t_f64, o->c.f);
+    case MC_STR:
+    case MC_BYTES: return cg_str_literal(c, o->c.s);
+    case MC_FUNC:
+        if (o->c.fn >= c->prog->funcs.len || !c->fn_val[o->c.fn]) ICE("codegen: constant of an undeclared function");
+        return c->fn_val[o->c.fn];
+    case MC_ENUM: ICE("codegen: enum constants are not produced by the lowering yet");
+    }
+    ICE("codegen: constant kind %d", (int)o->c.kind);
+}
+
+/* Copy and move read the same bits: ownership moves are MIR bookkeeping. */
+static LLVMValueRef cg_operand(Cg *c, const MirOperand *o) {
+    if (o->kind == OPD_CONST) return cg_const(c, o);
+    return cg_load_place(c, o->place, o->type);
+}
+
+/* ==== Rvalues ============================================================= */
+
+static bool cg_is_cmp(uint32_t op) {
+    return op == TOK_EQ || op == TOK_NE || op == TOK_LT || op == TOK_LE || op == TOK_GT || op == TOK_GE;
+}
+
+static LLVMValueRef cg_compare(Cg *c, uint32_t op, TypeId t, LLVMValueRef l, LLVMValueRef r) {
+    if (t == TYPE_FLOAT) {
+        LLVMRealPredicate p = op == TOK_EQ   ? LLVMRealOEQ
+                              : op == TOK_NE ? LLVMRealUNE
+                              : op == TOK_LT ? LLVMRealOLT
+                              : op == TOK_LE ? LLVMRealOLE
+                              : op == TOK_GT ? LLVMRealOGT
+                                             : LLVMRealOGE;
+        return LLVMBuildFCmp(c->b, p, l, r, "");
+    }
+    if (t != TYPE_INT && t != TYPE_BOOL) ICE("codegen: comparison of %s values", type_name(t));
+    bool sgn = t == TYPE_INT; /* False < True compares unsigned on i1 */
+    LLVMIntPredicate p = op == TOK_EQ   ? LLVMIntEQ
+                         : op == TOK_NE ? LLVMIntNE
+                         : op == TOK_LT ? (sgn ? LLVMIntSLT : LLVMIntULT)
+                         : op == TOK_LE ? (sgn ? LLVMIntSLE : LLVMIntULE)
+                         : op == TOK_GT ? (sgn ? LLVMIntSGT : LLVMIntUGT)
+                                        : (sgn ? LLVMIntSGE : LLVMIntUGE);
+    return LLVMBuildICmp(c->b, p, l, r, "");
+}
+
+static LLVMValueRef cg_binary(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
+    TypeId t = ops[0].type;
+    LLVMValueRef l = cg_operand(c, &ops[0]);
+    LLVMValueRef r = cg_operand(c, &ops[1]);
+    uint32_t op = rv->op;
+    if (cg_is_cmp(op)) return cg_compare(c, op, t, l, r);
+    if (op == MOP_ADD_OVERFLOWS) {
+        LLVMValueRef args[2] = {l, r};
+        return LLVMBuildExtractValue(c->b, cg_intrinsic_call(c, "llvm.sadd.with.overflow", c->t_i64, args, 2), 1,
+                                     "");
+    }
+    if (t == TYPE_INT) {
+        switch (op) {
+        case TOK_PLUS: return cg_checked(c, "llvm.sadd.with.overflow", l, r, rv->loc);
+        case TOK_MINUS: return cg_checked(c, "llvm.ssub.with.overflow", l, r, rv->loc);
+        case TOK_STAR: return cg_checked(c, "llvm.smul.with.overflow", l, r, rv->loc);
+        case TOK_LSHIFT: return cg_shift(c, true, l, r, rv->loc);
+        case TOK_RSHIFT: return cg_shift(c, false, l, r, rv->loc);
+        default: break;
+        }
+    } else if (t == TYPE_FLOAT) {
+        switch (op) {
+        case TOK_PLUS: return LLVMBuildFAdd(c->b, l, r, "");
+        case TOK_MINUS: return LLVMBuildFSub(c->b, l, r, "");
+        case TOK_STAR: return LLVMBuildFMul(c->b, l, r, "");
+        default: break;
+        }
+    }
+    if (t == TYPE_INT || t == TYPE_BOOL) {
+        switch (op) {
+        case TOK_AMP: return LLVMBuildAnd(c->b, l, r, "");
+        case TOK_PIPE: return LLVMBuildOr(c->b, l, r, "");
+        case TOK_CARET: return LLVMBuildXor(c->b, l, r, "");
+        default: break;
+        }
+    }
+    ICE("codegen: binary operator %u on %s in %s", op, type_name(t), c->body->symbol);
+}
+
+static LLVMValueRef cg_unary(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
+    TypeId t = ops[0].type;
+    LLVMValueRef v = cg_operand(c, &ops[0]);
+    switch (rv->op) {
+    case TOK_NOT: return LLVMBuildXor(c->b, v, LLVMConstInt(c->t_i1, 1, false), "");
+    case TOK_MINUS:
+        if (t == TYPE_FLOAT) return LLVMBuildFNeg(c->b, v, "");
+        if (t == TYPE_INT) return cg_checked(c, "llvm.ssub.with.overflow", cg_i64(c, 0), v, rv->loc);
+        break;
+    case TOK_TILDE:
+        if (t == TYPE_INT) return LLVMBuildXor(c->b, v, cg_i64(c, -1), "");
+        break;
+    case MOP_ABS:
+        if (t == TYPE_FLOAT) return cg_intrinsic_call(c, "llvm.fabs", c->t_f64, &v, 1);
+        break;
+    case MOP_BYTE_LEN:
+        /* RtStr.len (bytes) sits at offset 0 of every string */
+        if (t == TYPE_STR || t == TYPE_BYTES) return LLVMBuildLoad2(c->b, c->t_i64, v, "len");
+        break;
+    default: break;
+    }
+    ICE("codegen: unary operator %u on %s in %s", rv->op, type_name(t), c->body->symbol);
+}
+
+static LLVMValueRef cg_cast(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
+    TypeId from = ops[0].type, to = rv->type;
+    LLVMValueRef v = cg_operand(c, &ops[0]);
+    if (from == to) return v;
+    if (to == TYPE_FLOAT && from == TYPE_INT) return LLVMBuildSIToFP(c->b, v, c->t_f64, "");
+    if (to == TYPE_FLOAT && from == TYPE_BOOL) return LLVMBuildUIToFP(c->b, v, c->t_f64, "");
+    if (to == TYPE_INT && from == TYPE_BOOL) return LLVMBuildZExt(c->b, v, c->t_i64, "");
+    ICE("codegen: cast of %s to %s in %s", type_name(from), type_name(to), c->body->symbol);
+}
+
+/* How a MIR runtime entry is called: its declaration, and whether the RtLoc
+ * of the rvalue follows the operands. */
+static const struct {
+    bool mapped;
+    CgRtFn fn;
+    bool loc;
+} cg_mir_rt[MRT__COUNT] = {
+    [MRT_PRINT_SPACE] = {true, RT_PRINT_SPACE, false},
+    [MRT_PRINT_NEWLINE] = {true, RT_PRINT_NEWLINE, false},
+    [MRT_STR_CONCAT] = {true, RT_STR_CONCAT, false},
+    [MRT_PRINT_STR] = {true, RT_PRINT_STR, false},
+    [MRT_PRINT_INT] = {true, RT_PRINT_INT, false},
+    [MRT_PRINT_FLOAT] = {true, RT_PRINT_FLOAT, false},
+    [MRT_PRINT_BOOL] = {true, RT_PRINT_BOOL, false},
+    [MRT_PRINT_NONE] = {true, RT_PRINT_NONE, false},
+    [MRT_INT_FLOORDIV] = {true, RT_INT_FLOORDIV, true},
+    [MRT_INT_MOD] = {true, RT_INT_MOD, true},
+    [MRT_INT_POW] = {true, RT_INT_POW, true},
+    [MRT_FLOAT_DIV] = {true, RT_FLOAT_DIV, true},
+    [MRT_FLOAT_FLOORDIV] = {true, RT_FLOAT_FLOORDIV, true},
+    [MRT_FLOAT_MOD] = {true, RT_FLOAT_MOD, true},
+    [MRT_FLOAT_POW] = {true, RT_FLOAT_POW, false},
+    [MRT_FLOAT_TO_INT] = {true, RT_FLOAT_TO_INT, true},
+    [MRT_STR_CLONE] = {true, RT_STR_CLONE, false},
+    [MRT_STR_EQ] = {true, RT_STR_EQ, false},
+    [MRT_STR_CMP] = {true, RT_STR_CMP, false},
+    [MRT_STR_LEN] = {true, RT_STR_LEN, false},
+    [MRT_STR_REPR] = {true, RT_STR_REPR, false},
+    [MRT_STR_FROM_INT] = {true, RT_STR_FROM_INT, false},
+    [MRT_STR_FROM_FLOAT] = {true, RT_STR_FROM_FLOAT, false},
+    [MRT_STR_FROM_BOOL] = {true, RT_STR_FROM_BOOL, false},
+    [MRT_STR_NONE] = {true, RT_STR_NONE, false},
+    [MRT_FMT_INT] = {true, RT_FMT_INT, true},
+    [MRT_FMT_FLOAT] = {true, RT_FMT_FLOAT, true},
+    [MRT_FMT_STR] = {true, RT_FMT_STR, true},
+    [MRT_FMT_BOOL] = {true, RT_FMT_BOOL, true},
+};
+
+/* rt_str_join_parts(n, parts): the parts go into an entry-block array. */
+static LLVMValueRef cg_join_parts(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
+    uint32_t n = rv->ops_count;
+    LLVMTypeRef arr_t = LLVMArrayType2(c->t_ptr, n ? n : 1);
+    LLVMValueRef arr = cg_alloca(c, arr_t, "fparts");
+    for (uint32_t i = 0; i < n; i++) {
+        LLVMValueRef idx[2] = {cg_i64(c, 0), cg_i64(c, i)};
+        LLVMValueRef slot = LLVMBuildInBoundsGEP2(c->b, arr_t, arr, idx, 2, "");
+        LLVMBuildStore(c->b, cg_operand(c, &ops[i]), slot);
+    }
+    LLVMValueRef args[2] = {cg_i64(c, n), arr};
+    return cg_rt_call(c, RT_STR_JOIN_PARTS, args, 2);
+}
+
+static LLVMValueRef cg_call(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
+    uint32_t n = rv->ops_count;
+    LLVMValueRef *args = xmalloc(sizeof *args * (n + 2));
+    for (uint32_t i = 0; i < n; i++) args[i] = cg_operand(c, &ops[i]);
+    LLVMValueRef r = NULL;
+    switch (rv->callee.kind) {
+    case CALLEE_FN: {
+        uint32_t f = rv->callee.fn;
+        if (f >= c->prog->funcs.len) ICE("codegen: call of body %u out of range", f);
+        if (c->fn_val[f]) r = LLVMBuildCall2(c->b, c->fn_ty[f], c->fn_val[f], args, n, "");
+        else if (!c->failed) ICE("codegen: call of the undeclared function %u", f);
+        break;
+    }
+    case CALLEE_RT: {
+        MirRtFn f = (MirRtFn)rv->callee.fn;
+        if (f == MRT_STR_JOIN_PARTS) {
+            r = cg_join_parts(c, rv, ops);
+            break;
+        }
+        if ((unsigned)f >= MRT__COUNT || !cg_mir_rt[f].mapped)
+            ICE("codegen: runtime entry %s has no declaration yet", mir_rt_name(f));
+        if (cg_mir_rt[f].loc) args[n++] = cg_loc_or_null(c, rv->loc);
+        r = cg_rt_call(c, cg_mir_rt[f].fn, args, n);
+        break;
+    }
+    case CALLEE_CLOSURE: ICE("codegen: closure calls are not produced by the lowering yet");
+    }
+    free(args);
+    if (cg_type(c, rv->type) == c->t_void) return NULL;
+    return r ? r : LLVMGetPoison(cg_type(c, rv->type));
+}
+
+static LLVMValueRef cg_rvalue(Cg *c, const MirRvalue *rv) {
+    const MirOperand *ops = rv->ops_count ? &c->body->operands.items[rv->ops_start] : NULL;
+    switch (rv->kind) {
+    case RV_USE: return cg_operand(c, &ops[0]);
+    case RV_BINARY: return cg_binary(c, rv, ops);
+    case RV_UNARY: return cg_unary(c, rv, ops);
+    case RV_CAST: return cg_cast(c, rv, ops);
+    case RV_CALL: return cg_call(c, rv, ops);
+    case RV_REF:
+    case RV_AGGREGATE:
+    case RV_DISCRIMINANT: break;
+    }
+    ICE("codegen: rvalue kind %d in %s is not produced by the lowering yet", (int)rv->kind, c->body->symbol);
+}
+
+/* ==== Statements ========================================================== */
+
+static void cg_drop(Cg *c, MirPlace p) {
+    TypeId t = cg_place_type(c->body, p);
+    if (t == TYPE_STR || t == TYPE_BYTES) {
+        LLVMValueRef v = cg_load_place(c, p, t);
+        cg_rt_call(c, RT_STR_DROP, &v, 1);
+        return;
+    }
+    ICE("codegen: drop of a %s value in %s", type_name(t), c->body->symbol);
+}
+
+static void cg_stmt(Cg *c, const MirStmt *s) {
+    switch (s->kind) {
+    case MS_ASSIGN: {
+        LLVMValueRef v = cg_rvalue(c, &s->rv);
+        LLVMValueRef addr = cg_place_addr(c, s->place);
+        /* None places (the sink of None calls) keep nothing */
+        if (addr && v) LLVMBuildStore(c->b, v, addr);
+        return;
+    }
+    case MS_DROP: cg_drop(c, s->place); return;
+    case MS_DROP_IF: {
+        LLVMValueRef flag = LLVMBuildLoad2(c->b, c->t_i1, c->local_slot[s->flag], "");
+        LLVMBasicBlockRef next = cg_block_after_current(c, "drop.next");
+        LLVMBasicBlockRef drop = cg_block_after_current(c, "drop"); /* between the two */
+        LLVMBuildCondBr(c->b, flag, drop, next);
+        LLVMPositionBuilderAtEnd(c->b, drop);
+        cg_drop(c, s->place);
+        LLVMBuildBr(c->b, next);
+        LLVMPositionBuilderAtEnd(c->b, next);
+        return;
+    }
+    case MS_SET_FLAG:
+        LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, s->value ? 1 : 0, false), c->local_slot[s->flag]);
+        return;
+    case MS_STORAGE_DEAD:
+    case MS_NOP: return;
+    }
+    ICE("codegen: statement kind %d", (int)s->kind);
+}
+
+/* ==== Terminators ========================================================= */
+
+/* A block that ends in a panic: the branch into it is marked unlikely. */
+static bool cg_block_is_cold(const MirBody *b, MirBlockId id) {
+    return id < b->blocks.len && b->blocks.items[id].term.kind == MT_PANIC;
+}
+
+static void cg_term(Cg *c, const MirTerm *t) {
+    const MirBody *b = c->body;
+    switch (t->kind) {
+    case MT_GOTO: LLVMBuildBr(c->b, c->bbs[t->target]); return;
+    case MT_BRANCH: {
+        LLVMValueRef cond = cg_operand(c, &t->cond);
+        LLVMValueRef br = LLVMBuildCondBr(c->b, cond, c->bbs[t->then_bb], c->bbs[t->else_bb]);
+        bool cold_then = cg_block_is_cold(b, t->then_bb), cold_else = cg_block_is_cold(b, t->else_bb);
+        if (cold_then != cold_else) {
+            /* weights are (then, else): put the small one on the panic side */
+            LLVMMetadataRef md = cold_then ? c->md_unlikely : c->md_likely;
+            LLVMSetMetadata(br, c->md_prof, LLVMMetadataAsValue(c->ctx, md));
+        }
+        return;
+    }
+    case MT_SWITCH: {
+        LLVMValueRef v = cg_operand(c, &t->cond);
+        LLVMValueRef sw = LLVMBuildSwitch(c->b, v, c->bbs[t->otherwise], t->cases_count);
+        for (uint32_t i = 0; i < t->cases_count; i++)
+            LLVMAddCase(sw, LLVMConstInt(LLVMTypeOf(v), (unsigned long long)b->case_values.items[t->cases_start + i], true),
+                        c->bbs[b->case_targets.items[t->cases_start + i]]);
+        return;
+    }
+    case MT_RETURN:
+        if (cg_type(c, b->ret) == c->t_void) LLVMBuildRetVoid(c->b);
+        else LLVMBuildRet(c->b, cg_load_place(c, (MirPlace){0, 0, 0}, b->ret));
+        return;
+    case MT_PANIC: {
+        LLVMValueRef args[2] = {cg_operand(c, &t->cond), cg_loc_or_null(c, t->loc)};
+        cg_rt_call(c, RT_PANIC_STR, args, 2); /* noreturn: ends in unreachable */
+        return;
+    }
+    case MT_UNREACHABLE: LLVMBuildUnreachable(c->b); return;
+    case MT_NONE: break;
+    }
+    ICE("codegen: block of %s without a terminator", b->symbol);
+}
+
+/* ==== Bodies ============================================================== */
+
+void cg_mir_body(Cg *c, const MirBody *b, LLVMValueRef fn) {
+    c->body = b;
+    c->cur_fn = fn;
+    c->entry = LLVMAppendBasicBlockInContext(c->ctx, fn, "entry");
+    LLVMPositionBuilderAtEnd(c->alloca_b, c->entry);
+
+    uint32_t nl = b->locals.len, nb = b->blocks.len;
+    c->local_slot = xcalloc(nl ? nl : 1, sizeof *c->local_slot);
+    c->bbs = xcalloc(nb ? nb : 1, sizeof *c->bbs);
+    if (LLVMCountParams(fn) != b->nparams) ICE("codegen: %s has %u parameters in MIR", b->symbol, b->nparams);
+    for (MirLocalId l = 0; l < nl; l++) {
+        const MirLocal *loc = &b->locals.items[l];
+        LLVMTypeRef t = cg_local_type(c, loc);
+        if (!t) continue; /* None carries no value */
+        const char *name = loc->name ? str_text(loc->name) : "";
+        LLVMValueRef slot = c->local_slot[l] = cg_alloca(c, t, name);
+        if (loc->flags & MIRL_PARAM) LLVMBuildStore(c->alloca_b, LLVMGetParam(fn, l - 1), slot);
+        else if (loc->flags & MIRL_USER) LLVMBuildStore(c->alloca_b, cg_zero(c, loc->type), slot);
+        /* Temporaries and drop flags are written before they are read
+         * (flags by the `flag _f = ...` statements at entry). */
+    }
+    for (MirBlockId i = 0; i < nb; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "bb%u", i);
+        c->bbs[i] = LLVMAppendBasicBlockInContext(c->ctx, fn, name);
+    }
+    for (MirBlockId i = 0; i < nb; i++) {
+        const MirBlock *blk = &b->blocks.items[i];
+        LLVMPositionBuilderAtEnd(c->b, c->bbs[i]);
+        for (uint32_t k = 0; k < blk->stmts.len; k++) cg_stmt(c, &blk->stmts.items[k]);
+        cg_term(c, &blk->term);
+    }
+    if (nb) LLVMBuildBr(c->alloca_b, c->bbs[0]);
+    else LLVMBuildUnreachable(c->alloca_b);
+    free(c->local_slot);
+    free(c->bbs);
+    c->local_slot = NULL;
+    c->bbs = NULL;
+    c->body = NULL;
+}
