@@ -108,7 +108,10 @@ typedef struct Cg {
     LLVMValueRef *slots;         /* the fast path's F.fast: per SymId, the alloca of an int param/local */
 
     struct CgFastpath *fastpath; /* release only: cg_fastpath.c's state, NULL otherwise */
+    struct CgTypes *types;       /* cg_types.c: layouts and descriptors by TypeId */
 } Cg;
+
+typedef struct CgTypes CgTypes;
 
 /* ==== cg_module.c ========================================================= */
 LLVMValueRef cg_rt_call(Cg *c, CgRtFn f, LLVMValueRef *args, unsigned n);
@@ -125,6 +128,25 @@ void cg_unsupported(Cg *c, NodeId n, const char *what);
 
 /* True when the current block already ends in a terminator. */
 bool cg_terminated(Cg *c);
+
+/* ==== cg_types.c ==========================================================
+ * Layouts per rt/sifr_rt_values.h: cg_type is the register form (bool i1),
+ * cg_mem_type the form in memory, fields and containers (bool i8). */
+void cg_types_init(Cg *c);
+void cg_types_free(Cg *c);
+LLVMTypeRef cg_mem_type(Cg *c, TypeId t);
+LLVMTypeRef cg_object_type(Cg *c, TypeId t); /* the heap struct of a class instance */
+LLVMValueRef cg_desc(Cg *c, TypeId t);       /* the RtType global of a type */
+LLVMValueRef cg_to_mem(Cg *c, TypeId t, LLVMValueRef v);
+LLVMValueRef cg_from_mem(Cg *c, TypeId t, LLVMValueRef v);
+uint64_t cg_size_of(Cg *c, LLVMTypeRef t);
+uint64_t cg_offset_of(Cg *c, LLVMTypeRef st, unsigned i);
+bool cg_type_is_enum(Cg *c, TypeId t);
+bool cg_type_is_object(Cg *c, TypeId t);
+bool cg_option_is_ptr(Cg *c, TypeId t);
+TypeId cg_field_type(Cg *c, TypeId cls, uint32_t i);
+LLVMValueRef cg_user_str_adapter(Cg *c, TypeId t);
+LLVMValueRef cg_user_eq_adapter(Cg *c, TypeId t);
 
 /* ==== cg_mir.c ============================================================ */
 /* Generate the body of `fn` (already declared with the body's signature)

@@ -105,22 +105,58 @@ static LLVMTypeRef cg_local_type(Cg *c, const MirLocal *l) {
     return t == c->t_void ? NULL : t;
 }
 
-/* The address of a place, or NULL when it carries no value (None). */
-static LLVMValueRef cg_place_addr(Cg *c, MirPlace p) {
+/* The address of a place, or NULL when it carries no value (None). `*mem`
+ * tells whether the value there has its memory form (a field, a payload, a
+ * container slot: bool is i8) or its register form (a local: bool is i1).
+ * Projections: DEREF of a `mut` parameter loads the pointer it holds; DEREF
+ * of a class value loads the object pointer (the next FIELD indexes the
+ * object's struct); FIELD of a tuple indexes it in place; PAYLOAD is the
+ * Some / Ok / Err contents. */
+static LLVMValueRef cg_place_addr_mem(Cg *c, MirPlace p, bool *mem) {
     const MirBody *b = c->body;
     if (p.local >= b->locals.len) ICE("codegen: local _%u out of range in %s", p.local, b->symbol);
     LLVMValueRef addr = c->local_slot[p.local];
+    TypeId cur = b->locals.items[p.local].type;
+    bool in_object = false;
+    *mem = false;
     for (uint32_t i = 0; i < p.proj_count; i++) {
         const MirProj *pr = &b->projs.items[p.proj_start + i];
         if (!addr) return NULL;
         switch (pr->kind) {
-        case PROJ_DEREF: addr = LLVMBuildLoad2(c->b, c->t_ptr, addr, ""); break;
-        case PROJ_FIELD:
-        case PROJ_PAYLOAD: ICE("codegen: projection kind %d in %s (not produced by the lowering yet)", (int)pr->kind,
-                               b->symbol);
+        case PROJ_DEREF:
+            addr = LLVMBuildLoad2(c->b, c->t_ptr, addr, "");
+            in_object = cg_type_is_object(c, cur);
+            break;
+        case PROJ_FIELD: {
+            LLVMTypeRef st = in_object ? cg_object_type(c, cur) : cg_mem_type(c, cur);
+            addr = LLVMBuildStructGEP2(c->b, st, addr, pr->index, "");
+            in_object = false;
+            *mem = true;
+            break;
         }
+        case PROJ_PAYLOAD: {
+            const Type *ty = type_get(cur);
+            if (ty->kind == TY_OPTION && cg_option_is_ptr(c, cur)) {
+                /* the payload of a nullable object pointer is the pointer */
+            } else if (ty->kind == TY_OPTION) {
+                addr = LLVMBuildStructGEP2(c->b, cg_mem_type(c, cur), addr, 1, "");
+            } else if (ty->kind == TY_RESULT) {
+                addr = LLVMBuildStructGEP2(c->b, cg_mem_type(c, cur), addr, 1, "");
+            } else {
+                ICE("codegen: payload of a %s in %s", type_name(cur), b->symbol);
+            }
+            *mem = true;
+            break;
+        }
+        }
+        cur = pr->type;
     }
     return addr;
+}
+
+static LLVMValueRef cg_place_addr(Cg *c, MirPlace p) {
+    bool mem;
+    return cg_place_addr_mem(c, p, &mem);
 }
 
 static TypeId cg_place_type(const MirBody *b, MirPlace p) {
@@ -132,14 +168,33 @@ static TypeId cg_place_type(const MirBody *b, MirPlace p) {
 static LLVMValueRef cg_load_place(Cg *c, MirPlace p, TypeId t) {
     LLVMTypeRef lt = cg_type(c, t);
     if (lt == c->t_void) return NULL;
-    LLVMValueRef addr = cg_place_addr(c, p);
+    bool mem;
+    LLVMValueRef addr = cg_place_addr_mem(c, p, &mem);
     if (!addr) ICE("codegen: read of _%u, which has no storage, in %s", p.local, c->body->symbol);
+    if (mem) return cg_from_mem(c, t, LLVMBuildLoad2(c->b, cg_mem_type(c, t), addr, ""));
     return LLVMBuildLoad2(c->b, lt, addr, "");
+}
+
+static void cg_store_place(Cg *c, MirPlace p, TypeId t, LLVMValueRef v) {
+    bool mem;
+    LLVMValueRef addr = cg_place_addr_mem(c, p, &mem);
+    /* None places (the sink of None calls) keep nothing */
+    if (!addr || !v) return;
+    LLVMBuildStore(c->b, mem ? cg_to_mem(c, t, v) : v, addr);
+}
+
+/* A pointer to an entry-block copy of `v` in its memory form: how values
+ * are handed to the runtime's `const void *` parameters. */
+static LLVMValueRef cg_spill(Cg *c, TypeId t, LLVMValueRef v) {
+    LLVMValueRef slot = cg_alloca(c, cg_mem_type(c, t), "spill");
+    if (v) LLVMBuildStore(c->b, cg_to_mem(c, t, v), slot);
+    return slot;
 }
 
 /* A zero value of type `t` ("" for strings, so a string is never NULL). */
 static LLVMValueRef cg_zero(Cg *c, TypeId t) {
     if (t == TYPE_STR || t == TYPE_BYTES) return cg_str_literal(c, 0);
+    if (t == TYPE_NONE || t == TYPE_NEVER) return NULL;
     return LLVMConstNull(cg_type(c, t));
 }
 
@@ -157,7 +212,7 @@ static LLVMValueRef cg_const(Cg *c, const MirOperand *o) {
     case MC_FUNC:
         if (o->c.fn >= c->prog->funcs.len || !c->fn_val[o->c.fn]) ICE("codegen: constant of an undeclared function");
         return c->fn_val[o->c.fn];
-    case MC_ENUM: ICE("codegen: enum constants are not produced by the lowering yet");
+    case MC_ENUM: return cg_i64(c, o->c.i);
     }
     ICE("codegen: constant kind %d", (int)o->c.kind);
 }
@@ -265,6 +320,10 @@ static LLVMValueRef cg_cast(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
     if (to == TYPE_FLOAT && from == TYPE_INT) return LLVMBuildSIToFP(c->b, v, c->t_f64, "");
     if (to == TYPE_FLOAT && from == TYPE_BOOL) return LLVMBuildUIToFP(c->b, v, c->t_f64, "");
     if (to == TYPE_INT && from == TYPE_BOOL) return LLVMBuildZExt(c->b, v, c->t_i64, "");
+    /* an enum member's index is its int64 value */
+    if (to == TYPE_INT && cg_type_is_enum(c, from)) return v;
+    /* a derived object used as its base: the same pointer */
+    if (cg_type_is_object(c, from) && cg_type_is_object(c, to)) return v;
     ICE("codegen: cast of %s to %s in %s", type_name(from), type_name(to), c->body->symbol);
 }
 
@@ -320,6 +379,135 @@ static LLVMValueRef cg_join_parts(Cg *c, const MirRvalue *rv, const MirOperand *
     return cg_rt_call(c, RT_STR_JOIN_PARTS, args, 2);
 }
 
+/* A runtime function by C name, declared on first use from a signature in
+ * cg_module.c's notation ("p(pip)": v void, b bool, i i64, d double, p ptr). */
+static LLVMValueRef cg_rt_named(Cg *c, const char *name, const char *sig, LLVMTypeRef *fty) {
+    LLVMTypeRef ps[8];
+    unsigned n = 0;
+    LLVMTypeRef ret = NULL;
+    for (const char *p = sig; *p; p++) {
+        if (*p == '(' || *p == ')') continue;
+        LLVMTypeRef t = *p == 'v' ? c->t_void : *p == 'b' ? c->t_i1 : *p == 'w' ? c->t_i32 : *p == 'i' ? c->t_i64 : *p == 'd' ? c->t_f64 : c->t_ptr;
+        if (!ret) ret = t;
+        else ps[n++] = t;
+    }
+    *fty = LLVMFunctionType(ret, ps, n, false);
+    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
+    if (fn) return fn;
+    fn = LLVMAddFunction(c->mod, name, *fty);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_nounwind);
+    if (sig[0] == 'b') LLVMAddAttributeAtIndex(fn, LLVMAttributeReturnIndex, c->a_zeroext);
+    for (unsigned i = 0; i < n; i++)
+        if (sig[2 + i] == 'b') LLVMAddAttributeAtIndex(fn, i + 1, c->a_zeroext);
+    return fn;
+}
+
+static LLVMValueRef cg_rtn(Cg *c, const char *name, const char *sig, LLVMValueRef *args, unsigned n) {
+    LLVMTypeRef fty;
+    LLVMValueRef fn = cg_rt_named(c, name, sig, &fty);
+    return LLVMBuildCall2(c->b, fty, fn, args, n, "");
+}
+
+/* The element type of a list/set type, the key/value of a dict. */
+static TypeId cg_targ(TypeId t, uint32_t i) {
+    const Type *ty = type_get(t);
+    if (i >= ty->nargs) ICE("codegen: type %s has no argument %u", type_name(t), i);
+    return ty->args[i];
+}
+
+/* Runtime entries on compound values (MRT_PRINT_VALUE ... MRT_STR_INDEX). */
+static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a) {
+    TypeId t0 = rv->ops_count ? ops[0].type : TYPE_NONE;
+    LLVMValueRef loc = cg_loc_or_null(c, rv->loc);
+    switch (f) {
+    case MRT_PRINT_VALUE: {
+        LLVMValueRef args[2] = {cg_desc(c, t0), cg_spill(c, t0, a[0])};
+        return cg_rtn(c, "rt_print_value", "v(pp)", args, 2);
+    }
+    case MRT_STR_OF:
+    case MRT_REPR_OF: {
+        LLVMValueRef args[2] = {cg_desc(c, t0), cg_spill(c, t0, a[0])};
+        return cg_rtn(c, f == MRT_STR_OF ? "rt_value_str" : "rt_value_repr", "p(pp)", args, 2);
+    }
+    case MRT_VALUE_EQ: {
+        LLVMValueRef args[3] = {cg_desc(c, t0), cg_spill(c, t0, a[0]), cg_spill(c, t0, a[1])};
+        return cg_rtn(c, "rt_value_eq", "b(ppp)", args, 3);
+    }
+    case MRT_VALUE_CMP: {
+        LLVMValueRef args[3] = {cg_desc(c, t0), cg_spill(c, t0, a[0]), cg_spill(c, t0, a[1])};
+        LLVMValueRef r = cg_rtn(c, "rt_value_cmp", "w(ppp)", args, 3);
+        return LLVMBuildSExt(c->b, r, c->t_i64, "");
+    }
+    case MRT_VALUE_CLONE: {
+        LLVMValueRef dst = cg_spill(c, t0, NULL);
+        LLVMValueRef args[3] = {cg_desc(c, t0), dst, cg_spill(c, t0, a[0])};
+        cg_rtn(c, "rt_value_clone", "v(ppp)", args, 3);
+        return cg_from_mem(c, t0, LLVMBuildLoad2(c->b, cg_mem_type(c, t0), dst, ""));
+    }
+    case MRT_LIST_LEN: return cg_rtn(c, "rt_list_len", "i(p)", a, 1);
+    case MRT_LIST_PUSH: {
+        LLVMValueRef args[2] = {a[0], cg_spill(c, ops[1].type, a[1])};
+        return cg_rtn(c, "rt_list_push", "v(pp)", args, 2);
+    }
+    case MRT_LIST_AT: {
+        LLVMValueRef args[3] = {a[0], a[1], loc};
+        LLVMValueRef p = cg_rtn(c, "rt_list_at", "p(pip)", args, 3);
+        TypeId et = rv->type;
+        return cg_from_mem(c, et, LLVMBuildLoad2(c->b, cg_mem_type(c, et), p, ""));
+    }
+    case MRT_LIST_SET: {
+        LLVMValueRef args[4] = {a[0], a[1], cg_spill(c, ops[2].type, a[2]), loc};
+        return cg_rtn(c, "rt_list_set", "v(pipp)", args, 4);
+    }
+    case MRT_LIST_POP: {
+        TypeId et = rv->type;
+        LLVMValueRef out = cg_spill(c, et, NULL);
+        LLVMValueRef args[4] = {a[0], rv->ops_count > 1 ? a[1] : cg_i64(c, -1), out, loc};
+        cg_rtn(c, "rt_list_pop", "v(pipp)", args, 4);
+        return cg_from_mem(c, et, LLVMBuildLoad2(c->b, cg_mem_type(c, et), out, ""));
+    }
+    case MRT_LIST_INSERT: {
+        LLVMValueRef args[3] = {a[0], a[1], cg_spill(c, ops[2].type, a[2])};
+        return cg_rtn(c, "rt_list_insert", "v(pip)", args, 3);
+    }
+    case MRT_LIST_EXTEND: return cg_rtn(c, "rt_list_extend", "v(pp)", a, 2);
+    case MRT_LIST_REVERSE: return cg_rtn(c, "rt_list_reverse", "v(p)", a, 1);
+    case MRT_LIST_SORT: return cg_rtn(c, "rt_list_sort", "v(pb)", a, 2);
+    case MRT_LIST_CONTAINS: {
+        LLVMValueRef args[2] = {a[0], cg_spill(c, ops[1].type, a[1])};
+        return cg_rtn(c, "rt_list_contains", "b(pp)", args, 2);
+    }
+    case MRT_LIST_INDEX: {
+        LLVMValueRef args[2] = {a[0], cg_spill(c, ops[1].type, a[1])};
+        return cg_rtn(c, "rt_list_index", "i(pp)", args, 2);
+    }
+    case MRT_LIST_CONCAT: return cg_rtn(c, "rt_list_concat", "p(pp)", a, 2);
+    case MRT_STR_UPPER: return cg_rtn(c, "rt_str_upper", "p(p)", a, 1);
+    case MRT_STR_LOWER: return cg_rtn(c, "rt_str_lower", "p(p)", a, 1);
+    case MRT_STR_STRIP: {
+        LLVMValueRef args[2] = {a[0], rv->ops_count > 1 ? a[1] : LLVMConstNull(c->t_ptr)};
+        return cg_rtn(c, "rt_str_strip", "p(pp)", args, 2);
+    }
+    case MRT_STR_SPLIT: {
+        LLVMValueRef args[4] = {a[0], rv->ops_count > 1 ? a[1] : LLVMConstNull(c->t_ptr), cg_i64(c, -1), loc};
+        return cg_rtn(c, "rt_str_split", "p(ppip)", args, 4);
+    }
+    case MRT_STR_JOIN: return cg_rtn(c, "rt_str_join", "p(pp)", a, 2);
+    case MRT_STR_REPLACE: {
+        LLVMValueRef args[4] = {a[0], a[1], a[2], cg_i64(c, -1)};
+        return cg_rtn(c, "rt_str_replace", "p(pppi)", args, 4);
+    }
+    case MRT_STR_STARTSWITH: return cg_rtn(c, "rt_str_startswith", "b(pp)", a, 2);
+    case MRT_STR_ENDSWITH: return cg_rtn(c, "rt_str_endswith", "b(pp)", a, 2);
+    case MRT_STR_CONTAINS: return cg_rtn(c, "rt_str_contains", "b(pp)", a, 2);
+    case MRT_STR_INDEX: {
+        LLVMValueRef args[3] = {a[0], a[1], loc};
+        return cg_rtn(c, "rt_str_index", "p(pip)", args, 3);
+    }
+    default: ICE("codegen: runtime entry %s has no declaration yet", mir_rt_name(f));
+    }
+}
+
 static LLVMValueRef cg_call(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
     uint32_t n = rv->ops_count;
     LLVMValueRef *args = xmalloc(sizeof *args * (n + 2));
@@ -339,8 +527,11 @@ static LLVMValueRef cg_call(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
             r = cg_join_parts(c, rv, ops);
             break;
         }
-        if ((unsigned)f >= MRT__COUNT || !cg_mir_rt[f].mapped)
-            ICE("codegen: runtime entry %s has no declaration yet", mir_rt_name(f));
+        if ((unsigned)f >= MRT__COUNT) ICE("codegen: runtime entry %u out of range", (unsigned)f);
+        if (!cg_mir_rt[f].mapped) {
+            r = cg_call_value_rt(c, f, rv, ops, args);
+            break;
+        }
         if (cg_mir_rt[f].loc) args[n++] = cg_loc_or_null(c, rv->loc);
         r = cg_rt_call(c, cg_mir_rt[f].fn, args, n);
         break;
@@ -352,6 +543,105 @@ static LLVMValueRef cg_call(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
     return r ? r : LLVMGetPoison(cg_type(c, rv->type));
 }
 
+/* Aggregates: tuples, options and results are built as values; a class
+ * instance is a fresh zeroed object whose fields are stored in order (an
+ * object with no operands stays zeroed for a user __init__); list/set/dict
+ * literals are a new container the elements are moved into. */
+static LLVMValueRef cg_aggregate(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
+    TypeId t = rv->type;
+    uint32_t n = rv->ops_count;
+    switch (rv->agg) {
+    case AGG_TUPLE: {
+        LLVMTypeRef st = cg_mem_type(c, t);
+        LLVMValueRef v = LLVMGetUndef(st);
+        for (uint32_t i = 0; i < n; i++) {
+            LLVMValueRef e = cg_operand(c, &ops[i]);
+            if (e) v = LLVMBuildInsertValue(c->b, v, cg_to_mem(c, ops[i].type, e), i, "");
+        }
+        return v;
+    }
+    case AGG_OBJECT: {
+        LLVMValueRef d = cg_desc(c, t);
+        LLVMValueRef obj = cg_rtn(c, "rt_object_new", "p(p)", &d, 1);
+        LLVMTypeRef st = cg_object_type(c, t);
+        for (uint32_t i = 0; i < n; i++) {
+            LLVMValueRef e = cg_operand(c, &ops[i]);
+            if (!e) continue;
+            LLVMBuildStore(c->b, cg_to_mem(c, ops[i].type, e), LLVMBuildStructGEP2(c->b, st, obj, i, ""));
+        }
+        return obj;
+    }
+    case AGG_SOME:
+    case AGG_NONE_OPT: {
+        if (cg_option_is_ptr(c, t)) return rv->agg == AGG_SOME ? cg_operand(c, &ops[0]) : LLVMConstNull(c->t_ptr);
+        LLVMTypeRef st = cg_mem_type(c, t);
+        LLVMValueRef v = LLVMConstNull(st);
+        v = LLVMBuildInsertValue(c->b, v, LLVMConstInt(c->t_i8, rv->agg == AGG_SOME, false), 0, "");
+        if (rv->agg == AGG_SOME && n) {
+            LLVMValueRef e = cg_operand(c, &ops[0]);
+            if (e) v = LLVMBuildInsertValue(c->b, v, cg_to_mem(c, ops[0].type, e), 1, "");
+        }
+        return v;
+    }
+    case AGG_OK:
+    case AGG_ERR: {
+        /* built in memory: the payload area is a union */
+        LLVMTypeRef st = cg_mem_type(c, t);
+        LLVMValueRef slot = cg_alloca(c, st, "res");
+        LLVMBuildStore(c->b, LLVMConstNull(st), slot);
+        LLVMBuildStore(c->b, LLVMConstInt(c->t_i8, rv->agg == AGG_ERR, false), LLVMBuildStructGEP2(c->b, st, slot, 0, ""));
+        if (n) {
+            LLVMValueRef e = cg_operand(c, &ops[0]);
+            if (e) LLVMBuildStore(c->b, cg_to_mem(c, ops[0].type, e), LLVMBuildStructGEP2(c->b, st, slot, 1, ""));
+        }
+        return LLVMBuildLoad2(c->b, st, slot, "");
+    }
+    case AGG_LIST: {
+        LLVMValueRef args[2] = {cg_desc(c, cg_targ(t, 0)), cg_i64(c, n)};
+        LLVMValueRef l = cg_rtn(c, "rt_list_new", "p(pi)", args, 2);
+        for (uint32_t i = 0; i < n; i++) {
+            LLVMValueRef pa[2] = {l, cg_spill(c, ops[i].type, cg_operand(c, &ops[i]))};
+            cg_rtn(c, "rt_list_push", "v(pp)", pa, 2);
+        }
+        return l;
+    }
+    case AGG_SET: {
+        LLVMValueRef d = cg_desc(c, cg_targ(t, 0));
+        LLVMValueRef s = cg_rtn(c, "rt_set_new", "p(p)", &d, 1);
+        for (uint32_t i = 0; i < n; i++) {
+            LLVMValueRef pa[2] = {s, cg_spill(c, ops[i].type, cg_operand(c, &ops[i]))};
+            cg_rtn(c, "rt_set_add", "b(pp)", pa, 2);
+        }
+        return s;
+    }
+    case AGG_DICT: {
+        LLVMValueRef ds[2] = {cg_desc(c, cg_targ(t, 0)), cg_desc(c, cg_targ(t, 1))};
+        LLVMValueRef d = cg_rtn(c, "rt_dict_new", "p(pp)", ds, 2);
+        for (uint32_t i = 0; i + 1 < n; i += 2) {
+            LLVMValueRef pa[3] = {d, cg_spill(c, ops[i].type, cg_operand(c, &ops[i])),
+                                  cg_spill(c, ops[i + 1].type, cg_operand(c, &ops[i + 1]))};
+            cg_rtn(c, "rt_dict_set", "v(ppp)", pa, 3);
+        }
+        return d;
+    }
+    case AGG_CLOSURE: break;
+    }
+    ICE("codegen: aggregate kind %d in %s is not produced by the lowering yet", (int)rv->agg, c->body->symbol);
+}
+
+/* The tag of an Option (0 None, 1 Some) or Result (0 Ok, 1 Err), as an int. */
+static LLVMValueRef cg_discriminant(Cg *c, const MirRvalue *rv) {
+    TypeId t = cg_place_type(c->body, rv->place);
+    LLVMValueRef addr = cg_place_addr(c, rv->place);
+    if (cg_option_is_ptr(c, t)) {
+        LLVMValueRef p = LLVMBuildLoad2(c->b, c->t_ptr, addr, "");
+        return LLVMBuildZExt(c->b, LLVMBuildIsNotNull(c->b, p, ""), c->t_i64, "");
+    }
+    if (cg_type_is_enum(c, t)) return LLVMBuildLoad2(c->b, c->t_i64, addr, "");
+    LLVMValueRef tag = LLVMBuildLoad2(c->b, c->t_i8, LLVMBuildStructGEP2(c->b, cg_mem_type(c, t), addr, 0, ""), "");
+    return LLVMBuildZExt(c->b, tag, c->t_i64, "");
+}
+
 static LLVMValueRef cg_rvalue(Cg *c, const MirRvalue *rv) {
     const MirOperand *ops = rv->ops_count ? &c->body->operands.items[rv->ops_start] : NULL;
     switch (rv->kind) {
@@ -360,9 +650,9 @@ static LLVMValueRef cg_rvalue(Cg *c, const MirRvalue *rv) {
     case RV_UNARY: return cg_unary(c, rv, ops);
     case RV_CAST: return cg_cast(c, rv, ops);
     case RV_CALL: return cg_call(c, rv, ops);
-    case RV_REF:
-    case RV_AGGREGATE:
-    case RV_DISCRIMINANT: break;
+    case RV_AGGREGATE: return cg_aggregate(c, rv, ops);
+    case RV_DISCRIMINANT: return cg_discriminant(c, rv);
+    case RV_REF: break;
     }
     ICE("codegen: rvalue kind %d in %s is not produced by the lowering yet", (int)rv->kind, c->body->symbol);
 }
@@ -376,16 +666,17 @@ static void cg_drop(Cg *c, MirPlace p) {
         cg_rt_call(c, RT_STR_DROP, &v, 1);
         return;
     }
-    ICE("codegen: drop of a %s value in %s", type_name(t), c->body->symbol);
+    if (t == TYPE_BOOL || t == TYPE_NONE || t == TYPE_NEVER) ICE("codegen: drop of a %s value in %s", type_name(t), c->body->symbol);
+    /* compound values are in their memory form wherever they live */
+    LLVMValueRef args[2] = {cg_desc(c, t), cg_place_addr(c, p)};
+    cg_rtn(c, "rt_value_drop", "v(pp)", args, 2);
 }
 
 static void cg_stmt(Cg *c, const MirStmt *s) {
     switch (s->kind) {
     case MS_ASSIGN: {
         LLVMValueRef v = cg_rvalue(c, &s->rv);
-        LLVMValueRef addr = cg_place_addr(c, s->place);
-        /* None places (the sink of None calls) keep nothing */
-        if (addr && v) LLVMBuildStore(c->b, v, addr);
+        cg_store_place(c, s->place, s->rv.type, v);
         return;
     }
     case MS_DROP: cg_drop(c, s->place); return;
@@ -473,7 +764,10 @@ void cg_mir_body(Cg *c, const MirBody *b, LLVMValueRef fn) {
         const char *name = loc->name ? str_text(loc->name) : "";
         LLVMValueRef slot = c->local_slot[l] = cg_alloca(c, t, name);
         if (loc->flags & MIRL_PARAM) LLVMBuildStore(c->alloca_b, LLVMGetParam(fn, l - 1), slot);
-        else if (loc->flags & MIRL_USER) LLVMBuildStore(c->alloca_b, cg_zero(c, loc->type), slot);
+        else if (loc->flags & MIRL_USER) {
+            LLVMValueRef z = cg_zero(c, loc->type);
+            if (z) LLVMBuildStore(c->alloca_b, z, slot);
+        }
         /* Temporaries and drop flags are written before they are read
          * (flags by the `flag _f = ...` statements at entry). */
     }

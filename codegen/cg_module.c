@@ -106,19 +106,6 @@ LLVMValueRef cg_rt_call(Cg *c, CgRtFn f, LLVMValueRef *args, unsigned n) {
 
 /* ==== Types, diagnostics ================================================== */
 
-LLVMTypeRef cg_type(Cg *c, TypeId t) {
-    switch (t) {
-    case TYPE_INT: return c->t_i64;
-    case TYPE_FLOAT: return c->t_f64;
-    case TYPE_BOOL: return c->t_i1;
-    case TYPE_STR:
-    case TYPE_BYTES: return c->t_ptr;
-    case TYPE_NONE:
-    case TYPE_NEVER: return c->t_void;
-    default: ICE("codegen: unexpected type %s (id %u)", type_name(t), t);
-    }
-}
-
 void cg_unsupported(Cg *c, NodeId n, const char *what) {
     diag_error(CODE_TYPE_UNSUPPORTED, ast_node(c->ast, n)->span, "%s is not supported yet", what);
     c->failed = true;
@@ -224,7 +211,6 @@ static void cg_declare_funcs(Cg *c) {
     const Program *p = c->prog;
     c->fn_val = xcalloc(p->funcs.len ? p->funcs.len : 1, sizeof *c->fn_val);
     c->fn_ty = xcalloc(p->funcs.len ? p->funcs.len : 1, sizeof *c->fn_ty);
-    StrBuf name = {0};
     for (uint32_t i = 0; i < p->funcs.len; i++) {
         const SemaFunc *f = &p->funcs.items[i];
         if (f->is_async) {
@@ -250,15 +236,12 @@ static void cg_declare_funcs(Cg *c) {
         }
         LLVMTypeRef ty = LLVMFunctionType(cg_type(c, f->ret), params, ft->nargs, false);
         free(params);
-        name.len = 0;
-        sb_printf(&name, "%s.%s", p->module_name ? p->module_name : "main", str_text(f->name));
-        LLVMValueRef fn = LLVMAddFunction(c->mod, name.data, ty);
+        LLVMValueRef fn = LLVMAddFunction(c->mod, mb->symbol, ty);
         LLVMSetLinkage(fn, LLVMInternalLinkage);
         cg_fn_attrs(c, fn);
         c->fn_val[i] = fn;
         c->fn_ty[i] = ty;
     }
-    sb_free(&name);
 }
 
 static void cg_define_func(Cg *c, uint32_t index) {
@@ -342,6 +325,7 @@ static void cg_free(Cg *c) {
     if (c->alloca_b) LLVMDisposeBuilder(c->alloca_b);
     if (c->mod) LLVMDisposeModule(c->mod);
     if (c->ctx) LLVMContextDispose(c->ctx);
+    cg_types_free(c);
     cg_target_free(c);
     free(c->fn_val);
     free(c->fn_ty);
@@ -394,6 +378,7 @@ bool cg_build(const Program *prog, const CodegenOptions *opts) {
     c->b = LLVMCreateBuilderInContext(c->ctx);
     c->alloca_b = LLVMCreateBuilderInContext(c->ctx);
     cg_init_types(c);
+    cg_types_init(c);
     c->slots = xcalloc(prog->syms.len ? prog->syms.len : 1, sizeof *c->slots);
 
     cg_declare_funcs(c);

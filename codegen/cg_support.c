@@ -15,10 +15,28 @@ typedef struct CgGate {
 
 static const Node *cg_gnode(const CgGate *g, NodeId id) { return ast_node(g->ast, id); }
 
-/* The value types the generator can hold in a register. */
+/* The value types the generator has layouts for: scalars, str/bytes,
+ * collections, tuples, Option/Result and non-generic classes and enums of
+ * them. Function values and generic types come later. */
 static bool cg_basic_type(TypeId t) {
-    return t == TYPE_INT || t == TYPE_FLOAT || t == TYPE_BOOL || t == TYPE_STR || t == TYPE_BYTES ||
-           t == TYPE_NONE || t == TYPE_NEVER;
+    if (t == TYPE_INT || t == TYPE_FLOAT || t == TYPE_BOOL || t == TYPE_STR || t == TYPE_BYTES || t == TYPE_NONE ||
+        t == TYPE_NEVER)
+        return true;
+    const Type *ty = type_get(t);
+    if (!ty) return false;
+    switch (ty->kind) {
+    case TY_LIST:
+    case TY_DICT:
+    case TY_SET:
+    case TY_TUPLE:
+    case TY_OPTION:
+    case TY_RESULT:
+        for (uint32_t i = 0; i < ty->nargs; i++)
+            if (!cg_basic_type(ty->args[i])) return false;
+        return true;
+    case TY_CLASS: return ty->nargs == 0;
+    default: return false;
+    }
 }
 
 static void cg_gate_fail(CgGate *g, Span at, const char *what) {
@@ -56,12 +74,28 @@ static bool cg_gate_range_call(const CgGate *g, NodeId n) {
 static void cg_gate_call(CgGate *g, NodeId n) {
     const Node *e = cg_gnode(g, n);
     const Node *c = cg_gnode(g, e->a);
-    if (c->kind != N_NAME || !c->sym) {
-        cg_gate_fail(g, e->span, "a call of a method or function value");
+    if (c->kind == N_ATTR) {
+        /* methods: the object must be a value (not a class or type name) */
+        const Node *o = cg_gnode(g, c->a);
+        if (o->kind == N_NAME && o->sym && prog_sym(g->prog, o->sym)->kind != SYM_LOCAL &&
+            prog_sym(g->prog, o->sym)->kind != SYM_PARAM) {
+            cg_gate_fail(g, e->span, "a call of an unbound method");
+            return;
+        }
+        cg_gate_expr(g, c->a);
+    } else if (c->kind != N_NAME || !c->sym) {
+        cg_gate_fail(g, e->span, "a call of a function value");
         return;
     }
-    const Symbol *s = prog_sym(g->prog, c->sym);
-    if (s->kind == SYM_FUNC) {
+    const Symbol *s = c->kind == N_NAME ? prog_sym(g->prog, c->sym) : NULL;
+    if (!s) {
+        /* a method call: arguments below */
+    } else if (s->kind == SYM_CLASS) {
+        if (!cg_basic_type(e->type)) {
+            cg_gate_fail(g, e->span, "constructing a generic class");
+            return;
+        }
+    } else if (s->kind == SYM_FUNC) {
         const SemaFunc *f = &g->prog->funcs.items[s->index];
         if (f->cls || f->tparams.len) {
             cg_gate_fail(g, e->span, "a call of a generic function");
@@ -78,7 +112,7 @@ static void cg_gate_call(CgGate *g, NodeId n) {
         for (uint32_t i = 0; i < e->list.count; i++) {
             const Node *a = cg_gnode(g, ast_list_at(g->ast, e->list, i));
             /* len() of bytes, min()/max() of one collection, int("3") */
-            if ((bi == BI_LEN && a->type != TYPE_STR) ||
+            if ((bi == BI_LEN && a->type != TYPE_STR && a->type != TYPE_BYTES && type_get(a->type)->kind != TY_LIST) ||
                 ((bi == BI_MIN || bi == BI_MAX) && e->list.count < 2) ||
                 ((bi == BI_INT || bi == BI_FLOAT || bi == BI_BOOL) && a->type == TYPE_STR)) {
                 char what[96];
@@ -116,6 +150,31 @@ static void cg_gate_expr(CgGate *g, NodeId n) {
     case N_BYTES:
     case N_BOOL:
     case N_NONE: return;
+    case N_ATTR: {
+        const Node *o = cg_gnode(g, e->a);
+        if (o->kind == N_NAME && o->sym && prog_sym(g->prog, o->sym)->kind == SYM_CLASS) return; /* Color.RED */
+        cg_gate_expr(g, e->a);
+        return;
+    }
+    case N_SUBSCRIPT:
+        cg_gate_expr(g, e->a);
+        if (cg_gnode(g, e->b)->kind == N_SLICE) cg_gate_fail(g, e->span, "slicing");
+        else cg_gate_expr(g, e->b);
+        return;
+    case N_LIST:
+    case N_TUPLE:
+    case N_SET: cg_gate_list(g, e->list); return;
+    case N_DICT:
+        for (uint32_t i = 0; i < e->list.count && !g->reported; i++) {
+            const Node *it = cg_gnode(g, ast_list_at(g->ast, e->list, i));
+            if (!it->a) {
+                cg_gate_fail(g, it->span, "`**` in a dict literal");
+                return;
+            }
+            cg_gate_expr(g, it->a);
+            cg_gate_expr(g, it->b);
+        }
+        return;
     case N_NAME: {
         const Symbol *s = e->sym ? prog_sym(g->prog, e->sym) : NULL;
         if (!s || (s->kind != SYM_LOCAL && s->kind != SYM_PARAM && s->kind != SYM_CONST))
@@ -151,13 +210,6 @@ static void cg_gate_expr(CgGate *g, NodeId n) {
         return;
     }
     case N_COMPARE:
-        for (uint32_t i = 0; i < e->list.count; i++) {
-            uint32_t op = ast_cmp_op(g->ast, e, i);
-            if (op == TOK_IN || op == CMP_NOT_IN) {
-                cg_gate_fail(g, e->span, "the `in` operator");
-                return;
-            }
-        }
         cg_gate_expr(g, e->a);
         cg_gate_list(g, e->list);
         return;
@@ -180,7 +232,11 @@ static void cg_gate_block(CgGate *g, NodeList body);
 
 static void cg_gate_target(CgGate *g, NodeId t) {
     const Node *n = cg_gnode(g, t);
-    if (n->kind != N_NAME) cg_gate_fail(g, n->span, "this assignment target");
+    if (n->kind == N_TUPLE || n->kind == N_LIST) {
+        for (uint32_t i = 0; i < n->list.count && !g->reported; i++) cg_gate_target(g, ast_list_at(g->ast, n->list, i));
+        return;
+    }
+    if (n->kind != N_NAME && n->kind != N_ATTR && n->kind != N_SUBSCRIPT) cg_gate_fail(g, n->span, "this assignment target");
     else cg_gate_expr(g, t);
 }
 
@@ -220,6 +276,13 @@ static void cg_gate_stmt(CgGate *g, NodeId sid) {
         cg_gate_block(g, n->list2);
         return;
     case N_FOR:
+        if (type_get(cg_gnode(g, n->b)->type)->kind == TY_LIST) {
+            cg_gate_target(g, n->a);
+            cg_gate_expr(g, n->b);
+            cg_gate_block(g, n->list);
+            cg_gate_block(g, n->list2);
+            return;
+        }
         if (!cg_gate_range_call(g, n->b)) {
             cg_gate_fail(g, cg_gnode(g, n->b)->span, "a `for` loop over something other than `range()`");
             return;
@@ -264,8 +327,8 @@ bool cg_check_supported(const Program *prog) {
         g.fn = f;
         g.reported = false;
         Span head = span_make(def->span.file, def->span.lo, def->span.lo + 3);
-        if (f->cls) {
-            cg_gate_fail(&g, head, "a method");
+        if (f->cls && prog_class_of(prog, prog_sym(prog, f->cls)->type)->tparams.len) {
+            cg_gate_fail(&g, head, "a method of a generic class");
             continue;
         }
         if (f->tparams.len) {

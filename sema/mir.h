@@ -162,6 +162,31 @@ typedef enum MirRtFn {
     MRT_FMT_FLOAT,      /* rt_fmt_float(v, spec, loc) */
     MRT_FMT_STR,        /* rt_fmt_str(v, spec, loc) */
     MRT_FMT_BOOL,       /* rt_fmt_bool(v, spec, loc) */
+    /* ---- compound values (rt/sifr_rt_values.h). Operands are values; codegen
+       passes the descriptor of the value's type and pointers to spilled
+       copies where the C function takes `const void *`. ---- */
+    MRT_LIST_LEN,       /* rt_list_len(l) -> int */
+    MRT_LIST_PUSH,      /* rt_list_push(l, &v): takes v */
+    MRT_LIST_AT,        /* *rt_list_at(l, i, loc): the element (a borrow) */
+    MRT_LIST_SET,       /* rt_list_set(l, i, &v, loc): takes v */
+    MRT_LIST_POP,       /* rt_list_pop(l, i, &out, loc) -> the element (owned) */
+    MRT_LIST_INSERT,    /* rt_list_insert(l, i, &v): takes v */
+    MRT_LIST_EXTEND,    /* rt_list_extend(l, other) */
+    MRT_LIST_REVERSE,   /* rt_list_reverse(l) */
+    MRT_LIST_SORT,      /* rt_list_sort(l, reverse) */
+    MRT_LIST_CONTAINS,  /* rt_list_contains(l, &v) -> bool */
+    MRT_LIST_INDEX,     /* rt_list_index(l, &v) -> int (-1 when absent) */
+    MRT_LIST_CONCAT,    /* rt_list_concat(a, b) -> a fresh list */
+    MRT_STR_UPPER,      /* rt_str_upper(s) */
+    MRT_STR_LOWER,      /* rt_str_lower(s) */
+    MRT_STR_STRIP,      /* rt_str_strip(s, NULL) */
+    MRT_STR_SPLIT,      /* rt_str_split(s, sep or NULL, -1, loc) */
+    MRT_STR_JOIN,       /* rt_str_join(sep, parts) */
+    MRT_STR_REPLACE,    /* rt_str_replace(s, old, new, -1) */
+    MRT_STR_STARTSWITH, /* rt_str_startswith(s, prefix) */
+    MRT_STR_ENDSWITH,   /* rt_str_endswith(s, suffix) */
+    MRT_STR_CONTAINS,   /* rt_str_contains(s, sub) */
+    MRT_STR_INDEX,      /* rt_str_index(s, i, loc) */
     MRT__COUNT
 } MirRtFn;
 

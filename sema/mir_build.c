@@ -35,6 +35,16 @@ static void lb_unsupported(Lb *L, NodeId n, const char *what) {
 
 /* ==== Types =============================================================== */
 
+/* The program being lowered: enum classes (int64 member indices) are copy
+ * types, and only the program knows which classes are enums. */
+static const Program *mir_cur_prog;
+
+static bool mir_is_enum(TypeId t) {
+    if (!mir_cur_prog) return false;
+    const ClassInfo *ci = prog_class_of(mir_cur_prog, t);
+    return ci && (ci->flags & CLS_ENUM);
+}
+
 bool mir_type_is_copy(TypeId t) {
     switch (t) {
     case TYPE_NONE: case TYPE_BOOL: case TYPE_INT: case TYPE_FLOAT: case TYPE_NEVER: case TYPE_RANGE:
@@ -45,6 +55,7 @@ bool mir_type_is_copy(TypeId t) {
     if (!ty) return true;
     switch (ty->kind) {
     case TY_FUNC: return true; /* a plain function pointer */
+    case TY_CLASS: return mir_is_enum(t);
     case TY_TUPLE:
     case TY_OPTION:
         for (uint32_t i = 0; i < ty->nargs; i++)
@@ -155,6 +166,18 @@ static MirRvalue rv_rt(Lb *L, MirRtFn f, TypeId t, const MirOperand *ops, uint32
                        .type = t, .loc = loc};
 }
 
+static MirRvalue rv_agg(Lb *L, MirAggKind k, TypeId t, const MirOperand *ops, uint32_t n) {
+    return (MirRvalue){.kind = RV_AGGREGATE, .agg = k, .ops_start = lb_ops(L, ops, n), .ops_count = n, .type = t};
+}
+
+/* `place` extended by one projection. */
+static MirPlace lb_project(Lb *L, MirPlace p, MirProjKind k, uint32_t index, TypeId t) {
+    MirPlace r = {p.local, L->b->projs.len, p.proj_count + 1};
+    for (uint32_t i = 0; i < p.proj_count; i++) vec_push(&L->b->projs, L->b->projs.items[p.proj_start + i]);
+    vec_push(&L->b->projs, ((MirProj){k, index, t}));
+    return r;
+}
+
 /* The local receiving the results of calls that return None. */
 static MirLocalId lb_none_sink(Lb *L) {
     if (L->none_sink == MIR_NO_LOCAL) L->none_sink = lb_temp(L, TYPE_NONE);
@@ -185,6 +208,13 @@ static void lb_flush(Lb *L, uint32_t mark) {
     L->pending.len = mark;
 }
 
+/* An owned copy of the value `o` reads (str/bytes: rt_str_clone; any other
+ * type: rt_value_clone through its descriptor). */
+static MirOperand lb_clone(Lb *L, MirOperand o) {
+    MirRtFn f = o.type == TYPE_STR || o.type == TYPE_BYTES ? MRT_STR_CLONE : MRT_VALUE_CLONE;
+    return lb_temp_of(L, rv_rt(L, f, o.type, &o, 1, 0), o.span);
+}
+
 /* `o` consumed by a store (a local, the return place, an `own` argument):
  * an owned value in a place is moved out of it. A borrowed parameter cannot
  * give its value away, so it is cloned into an owned temporary first. */
@@ -192,7 +222,7 @@ static MirOperand lb_consume(Lb *L, MirOperand o) {
     if (o.kind == OPD_CONST || mir_type_is_copy(o.type)) return o;
     const MirLocal *loc = &L->b->locals.items[o.place.local];
     if (loc->flags & (MIRL_BORROWED | MIRL_MUT_REF) || o.place.proj_count) {
-        MirOperand c = lb_temp_of(L, rv_rt(L, MRT_STR_CLONE, o.type, &o, 1, 0), o.span);
+        MirOperand c = lb_clone(L, o);
         c.kind = OPD_MOVE;
         return c;
     }
@@ -210,6 +240,23 @@ static MirOperand lb_convert(Lb *L, MirOperand v, TypeId to, NodeId at) {
     if (from == TYPE_NEVER) return opd_dead(to);
     if ((to == TYPE_FLOAT && (from == TYPE_INT || from == TYPE_BOOL)) || (to == TYPE_INT && from == TYPE_BOOL))
         return lb_temp_of(L, rv_cast(L, v, to), lb_node(L, at)->span);
+    const Type *tt = type_get(to);
+    Span sp = lb_node(L, at)->span;
+    if (tt->kind == TY_OPTION) {
+        if (from == TYPE_NONE) return lb_temp_of(L, rv_agg(L, AGG_NONE_OPT, to, NULL, 0), sp);
+        MirOperand inner = lb_consume(L, lb_convert(L, v, tt->args[0], at));
+        return lb_temp_of(L, rv_agg(L, AGG_SOME, to, &inner, 1), sp);
+    }
+    if (tt->kind == TY_RESULT) {
+        /* `return v` in a `-> Result[T, E]` function is Ok(v) */
+        MirOperand inner = from == TYPE_NONE ? v : lb_consume(L, lb_convert(L, v, tt->args[0], at));
+        return lb_temp_of(L, rv_agg(L, AGG_OK, to, &inner, from == TYPE_NONE ? 0 : 1), sp);
+    }
+    if (tt->kind == TY_CLASS && type_get(from)->kind == TY_CLASS) {
+        /* a derived object stored as its base: the same object */
+        MirOperand o = lb_consume(L, v);
+        return lb_temp_of(L, rv_cast(L, o, to), sp);
+    }
     ICE("MIR: cannot convert %s to %s (%s)", type_name(from), type_name(to),
         node_kind_name((NodeKind)lb_node(L, at)->kind));
 }
@@ -293,8 +340,26 @@ static MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId 
     TypeId lt = l.type, rt = r.type;
     if (lt == TYPE_NEVER || rt == TYPE_NEVER) return opd_bool(false);
     if (op == TOK_IN || op == CMP_NOT_IN) {
-        lb_unsupported(L, at, "the `in` operator");
-        return opd_bool(false);
+        const Type *rty = type_get(rt);
+        MirOperand ops[2] = {r, l};
+        MirOperand res;
+        if (rt == TYPE_STR && lt == TYPE_STR) res = lb_temp_of(L, rv_rt(L, MRT_STR_CONTAINS, TYPE_BOOL, ops, 2, 0), sp);
+        else if (rty->kind == TY_LIST && rty->args[0] == lt) res = lb_temp_of(L, rv_rt(L, MRT_LIST_CONTAINS, TYPE_BOOL, ops, 2, 0), sp);
+        else {
+            lb_unsupported(L, at, "the `in` operator on this type");
+            return opd_bool(false);
+        }
+        return op == TOK_IN ? res : lb_temp_of(L, rv_unary(L, TOK_NOT, TYPE_BOOL, res, 0), sp);
+    }
+    if ((lt == TYPE_NONE) != (rt == TYPE_NONE) && (op == TOK_IS || op == CMP_IS_NOT || op == TOK_EQ || op == TOK_NE) &&
+        type_get(lt == TYPE_NONE ? rt : lt)->kind == TY_OPTION) {
+        /* x is None: the Option's tag */
+        MirOperand o = lt == TYPE_NONE ? r : l;
+        if (o.kind == OPD_CONST) return opd_bool(op == TOK_IS || op == TOK_EQ);
+        MirRvalue d = {.kind = RV_DISCRIMINANT, .place = o.place, .type = TYPE_INT};
+        MirOperand tag = lb_temp_of(L, d, sp);
+        bool want_none = op == TOK_IS || op == TOK_EQ;
+        return lb_temp_of(L, rv_binary(L, want_none ? TOK_EQ : TOK_NE, TYPE_BOOL, tag, opd_int(0), 0), sp);
     }
     if (lt == TYPE_NONE || rt == TYPE_NONE) {
         /* None is only ever identical/equal to None: a constant. */
@@ -324,7 +389,18 @@ static MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId 
         MirOperand c = lb_temp_of(L, rv_rt(L, MRT_STR_CMP, TYPE_INT, ops, 2, 0), sp);
         return lb_temp_of(L, rv_binary(L, op, TYPE_BOOL, c, opd_int(0), 0), sp);
     }
-    ICE("MIR: comparison %s of %s with %s", tok_kind_name((TokKind)op), type_name(lt), type_name(rt));
+    if (lt == rt && (op == TOK_EQ || op == TOK_NE)) {
+        MirOperand ops[2] = {l, r};
+        MirOperand eq = lb_temp_of(L, rv_rt(L, MRT_VALUE_EQ, TYPE_BOOL, ops, 2, 0), sp);
+        return op == TOK_EQ ? eq : lb_temp_of(L, rv_unary(L, TOK_NOT, TYPE_BOOL, eq, 0), sp);
+    }
+    if (lt == rt && (op == TOK_LT || op == TOK_LE || op == TOK_GT || op == TOK_GE)) {
+        MirOperand ops[2] = {l, r};
+        MirOperand c = lb_temp_of(L, rv_rt(L, MRT_VALUE_CMP, TYPE_INT, ops, 2, 0), sp);
+        return lb_temp_of(L, rv_binary(L, op, TYPE_BOOL, c, opd_int(0), 0), sp);
+    }
+    lb_unsupported(L, at, "this comparison");
+    return opd_bool(false);
 }
 
 /* a < b < c: each operand evaluated once, stopping at the first false link. */
@@ -393,7 +469,7 @@ static MirOperand lb_take_arm(Lb *L, MirOperand v, uint32_t mark) {
                 v.kind = OPD_MOVE;
                 return v;
             }
-    MirOperand c = lb_temp_of(L, rv_rt(L, MRT_STR_CLONE, v.type, &v, 1, 0), v.span);
+    MirOperand c = lb_clone(L, v);
     c.kind = OPD_MOVE;
     return c;
 }
@@ -468,8 +544,9 @@ static MirOperand lb_stringify_value(Lb *L, MirOperand v, bool repr, bool fresh,
             if (opd_is_local(v) && L->pending.items[i] == v.place.local) return v; /* a fresh temporary */
         return lb_temp_of(L, rv_rt(L, MRT_STR_CLONE, TYPE_STR, &v, 1, 0), sp);
     case TYPE_NEVER: return opd_dead(TYPE_STR);
-    case TYPE_BYTES: lb_unsupported(L, at, "converting a bytes value to str (other than a literal)"); return opd_dead(TYPE_STR);
-    default: ICE("MIR: str() of %s", type_name(v.type));
+    default:
+        /* any other value: the runtime's printing forms, from its descriptor */
+        return lb_temp_of(L, rv_rt(L, repr ? MRT_REPR_OF : MRT_STR_OF, TYPE_STR, &v, 1, 0), sp);
     }
 }
 
@@ -512,8 +589,10 @@ static MirOperand lb_fmt_field(Lb *L, NodeId fn) {
     case TYPE_BOOL: rf = MRT_FMT_BOOL; break;
     case TYPE_STR: rf = MRT_FMT_STR; break;
     case TYPE_NEVER: return opd_dead(TYPE_STR);
-    case TYPE_BYTES: lb_unsupported(L, fn, "formatting a bytes value"); return opd_dead(TYPE_STR);
-    default: ICE("MIR: f-string field of type %s", type_name(v.type));
+    default:
+        v = lb_stringify_value(L, v, false, false, f->a);
+        rf = MRT_FMT_STR;
+        break;
     }
     MirOperand ops[2] = {v, spec};
     return lb_temp_of(L, rv_rt(L, rf, TYPE_STR, ops, 2, fn), f->span);
@@ -565,9 +644,16 @@ static MirOperand lb_name(Lb *L, NodeId n) {
     const Symbol *s = prog_sym(L->prog, node->sym);
     switch (s->kind) {
     case SYM_LOCAL:
-    case SYM_PARAM:
+    case SYM_PARAM: {
         if (s->type == TYPE_NONE) return opd_none(TYPE_NONE);
-        return opd_place(L, lb_sym_place(L, node->sym), node->span);
+        MirPlace p = lb_sym_place(L, node->sym);
+        const Type *st = type_get(s->type);
+        if (node->type != s->type && st->kind == TY_OPTION && st->args[0] == node->type)
+            p = lb_project(L, p, PROJ_PAYLOAD, 0, node->type); /* narrowed: known to be present */
+        else if (node->type != s->type && node->type != TYPE_NEVER)
+            ICE("MIR: read of `%s` (%s) as %s", str_text(s->name), type_name(s->type), type_name(node->type));
+        return opd_place(L, p, node->span);
+    }
     case SYM_CONST: {
         /* Module constants are re-evaluated where used (literals and simple
          * expressions of them in this subset), as codegen does. */
@@ -585,10 +671,22 @@ static MirOperand lb_name(Lb *L, NodeId n) {
 
 /* ---- calls ---- */
 
-static MirOperand lb_user_call(Lb *L, NodeId n, const Symbol *s) {
+/* Values whose representation is a pointer to a heap object the callee can
+ * change in place (class instances, lists, dicts, sets): a `mut` parameter
+ * of such a type receives the pointer itself. */
+static bool lb_is_boxed(TypeId t) {
+    const Type *ty = type_get(t);
+    if (ty->kind == TY_LIST || ty->kind == TY_DICT || ty->kind == TY_SET) return true;
+    return ty->kind == TY_CLASS && !mir_is_enum(t);
+}
+
+/* A call of user function `fi`; `self` (methods) is its first argument and
+ * the call's arguments bind the remaining parameters. */
+static MirOperand lb_user_call_fn(Lb *L, NodeId n, uint32_t fi, const MirOperand *self) {
     const Node *node = lb_node(L, n);
-    if (s->index >= L->prog->funcs.len) ICE("MIR: function index out of range");
-    const SemaFunc *f = &L->prog->funcs.items[s->index];
+    if (fi >= L->prog->funcs.len) ICE("MIR: function index out of range");
+    const SemaFunc *f = &L->prog->funcs.items[fi];
+    const Symbol *s = prog_sym(L->prog, f->sym);
     const Type *ft = type_get(f->type);
     NodeList params = lb_node(L, f->def)->list;
     uint32_t np = ft->nargs;
@@ -598,6 +696,12 @@ static MirOperand lb_user_call(Lb *L, NodeId n, const Symbol *s) {
     MirOperand *args = xcalloc(np + 1, sizeof *args);
     bool *set = xcalloc(np + 1, sizeof *set);
     uint32_t next_pos = 0;
+    if (self) {
+        if (np == 0) ICE("MIR: method without self");
+        args[0] = *self;
+        set[0] = true;
+        next_pos = 1;
+    }
     for (uint32_t i = 0; i < node->list.count; i++) {
         NodeId an = ast_list_at(L->ast, node->list, i);
         const Node *a = lb_node(L, an);
@@ -625,11 +729,13 @@ static MirOperand lb_user_call(Lb *L, NodeId n, const Symbol *s) {
     }
     for (uint32_t k = 0; k < np; k++) {
         uint16_t pf = lb_node(L, ast_list_at(L->ast, params, k))->flags;
-        if (pf & NF_MUT) lb_unsupported(L, n, "passing an argument to a `mut` parameter");
+        if (pf & NF_MUT) {
+            if (!lb_is_boxed(ft->args[k])) lb_unsupported(L, n, "passing an argument to a `mut` parameter");
+        }
         else if (pf & NF_OWN) args[k] = lb_consume(L, args[k]); /* the callee owns it now */
         /* a borrowed argument stays a copy of the caller's bits */
     }
-    MirRvalue rv = {.kind = RV_CALL, .callee = {CALLEE_FN, s->index}, .ops_start = lb_ops(L, args, np),
+    MirRvalue rv = {.kind = RV_CALL, .callee = {CALLEE_FN, fi}, .ops_start = lb_ops(L, args, np),
                     .ops_count = np, .type = f->ret, .loc = n};
     free(args);
     free(set);
@@ -643,6 +749,10 @@ static MirOperand lb_user_call(Lb *L, NodeId n, const Symbol *s) {
 
 static void lb_call_void(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, Span sp) {
     lb_temp_of(L, rv_rt(L, f, TYPE_NONE, ops, n, 0), sp);
+}
+
+static void lb_call_void_loc(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, NodeId loc, Span sp) {
+    lb_temp_of(L, rv_rt(L, f, TYPE_NONE, ops, n, loc), sp);
 }
 
 static void lb_print(Lb *L, NodeId n) {
@@ -682,7 +792,7 @@ static void lb_print(Lb *L, NodeId n) {
         case TYPE_STR: lb_call_void(L, MRT_PRINT_STR, &v, 1, node->span); break;
         case TYPE_NONE: lb_call_void(L, MRT_PRINT_NONE, NULL, 0, node->span); break;
         case TYPE_NEVER: break;
-        default: ICE("MIR: print() of %s", type_name(v.type));
+        default: lb_call_void(L, MRT_PRINT_VALUE, &v, 1, node->span); break;
         }
     }
     if (end) lb_call_void(L, MRT_PRINT_STR, &endv, 1, node->span);
@@ -772,6 +882,7 @@ static MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
         MirOperand v = lb_expr(L, a0);
         if (t0 == TYPE_STR) return lb_temp_of(L, rv_rt(L, MRT_STR_LEN, TYPE_INT, &v, 1, 0), node->span);
         if (t0 == TYPE_BYTES) return lb_temp_of(L, rv_unary(L, MOP_BYTE_LEN, TYPE_INT, v, 0), node->span);
+        if (type_get(t0)->kind == TY_LIST) return lb_temp_of(L, rv_rt(L, MRT_LIST_LEN, TYPE_INT, &v, 1, 0), node->span);
         lb_unsupported(L, n, "len() of this type");
         return opd_dead(TYPE_INT);
     }
@@ -811,20 +922,353 @@ static MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
     }
 }
 
+/* ---- classes, collections and methods ---- */
+
+static const ClassInfo *lb_class(Lb *L, TypeId t) { return prog_class_of(L->prog, t); }
+
+static int32_t lb_field_index(const ClassInfo *ci, StrId name) {
+    for (uint32_t i = 0; i < ci->fields.len; i++)
+        if (ci->fields.items[i].name == name) return (int32_t)i;
+    return -1;
+}
+
+static int32_t lb_method_func(const ClassInfo *ci, StrId name) {
+    for (uint32_t i = 0; i < ci->methods.len; i++)
+        if (ci->methods.items[i].name == name) return (int32_t)ci->methods.items[i].func;
+    return -1;
+}
+
+/* A place holding the value of `o`: its own place, or a temporary. */
+static MirPlace lb_as_place(Lb *L, MirOperand o, Span sp) {
+    if (o.kind != OPD_CONST) return o.place;
+    MirLocalId t = lb_temp(L, o.type);
+    lb_assign(L, lb_place(t), rv_use(L, o), sp);
+    return lb_place(t);
+}
+
+/* The place of field `name` of the object expression `obj`. */
+static bool lb_field_place(Lb *L, NodeId obj, StrId name, TypeId ftype, MirPlace *out) {
+    MirOperand o = lb_expr(L, obj);
+    const ClassInfo *ci = lb_class(L, o.type);
+    int32_t fi = ci ? lb_field_index(ci, name) : -1;
+    if (fi < 0) return false;
+    MirPlace p = lb_as_place(L, o, lb_node(L, obj)->span);
+    p = lb_project(L, p, PROJ_DEREF, 0, o.type);
+    *out = lb_project(L, p, PROJ_FIELD, (uint32_t)fi, ftype);
+    return true;
+}
+
+static MirOperand lb_enum_member(Lb *L, const ClassInfo *ci, StrId name, TypeId t) {
+    for (uint32_t i = 0; i < ci->members.len; i++)
+        if (ci->members.items[i].name == name)
+            return (MirOperand){.kind = OPD_CONST, .type = t, .c = {.kind = MC_ENUM, .i = (int64_t)i}};
+    ICE("MIR: enum `%s` has no member `%s`", str_text(ci->name), str_text(name));
+    (void)L;
+}
+
+static MirOperand lb_attr(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    const Node *obj = lb_node(L, node->a);
+    if (obj->kind == N_NAME && obj->sym && prog_sym(L->prog, obj->sym)->kind == SYM_CLASS) {
+        const ClassInfo *ci = lb_class(L, prog_sym(L->prog, obj->sym)->type);
+        if (ci && (ci->flags & CLS_ENUM)) return lb_enum_member(L, ci, node->name, node->type);
+        lb_unsupported(L, n, "an unbound method as a value");
+        return opd_dead(node->type);
+    }
+    const ClassInfo *ci = lb_class(L, obj->type);
+    if (ci && (ci->flags & CLS_ENUM)) {
+        MirOperand v = lb_expr(L, node->a);
+        if (node->type == TYPE_STR) return lb_temp_of(L, rv_rt(L, MRT_STR_OF, TYPE_STR, &v, 1, 0), node->span);
+        /* .value: members numbered consecutively map by an offset */
+        for (uint32_t i = 0; i < ci->members.len; i++)
+            if (ci->members.items[i].value - ci->members.items[0].value != (int64_t)i) {
+                lb_unsupported(L, n, "`.value` of an enum with non-consecutive values");
+                return opd_dead(TYPE_INT);
+            }
+        MirOperand idx = lb_temp_of(L, rv_cast(L, v, TYPE_INT), node->span);
+        return lb_temp_of(L, rv_binary(L, TOK_PLUS, TYPE_INT, idx, opd_int(ci->members.len ? ci->members.items[0].value : 0), n),
+                          node->span);
+    }
+    MirPlace p;
+    if (ci && lb_field_place(L, node->a, node->name, node->type, &p)) return opd_place(L, p, node->span);
+    lb_unsupported(L, n, "this attribute as a value");
+    return opd_dead(node->type);
+}
+
+/* Arguments of a call given positionally only (builtins and methods of
+ * builtin types); false after a diagnostic. */
+static bool lb_plain_args(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    for (uint32_t i = 0; i < node->list.count; i++) {
+        uint16_t k = lb_node(L, ast_list_at(L->ast, node->list, i))->kind;
+        if (k == N_KEYWORD || k == N_STARRED) {
+            lb_unsupported(L, ast_list_at(L->ast, node->list, i), "keyword or starred arguments here");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* C(args): the generated __init__ binds arguments to fields (positional in
+ * field order, keywords by name, defaults); a user __init__ runs on a
+ * zeroed object. */
+static MirOperand lb_construct(Lb *L, NodeId n, const Symbol *cs) {
+    const Node *node = lb_node(L, n);
+    TypeId t = node->type;
+    const ClassInfo *ci = lb_class(L, t);
+    if (!ci) ICE("MIR: construction of a non-class");
+    if (ci->tparams.len) {
+        lb_unsupported(L, n, "constructing a generic class");
+        return opd_dead(t);
+    }
+    (void)cs;
+    int32_t init = lb_method_func(ci, intern_cstr("__init__"));
+    if (init >= 0 && (ci->flags & CLS_USER_INIT)) {
+        MirOperand obj = lb_temp_of(L, rv_agg(L, AGG_OBJECT, t, NULL, 0), node->span);
+        lb_user_call_fn(L, n, (uint32_t)init, &obj);
+        return obj;
+    }
+    uint32_t nf = ci->fields.len;
+    const Type *ct = type_get(lb_node(L, node->a)->type);
+    MirOperand *args = xcalloc(nf + 1, sizeof *args);
+    bool *set = xcalloc(nf + 1, sizeof *set);
+    uint32_t next_pos = 0;
+    for (uint32_t i = 0; i < node->list.count; i++) {
+        NodeId an = ast_list_at(L->ast, node->list, i);
+        const Node *a = lb_node(L, an);
+        uint32_t slot = nf;
+        NodeId value = an;
+        if (a->kind == N_KEYWORD && a->name) {
+            int32_t k = lb_field_index(ci, a->name);
+            slot = k < 0 ? nf : (uint32_t)k;
+            value = a->a;
+        } else if (a->kind == N_STARRED || a->kind == N_KEYWORD) {
+            lb_unsupported(L, an, "starred arguments");
+            continue;
+        } else {
+            slot = next_pos++;
+        }
+        if (slot >= nf || set[slot]) ICE("MIR: constructor argument %u matches no field", i);
+        TypeId ftype = ct->kind == TY_FUNC && slot < ct->nargs ? ct->args[slot] : ci->fields.items[slot].type;
+        args[slot] = lb_consume(L, lb_expr_as(L, value, ftype));
+        set[slot] = true;
+    }
+    for (uint32_t k = 0; k < nf; k++) {
+        if (set[k]) continue;
+        NodeId def = ci->fields.items[k].dflt;
+        if (!def) ICE("MIR: construction of `%s` misses field %u", str_text(ci->name), k);
+        TypeId ftype = ct->kind == TY_FUNC && k < ct->nargs ? ct->args[k] : ci->fields.items[k].type;
+        args[k] = lb_consume(L, lb_expr_as(L, def, ftype));
+    }
+    MirOperand r = lb_temp_of(L, rv_agg(L, AGG_OBJECT, t, args, nf), node->span);
+    free(args);
+    free(set);
+    return r;
+}
+
+static NodeId lb_arg(Lb *L, NodeId n, uint32_t i) {
+    const Node *node = lb_node(L, n);
+    return i < node->list.count ? ast_list_at(L->ast, node->list, i) : 0;
+}
+
+/* list.m(...), str.m(...) */
+static MirOperand lb_builtin_method(Lb *L, NodeId n, MirOperand recv) {
+    const Node *node = lb_node(L, n);
+    const Node *callee = lb_node(L, node->a);
+    const char *m = str_text(callee->name);
+    const Type *rt = type_get(recv.type);
+    uint32_t argc = node->list.count;
+    Span sp = node->span;
+    if (!lb_plain_args(L, n)) return opd_dead(node->type);
+    if (rt->kind == TY_LIST) {
+        TypeId et = rt->args[0];
+        if (!strcmp(m, "append") && argc == 1) {
+            MirOperand ops[2] = {recv, lb_consume(L, lb_expr_as(L, lb_arg(L, n, 0), et))};
+            lb_call_void(L, MRT_LIST_PUSH, ops, 2, sp);
+            return opd_none(TYPE_NONE);
+        }
+        if (!strcmp(m, "pop") && argc <= 1) {
+            MirOperand ops[2] = {recv, argc ? lb_expr_as(L, lb_arg(L, n, 0), TYPE_INT) : opd_int(-1)};
+            return lb_temp_of(L, rv_rt(L, MRT_LIST_POP, et, ops, 2, n), sp);
+        }
+        if (!strcmp(m, "insert") && argc == 2) {
+            MirOperand i = lb_expr_as(L, lb_arg(L, n, 0), TYPE_INT);
+            MirOperand ops[3] = {recv, i, lb_consume(L, lb_expr_as(L, lb_arg(L, n, 1), et))};
+            lb_call_void(L, MRT_LIST_INSERT, ops, 3, sp);
+            return opd_none(TYPE_NONE);
+        }
+        if (!strcmp(m, "extend") && argc == 1) {
+            MirOperand ops[2] = {recv, lb_expr_as(L, lb_arg(L, n, 0), recv.type)};
+            lb_call_void(L, MRT_LIST_EXTEND, ops, 2, sp);
+            return opd_none(TYPE_NONE);
+        }
+        if (!strcmp(m, "reverse") && argc == 0) {
+            lb_call_void(L, MRT_LIST_REVERSE, &recv, 1, sp);
+            return opd_none(TYPE_NONE);
+        }
+        if (!strcmp(m, "sort") && argc == 0) {
+            MirOperand ops[2] = {recv, opd_bool(false)};
+            lb_call_void(L, MRT_LIST_SORT, ops, 2, sp);
+            return opd_none(TYPE_NONE);
+        }
+        if (!strcmp(m, "index") && argc == 1) {
+            MirOperand ops[2] = {recv, lb_expr_as(L, lb_arg(L, n, 0), et)};
+            MirOperand r = lb_temp_of(L, rv_rt(L, MRT_LIST_INDEX, TYPE_INT, ops, 2, 0), sp);
+            /* not found: the ValueError of Python, as a panic outside `try` */
+            MirOperand bad = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, r, opd_int(0), 0), sp);
+            MirBlockId fail = lb_block(L), ok = lb_block(L);
+            lb_branch(L, bad, fail, ok);
+            L->cur = fail;
+            lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = opd_str(intern_cstr("ValueError: value is not in list")),
+                                 .loc = n, .span = sp});
+            L->cur = ok;
+            return r;
+        }
+    } else if (recv.type == TYPE_STR) {
+        static const struct {
+            const char *name;
+            MirRtFn f;
+            uint32_t argc;
+        } sm[] = {
+            {"upper", MRT_STR_UPPER, 0},       {"lower", MRT_STR_LOWER, 0},           {"strip", MRT_STR_STRIP, 0},
+            {"split", MRT_STR_SPLIT, 0},       {"split", MRT_STR_SPLIT, 1},           {"join", MRT_STR_JOIN, 1},
+            {"replace", MRT_STR_REPLACE, 2},   {"startswith", MRT_STR_STARTSWITH, 1}, {"endswith", MRT_STR_ENDSWITH, 1},
+        };
+        for (size_t i = 0; i < sizeof sm / sizeof sm[0]; i++) {
+            if (strcmp(m, sm[i].name) || argc != sm[i].argc) continue;
+            MirOperand ops[3] = {recv};
+            for (uint32_t k = 0; k < argc; k++) {
+                NodeId an = lb_arg(L, n, k);
+                ops[k + 1] = lb_expr(L, an);
+            }
+            return lb_temp_of(L, rv_rt(L, sm[i].f, node->type, ops, argc + 1, n), sp);
+        }
+    }
+    char what[96];
+    snprintf(what, sizeof what, "the method `%s` of `%s`", m, type_name(recv.type));
+    lb_unsupported(L, n, what);
+    return opd_dead(node->type);
+}
+
+static MirOperand lb_method_call(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    const Node *callee = lb_node(L, node->a);
+    const Node *obj = lb_node(L, callee->a);
+    if (obj->kind == N_NAME && obj->sym) {
+        SymKind k = prog_sym(L->prog, obj->sym)->kind;
+        if (k == SYM_CLASS || k == SYM_TYPE || k == SYM_MODULE) {
+            lb_unsupported(L, n, "calling an unbound method");
+            return opd_dead(node->type);
+        }
+    }
+    const ClassInfo *ci = lb_class(L, obj->type);
+    if (ci && !(ci->flags & CLS_ENUM)) {
+        int32_t fi = lb_method_func(ci, callee->name);
+        if (fi < 0) {
+            lb_unsupported(L, n, "calling a function stored in a field");
+            return opd_dead(node->type);
+        }
+        if (L->prog->funcs.items[fi].tparams.len || ci->tparams.len) {
+            lb_unsupported(L, n, "a call of a generic method");
+            return opd_dead(node->type);
+        }
+        MirOperand self = lb_expr(L, callee->a);
+        /* a subclass object passed to a method it inherited: same object */
+        TypeId st = prog_sym(L->prog, L->prog->funcs.items[fi].params.items[0])->type;
+        if (self.type != st) {
+            /* the cast result borrows the same object: never dropped */
+            MirLocalId bt = lb_local(L, st, 0, (Span){0}, MIRL_BORROWED);
+            lb_assign(L, lb_place(bt), rv_cast(L, self, st), node->span);
+            self = opd_local(L, bt);
+        }
+        return lb_user_call_fn(L, n, (uint32_t)fi, &self);
+    }
+    MirOperand recv = lb_expr(L, callee->a);
+    return lb_builtin_method(L, n, recv);
+}
+
+static MirOperand lb_seq_literal(Lb *L, NodeId n, MirAggKind k) {
+    const Node *node = lb_node(L, n);
+    const Type *t = type_get(node->type);
+    uint32_t count = node->list.count;
+    MirOperand *ops = xcalloc(count * 2 + 1, sizeof *ops);
+    uint32_t no = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        NodeId en = ast_list_at(L->ast, node->list, i);
+        const Node *e = lb_node(L, en);
+        if (e->kind == N_STARRED || (e->kind == N_DICT_ITEM && !e->a)) {
+            lb_unsupported(L, en, "unpacking in a literal");
+            continue;
+        }
+        if (k == AGG_DICT) {
+            ops[no++] = lb_consume(L, lb_expr_as(L, e->a, t->args[0]));
+            ops[no++] = lb_consume(L, lb_expr_as(L, e->b, t->args[1]));
+        } else {
+            TypeId et = k == AGG_TUPLE ? t->args[i] : t->args[0];
+            ops[no++] = lb_consume(L, lb_expr_as(L, en, et));
+        }
+    }
+    MirOperand r = lb_temp_of(L, rv_agg(L, k, node->type, ops, no), node->span);
+    free(ops);
+    return r;
+}
+
+/* obj[index] read: list elements are borrowed (a borrowed temporary: a
+ * consuming use clones it); tuple elements are fields; str indexing makes a
+ * new str. */
+static MirOperand lb_subscript(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    const Node *ix = lb_node(L, node->b);
+    MirOperand o = lb_expr(L, node->a);
+    const Type *ot = type_get(o.type);
+    Span sp = node->span;
+    if (ix->kind == N_SLICE) {
+        lb_unsupported(L, n, "slicing");
+        return opd_dead(node->type);
+    }
+    if (ot->kind == TY_TUPLE) {
+        int64_t i = ix->kind == N_INT ? (int64_t)ix->v.ival
+                    : ix->kind == N_UNARY && ix->op == TOK_MINUS && lb_node(L, ix->a)->kind == N_INT
+                        ? -(int64_t)lb_node(L, ix->a)->v.ival
+                        : INT64_MIN;
+        if (i < 0 && i != INT64_MIN) i += ot->nargs;
+        if (i < 0 || i >= (int64_t)ot->nargs) {
+            lb_unsupported(L, n, "a tuple index that is not a constant");
+            return opd_dead(node->type);
+        }
+        MirPlace p = lb_as_place(L, o, sp);
+        return opd_place(L, lb_project(L, p, PROJ_FIELD, (uint32_t)i, ot->args[i]), sp);
+    }
+    if (ot->kind == TY_LIST) {
+        MirOperand ops[2] = {o, lb_expr_as(L, node->b, TYPE_INT)};
+        MirLocalId t = lb_local(L, node->type, 0, (Span){0}, MIRL_BORROWED);
+        lb_assign(L, lb_place(t), rv_rt(L, MRT_LIST_AT, node->type, ops, 2, n), sp);
+        return opd_local(L, t);
+    }
+    if (o.type == TYPE_STR) {
+        MirOperand ops[2] = {o, lb_expr_as(L, node->b, TYPE_INT)};
+        return lb_temp_of(L, rv_rt(L, MRT_STR_INDEX, TYPE_STR, ops, 2, n), sp);
+    }
+    lb_unsupported(L, n, "indexing this type");
+    return opd_dead(node->type);
+}
+
 static MirOperand lb_call(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *callee = lb_node(L, node->a);
+    if (callee->kind == N_ATTR) return lb_method_call(L, n);
     if (callee->kind != N_NAME || !callee->sym) {
         lb_unsupported(L, n, "this kind of call");
         return opd_dead(node->type);
     }
     const Symbol *s = prog_sym(L->prog, callee->sym);
     if (s->kind == SYM_BUILTIN || s->kind == SYM_TYPE) return lb_builtin(L, n, (BuiltinId)s->index);
+    if (s->kind == SYM_CLASS) return lb_construct(L, n, s);
     if (s->kind != SYM_FUNC) {
         lb_unsupported(L, n, "this kind of call");
         return opd_dead(node->type);
     }
-    return lb_user_call(L, n, s);
+    return lb_user_call_fn(L, n, s->index, NULL);
 }
 
 static MirOperand lb_expr(Lb *L, NodeId n) {
@@ -851,6 +1295,12 @@ static MirOperand lb_expr(Lb *L, NodeId n) {
     case N_COMPARE: return lb_compare(L, n);
     case N_IFEXP: return lb_ifexp(L, n);
     case N_CALL: return lb_call(L, n);
+    case N_ATTR: return lb_attr(L, n);
+    case N_SUBSCRIPT: return lb_subscript(L, n);
+    case N_LIST: return lb_seq_literal(L, n, AGG_LIST);
+    case N_TUPLE: return lb_seq_literal(L, n, AGG_TUPLE);
+    case N_SET: return lb_seq_literal(L, n, AGG_SET);
+    case N_DICT: return lb_seq_literal(L, n, AGG_DICT);
     default: lb_unsupported(L, n, "this expression"); return opd_dead(node->type);
     }
 }
@@ -908,9 +1358,71 @@ static void lb_store(Lb *L, SymId s, MirOperand v, NodeId at) {
     lb_assign(L, p, rv_use(L, v), sp);
 }
 
+/* target = v for targets other than a plain name: a field (the old value
+ * is moved into a temporary dropped at the end of the statement), a list
+ * element, or a tuple/list of targets (unpacking: each element is read
+ * from the value's place; a consuming store clones it). */
+static void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at) {
+    const Node *t = lb_node(L, target);
+    Span sp = lb_node(L, at)->span;
+    if (v.type == TYPE_NEVER) return;
+    switch ((NodeKind)t->kind) {
+    case N_NAME: {
+        SymId s = lb_target_sym(L, target);
+        if (s) lb_store(L, s, v, at);
+        return;
+    }
+    case N_ATTR: {
+        v = lb_consume(L, lb_convert(L, v, t->type, at));
+        MirPlace p;
+        if (!lb_field_place(L, t->a, t->name, t->type, &p)) {
+            lb_unsupported(L, target, "this assignment target");
+            return;
+        }
+        if (!mir_type_is_copy(t->type)) {
+            MirOperand old = opd_place(L, p, sp);
+            lb_temp_of(L, rv_use(L, old), sp); /* owned now: dropped at the end of the statement */
+        }
+        lb_assign(L, p, rv_use(L, v), sp);
+        return;
+    }
+    case N_SUBSCRIPT: {
+        MirOperand o = lb_expr(L, t->a);
+        if (type_get(o.type)->kind != TY_LIST || lb_node(L, t->b)->kind == N_SLICE) {
+            lb_unsupported(L, target, "this assignment target");
+            return;
+        }
+        MirOperand i = lb_expr_as(L, t->b, TYPE_INT);
+        v = lb_consume(L, lb_convert(L, v, type_get(o.type)->args[0], at));
+        MirOperand ops[3] = {o, i, v};
+        lb_call_void_loc(L, MRT_LIST_SET, ops, 3, target, sp);
+        return;
+    }
+    case N_TUPLE:
+    case N_LIST: {
+        const Type *vt = type_get(v.type);
+        if (vt->kind != TY_TUPLE || vt->nargs != t->list.count) {
+            lb_unsupported(L, target, "unpacking this value");
+            return;
+        }
+        MirPlace p = lb_as_place(L, v, sp);
+        for (uint32_t i = 0; i < t->list.count; i++) {
+            MirOperand e = opd_place(L, lb_project(L, p, PROJ_FIELD, i, vt->args[i]), sp);
+            lb_store_target(L, ast_list_at(L->ast, t->list, i), e, at);
+        }
+        return;
+    }
+    default: lb_unsupported(L, target, "this assignment target"); return;
+    }
+}
+
 static void lb_assign_stmt(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     MirOperand v = lb_expr(L, node->a);
+    if (node->list.count == 1 && lb_node(L, ast_list_at(L->ast, node->list, 0))->kind != N_NAME) {
+        lb_store_target(L, ast_list_at(L->ast, node->list, 0), v, node->a);
+        return;
+    }
     /* `a = b = value`: the value is stored into each target in order; an
      * owned value goes to the last one, the others get clones of it. */
     uint32_t last = UINT32_MAX;
@@ -923,13 +1435,29 @@ static void lb_assign_stmt(Lb *L, NodeId n) {
         if (!s) continue;
         MirOperand vi = v;
         if (i != last && !mir_type_is_copy(v.type) && v.kind != OPD_CONST && prog_sym(L->prog, s)->type != TYPE_NONE)
-            vi = lb_temp_of(L, rv_rt(L, MRT_STR_CLONE, v.type, &v, 1, 0), lb_node(L, node->a)->span);
+            vi = lb_clone(L, v);
         lb_store(L, s, vi, node->a);
     }
 }
 
 static void lb_aug_assign(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
+    const Node *tn = lb_node(L, node->a);
+    if (tn->kind == N_ATTR) {
+        /* obj.f op= v: read the field, compute, store it back */
+        MirPlace p;
+        if (!lb_field_place(L, tn->a, tn->name, tn->type, &p)) {
+            lb_unsupported(L, node->a, "this assignment target");
+            return;
+        }
+        MirOperand cur = opd_place(L, p, tn->span);
+        MirOperand v = lb_expr(L, node->b);
+        if (v.type == TYPE_NEVER) return;
+        MirOperand r = lb_convert(L, lb_binop(L, node->op, node->type, cur, v, n), tn->type, n);
+        if (!mir_type_is_copy(tn->type)) lb_temp_of(L, rv_use(L, opd_place(L, p, tn->span)), tn->span);
+        lb_assign(L, p, rv_use(L, lb_consume(L, r)), tn->span);
+        return;
+    }
     SymId s = lb_target_sym(L, node->a);
     if (!s) return;
     const Symbol *sym = prog_sym(L->prog, s);
@@ -1014,6 +1542,59 @@ static MirOperand lb_pin(Lb *L, MirOperand v, Span sp) {
     return opd_local(L, t);
 }
 
+/* for TARGET in xs (a list): a hidden index walks the list, reading its
+ * length before every iteration (the body may append). The element is
+ * borrowed from the list; storing it into the target clones a non-copy
+ * element. A list computed by the iterable expression is held in an owned
+ * local for the whole loop (exit drops cover a `return` from the body). */
+static void lb_for_list(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    Span isp = lb_node(L, node->b)->span;
+    uint32_t mark = L->pending.len;
+    MirOperand xs = lb_expr(L, node->b);
+    TypeId lt = xs.type, et = type_get(lt)->args[0];
+    bool held = false;
+    if (opd_is_local(xs))
+        for (uint32_t i = mark; i < L->pending.len; i++)
+            if (L->pending.items[i] == xs.place.local) {
+                /* a fresh list: it lives as long as the loop */
+                L->pending.items[i] = L->pending.items[--L->pending.len];
+                vec_push(&L->owned, xs.place.local);
+                held = true;
+                break;
+            }
+    lb_flush(L, 0);
+    MirLocalId idx = lb_temp(L, TYPE_INT);
+    lb_assign(L, lb_place(idx), rv_use(L, opd_int(0)), isp);
+    MirBlockId head = lb_block(L), body = lb_block(L), latch = lb_block(L), end = lb_block(L);
+    MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
+    lb_goto(L, head);
+    L->cur = head;
+    MirOperand len = lb_temp_of(L, rv_rt(L, MRT_LIST_LEN, TYPE_INT, &xs, 1, 0), isp);
+    MirOperand more = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, opd_local(L, idx), len, 0), isp);
+    lb_branch(L, more, body, else_bb);
+    L->cur = body;
+    MirOperand ops[2] = {xs, opd_local(L, idx)};
+    MirLocalId el = lb_local(L, et, 0, (Span){0}, MIRL_BORROWED);
+    lb_assign(L, lb_place(el), rv_rt(L, MRT_LIST_AT, et, ops, 2, node->b), isp);
+    lb_store_target(L, node->a, opd_local(L, el), node->b);
+    lb_flush(L, 0);
+    vec_push(&L->loops, ((LbLoop){end, latch}));
+    lb_stmts(L, node->list);
+    L->loops.len--;
+    lb_goto(L, latch);
+    L->cur = latch;
+    lb_assign(L, lb_place(idx), rv_binary(L, TOK_PLUS, TYPE_INT, opd_local(L, idx), opd_int(1), node->b), isp);
+    lb_goto(L, head);
+    if (node->list2.count) {
+        L->cur = else_bb;
+        lb_stmts(L, node->list2);
+        lb_goto(L, end);
+    }
+    L->cur = end;
+    if (held) lb_drop(L, xs.place.local, isp);
+}
+
 /* for NAME in range(start, stop, step): a hidden counter walks the range, so
  * assigning NAME in the body does not change the iteration; a step of 0
  * panics; an increment that would overflow ends the loop. */
@@ -1028,6 +1609,10 @@ static void lb_for(Lb *L, NodeId n) {
     if (it->kind == N_CALL && lb_node(L, it->a)->kind == N_NAME && lb_node(L, it->a)->sym) {
         const Symbol *s = prog_sym(L->prog, lb_node(L, it->a)->sym);
         is_range = s->kind == SYM_BUILTIN && s->index == BI_RANGE;
+    }
+    if (!is_range && type_get(it->type)->kind == TY_LIST) {
+        lb_for_list(L, n);
+        return;
     }
     if (!is_range || it->list.count < 1 || it->list.count > 3) {
         lb_unsupported(L, node->b, "iterating over anything but range()");
@@ -1147,8 +1732,7 @@ static void lb_stmt(Lb *L, NodeId n) {
     case N_ANN_ASSIGN:
         if (node->c) {
             MirOperand v = lb_expr(L, node->c);
-            SymId s = lb_target_sym(L, node->a);
-            if (s) lb_store(L, s, v, node->c);
+            lb_store_target(L, node->a, v, node->c);
         }
         break;
     case N_AUG_ASSIGN: lb_aug_assign(L, n); break;
@@ -1278,7 +1862,10 @@ static MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
     MirBody *b = xcalloc(1, sizeof *b);
     b->name = f->name;
     StrBuf sb = {0};
-    sb_printf(&sb, "%s.%s", prog->module_name ? prog->module_name : "main", str_text(f->name));
+    if (f->cls)
+        sb_printf(&sb, "%s.%s.%s", prog->module_name ? prog->module_name : "main",
+                  str_text(prog_sym(prog, f->cls)->name), str_text(f->name));
+    else sb_printf(&sb, "%s.%s", prog->module_name ? prog->module_name : "main", str_text(f->name));
     b->symbol = sb_take(&sb);
     b->func = fi;
     b->ret = f->ret;
@@ -1297,7 +1884,7 @@ static MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
         const Symbol *sym = prog_sym(prog, s);
         const Node *p = ast_node(ast, sym->decl);
         uint32_t flags = MIRL_PARAM;
-        if (p->flags & NF_MUT) flags |= MIRL_MUT_REF;
+        if ((p->flags & NF_MUT) && !lb_is_boxed(sym->type)) flags |= MIRL_MUT_REF;
         else if (!(p->flags & NF_OWN) && !mir_type_is_copy(sym->type)) flags |= MIRL_BORROWED;
         L.sym_local[s] = lb_local(&L, sym->type, sym->name, p->span, flags);
         if (!(flags & (MIRL_BORROWED | MIRL_MUT_REF)) && !mir_type_is_copy(sym->type)) vec_push(&L.owned, L.sym_local[s]);
@@ -1313,7 +1900,8 @@ static MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
         MirLocal pcopy = b->locals.items[pl];
         MirLocalId shadow = lb_local(&L, pcopy.type, pcopy.name, pcopy.span, MIRL_USER);
         MirOperand arg = opd_local(&L, pl);
-        lb_assign(&L, lb_place(shadow), rv_rt(&L, MRT_STR_CLONE, pcopy.type, &arg, 1, 0), pcopy.span);
+        MirRtFn cf = pcopy.type == TYPE_STR || pcopy.type == TYPE_BYTES ? MRT_STR_CLONE : MRT_VALUE_CLONE;
+        lb_assign(&L, lb_place(shadow), rv_rt(&L, cf, pcopy.type, &arg, 1, 0), pcopy.span);
         L.sym_local[s] = shadow;
         vec_push(&L.owned, shadow);
     }
@@ -1352,6 +1940,7 @@ static MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
 
 bool mir_build(const Program *prog, MirProgram *out) {
     memset(out, 0, sizeof *out);
+    mir_cur_prog = prog;
     out->prog = prog;
     out->main_body = prog->main_func;
     bool ok = true;
@@ -1362,11 +1951,17 @@ bool mir_build(const Program *prog, MirProgram *out) {
         vec_push(&out->bodies, b);
         ok &= bok;
     }
-    if (!ok) return false;
+    if (!ok) {
+        mir_cur_prog = NULL;
+        return false;
+    }
     /* A value read after it was moved would be freed twice: reject it
      * before drop elaboration relies on the moves. */
     for (uint32_t i = 0; i < out->bodies.len; i++) ok &= mir_check_moves(out->bodies.items[i]);
-    if (!ok) return false;
+    if (!ok) {
+        mir_cur_prog = NULL;
+        return false;
+    }
     for (uint32_t i = 0; i < out->bodies.len; i++) {
 #ifndef NDEBUG
         mir_verify(out->bodies.items[i]);
@@ -1376,6 +1971,7 @@ bool mir_build(const Program *prog, MirProgram *out) {
         mir_verify(out->bodies.items[i]);
 #endif
     }
+    mir_cur_prog = NULL;
     return true;
 }
 
