@@ -653,6 +653,14 @@ static void up_body(Unparser *u, NodeList l, int indent) {
     up_stmts(u, l, indent + 4);
 }
 
+/* An `else:` block of a loop, when it has one. */
+static void up_else(Unparser *u, NodeList body, int indent) {
+    if (!body.count) return;
+    up_indent(u, indent);
+    sb_puts(&u->sb, "else");
+    up_body(u, body, indent);
+}
+
 static void up_type_params(Unparser *u, NodeList l) {
     if (l.count == 0) return;
     sb_putc(&u->sb, '[');
@@ -793,11 +801,7 @@ static void up_stmt(Unparser *u, NodeId id, int indent) {
         sb_puts(sb, "while ");
         up_expr(u, n->a);
         up_body(u, n->list, indent);
-        if (n->list2.count) {
-            up_indent(u, indent);
-            sb_puts(sb, "else");
-            up_body(u, n->list2, indent);
-        }
+        up_else(u, n->list2, indent);
         return;
     case N_FOR:
         sb_puts(sb, n->flags & NF_ASYNC ? "async for " : "for ");
@@ -805,11 +809,7 @@ static void up_stmt(Unparser *u, NodeId id, int indent) {
         sb_puts(sb, " in ");
         up_expr(u, n->b);
         up_body(u, n->list, indent);
-        if (n->list2.count) {
-            up_indent(u, indent);
-            sb_puts(sb, "else");
-            up_body(u, n->list2, indent);
-        }
+        up_else(u, n->list2, indent);
         return;
     case N_WITH:
         sb_puts(sb, n->flags & NF_ASYNC ? "async with " : "with ");

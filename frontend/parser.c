@@ -360,16 +360,19 @@ static NodeId parse_finish_comp(Parser *p, uint32_t lo, CompKind kind, NodeId el
     return c;
 }
 
+/* starred -> '*' bitwise_or */
+static NodeId parse_starred(Parser *p) {
+    uint32_t lo = parse_lo(p);
+    parse_advance(p);
+    NodeId e = parse_binary(p, 1);
+    NodeId s = parse_mk(p, N_STARRED, lo);
+    parse_node(p, s)->a = e;
+    return s;
+}
+
 /* star_named_expr -> '*' bitwise_or | named_expr */
 static NodeId parse_star_named(Parser *p) {
-    if (parse_at(p, TOK_STAR)) {
-        uint32_t lo = parse_lo(p);
-        parse_advance(p);
-        NodeId e = parse_binary(p, 1);
-        NodeId s = parse_mk(p, N_STARRED, lo);
-        parse_node(p, s)->a = e;
-        return s;
-    }
+    if (parse_at(p, TOK_STAR)) return parse_starred(p);
     return parse_named_expr(p);
 }
 
@@ -950,14 +953,7 @@ static NodeId parse_yield(Parser *p) {
 /* target -> '*' bitwise_or | bitwise_or
  * (parsed below the comparison level so `for x in xs` stops before `in`) */
 static NodeId parse_star_named_target(Parser *p) {
-    if (parse_at(p, TOK_STAR)) {
-        uint32_t lo = parse_lo(p);
-        parse_advance(p);
-        NodeId e = parse_binary(p, 1);
-        NodeId s = parse_mk(p, N_STARRED, lo);
-        parse_node(p, s)->a = e;
-        return s;
-    }
+    if (parse_at(p, TOK_STAR)) return parse_starred(p);
     return parse_binary(p, 1);
 }
 
