@@ -1,82 +1,9 @@
 /* Unit tests of the semantic pass: accepted programs get the documented types
  * and symbols on key nodes; rejected programs get the right diagnostic code
  * at the right line:col, and one mistake gives one diagnostic. */
-#include <criterion/criterion.h>
-
-#include "sema.h"
+#include "sema_harness.h"
 
 /* ==== Harness ============================================================= */
-
-static Ast g_ast;
-static Program g_prog;
-static FileId g_file;
-
-static void teardown(void) {
-    program_free(&g_prog);
-    ast_free(&g_ast);
-    diag_reset();
-    source_reset();
-    intern_reset();
-}
-
-/* Parse (which must succeed) and check `src`; returns sema's verdict. */
-static bool check(const char *src) {
-    g_file = source_add("t.sifr", src, strlen(src));
-    bool parsed = parse_file(g_file, &g_ast);
-    if (!parsed) diag_render_all(stderr, DIAG_COMPACT, false);
-    cr_assert(parsed, "the test program does not parse");
-    sema_init();
-    return sema_check(&g_ast, "main", &g_prog);
-}
-
-static void dump_diags(void) { diag_render_all(stderr, DIAG_COMPACT, false); }
-
-static void line_col(const Diagnostic *d, uint32_t *line, uint32_t *col) {
-    source_line_col(d->span.file, d->span.lo, line, col);
-}
-
-/* Some diagnostic has this code at line:col. */
-static const Diagnostic *find_diag(const char *code, uint32_t line, uint32_t col) {
-    for (uint32_t i = 0; i < diag_count(); i++) {
-        const Diagnostic *d = diag_at(i);
-        uint32_t l, c;
-        line_col(d, &l, &c);
-        if (!strcmp(d->code, code) && l == line && c == col) return d;
-    }
-    return NULL;
-}
-
-/* Exactly one error, with this code at line:col. */
-static const Diagnostic *expect_only(const char *src, const char *code, uint32_t line, uint32_t col) {
-    bool ok = check(src);
-    cr_assert_not(ok, "expected the program to be rejected");
-    if (diag_error_count() != 1) dump_diags();
-    cr_assert_eq(diag_error_count(), 1, "expected one error, got %u", diag_error_count());
-    const Diagnostic *d = find_diag(code, line, col);
-    if (!d) dump_diags();
-    cr_assert_not_null(d, "expected %s at %u:%u", code, line, col);
-    return d;
-}
-
-static void expect_ok(const char *src) {
-    bool ok = check(src);
-    if (!ok) dump_diags();
-    cr_assert(ok, "expected the program to be accepted");
-    cr_assert_eq(diag_error_count(), 0);
-}
-
-/* The node of `kind` whose span starts at line:col (the outermost one). */
-static Node *node_at(NodeKind kind, uint32_t line, uint32_t col) {
-    for (uint32_t id = 1; id < g_ast.nodes.len; id++) {
-        Node *n = ast_node(&g_ast, id);
-        if (n->kind != kind) continue;
-        uint32_t l, c;
-        source_line_col(g_file, n->span.lo, &l, &c);
-        if (l == line && c == col) return n;
-    }
-    cr_assert_fail("no %s at %u:%u", node_kind_name(kind), line, col);
-    return NULL;
-}
 
 static int32_t func_index(const char *name) {
     StrId id = intern_cstr(name);

@@ -2,74 +2,7 @@
  * generics, collections, Option narrowing, Result/try/raise, match
  * exhaustiveness, comprehensions and lambdas. Accepted programs get precise
  * types on key nodes; rejected ones get the code at line:col. */
-#include <criterion/criterion.h>
-
-#include "sema.h"
-
-static Ast g_ast;
-static Program g_prog;
-static FileId g_file;
-
-static void teardown(void) {
-    program_free(&g_prog);
-    ast_free(&g_ast);
-    diag_reset();
-    source_reset();
-    intern_reset();
-    g_file = 0;
-}
-
-static bool check(const char *src) {
-    /* several programs per test: start each from a clean slate */
-    if (g_file) teardown();
-    g_file = source_add("t.sifr", src, strlen(src));
-    bool parsed = parse_file(g_file, &g_ast);
-    if (!parsed) diag_render_all(stderr, DIAG_COMPACT, false);
-    cr_assert(parsed, "the test program does not parse");
-    sema_init();
-    return sema_check(&g_ast, "main", &g_prog);
-}
-
-static void dump_diags(void) { diag_render_all(stderr, DIAG_COMPACT, false); }
-
-static const Diagnostic *find_diag(const char *code, uint32_t line, uint32_t col) {
-    for (uint32_t i = 0; i < diag_count(); i++) {
-        const Diagnostic *d = diag_at(i);
-        uint32_t l, c;
-        source_line_col(d->span.file, d->span.lo, &l, &c);
-        if (!strcmp(d->code, code) && l == line && c == col) return d;
-    }
-    return NULL;
-}
-
-static const Diagnostic *expect_only(const char *src, const char *code, uint32_t line, uint32_t col) {
-    bool ok = check(src);
-    cr_assert_not(ok, "expected the program to be rejected");
-    if (diag_error_count() != 1) dump_diags();
-    cr_assert_eq(diag_error_count(), 1, "expected one error, got %u", diag_error_count());
-    const Diagnostic *d = find_diag(code, line, col);
-    if (!d) dump_diags();
-    cr_assert_not_null(d, "expected %s at %u:%u", code, line, col);
-    return d;
-}
-
-static void expect_ok(const char *src) {
-    bool ok = check(src);
-    if (!ok) dump_diags();
-    cr_assert(ok, "expected the program to be accepted");
-}
-
-static Node *node_at(NodeKind kind, uint32_t line, uint32_t col) {
-    for (uint32_t id = 1; id < g_ast.nodes.len; id++) {
-        Node *n = ast_node(&g_ast, id);
-        if (n->kind != kind) continue;
-        uint32_t l, c;
-        source_line_col(g_file, n->span.lo, &l, &c);
-        if (l == line && c == col) return n;
-    }
-    cr_assert_fail("no %s at %u:%u", node_kind_name(kind), line, col);
-    return NULL;
-}
+#include "sema_harness.h"
 
 /* type_name() of the node's type */
 static const char *tname(NodeKind kind, uint32_t line, uint32_t col) {
