@@ -152,6 +152,41 @@ LLVMValueRef cg_user_eq_adapter(Cg *c, TypeId t);
 /* Generate the body of `fn` (already declared with the body's signature)
  * from MIR: allocas for the locals, one LLVM block per MIR block. */
 void cg_mir_body(Cg *c, const MirBody *b, LLVMValueRef fn);
+/* Helpers the area files below share with the generator. cg_rtn calls a
+ * runtime function by C name, declared on first use from a signature such
+ * as "p(pip)" (v void, b bool, w i32, i i64, d double, p ptr); cg_spill
+ * stores a value in a fresh entry-block slot (NULL: uninitialised) and
+ * returns its address, for C functions taking `const void *`. */
+LLVMValueRef cg_i64(Cg *c, int64_t v);
+LLVMValueRef cg_cstr(Cg *c, const char *s);
+LLVMBasicBlockRef cg_block_after_current(Cg *c, const char *name);
+LLVMBasicBlockRef cg_cold_branch(Cg *c, LLVMValueRef bad, const char *name);
+LLVMValueRef cg_loc_or_null(Cg *c, NodeId at);
+void cg_panic_check(Cg *c, LLVMValueRef bad, const char *msg, NodeId at);
+LLVMValueRef cg_intrinsic_call(Cg *c, const char *name, LLVMTypeRef over, LLVMValueRef *args, unsigned n);
+LLVMValueRef cg_place_addr(Cg *c, MirPlace p);
+TypeId cg_place_type(const MirBody *b, MirPlace p);
+LLVMValueRef cg_load_place(Cg *c, MirPlace p, TypeId t);
+void cg_store_place(Cg *c, MirPlace p, TypeId t, LLVMValueRef v);
+LLVMValueRef cg_spill(Cg *c, TypeId t, LLVMValueRef v);
+LLVMValueRef cg_zero(Cg *c, TypeId t);
+LLVMValueRef cg_operand(Cg *c, const MirOperand *o);
+LLVMValueRef cg_rt_named(Cg *c, const char *name, const char *sig, LLVMTypeRef *fty);
+LLVMValueRef cg_rtn(Cg *c, const char *name, const char *sig, LLVMValueRef *args, unsigned n);
+TypeId cg_targ(TypeId t, uint32_t i);
+void cg_drop(Cg *c, MirPlace p);
+
+/* ==== Areas: runtime entries and aggregates of one part of the language ==
+ * Each cg_rt_* returns the call's value for the MirRtFn values it owns and
+ * NULL for every other, so cg_mir.c asks them in turn; `a` holds the
+ * operands' values. */
+LLVMValueRef cg_rt_coll(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a);   /* cg_rt_coll.c */
+LLVMValueRef cg_rt_errors(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a); /* cg_rt_errors.c */
+LLVMValueRef cg_rt_fn(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a);     /* cg_closure.c */
+/* cg_closure.c: AGG_CLOSURE values and CALLEE_CLOSURE calls (`args` holds
+ * the operands' values, the closure first). */
+LLVMValueRef cg_closure_new(Cg *c, const MirRvalue *rv, const MirOperand *ops);
+LLVMValueRef cg_closure_call(Cg *c, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *args);
 
 /* ==== cg_emit.c =========================================================== */
 /* Create the target machine for opts->target (or the host); false after a

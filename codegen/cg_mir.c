@@ -7,10 +7,10 @@
 
 /* ==== Small helpers ======================================================= */
 
-static LLVMValueRef cg_i64(Cg *c, int64_t v) { return LLVMConstInt(c->t_i64, (unsigned long long)v, true); }
+LLVMValueRef cg_i64(Cg *c, int64_t v) { return LLVMConstInt(c->t_i64, (unsigned long long)v, true); }
 
 /* A private NUL-terminated C string (messages for rt_panic). */
-static LLVMValueRef cg_cstr(Cg *c, const char *s) {
+LLVMValueRef cg_cstr(Cg *c, const char *s) {
     LLVMValueRef init = LLVMConstStringInContext2(c->ctx, s, strlen(s), false);
     LLVMValueRef g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), ".msg");
     LLVMSetInitializer(g, init);
@@ -22,7 +22,7 @@ static LLVMValueRef cg_cstr(Cg *c, const char *s) {
 
 /* A new block placed right after the current one, so the code reads (and
  * FastISel lays it out) in source order. */
-static LLVMBasicBlockRef cg_block_after_current(Cg *c, const char *name) {
+LLVMBasicBlockRef cg_block_after_current(Cg *c, const char *name) {
     LLVMBasicBlockRef next = LLVMGetNextBasicBlock(LLVMGetInsertBlock(c->b));
     if (next) return LLVMInsertBasicBlockInContext(c->ctx, next, name);
     return LLVMAppendBasicBlockInContext(c->ctx, c->cur_fn, name);
@@ -35,7 +35,7 @@ static void cg_mark_unlikely(Cg *c, LLVMValueRef br) {
 /* Branch to a cold block (at the end of the function) when `bad`; the builder
  * is left in the cold block, and the returned block is where the normal path
  * continues. */
-static LLVMBasicBlockRef cg_cold_branch(Cg *c, LLVMValueRef bad, const char *name) {
+LLVMBasicBlockRef cg_cold_branch(Cg *c, LLVMValueRef bad, const char *name) {
     LLVMBasicBlockRef ok = cg_block_after_current(c, "ok");
     LLVMBasicBlockRef cold = LLVMAppendBasicBlockInContext(c->ctx, c->cur_fn, name);
     cg_mark_unlikely(c, LLVMBuildCondBr(c->b, bad, cold, ok));
@@ -44,7 +44,7 @@ static LLVMBasicBlockRef cg_cold_branch(Cg *c, LLVMValueRef bad, const char *nam
 }
 
 /* The RtLoc of a panic site; NULL when MIR recorded none. */
-static LLVMValueRef cg_loc_or_null(Cg *c, NodeId at) { return at ? cg_loc(c, at) : LLVMConstNull(c->t_ptr); }
+LLVMValueRef cg_loc_or_null(Cg *c, NodeId at) { return at ? cg_loc(c, at) : LLVMConstNull(c->t_ptr); }
 
 /* if (bad) rt_panic_overflow(&loc) — on a cold path. */
 static void cg_overflow_check(Cg *c, LLVMValueRef bad, NodeId at) {
@@ -54,14 +54,14 @@ static void cg_overflow_check(Cg *c, LLVMValueRef bad, NodeId at) {
     LLVMPositionBuilderAtEnd(c->b, ok);
 }
 
-static void cg_panic_check(Cg *c, LLVMValueRef bad, const char *msg, NodeId at) {
+void cg_panic_check(Cg *c, LLVMValueRef bad, const char *msg, NodeId at) {
     LLVMBasicBlockRef ok = cg_cold_branch(c, bad, "panic");
     LLVMValueRef args[2] = {cg_cstr(c, msg), cg_loc_or_null(c, at)};
     cg_rt_call(c, RT_PANIC, args, 2);
     LLVMPositionBuilderAtEnd(c->b, ok);
 }
 
-static LLVMValueRef cg_intrinsic_call(Cg *c, const char *name, LLVMTypeRef over, LLVMValueRef *args, unsigned n) {
+LLVMValueRef cg_intrinsic_call(Cg *c, const char *name, LLVMTypeRef over, LLVMValueRef *args, unsigned n) {
     unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
     if (!id) ICE("unknown LLVM intrinsic %s", name);
     LLVMTypeRef ty = LLVMIntrinsicGetType(c->ctx, id, &over, 1);
@@ -154,18 +154,18 @@ static LLVMValueRef cg_place_addr_mem(Cg *c, MirPlace p, bool *mem) {
     return addr;
 }
 
-static LLVMValueRef cg_place_addr(Cg *c, MirPlace p) {
+LLVMValueRef cg_place_addr(Cg *c, MirPlace p) {
     bool mem;
     return cg_place_addr_mem(c, p, &mem);
 }
 
-static TypeId cg_place_type(const MirBody *b, MirPlace p) {
+TypeId cg_place_type(const MirBody *b, MirPlace p) {
     if (p.proj_count) return b->projs.items[p.proj_start + p.proj_count - 1].type;
     return b->locals.items[p.local].type;
 }
 
 /* The value of a place of value type `t`; NULL for None. */
-static LLVMValueRef cg_load_place(Cg *c, MirPlace p, TypeId t) {
+LLVMValueRef cg_load_place(Cg *c, MirPlace p, TypeId t) {
     LLVMTypeRef lt = cg_type(c, t);
     if (lt == c->t_void) return NULL;
     bool mem;
@@ -175,7 +175,7 @@ static LLVMValueRef cg_load_place(Cg *c, MirPlace p, TypeId t) {
     return LLVMBuildLoad2(c->b, lt, addr, "");
 }
 
-static void cg_store_place(Cg *c, MirPlace p, TypeId t, LLVMValueRef v) {
+void cg_store_place(Cg *c, MirPlace p, TypeId t, LLVMValueRef v) {
     bool mem;
     LLVMValueRef addr = cg_place_addr_mem(c, p, &mem);
     /* None places (the sink of None calls) keep nothing */
@@ -185,14 +185,14 @@ static void cg_store_place(Cg *c, MirPlace p, TypeId t, LLVMValueRef v) {
 
 /* A pointer to an entry-block copy of `v` in its memory form: how values
  * are handed to the runtime's `const void *` parameters. */
-static LLVMValueRef cg_spill(Cg *c, TypeId t, LLVMValueRef v) {
+LLVMValueRef cg_spill(Cg *c, TypeId t, LLVMValueRef v) {
     LLVMValueRef slot = cg_alloca(c, cg_mem_type(c, t), "spill");
     if (v) LLVMBuildStore(c->b, cg_to_mem(c, t, v), slot);
     return slot;
 }
 
 /* A zero value of type `t` ("" for strings, so a string is never NULL). */
-static LLVMValueRef cg_zero(Cg *c, TypeId t) {
+LLVMValueRef cg_zero(Cg *c, TypeId t) {
     if (t == TYPE_STR || t == TYPE_BYTES) return cg_str_literal(c, 0);
     if (t == TYPE_NONE || t == TYPE_NEVER) return NULL;
     return LLVMConstNull(cg_type(c, t));
@@ -218,7 +218,7 @@ static LLVMValueRef cg_const(Cg *c, const MirOperand *o) {
 }
 
 /* Copy and move read the same bits: ownership moves are MIR bookkeeping. */
-static LLVMValueRef cg_operand(Cg *c, const MirOperand *o) {
+LLVMValueRef cg_operand(Cg *c, const MirOperand *o) {
     if (o->kind == OPD_CONST) return cg_const(c, o);
     return cg_load_place(c, o->place, o->type);
 }
@@ -381,7 +381,7 @@ static LLVMValueRef cg_join_parts(Cg *c, const MirRvalue *rv, const MirOperand *
 
 /* A runtime function by C name, declared on first use from a signature in
  * cg_module.c's notation ("p(pip)": v void, b bool, i i64, d double, p ptr). */
-static LLVMValueRef cg_rt_named(Cg *c, const char *name, const char *sig, LLVMTypeRef *fty) {
+LLVMValueRef cg_rt_named(Cg *c, const char *name, const char *sig, LLVMTypeRef *fty) {
     LLVMTypeRef ps[8];
     unsigned n = 0;
     LLVMTypeRef ret = NULL;
@@ -402,14 +402,14 @@ static LLVMValueRef cg_rt_named(Cg *c, const char *name, const char *sig, LLVMTy
     return fn;
 }
 
-static LLVMValueRef cg_rtn(Cg *c, const char *name, const char *sig, LLVMValueRef *args, unsigned n) {
+LLVMValueRef cg_rtn(Cg *c, const char *name, const char *sig, LLVMValueRef *args, unsigned n) {
     LLVMTypeRef fty;
     LLVMValueRef fn = cg_rt_named(c, name, sig, &fty);
     return LLVMBuildCall2(c->b, fty, fn, args, n, "");
 }
 
 /* The element type of a list/set type, the key/value of a dict. */
-static TypeId cg_targ(TypeId t, uint32_t i) {
+TypeId cg_targ(TypeId t, uint32_t i) {
     const Type *ty = type_get(t);
     if (i >= ty->nargs) ICE("codegen: type %s has no argument %u", type_name(t), i);
     return ty->args[i];
@@ -504,7 +504,14 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
         LLVMValueRef args[3] = {a[0], a[1], loc};
         return cg_rtn(c, "rt_str_index", "p(pip)", args, 3);
     }
-    default: ICE("codegen: runtime entry %s has no declaration yet", mir_rt_name(f));
+    default: {
+        /* the areas' runtime entries, each file answering for its own */
+        LLVMValueRef r = cg_rt_coll(c, f, rv, ops, a);
+        if (!r) r = cg_rt_errors(c, f, rv, ops, a);
+        if (!r) r = cg_rt_fn(c, f, rv, ops, a);
+        if (!r) ICE("codegen: runtime entry %s has no declaration yet", mir_rt_name(f));
+        return r;
+    }
     }
 }
 
@@ -536,7 +543,7 @@ static LLVMValueRef cg_call(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
         r = cg_rt_call(c, cg_mir_rt[f].fn, args, n);
         break;
     }
-    case CALLEE_CLOSURE: ICE("codegen: closure calls are not produced by the lowering yet");
+    case CALLEE_CLOSURE: r = cg_closure_call(c, rv, ops, args); break;
     }
     free(args);
     if (cg_type(c, rv->type) == c->t_void) return NULL;
@@ -624,7 +631,7 @@ static LLVMValueRef cg_aggregate(Cg *c, const MirRvalue *rv, const MirOperand *o
         }
         return d;
     }
-    case AGG_CLOSURE: break;
+    case AGG_CLOSURE: return cg_closure_new(c, rv, ops);
     }
     ICE("codegen: aggregate kind %d in %s is not produced by the lowering yet", (int)rv->agg, c->body->symbol);
 }
@@ -659,7 +666,7 @@ static LLVMValueRef cg_rvalue(Cg *c, const MirRvalue *rv) {
 
 /* ==== Statements ========================================================== */
 
-static void cg_drop(Cg *c, MirPlace p) {
+void cg_drop(Cg *c, MirPlace p) {
     TypeId t = cg_place_type(c->body, p);
     if (t == TYPE_STR || t == TYPE_BYTES) {
         LLVMValueRef v = cg_load_place(c, p, t);

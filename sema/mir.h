@@ -187,6 +187,10 @@ typedef enum MirRtFn {
     MRT_STR_ENDSWITH,   /* rt_str_endswith(s, suffix) */
     MRT_STR_CONTAINS,   /* rt_str_contains(s, sub) */
     MRT_STR_INDEX,      /* rt_str_index(s, i, loc) */
+    /* ---- collections (sema/mir_lower_coll.c; codegen/cg_rt_coll.c) ---- */
+    /* ---- errors as values (sema/mir_lower_errors.c; codegen/cg_rt_errors.c) ---- */
+    /* ---- function values (sema/mir_lower_fn.c; codegen/cg_closure.c) ---- */
+    /* ---- match, with, del (sema/mir_lower_match.c) ---- */
     MRT__COUNT
 } MirRtFn;
 

@@ -3,32 +3,13 @@
  * current code generator, explicit moves, copies and drops of owned values,
  * and control flow (short-circuit operators, comparison chains, range loops,
  * asserts, panics) as blocks and terminators. Also mir_program_free. */
-#include "mir_internal.h"
+#include "mir_lower.h"
 
-#define MIR_NO_LOCAL UINT32_MAX
 
-typedef struct LbLoop {
-    MirBlockId brk, cont;
-} LbLoop;
 
-/* Lowering state of one function. */
-typedef struct Lb {
-    const Program *prog;
-    const Ast *ast;
-    const SemaFunc *fn;
-    MirBody *b;
-    MirBlockId cur;           /* the block statements are appended to */
-    MirLocalId *sym_local;    /* SymId -> local (MIR_NO_LOCAL when none) */
-    VEC(MirLocalId) pending;  /* owned temporaries to drop at the end of the statement */
-    VEC(LbLoop) loops;
-    VEC(MirLocalId) owned;    /* owned named locals, in declaration order (exit drops) */
-    MirLocalId none_sink;     /* receives the (absent) results of None calls */
-    bool failed;
-} Lb;
+const Node *lb_node(const Lb *L, NodeId n) { return ast_node(L->ast, n); }
 
-static const Node *lb_node(const Lb *L, NodeId n) { return ast_node(L->ast, n); }
-
-static void lb_unsupported(Lb *L, NodeId n, const char *what) {
+void lb_unsupported(Lb *L, NodeId n, const char *what) {
     diag_error(CODE_TYPE_UNSUPPORTED, lb_node(L, n)->span, "%s is not supported yet", what);
     L->failed = true;
 }
@@ -39,7 +20,7 @@ static void lb_unsupported(Lb *L, NodeId n, const char *what) {
  * types, and only the program knows which classes are enums. */
 static const Program *mir_cur_prog;
 
-static bool mir_is_enum(TypeId t) {
+bool mir_is_enum(TypeId t) {
     if (!mir_cur_prog) return false;
     const ClassInfo *ci = prog_class_of(mir_cur_prog, t);
     return ci && (ci->flags & CLS_ENUM);
@@ -67,70 +48,70 @@ bool mir_type_is_copy(TypeId t) {
 
 /* ==== Locals, blocks and statements ======================================= */
 
-static MirLocalId lb_local(Lb *L, TypeId type, StrId name, Span span, uint32_t flags) {
+MirLocalId lb_local(Lb *L, TypeId type, StrId name, Span span, uint32_t flags) {
     vec_push(&L->b->locals, ((MirLocal){type, name, span, flags}));
     return L->b->locals.len - 1;
 }
 
-static MirLocalId lb_temp(Lb *L, TypeId type) { return lb_local(L, type, 0, (Span){0}, 0); }
+MirLocalId lb_temp(Lb *L, TypeId type) { return lb_local(L, type, 0, (Span){0}, 0); }
 
-static MirBlockId lb_block(Lb *L) {
+MirBlockId lb_block(Lb *L) {
     vec_push(&L->b->blocks, ((MirBlock){0}));
     return L->b->blocks.len - 1;
 }
 
-static MirBlock *lb_cur(Lb *L) { return &L->b->blocks.items[L->cur]; }
-static bool lb_terminated(Lb *L) { return lb_cur(L)->term.kind != MT_NONE; }
+MirBlock *lb_cur(Lb *L) { return &L->b->blocks.items[L->cur]; }
+bool lb_terminated(Lb *L) { return lb_cur(L)->term.kind != MT_NONE; }
 
-static MirPlace lb_place(MirLocalId l) { return (MirPlace){l, 0, 0}; }
+MirPlace lb_place(MirLocalId l) { return (MirPlace){l, 0, 0}; }
 
-static void lb_stmt_push(Lb *L, MirStmt s) {
+void lb_stmt_push(Lb *L, MirStmt s) {
     if (lb_terminated(L)) ICE("MIR: statement appended to the terminated block bb%u", L->cur);
     vec_push(&lb_cur(L)->stmts, s);
 }
 
-static void lb_assign(Lb *L, MirPlace p, MirRvalue rv, Span span) {
+void lb_assign(Lb *L, MirPlace p, MirRvalue rv, Span span) {
     lb_stmt_push(L, (MirStmt){.kind = MS_ASSIGN, .place = p, .rv = rv, .span = span});
 }
 
-static void lb_drop(Lb *L, MirLocalId l, Span span) {
+void lb_drop(Lb *L, MirLocalId l, Span span) {
     lb_stmt_push(L, (MirStmt){.kind = MS_DROP, .place = lb_place(l), .span = span});
 }
 
-static void lb_term(Lb *L, MirTerm t) {
+void lb_term(Lb *L, MirTerm t) {
     if (lb_terminated(L)) ICE("MIR: block bb%u terminated twice", L->cur);
     lb_cur(L)->term = t;
 }
 
-static void lb_goto(Lb *L, MirBlockId to) {
+void lb_goto(Lb *L, MirBlockId to) {
     if (!lb_terminated(L)) lb_term(L, (MirTerm){.kind = MT_GOTO, .target = to});
 }
 
-static void lb_branch(Lb *L, MirOperand cond, MirBlockId t, MirBlockId e) {
+void lb_branch(Lb *L, MirOperand cond, MirBlockId t, MirBlockId e) {
     lb_term(L, (MirTerm){.kind = MT_BRANCH, .cond = cond, .then_bb = t, .else_bb = e, .span = cond.span});
 }
 
 /* After a terminator in the middle of an expression (a panic): the rest of
  * the expression is lowered into a fresh block nothing jumps to, removed by
  * lb_prune. */
-static void lb_continue_dead(Lb *L) { L->cur = lb_block(L); }
+void lb_continue_dead(Lb *L) { L->cur = lb_block(L); }
 
 /* ==== Operands and rvalues ================================================ */
 
-static MirOperand opd_place(Lb *L, MirPlace p, Span span) {
+MirOperand opd_place(Lb *L, MirPlace p, Span span) {
     return (MirOperand){.kind = OPD_COPY, .type = mir_place_type(L->b, p), .place = p, .span = span};
 }
-static MirOperand opd_local(Lb *L, MirLocalId l) { return opd_place(L, lb_place(l), (Span){0}); }
-static MirOperand opd_int(int64_t v) { return (MirOperand){.kind = OPD_CONST, .type = TYPE_INT, .c = {.kind = MC_INT, .i = v}}; }
-static MirOperand opd_float(double v) {
+MirOperand opd_local(Lb *L, MirLocalId l) { return opd_place(L, lb_place(l), (Span){0}); }
+MirOperand opd_int(int64_t v) { return (MirOperand){.kind = OPD_CONST, .type = TYPE_INT, .c = {.kind = MC_INT, .i = v}}; }
+MirOperand opd_float(double v) {
     return (MirOperand){.kind = OPD_CONST, .type = TYPE_FLOAT, .c = {.kind = MC_FLOAT, .f = v}};
 }
-static MirOperand opd_bool(bool v) { return (MirOperand){.kind = OPD_CONST, .type = TYPE_BOOL, .c = {.kind = MC_BOOL, .b = v}}; }
-static MirOperand opd_none(TypeId t) { return (MirOperand){.kind = OPD_CONST, .type = t, .c = {.kind = MC_NONE}}; }
-static MirOperand opd_str(StrId s) { return (MirOperand){.kind = OPD_CONST, .type = TYPE_STR, .c = {.kind = MC_STR, .s = s}}; }
+MirOperand opd_bool(bool v) { return (MirOperand){.kind = OPD_CONST, .type = TYPE_BOOL, .c = {.kind = MC_BOOL, .b = v}}; }
+MirOperand opd_none(TypeId t) { return (MirOperand){.kind = OPD_CONST, .type = t, .c = {.kind = MC_NONE}}; }
+MirOperand opd_str(StrId s) { return (MirOperand){.kind = OPD_CONST, .type = TYPE_STR, .c = {.kind = MC_STR, .s = s}}; }
 
 /* A value of type `t` for code that cannot run (after a panic). */
-static MirOperand opd_dead(TypeId t) {
+MirOperand opd_dead(TypeId t) {
     switch (t) {
     case TYPE_INT: return opd_int(0);
     case TYPE_FLOAT: return opd_float(0.0);
@@ -140,38 +121,38 @@ static MirOperand opd_dead(TypeId t) {
     }
 }
 
-static bool opd_is_local(MirOperand o) { return o.kind != OPD_CONST && o.place.proj_count == 0; }
+bool opd_is_local(MirOperand o) { return o.kind != OPD_CONST && o.place.proj_count == 0; }
 
-static uint32_t lb_ops(Lb *L, const MirOperand *ops, uint32_t n) {
+uint32_t lb_ops(Lb *L, const MirOperand *ops, uint32_t n) {
     uint32_t start = L->b->operands.len;
     for (uint32_t i = 0; i < n; i++) vec_push(&L->b->operands, ops[i]);
     return start;
 }
 
-static MirRvalue rv_use(Lb *L, MirOperand o) {
+MirRvalue rv_use(Lb *L, MirOperand o) {
     return (MirRvalue){.kind = RV_USE, .ops_start = lb_ops(L, &o, 1), .ops_count = 1, .type = o.type};
 }
-static MirRvalue rv_binary(Lb *L, uint32_t op, TypeId t, MirOperand a, MirOperand b, NodeId loc) {
+MirRvalue rv_binary(Lb *L, uint32_t op, TypeId t, MirOperand a, MirOperand b, NodeId loc) {
     MirOperand ops[2] = {a, b};
     return (MirRvalue){.kind = RV_BINARY, .op = op, .ops_start = lb_ops(L, ops, 2), .ops_count = 2, .type = t, .loc = loc};
 }
-static MirRvalue rv_unary(Lb *L, uint32_t op, TypeId t, MirOperand a, NodeId loc) {
+MirRvalue rv_unary(Lb *L, uint32_t op, TypeId t, MirOperand a, NodeId loc) {
     return (MirRvalue){.kind = RV_UNARY, .op = op, .ops_start = lb_ops(L, &a, 1), .ops_count = 1, .type = t, .loc = loc};
 }
-static MirRvalue rv_cast(Lb *L, MirOperand a, TypeId to) {
+MirRvalue rv_cast(Lb *L, MirOperand a, TypeId to) {
     return (MirRvalue){.kind = RV_CAST, .ops_start = lb_ops(L, &a, 1), .ops_count = 1, .type = to};
 }
-static MirRvalue rv_rt(Lb *L, MirRtFn f, TypeId t, const MirOperand *ops, uint32_t n, NodeId loc) {
+MirRvalue rv_rt(Lb *L, MirRtFn f, TypeId t, const MirOperand *ops, uint32_t n, NodeId loc) {
     return (MirRvalue){.kind = RV_CALL, .callee = {CALLEE_RT, f}, .ops_start = lb_ops(L, ops, n), .ops_count = n,
                        .type = t, .loc = loc};
 }
 
-static MirRvalue rv_agg(Lb *L, MirAggKind k, TypeId t, const MirOperand *ops, uint32_t n) {
+MirRvalue rv_agg(Lb *L, MirAggKind k, TypeId t, const MirOperand *ops, uint32_t n) {
     return (MirRvalue){.kind = RV_AGGREGATE, .agg = k, .ops_start = lb_ops(L, ops, n), .ops_count = n, .type = t};
 }
 
 /* `place` extended by one projection. */
-static MirPlace lb_project(Lb *L, MirPlace p, MirProjKind k, uint32_t index, TypeId t) {
+MirPlace lb_project(Lb *L, MirPlace p, MirProjKind k, uint32_t index, TypeId t) {
     MirPlace r = {p.local, L->b->projs.len, p.proj_count + 1};
     for (uint32_t i = 0; i < p.proj_count; i++) vec_push(&L->b->projs, L->b->projs.items[p.proj_start + i]);
     vec_push(&L->b->projs, ((MirProj){k, index, t}));
@@ -179,7 +160,7 @@ static MirPlace lb_project(Lb *L, MirPlace p, MirProjKind k, uint32_t index, Typ
 }
 
 /* The local receiving the results of calls that return None. */
-static MirLocalId lb_none_sink(Lb *L) {
+MirLocalId lb_none_sink(Lb *L) {
     if (L->none_sink == MIR_NO_LOCAL) L->none_sink = lb_temp(L, TYPE_NONE);
     return L->none_sink;
 }
@@ -188,7 +169,7 @@ static MirLocalId lb_none_sink(Lb *L) {
  * owned result is dropped at the end of the statement (drop elaboration
  * removes the drop if the value was moved away). A None result goes to the
  * sink and reads as the constant None. */
-static MirOperand lb_temp_of(Lb *L, MirRvalue rv, Span span) {
+MirOperand lb_temp_of(Lb *L, MirRvalue rv, Span span) {
     if (rv.type == TYPE_NONE || rv.type == TYPE_NEVER) {
         lb_assign(L, lb_place(lb_none_sink(L)), rv, span);
         return opd_none(rv.type);
@@ -202,7 +183,7 @@ static MirOperand lb_temp_of(Lb *L, MirRvalue rv, Span span) {
 }
 
 /* Emit the drops of the owned temporaries created since `mark`. */
-static void lb_flush(Lb *L, uint32_t mark) {
+void lb_flush(Lb *L, uint32_t mark) {
     if (!lb_terminated(L))
         for (uint32_t i = L->pending.len; i > mark; i--) lb_drop(L, L->pending.items[i - 1], (Span){0});
     L->pending.len = mark;
@@ -210,7 +191,7 @@ static void lb_flush(Lb *L, uint32_t mark) {
 
 /* An owned copy of the value `o` reads (str/bytes: rt_str_clone; any other
  * type: rt_value_clone through its descriptor). */
-static MirOperand lb_clone(Lb *L, MirOperand o) {
+MirOperand lb_clone(Lb *L, MirOperand o) {
     MirRtFn f = o.type == TYPE_STR || o.type == TYPE_BYTES ? MRT_STR_CLONE : MRT_VALUE_CLONE;
     return lb_temp_of(L, rv_rt(L, f, o.type, &o, 1, 0), o.span);
 }
@@ -218,7 +199,7 @@ static MirOperand lb_clone(Lb *L, MirOperand o) {
 /* `o` consumed by a store (a local, the return place, an `own` argument):
  * an owned value in a place is moved out of it. A borrowed parameter cannot
  * give its value away, so it is cloned into an owned temporary first. */
-static MirOperand lb_consume(Lb *L, MirOperand o) {
+MirOperand lb_consume(Lb *L, MirOperand o) {
     if (o.kind == OPD_CONST || mir_type_is_copy(o.type)) return o;
     const MirLocal *loc = &L->b->locals.items[o.place.local];
     if (loc->flags & (MIRL_BORROWED | MIRL_MUT_REF) || o.place.proj_count) {
@@ -232,9 +213,8 @@ static MirOperand lb_consume(Lb *L, MirOperand o) {
 
 /* ==== Expressions ========================================================= */
 
-static MirOperand lb_expr(Lb *L, NodeId n);
 
-static MirOperand lb_convert(Lb *L, MirOperand v, TypeId to, NodeId at) {
+MirOperand lb_convert(Lb *L, MirOperand v, TypeId to, NodeId at) {
     TypeId from = v.type;
     if (from == to) return v;
     if (from == TYPE_NEVER) return opd_dead(to);
@@ -261,7 +241,7 @@ static MirOperand lb_convert(Lb *L, MirOperand v, TypeId to, NodeId at) {
         node_kind_name((NodeKind)lb_node(L, at)->kind));
 }
 
-static MirOperand lb_expr_as(Lb *L, NodeId n, TypeId dest) {
+MirOperand lb_expr_as(Lb *L, NodeId n, TypeId dest) {
     MirOperand v = lb_expr(L, n);
     if (dest == TYPE_NONE || dest == TYPE_NEVER) return opd_none(dest);
     if (v.type == TYPE_NEVER) return opd_dead(dest);
@@ -269,7 +249,7 @@ static MirOperand lb_expr_as(Lb *L, NodeId n, TypeId dest) {
 }
 
 /* l OP r with result type `rtype`: the operands are first converted to it. */
-static MirOperand lb_binop(Lb *L, uint32_t op, TypeId rtype, MirOperand l, MirOperand r, NodeId at) {
+MirOperand lb_binop(Lb *L, uint32_t op, TypeId rtype, MirOperand l, MirOperand r, NodeId at) {
     Span sp = lb_node(L, at)->span;
     if (l.type == TYPE_NEVER || r.type == TYPE_NEVER) return opd_dead(rtype);
     if (rtype == TYPE_FLOAT) {
@@ -309,7 +289,7 @@ static MirOperand lb_binop(Lb *L, uint32_t op, TypeId rtype, MirOperand l, MirOp
         type_name(r.type), type_name(rtype));
 }
 
-static MirOperand lb_unary(Lb *L, NodeId n) {
+MirOperand lb_unary(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *opnd = lb_node(L, node->a);
     if (node->op == TOK_MINUS && opnd->kind == N_INT && node->type == TYPE_INT)
@@ -335,7 +315,7 @@ static MirOperand lb_unary(Lb *L, NodeId n) {
 
 /* ---- comparisons ---- */
 
-static MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId at) {
+MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId at) {
     Span sp = lb_node(L, at)->span;
     TypeId lt = l.type, rt = r.type;
     if (lt == TYPE_NEVER || rt == TYPE_NEVER) return opd_bool(false);
@@ -404,7 +384,7 @@ static MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId 
 }
 
 /* a < b < c: each operand evaluated once, stopping at the first false link. */
-static MirOperand lb_compare(Lb *L, NodeId n) {
+MirOperand lb_compare(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     uint32_t count = node->list.count;
     if (count == 0) ICE("N_COMPARE without operands");
@@ -437,7 +417,7 @@ static MirOperand lb_compare(Lb *L, NodeId n) {
 
 /* ---- and / or / conditional expressions ---- */
 
-static MirOperand lb_boolop(Lb *L, NodeId n) {
+MirOperand lb_boolop(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     bool is_and = node->op == TOK_AND;
     if (!is_and && node->op != TOK_OR) ICE("N_BOOLOP with operator %s", tok_kind_name((TokKind)node->op));
@@ -461,7 +441,7 @@ static MirOperand lb_boolop(Lb *L, NodeId n) {
  * temporary the arm just computed is moved, anything held in a place is
  * cloned. The expression may only be borrowed (`print(s if c else t)`), so
  * it must not move a named value out of its owner. */
-static MirOperand lb_take_arm(Lb *L, MirOperand v, uint32_t mark) {
+MirOperand lb_take_arm(Lb *L, MirOperand v, uint32_t mark) {
     if (v.kind == OPD_CONST || mir_type_is_copy(v.type)) return v;
     if (opd_is_local(v))
         for (uint32_t i = mark; i < L->pending.len; i++)
@@ -474,7 +454,7 @@ static MirOperand lb_take_arm(Lb *L, MirOperand v, uint32_t mark) {
     return c;
 }
 
-static MirOperand lb_ifexp(Lb *L, NodeId n) {
+MirOperand lb_ifexp(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     MirOperand cond = lb_expr_as(L, node->a, TYPE_BOOL);
     MirBlockId tb = lb_block(L), eb = lb_block(L), end = lb_block(L);
@@ -501,7 +481,7 @@ static MirOperand lb_ifexp(Lb *L, NodeId n) {
 
 /* Python's literal form of a bytes value: b'..' (b".." when it holds a ' but
  * no "), with \\, \t, \n, \r and \xhh escapes. */
-static StrId lb_bytes_repr(StrId s) {
+StrId lb_bytes_repr(StrId s) {
     const unsigned char *p = (const unsigned char *)str_text(s);
     uint32_t n = str_len(s);
     bool has_sq = memchr(p, '\'', n) != NULL, has_dq = memchr(p, '"', n) != NULL;
@@ -530,7 +510,7 @@ static StrId lb_bytes_repr(StrId s) {
  * (the builtin str(), whose result may be stored), a str held in a place is
  * cloned: storing the result must not move the original. Elsewhere (f-string
  * parts, messages) the text is only borrowed and the place itself serves. */
-static MirOperand lb_stringify_value(Lb *L, MirOperand v, bool repr, bool fresh, NodeId at) {
+MirOperand lb_stringify_value(Lb *L, MirOperand v, bool repr, bool fresh, NodeId at) {
     Span sp = lb_node(L, at)->span;
     switch (v.type) {
     case TYPE_INT: return lb_temp_of(L, rv_rt(L, MRT_STR_FROM_INT, TYPE_STR, &v, 1, 0), sp);
@@ -550,14 +530,14 @@ static MirOperand lb_stringify_value(Lb *L, MirOperand v, bool repr, bool fresh,
     }
 }
 
-static MirOperand lb_stringify(Lb *L, NodeId n, bool repr, bool fresh) {
+MirOperand lb_stringify(Lb *L, NodeId n, bool repr, bool fresh) {
     const Node *node = lb_node(L, n);
     if (node->kind == N_BYTES) return opd_str(lb_bytes_repr(node->v.str));
     return lb_stringify_value(L, lb_expr(L, n), repr, fresh, n);
 }
 
 /* The text `expr=` (with the spaces written) before the value of {expr=}. */
-static StrId lb_debug_prefix(const Node *field) {
+StrId lb_debug_prefix(const Node *field) {
     SourceFile *sf = source_get(field->span.file);
     if (!sf) ICE("f-string field without a source file");
     uint32_t lo = field->span.lo, hi = field->span.hi;
@@ -567,7 +547,7 @@ static StrId lb_debug_prefix(const Node *field) {
     return intern(sf->text + lo, hi - lo);
 }
 
-static MirOperand lb_fmt_field(Lb *L, NodeId fn) {
+MirOperand lb_fmt_field(Lb *L, NodeId fn) {
     const Node *f = lb_node(L, fn);
     char conv = (char)f->op;
     if (conv == 'a') {
@@ -598,7 +578,7 @@ static MirOperand lb_fmt_field(Lb *L, NodeId fn) {
     return lb_temp_of(L, rv_rt(L, rf, TYPE_STR, ops, 2, fn), f->span);
 }
 
-static MirOperand lb_fstring(Lb *L, NodeId n) {
+MirOperand lb_fstring(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     uint32_t count = node->list.count;
     if (count == 0) return opd_str(intern("", 0));
@@ -625,7 +605,7 @@ static MirOperand lb_fstring(Lb *L, NodeId n) {
 
 /* ---- names ---- */
 
-static MirPlace lb_sym_place(Lb *L, SymId s) {
+MirPlace lb_sym_place(Lb *L, SymId s) {
     MirLocalId l = L->sym_local[s];
     if (l == MIR_NO_LOCAL) ICE("MIR: `%s` has no local in this function", str_text(prog_sym(L->prog, s)->name));
     MirPlace p = lb_place(l);
@@ -638,7 +618,7 @@ static MirPlace lb_sym_place(Lb *L, SymId s) {
     return p;
 }
 
-static MirOperand lb_name(Lb *L, NodeId n) {
+MirOperand lb_name(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     if (!node->sym) ICE("MIR: unresolved name `%s`", str_text(node->name));
     const Symbol *s = prog_sym(L->prog, node->sym);
@@ -674,7 +654,7 @@ static MirOperand lb_name(Lb *L, NodeId n) {
 /* Values whose representation is a pointer to a heap object the callee can
  * change in place (class instances, lists, dicts, sets): a `mut` parameter
  * of such a type receives the pointer itself. */
-static bool lb_is_boxed(TypeId t) {
+bool lb_is_boxed(TypeId t) {
     const Type *ty = type_get(t);
     if (ty->kind == TY_LIST || ty->kind == TY_DICT || ty->kind == TY_SET) return true;
     return ty->kind == TY_CLASS && !mir_is_enum(t);
@@ -682,7 +662,7 @@ static bool lb_is_boxed(TypeId t) {
 
 /* A call of user function `fi`; `self` (methods) is its first argument and
  * the call's arguments bind the remaining parameters. */
-static MirOperand lb_user_call_fn(Lb *L, NodeId n, uint32_t fi, const MirOperand *self) {
+MirOperand lb_user_call_fn(Lb *L, NodeId n, uint32_t fi, const MirOperand *self) {
     const Node *node = lb_node(L, n);
     if (fi >= L->prog->funcs.len) ICE("MIR: function index out of range");
     const SemaFunc *f = &L->prog->funcs.items[fi];
@@ -747,15 +727,15 @@ static MirOperand lb_user_call_fn(Lb *L, NodeId n, uint32_t fi, const MirOperand
     return r;
 }
 
-static void lb_call_void(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, Span sp) {
+void lb_call_void(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, Span sp) {
     lb_temp_of(L, rv_rt(L, f, TYPE_NONE, ops, n, 0), sp);
 }
 
-static void lb_call_void_loc(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, NodeId loc, Span sp) {
+void lb_call_void_loc(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, NodeId loc, Span sp) {
     lb_temp_of(L, rv_rt(L, f, TYPE_NONE, ops, n, loc), sp);
 }
 
-static void lb_print(Lb *L, NodeId n) {
+void lb_print(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     uint32_t count = node->list.count;
     NodeId sep = 0, end = 0;
@@ -802,7 +782,7 @@ static void lb_print(Lb *L, NodeId n) {
 
 /* min/max as Python does it: keep the first, replace it when a later value
  * is strictly smaller (min) or larger (max). */
-static MirOperand lb_minmax(Lb *L, NodeId n, bool is_max) {
+MirOperand lb_minmax(Lb *L, NodeId n, bool is_max) {
     const Node *node = lb_node(L, n);
     TypeId t = node->type;
     if (node->list.count == 0 || (t != TYPE_INT && t != TYPE_FLOAT)) {
@@ -827,7 +807,7 @@ static MirOperand lb_minmax(Lb *L, NodeId n, bool is_max) {
     return opd_local(L, cur);
 }
 
-static MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
+MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
     const Node *node = lb_node(L, n);
     uint32_t argc = node->list.count;
     NodeId a0 = argc ? ast_list_at(L->ast, node->list, 0) : 0;
@@ -924,22 +904,22 @@ static MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
 
 /* ---- classes, collections and methods ---- */
 
-static const ClassInfo *lb_class(Lb *L, TypeId t) { return prog_class_of(L->prog, t); }
+const ClassInfo *lb_class(Lb *L, TypeId t) { return prog_class_of(L->prog, t); }
 
-static int32_t lb_field_index(const ClassInfo *ci, StrId name) {
+int32_t lb_field_index(const ClassInfo *ci, StrId name) {
     for (uint32_t i = 0; i < ci->fields.len; i++)
         if (ci->fields.items[i].name == name) return (int32_t)i;
     return -1;
 }
 
-static int32_t lb_method_func(const ClassInfo *ci, StrId name) {
+int32_t lb_method_func(const ClassInfo *ci, StrId name) {
     for (uint32_t i = 0; i < ci->methods.len; i++)
         if (ci->methods.items[i].name == name) return (int32_t)ci->methods.items[i].func;
     return -1;
 }
 
 /* A place holding the value of `o`: its own place, or a temporary. */
-static MirPlace lb_as_place(Lb *L, MirOperand o, Span sp) {
+MirPlace lb_as_place(Lb *L, MirOperand o, Span sp) {
     if (o.kind != OPD_CONST) return o.place;
     MirLocalId t = lb_temp(L, o.type);
     lb_assign(L, lb_place(t), rv_use(L, o), sp);
@@ -947,7 +927,7 @@ static MirPlace lb_as_place(Lb *L, MirOperand o, Span sp) {
 }
 
 /* The place of field `name` of the object expression `obj`. */
-static bool lb_field_place(Lb *L, NodeId obj, StrId name, TypeId ftype, MirPlace *out) {
+bool lb_field_place(Lb *L, NodeId obj, StrId name, TypeId ftype, MirPlace *out) {
     MirOperand o = lb_expr(L, obj);
     const ClassInfo *ci = lb_class(L, o.type);
     int32_t fi = ci ? lb_field_index(ci, name) : -1;
@@ -958,7 +938,7 @@ static bool lb_field_place(Lb *L, NodeId obj, StrId name, TypeId ftype, MirPlace
     return true;
 }
 
-static MirOperand lb_enum_member(Lb *L, const ClassInfo *ci, StrId name, TypeId t) {
+MirOperand lb_enum_member(Lb *L, const ClassInfo *ci, StrId name, TypeId t) {
     for (uint32_t i = 0; i < ci->members.len; i++)
         if (ci->members.items[i].name == name)
             return (MirOperand){.kind = OPD_CONST, .type = t, .c = {.kind = MC_ENUM, .i = (int64_t)i}};
@@ -966,7 +946,7 @@ static MirOperand lb_enum_member(Lb *L, const ClassInfo *ci, StrId name, TypeId 
     (void)L;
 }
 
-static MirOperand lb_attr(Lb *L, NodeId n) {
+MirOperand lb_attr(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *obj = lb_node(L, node->a);
     if (obj->kind == N_NAME && obj->sym && prog_sym(L->prog, obj->sym)->kind == SYM_CLASS) {
@@ -997,7 +977,7 @@ static MirOperand lb_attr(Lb *L, NodeId n) {
 
 /* Arguments of a call given positionally only (builtins and methods of
  * builtin types); false after a diagnostic. */
-static bool lb_plain_args(Lb *L, NodeId n) {
+bool lb_plain_args(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     for (uint32_t i = 0; i < node->list.count; i++) {
         uint16_t k = lb_node(L, ast_list_at(L->ast, node->list, i))->kind;
@@ -1012,7 +992,7 @@ static bool lb_plain_args(Lb *L, NodeId n) {
 /* C(args): the generated __init__ binds arguments to fields (positional in
  * field order, keywords by name, defaults); a user __init__ runs on a
  * zeroed object. */
-static MirOperand lb_construct(Lb *L, NodeId n, const Symbol *cs) {
+MirOperand lb_construct(Lb *L, NodeId n, const Symbol *cs) {
     const Node *node = lb_node(L, n);
     TypeId t = node->type;
     const ClassInfo *ci = lb_class(L, t);
@@ -1066,13 +1046,13 @@ static MirOperand lb_construct(Lb *L, NodeId n, const Symbol *cs) {
     return r;
 }
 
-static NodeId lb_arg(Lb *L, NodeId n, uint32_t i) {
+NodeId lb_arg(Lb *L, NodeId n, uint32_t i) {
     const Node *node = lb_node(L, n);
     return i < node->list.count ? ast_list_at(L->ast, node->list, i) : 0;
 }
 
 /* list.m(...), str.m(...) */
-static MirOperand lb_builtin_method(Lb *L, NodeId n, MirOperand recv) {
+MirOperand lb_builtin_method(Lb *L, NodeId n, MirOperand recv) {
     const Node *node = lb_node(L, n);
     const Node *callee = lb_node(L, node->a);
     const char *m = str_text(callee->name);
@@ -1150,7 +1130,7 @@ static MirOperand lb_builtin_method(Lb *L, NodeId n, MirOperand recv) {
     return opd_dead(node->type);
 }
 
-static MirOperand lb_method_call(Lb *L, NodeId n) {
+MirOperand lb_method_call(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *callee = lb_node(L, node->a);
     const Node *obj = lb_node(L, callee->a);
@@ -1187,7 +1167,7 @@ static MirOperand lb_method_call(Lb *L, NodeId n) {
     return lb_builtin_method(L, n, recv);
 }
 
-static MirOperand lb_seq_literal(Lb *L, NodeId n, MirAggKind k) {
+MirOperand lb_seq_literal(Lb *L, NodeId n, MirAggKind k) {
     const Node *node = lb_node(L, n);
     const Type *t = type_get(node->type);
     uint32_t count = node->list.count;
@@ -1216,7 +1196,7 @@ static MirOperand lb_seq_literal(Lb *L, NodeId n, MirAggKind k) {
 /* obj[index] read: list elements are borrowed (a borrowed temporary: a
  * consuming use clones it); tuple elements are fields; str indexing makes a
  * new str. */
-static MirOperand lb_subscript(Lb *L, NodeId n) {
+MirOperand lb_subscript(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *ix = lb_node(L, node->b);
     MirOperand o = lb_expr(L, node->a);
@@ -1253,7 +1233,7 @@ static MirOperand lb_subscript(Lb *L, NodeId n) {
     return opd_dead(node->type);
 }
 
-static MirOperand lb_call(Lb *L, NodeId n) {
+MirOperand lb_call(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *callee = lb_node(L, node->a);
     if (callee->kind == N_ATTR) return lb_method_call(L, n);
@@ -1271,7 +1251,7 @@ static MirOperand lb_call(Lb *L, NodeId n) {
     return lb_user_call_fn(L, n, s->index, NULL);
 }
 
-static MirOperand lb_expr(Lb *L, NodeId n) {
+MirOperand lb_expr(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     if (node->type == 0 || node->type == TYPE_ERROR)
         ICE("MIR: untyped %s expression", node_kind_name((NodeKind)node->kind));
@@ -1301,16 +1281,17 @@ static MirOperand lb_expr(Lb *L, NodeId n) {
     case N_TUPLE: return lb_seq_literal(L, n, AGG_TUPLE);
     case N_SET: return lb_seq_literal(L, n, AGG_SET);
     case N_DICT: return lb_seq_literal(L, n, AGG_DICT);
+    case N_COMP: return lb_comprehension(L, n);
+    case N_LAMBDA: return lb_lambda(L, n);
     default: lb_unsupported(L, n, "this expression"); return opd_dead(node->type);
     }
 }
 
 /* ==== Statements ========================================================== */
 
-static void lb_stmts(Lb *L, NodeList body);
 
 /* The local a name target writes, or 0 for a discard such as `_ = f()`. */
-static SymId lb_target_sym(Lb *L, NodeId target) {
+SymId lb_target_sym(Lb *L, NodeId target) {
     const Node *t = lb_node(L, target);
     if (t->kind != N_NAME) {
         lb_unsupported(L, target, "this assignment target");
@@ -1325,7 +1306,7 @@ static SymId lb_target_sym(Lb *L, NodeId target) {
 
 /* Store a value into a copy-typed place. When `v` is the temporary the last
  * statement just computed, that statement writes the place directly. */
-static void lb_store_copy(Lb *L, MirPlace p, MirOperand v, Span span) {
+void lb_store_copy(Lb *L, MirPlace p, MirOperand v, Span span) {
     MirBlock *bb = lb_cur(L);
     if (opd_is_local(v) && v.place.local + 1 == L->b->locals.len && !(L->b->locals.items[v.place.local].flags) &&
         bb->stmts.len) {
@@ -1343,7 +1324,7 @@ static void lb_store_copy(Lb *L, MirPlace p, MirOperand v, Span span) {
 /* sym = v (v of type vt, converted to the symbol's type). An owned old value
  * is dropped first (drop elaboration removes the drop where the local is
  * certainly uninitialised, e.g. its first assignment). */
-static void lb_store(Lb *L, SymId s, MirOperand v, NodeId at) {
+void lb_store(Lb *L, SymId s, MirOperand v, NodeId at) {
     const Symbol *sym = prog_sym(L->prog, s);
     if (sym->type == TYPE_NONE || v.type == TYPE_NEVER) return;
     v = lb_convert(L, v, sym->type, at);
@@ -1362,7 +1343,7 @@ static void lb_store(Lb *L, SymId s, MirOperand v, NodeId at) {
  * is moved into a temporary dropped at the end of the statement), a list
  * element, or a tuple/list of targets (unpacking: each element is read
  * from the value's place; a consuming store clones it). */
-static void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at) {
+void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at) {
     const Node *t = lb_node(L, target);
     Span sp = lb_node(L, at)->span;
     if (v.type == TYPE_NEVER) return;
@@ -1416,7 +1397,7 @@ static void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at) {
     }
 }
 
-static void lb_assign_stmt(Lb *L, NodeId n) {
+void lb_assign_stmt(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     MirOperand v = lb_expr(L, node->a);
     if (node->list.count == 1 && lb_node(L, ast_list_at(L->ast, node->list, 0))->kind != N_NAME) {
@@ -1440,7 +1421,7 @@ static void lb_assign_stmt(Lb *L, NodeId n) {
     }
 }
 
-static void lb_aug_assign(Lb *L, NodeId n) {
+void lb_aug_assign(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *tn = lb_node(L, node->a);
     if (tn->kind == N_ATTR) {
@@ -1471,11 +1452,11 @@ static void lb_aug_assign(Lb *L, NodeId n) {
 
 /* The drops of every owned named local, in reverse declaration order (the
  * function returns next). */
-static void lb_exit_drops(Lb *L, Span sp) {
+void lb_exit_drops(Lb *L, Span sp) {
     for (uint32_t i = L->owned.len; i > 0; i--) lb_drop(L, L->owned.items[i - 1], sp);
 }
 
-static void lb_return(Lb *L, NodeId n) {
+void lb_return(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     TypeId ret = L->fn->ret;
     if (ret == TYPE_NONE || ret == TYPE_NEVER) {
@@ -1491,7 +1472,7 @@ static void lb_return(Lb *L, NodeId n) {
     lb_term(L, (MirTerm){.kind = MT_RETURN, .span = node->span});
 }
 
-static void lb_if(Lb *L, NodeId n) {
+void lb_if(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     MirOperand cond = lb_expr_as(L, node->a, TYPE_BOOL);
     lb_flush(L, 0);
@@ -1510,7 +1491,7 @@ static void lb_if(Lb *L, NodeId n) {
 }
 
 /* while cond: body else: orelse (orelse runs when cond turns false, not on break) */
-static void lb_while(Lb *L, NodeId n) {
+void lb_while(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     MirBlockId cond_bb = lb_block(L), body = lb_block(L), end = lb_block(L);
     MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
@@ -1535,7 +1516,7 @@ static void lb_while(Lb *L, NodeId n) {
 /* An int operand that stays fixed while the loop runs: constants as they
  * are, anything else copied into a temporary (the body may reassign the
  * local it was read from). */
-static MirOperand lb_pin(Lb *L, MirOperand v, Span sp) {
+MirOperand lb_pin(Lb *L, MirOperand v, Span sp) {
     if (v.kind == OPD_CONST) return v;
     MirLocalId t = lb_temp(L, v.type);
     lb_assign(L, lb_place(t), rv_use(L, v), sp);
@@ -1547,7 +1528,7 @@ static MirOperand lb_pin(Lb *L, MirOperand v, Span sp) {
  * borrowed from the list; storing it into the target clones a non-copy
  * element. A list computed by the iterable expression is held in an owned
  * local for the whole loop (exit drops cover a `return` from the body). */
-static void lb_for_list(Lb *L, NodeId n) {
+void lb_for_list(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     Span isp = lb_node(L, node->b)->span;
     uint32_t mark = L->pending.len;
@@ -1598,7 +1579,7 @@ static void lb_for_list(Lb *L, NodeId n) {
 /* for NAME in range(start, stop, step): a hidden counter walks the range, so
  * assigning NAME in the body does not change the iteration; a step of 0
  * panics; an increment that would overflow ends the loop. */
-static void lb_for(Lb *L, NodeId n) {
+void lb_for(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *it = lb_node(L, node->b);
     if (node->flags & NF_ASYNC) {
@@ -1699,7 +1680,7 @@ static void lb_for(Lb *L, NodeId n) {
 /* assert cond[, msg]: the message is evaluated only when the assertion
  * fails; the panic message is "assertion failed" or "assertion failed: "
  * followed by str(msg), the text rt_assert_fail prints. */
-static void lb_assert(Lb *L, NodeId n) {
+void lb_assert(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     MirOperand cond = lb_expr_as(L, node->a, TYPE_BOOL);
     lb_flush(L, 0);
@@ -1719,7 +1700,7 @@ static void lb_assert(Lb *L, NodeId n) {
     L->cur = ok;
 }
 
-static void lb_stmt(Lb *L, NodeId n) {
+void lb_stmt(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     switch ((NodeKind)node->kind) {
     case N_EXPR_STMT: {
@@ -1749,20 +1730,25 @@ static void lb_stmt(Lb *L, NodeId n) {
     case N_WHILE: lb_while(L, n); return;
     case N_FOR: lb_for(L, n); return;
     case N_ASSERT: lb_assert(L, n); return;
+    case N_TRY: lb_try(L, n); return;
+    case N_RAISE: lb_raise(L, n); return;
+    case N_MATCH: lb_match(L, n); return;
+    case N_WITH: lb_with(L, n); return;
+    case N_DEL: lb_del(L, n); break;
     default: lb_unsupported(L, n, "this statement"); return;
     }
     lb_flush(L, 0);
 }
 
 /* Statements after return/break/continue cannot run and are not lowered. */
-static void lb_stmts(Lb *L, NodeList body) {
+void lb_stmts(Lb *L, NodeList body) {
     for (uint32_t i = 0; i < body.count && !lb_terminated(L); i++) lb_stmt(L, ast_list_at(L->ast, body, i));
 }
 
 /* ==== Parameters ========================================================== */
 
 /* Is `sym` the target of an assignment anywhere in `body`? */
-static bool lb_assigned_in(Lb *L, NodeList body, SymId sym) {
+bool lb_assigned_in(Lb *L, NodeList body, SymId sym) {
     for (uint32_t i = 0; i < body.count; i++) {
         const Node *s = lb_node(L, ast_list_at(L->ast, body, i));
         switch ((NodeKind)s->kind) {
@@ -1789,7 +1775,7 @@ static bool lb_assigned_in(Lb *L, NodeList body, SymId sym) {
 
 /* ==== Pruning ============================================================= */
 
-static void lb_succs(const MirBody *b, const MirTerm *t, void (*fn)(void *, MirBlockId), void *ctx) {
+void lb_succs(const MirBody *b, const MirTerm *t, void (*fn)(void *, MirBlockId), void *ctx) {
     switch (t->kind) {
     case MT_GOTO: fn(ctx, t->target); break;
     case MT_BRANCH: fn(ctx, t->then_bb); fn(ctx, t->else_bb); break;
@@ -1806,7 +1792,7 @@ typedef struct LbReach {
     VEC(MirBlockId) work;
 } LbReach;
 
-static void lb_reach_visit(void *ctx, MirBlockId id) {
+void lb_reach_visit(void *ctx, MirBlockId id) {
     LbReach *r = ctx;
     if (!r->seen[id]) {
         r->seen[id] = true;
@@ -1816,7 +1802,7 @@ static void lb_reach_visit(void *ctx, MirBlockId id) {
 
 /* Remove the blocks nothing reaches (code after a panic, empty join blocks
  * of branches that all returned) and number the rest in order. */
-static void lb_prune(MirBody *b) {
+void lb_prune(MirBody *b) {
     uint32_t n = b->blocks.len;
     LbReach r = {xcalloc(n, sizeof(bool)), {0}};
     lb_reach_visit(&r, 0);
@@ -1855,7 +1841,7 @@ static void lb_prune(MirBody *b) {
 
 /* ==== Bodies ============================================================== */
 
-static MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
+MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
     const SemaFunc *f = &prog->funcs.items[fi];
     const Ast *ast = prog->ast;
     const Node *def = ast_node(ast, f->def);

@@ -1,0 +1,147 @@
+/* The lowering vocabulary shared by the AST -> MIR files (mir_build.c and
+ * the mir_lower_*.c files, one per area of the language): the per-function
+ * lowering state Lb and the helpers every area uses to make locals, blocks,
+ * statements, operands and rvalues. Nothing outside sema/mir_*.c includes
+ * this header. */
+#ifndef SIFR_MIR_LOWER_H
+#define SIFR_MIR_LOWER_H
+
+#include "mir_internal.h"
+
+#define MIR_NO_LOCAL UINT32_MAX
+
+typedef struct LbLoop {
+    MirBlockId brk, cont;
+} LbLoop;
+
+/* Lowering state of one function. */
+typedef struct Lb {
+    const Program *prog;
+    const Ast *ast;
+    const SemaFunc *fn;
+    MirBody *b;
+    MirBlockId cur;           /* the block statements are appended to */
+    MirLocalId *sym_local;    /* SymId -> local (MIR_NO_LOCAL when none) */
+    VEC(MirLocalId) pending;  /* owned temporaries to drop at the end of the statement */
+    VEC(LbLoop) loops;
+    VEC(MirLocalId) owned;    /* owned named locals, in declaration order (exit drops) */
+    MirLocalId none_sink;     /* receives the (absent) results of None calls */
+    bool failed;
+} Lb;
+
+/* ==== mir_build.c: the core ============================================== */
+const Node *lb_node(const Lb *L, NodeId n);
+void lb_unsupported(Lb *L, NodeId n, const char *what);
+bool mir_is_enum(TypeId t);
+MirLocalId lb_local(Lb *L, TypeId type, StrId name, Span span, uint32_t flags);
+MirLocalId lb_temp(Lb *L, TypeId type);
+MirBlockId lb_block(Lb *L);
+MirBlock *lb_cur(Lb *L);
+bool lb_terminated(Lb *L);
+MirPlace lb_place(MirLocalId l);
+void lb_stmt_push(Lb *L, MirStmt s);
+void lb_assign(Lb *L, MirPlace p, MirRvalue rv, Span span);
+void lb_drop(Lb *L, MirLocalId l, Span span);
+void lb_term(Lb *L, MirTerm t);
+void lb_goto(Lb *L, MirBlockId to);
+void lb_branch(Lb *L, MirOperand cond, MirBlockId t, MirBlockId e);
+void lb_continue_dead(Lb *L);
+MirOperand opd_place(Lb *L, MirPlace p, Span span);
+MirOperand opd_local(Lb *L, MirLocalId l);
+MirOperand opd_int(int64_t v);
+MirOperand opd_float(double v);
+MirOperand opd_bool(bool v);
+MirOperand opd_none(TypeId t);
+MirOperand opd_str(StrId s);
+MirOperand opd_dead(TypeId t);
+bool opd_is_local(MirOperand o);
+uint32_t lb_ops(Lb *L, const MirOperand *ops, uint32_t n);
+MirRvalue rv_use(Lb *L, MirOperand o);
+MirRvalue rv_binary(Lb *L, uint32_t op, TypeId t, MirOperand a, MirOperand b, NodeId loc);
+MirRvalue rv_unary(Lb *L, uint32_t op, TypeId t, MirOperand a, NodeId loc);
+MirRvalue rv_cast(Lb *L, MirOperand a, TypeId to);
+MirRvalue rv_rt(Lb *L, MirRtFn f, TypeId t, const MirOperand *ops, uint32_t n, NodeId loc);
+MirRvalue rv_agg(Lb *L, MirAggKind k, TypeId t, const MirOperand *ops, uint32_t n);
+MirPlace lb_project(Lb *L, MirPlace p, MirProjKind k, uint32_t index, TypeId t);
+MirLocalId lb_none_sink(Lb *L);
+MirOperand lb_temp_of(Lb *L, MirRvalue rv, Span span);
+void lb_flush(Lb *L, uint32_t mark);
+MirOperand lb_clone(Lb *L, MirOperand o);
+MirOperand lb_consume(Lb *L, MirOperand o);
+MirOperand lb_convert(Lb *L, MirOperand v, TypeId to, NodeId at);
+MirOperand lb_expr_as(Lb *L, NodeId n, TypeId dest);
+MirOperand lb_binop(Lb *L, uint32_t op, TypeId rtype, MirOperand l, MirOperand r, NodeId at);
+MirOperand lb_unary(Lb *L, NodeId n);
+MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId at);
+MirOperand lb_compare(Lb *L, NodeId n);
+MirOperand lb_boolop(Lb *L, NodeId n);
+MirOperand lb_take_arm(Lb *L, MirOperand v, uint32_t mark);
+MirOperand lb_ifexp(Lb *L, NodeId n);
+StrId lb_bytes_repr(StrId s);
+MirOperand lb_stringify_value(Lb *L, MirOperand v, bool repr, bool fresh, NodeId at);
+MirOperand lb_stringify(Lb *L, NodeId n, bool repr, bool fresh);
+StrId lb_debug_prefix(const Node *field);
+MirOperand lb_fmt_field(Lb *L, NodeId fn);
+MirOperand lb_fstring(Lb *L, NodeId n);
+MirPlace lb_sym_place(Lb *L, SymId s);
+MirOperand lb_name(Lb *L, NodeId n);
+bool lb_is_boxed(TypeId t);
+MirOperand lb_user_call_fn(Lb *L, NodeId n, uint32_t fi, const MirOperand *self);
+void lb_call_void(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, Span sp);
+void lb_call_void_loc(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, NodeId loc, Span sp);
+void lb_print(Lb *L, NodeId n);
+MirOperand lb_minmax(Lb *L, NodeId n, bool is_max);
+MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi);
+const ClassInfo *lb_class(Lb *L, TypeId t);
+int32_t lb_field_index(const ClassInfo *ci, StrId name);
+int32_t lb_method_func(const ClassInfo *ci, StrId name);
+MirPlace lb_as_place(Lb *L, MirOperand o, Span sp);
+bool lb_field_place(Lb *L, NodeId obj, StrId name, TypeId ftype, MirPlace *out);
+MirOperand lb_enum_member(Lb *L, const ClassInfo *ci, StrId name, TypeId t);
+MirOperand lb_attr(Lb *L, NodeId n);
+bool lb_plain_args(Lb *L, NodeId n);
+MirOperand lb_construct(Lb *L, NodeId n, const Symbol *cs);
+NodeId lb_arg(Lb *L, NodeId n, uint32_t i);
+MirOperand lb_builtin_method(Lb *L, NodeId n, MirOperand recv);
+MirOperand lb_method_call(Lb *L, NodeId n);
+MirOperand lb_seq_literal(Lb *L, NodeId n, MirAggKind k);
+MirOperand lb_subscript(Lb *L, NodeId n);
+MirOperand lb_call(Lb *L, NodeId n);
+MirOperand lb_expr(Lb *L, NodeId n);
+SymId lb_target_sym(Lb *L, NodeId target);
+void lb_store_copy(Lb *L, MirPlace p, MirOperand v, Span span);
+void lb_store(Lb *L, SymId s, MirOperand v, NodeId at);
+void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at);
+void lb_assign_stmt(Lb *L, NodeId n);
+void lb_aug_assign(Lb *L, NodeId n);
+void lb_exit_drops(Lb *L, Span sp);
+void lb_return(Lb *L, NodeId n);
+void lb_if(Lb *L, NodeId n);
+void lb_while(Lb *L, NodeId n);
+MirOperand lb_pin(Lb *L, MirOperand v, Span sp);
+void lb_for_list(Lb *L, NodeId n);
+void lb_for(Lb *L, NodeId n);
+void lb_assert(Lb *L, NodeId n);
+void lb_stmt(Lb *L, NodeId n);
+void lb_stmts(Lb *L, NodeList body);
+bool lb_assigned_in(Lb *L, NodeList body, SymId sym);
+
+/* ==== Areas: each returns the lowered value (or lowers the statement) ====
+ * They report constructs they cannot lower yet with lb_unsupported. */
+
+/* mir_lower_errors.c: Result values, `raise`, `try`, unwrapping inside `try` */
+void lb_try(Lb *L, NodeId n);
+void lb_raise(Lb *L, NodeId n);
+
+/* mir_lower_match.c: `match`, `with`, `del` */
+void lb_match(Lb *L, NodeId n);
+void lb_with(Lb *L, NodeId n);
+void lb_del(Lb *L, NodeId n);
+
+/* mir_lower_coll.c: comprehensions */
+MirOperand lb_comprehension(Lb *L, NodeId n);
+
+/* mir_lower_fn.c: lambdas and function values */
+MirOperand lb_lambda(Lb *L, NodeId n);
+
+#endif
