@@ -181,6 +181,7 @@ void cg_drop(Cg *c, MirPlace p);
  * NULL for every other, so cg_mir.c asks them in turn; `a` holds the
  * operands' values. */
 LLVMValueRef cg_rt_coll(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a);   /* cg_rt_coll.c */
+LLVMValueRef cg_rt_seq(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a);    /* cg_rt_seq.c */
 LLVMValueRef cg_rt_errors(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a); /* cg_rt_errors.c */
 LLVMValueRef cg_rt_fn(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a);     /* cg_closure.c */
 /* cg_closure.c: AGG_CLOSURE values and CALLEE_CLOSURE calls (`args` holds

@@ -507,6 +507,7 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
     default: {
         /* the areas' runtime entries, each file answering for its own */
         LLVMValueRef r = cg_rt_coll(c, f, rv, ops, a);
+        if (!r) r = cg_rt_seq(c, f, rv, ops, a);
         if (!r) r = cg_rt_errors(c, f, rv, ops, a);
         if (!r) r = cg_rt_fn(c, f, rv, ops, a);
         if (!r) ICE("codegen: runtime entry %s has no declaration yet", mir_rt_name(f));
@@ -649,6 +650,13 @@ static LLVMValueRef cg_discriminant(Cg *c, const MirRvalue *rv) {
     return LLVMBuildZExt(c->b, tag, c->t_i64, "");
 }
 
+/* isinstance on objects: the dynamic class (the descriptor in the object's
+ * header) is the tested class or derives from it. */
+static LLVMValueRef cg_isa(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
+    LLVMValueRef args[2] = {cg_operand(c, &ops[0]), cg_desc(c, rv->isa)};
+    return cg_rtn(c, "rt_object_isa", "b(pp)", args, 2);
+}
+
 static LLVMValueRef cg_rvalue(Cg *c, const MirRvalue *rv) {
     const MirOperand *ops = rv->ops_count ? &c->body->operands.items[rv->ops_start] : NULL;
     switch (rv->kind) {
@@ -659,6 +667,7 @@ static LLVMValueRef cg_rvalue(Cg *c, const MirRvalue *rv) {
     case RV_CALL: return cg_call(c, rv, ops);
     case RV_AGGREGATE: return cg_aggregate(c, rv, ops);
     case RV_DISCRIMINANT: return cg_discriminant(c, rv);
+    case RV_ISA: return cg_isa(c, rv, ops);
     case RV_REF: break;
     }
     ICE("codegen: rvalue kind %d in %s is not produced by the lowering yet", (int)rv->kind, c->body->symbol);

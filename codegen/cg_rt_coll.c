@@ -1,5 +1,5 @@
-/* Code generation of the collection runtime entries (dict and set
- * operations, slicing, iteration builtins) lowered by sema/mir_lower_coll.c. */
+/* Code generation of the dict and set runtime entries lowered by
+ * sema/mir_lower_coll.c. */
 #include "cg_internal.h"
 
 LLVMValueRef cg_rt_coll(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a) {

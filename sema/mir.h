@@ -98,6 +98,8 @@ typedef enum MirRvalueKind {
     RV_AGGREGATE,  /* agg kind, ops = fields / elements / payload */
     RV_CALL,       /* callee, ops = arguments */
     RV_DISCRIMINANT, /* the tag of `place` (Option: 0 None / 1 Some; Result: 0 Ok / 1 Err; enum) */
+    RV_ISA,        /* bool: is the object ops[0] (of a class type) an instance of class type
+                      `isa` or of a class derived from it? Reads the object's dynamic class. */
 } MirRvalueKind;
 
 typedef enum MirAggKind {
@@ -187,7 +189,8 @@ typedef enum MirRtFn {
     MRT_STR_ENDSWITH,   /* rt_str_endswith(s, suffix) */
     MRT_STR_CONTAINS,   /* rt_str_contains(s, sub) */
     MRT_STR_INDEX,      /* rt_str_index(s, i, loc) */
-    /* ---- collections (sema/mir_lower_coll.c; codegen/cg_rt_coll.c) ---- */
+    /* ---- dicts and sets (sema/mir_lower_coll.c; codegen/cg_rt_coll.c) ---- */
+    /* ---- sequences (sema/mir_lower_seq.c; codegen/cg_rt_seq.c) ---- */
     /* ---- errors as values (sema/mir_lower_errors.c; codegen/cg_rt_errors.c) ---- */
     /* ---- function values (sema/mir_lower_fn.c; codegen/cg_closure.c) ---- */
     /* ---- match, with, del (sema/mir_lower_match.c) ---- */
@@ -221,6 +224,7 @@ typedef struct MirRvalue {
     uint32_t ops_count;
     TypeId type;          /* result type */
     NodeId loc;           /* source node for panic locations (0 = none) */
+    TypeId isa;           /* RV_ISA: the class tested */
 } MirRvalue;
 
 /* ==== Statements ========================================================== */

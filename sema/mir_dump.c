@@ -232,6 +232,11 @@ static void md_rvalue(StrBuf *sb, const MirBody *b, const MirRvalue *rv) {
         md_place(sb, b, rv->place);
         sb_putc(sb, ')');
         break;
+    case RV_ISA:
+        sb_puts(sb, "isa(");
+        md_operand(sb, b, &ops[0]);
+        sb_printf(sb, ", %s)", type_name(rv->isa));
+        break;
     }
     md_loc(sb, b, rv->loc);
 }

@@ -133,12 +133,14 @@ bool lb_assigned_in(Lb *L, NodeList body, SymId sym);
 void lb_try(Lb *L, NodeId n);
 void lb_raise(Lb *L, NodeId n);
 
-/* mir_lower_match.c: `match`, `with`, `del` */
+/* mir_lower_match.c: `match`, `with` */
 void lb_match(Lb *L, NodeId n);
 void lb_with(Lb *L, NodeId n);
+
+/* mir_lower_coll.c: dicts, sets, `del`, iteration */
 void lb_del(Lb *L, NodeId n);
 
-/* mir_lower_coll.c: comprehensions */
+/* mir_lower_seq.c: slicing, comprehensions, sequence builtins */
 MirOperand lb_comprehension(Lb *L, NodeId n);
 
 /* mir_lower_fn.c: lambdas and function values */

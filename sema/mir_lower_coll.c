@@ -1,8 +1,5 @@
-/* Lowering of collection operations beyond literals: dict and set
- * operations, slicing, comprehensions and the iteration builtins. */
+/* Lowering of dict and set operations (indexing, methods, `in`, `del`) and
+ * of `for` loops over dicts, sets, strings and tuples. */
 #include "mir_lower.h"
 
-MirOperand lb_comprehension(Lb *L, NodeId n) {
-    lb_unsupported(L, n, "a comprehension");
-    return opd_dead(lb_node(L, n)->type);
-}
+void lb_del(Lb *L, NodeId n) { lb_unsupported(L, n, "`del`"); }
