@@ -136,7 +136,12 @@ void cg_types_init(Cg *c);
 void cg_types_free(Cg *c);
 LLVMTypeRef cg_mem_type(Cg *c, TypeId t);
 LLVMTypeRef cg_object_type(Cg *c, TypeId t); /* the heap struct of a class instance */
+/* The element of the object struct holding field i (element 0 is the
+ * header: the dynamic class's RtType). */
+#define CG_OBJ_FIELD(i) ((i) + 1)
 LLVMValueRef cg_desc(Cg *c, TypeId t);       /* the RtType global of a type */
+/* The code in vtable slot `slot` of the dynamic class of object `obj`. */
+LLVMValueRef cg_vtable_slot(Cg *c, LLVMValueRef obj, uint32_t slot);
 LLVMValueRef cg_to_mem(Cg *c, TypeId t, LLVMValueRef v);
 LLVMValueRef cg_from_mem(Cg *c, TypeId t, LLVMValueRef v);
 uint64_t cg_size_of(Cg *c, LLVMTypeRef t);

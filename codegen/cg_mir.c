@@ -129,7 +129,7 @@ static LLVMValueRef cg_place_addr_mem(Cg *c, MirPlace p, bool *mem) {
             break;
         case PROJ_FIELD: {
             LLVMTypeRef st = in_object ? cg_object_type(c, cur) : cg_mem_type(c, cur);
-            addr = LLVMBuildStructGEP2(c->b, st, addr, pr->index, "");
+            addr = LLVMBuildStructGEP2(c->b, st, addr, in_object ? CG_OBJ_FIELD(pr->index) : pr->index, "");
             in_object = false;
             *mem = true;
             break;
@@ -545,6 +545,13 @@ static LLVMValueRef cg_call(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
         break;
     }
     case CALLEE_CLOSURE: r = cg_closure_call(c, rv, ops, args); break;
+    case CALLEE_VIRTUAL: {
+        uint32_t f = rv->callee.fn;
+        if (f >= c->prog->funcs.len || !c->fn_ty[f]) ICE("codegen: virtual call of body %u", f);
+        LLVMValueRef code = cg_vtable_slot(c, args[0], rv->callee.slot);
+        r = LLVMBuildCall2(c->b, c->fn_ty[f], code, args, n, "");
+        break;
+    }
     }
     free(args);
     if (cg_type(c, rv->type) == c->t_void) return NULL;
@@ -575,7 +582,7 @@ static LLVMValueRef cg_aggregate(Cg *c, const MirRvalue *rv, const MirOperand *o
         for (uint32_t i = 0; i < n; i++) {
             LLVMValueRef e = cg_operand(c, &ops[i]);
             if (!e) continue;
-            LLVMBuildStore(c->b, cg_to_mem(c, ops[i].type, e), LLVMBuildStructGEP2(c->b, st, obj, i, ""));
+            LLVMBuildStore(c->b, cg_to_mem(c, ops[i].type, e), LLVMBuildStructGEP2(c->b, st, obj, CG_OBJ_FIELD(i), ""));
         }
         return obj;
     }

@@ -53,9 +53,9 @@ void cg_types_init(Cg *c) {
     c->types->td = LLVMCreateTargetDataLayout(c->tm);
     LLVMTypeRef i32 = c->t_i32, p = c->t_ptr;
     /* struct RtType, field for field (C layout: natural alignment) */
-    LLVMTypeRef df[17] = {i32, i32, i32, i32, p, i32, p, i32, p, i32, i32, p, p, p, p, p, c->t_i8};
+    LLVMTypeRef df[20] = {i32, i32, i32, i32, p, i32, p, i32, p, i32, i32, p, p, p, p, p, c->t_i8, p, i32, p};
     c->types->t_desc = LLVMStructCreateNamed(c->ctx, "RtType");
-    LLVMStructSetBody(c->types->t_desc, df, 17, false);
+    LLVMStructSetBody(c->types->t_desc, df, 20, false);
     LLVMTypeRef ff[3] = {p, i32, p};
     c->types->t_field = LLVMStructCreateNamed(c->ctx, "RtField");
     LLVMStructSetBody(c->types->t_field, ff, 3, false);
@@ -190,10 +190,13 @@ LLVMTypeRef cg_object_type(Cg *c, TypeId t) {
     if (!ci) ICE("codegen: object type of %s", type_name(t));
     LLVMTypeRef st = LLVMStructCreateNamed(c->ctx, str_text(ci->name));
     e->obj = st;
+    /* element 0 is the header (the dynamic class's RtType), field i is
+     * element i + 1: see CG_OBJ_FIELD */
     uint32_t n = ci->fields.len;
     LLVMTypeRef *f = xmalloc(sizeof *f * (n + 1));
-    for (uint32_t i = 0; i < n; i++) f[i] = cg_mem_type(c, cg_field_type(c, t, i));
-    LLVMStructSetBody(st, f, n, false);
+    f[0] = c->t_ptr;
+    for (uint32_t i = 0; i < n; i++) f[CG_OBJ_FIELD(i)] = cg_mem_type(c, cg_field_type(c, t, i));
+    LLVMStructSetBody(st, f, n + 1, false);
     free(f);
     return st;
 }
@@ -256,6 +259,31 @@ static RtKind cg_rt_kind(Cg *c, TypeId t) {
     }
 }
 
+/* The virtual method table of a class: its methods' code in ClassInfo
+ * order, where an override sits in the slot of the method it overrides, so
+ * a call through a base class's slot reaches the derived method. NULL when
+ * the class has no methods with code. */
+static LLVMValueRef cg_vtable(Cg *c, const ClassInfo *ci, uint32_t *n) {
+    *n = ci->methods.len;
+    if (!*n) return LLVMConstNull(c->t_ptr);
+    LLVMValueRef *ms = xmalloc(sizeof *ms * *n);
+    for (uint32_t i = 0; i < *n; i++) {
+        uint32_t fi = ci->methods.items[i].func;
+        ms[i] = fi < c->prog->funcs.len && c->fn_val[fi] ? c->fn_val[fi] : LLVMConstNull(c->t_ptr);
+    }
+    LLVMValueRef v = cg_const_array(c, c->t_ptr, ms, *n, ".vtable");
+    free(ms);
+    return v;
+}
+
+LLVMValueRef cg_vtable_slot(Cg *c, LLVMValueRef obj, uint32_t slot) {
+    LLVMValueRef desc = LLVMBuildLoad2(c->b, c->t_ptr, obj, "class");
+    LLVMValueRef tab = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->types->t_desc, desc, 19, ""), "vtable");
+    LLVMValueRef idx = LLVMConstInt(c->t_i64, slot, false);
+    LLVMValueRef at = LLVMBuildGEP2(c->b, c->t_ptr, tab, &idx, 1, "");
+    return LLVMBuildLoad2(c->b, c->t_ptr, at, "method");
+}
+
 LLVMValueRef cg_desc(Cg *c, TypeId t) {
     switch (t) {
     case TYPE_NONE:
@@ -281,7 +309,8 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
     uint64_t size = cg_size_of(c, mem), align = cg_align_of(c, mem);
     uint32_t payload = 0, object_size = 0, nparams = 0, nfields = 0, nenum = 0;
     LLVMValueRef name = LLVMConstNull(c->t_ptr), params = name, fields = name, enums = name;
-    LLVMValueRef user_str = LLVMConstNull(c->t_ptr), user_eq = user_str;
+    LLVMValueRef user_str = LLVMConstNull(c->t_ptr), user_eq = user_str, base = user_str, methods = user_str;
+    uint32_t nmethods = 0;
     bool is_error = false;
     const ClassInfo *ci = prog_class_of(c->prog, t);
     switch (kind) {
@@ -307,7 +336,7 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
             TypeId ft = kind == RT_K_TUPLE ? ty->args[i] : cg_field_type(c, t, i);
             LLVMValueRef fv[3] = {
                 kind == RT_K_TUPLE ? LLVMConstNull(c->t_ptr) : cg_cstring(c, str_text(ci->fields.items[i].name)),
-                LLVMConstInt(c->t_i32, cg_offset_of(c, st, i), false),
+                LLVMConstInt(c->t_i32, cg_offset_of(c, st, kind == RT_K_TUPLE ? i : CG_OBJ_FIELD(i)), false),
                 cg_desc(c, ft),
             };
             fs[i] = LLVMConstNamedStruct(c->types->t_field, fv, 3);
@@ -320,6 +349,8 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
             is_error = (ci->flags & CLS_ERROR) != 0;
             user_str = cg_user_str_adapter(c, t);
             user_eq = cg_user_eq_adapter(c, t);
+            if (ci->base) base = cg_desc(c, prog_sym(c->prog, ci->base)->type);
+            methods = cg_vtable(c, ci, &nmethods);
         }
         break;
     }
@@ -335,7 +366,7 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
     case RT_K_FUNC: break;
     default: ICE("codegen: descriptor kind %d", (int)kind);
     }
-    LLVMValueRef v[17] = {
+    LLVMValueRef v[20] = {
         LLVMConstInt(c->t_i32, (unsigned)kind, false),
         LLVMConstInt(c->t_i32, size, false),
         LLVMConstInt(c->t_i32, align, false),
@@ -353,8 +384,11 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
         user_eq,
         LLVMConstNull(c->t_ptr),
         LLVMConstInt(c->t_i8, is_error ? 1 : 0, false),
+        base,
+        LLVMConstInt(c->t_i32, nmethods, false),
+        methods,
     };
-    LLVMSetInitializer(g, LLVMConstNamedStruct(c->types->t_desc, v, 17));
+    LLVMSetInitializer(g, LLVMConstNamedStruct(c->types->t_desc, v, 20));
     return g;
 }
 

@@ -60,8 +60,24 @@ bool rt_type_is_trivial(const RtType *t) {
 
 void *rt_object_new(const RtType *t) {
     void *obj = rt_alloc_small(t->object_size);
-    memset(obj, 0, t->object_size ? t->object_size : 1);
+    memset(obj, 0, t->object_size);
+    *(const RtType **)obj = t;
     return obj;
+}
+
+const RtType *rt_object_class(const void *obj) { return obj ? *(const RtType *const *)obj : NULL; }
+
+bool rt_object_isa(const void *obj, const RtType *cls) {
+    for (const RtType *t = rt_object_class(obj); t; t = t->base)
+        if (t == cls) return true;
+    return false;
+}
+
+/* The descriptor that describes the object in the class value *v: its
+ * dynamic class, which may derive from the static one `t`. */
+static const RtType *rt_dyn(const RtType *t, const void *v) {
+    const void *obj = rt_ptr(v);
+    return obj ? rt_object_class(obj) : t;
 }
 
 /* ---- drop --------------------------------------------------------------- */
@@ -101,6 +117,7 @@ void rt_value_drop(const RtType *t, void *v) {
         rt_value_drop(t->params[rt_tag(v) ? 1 : 0], rt_at(v, t->payload_offset));
         return;
     case RT_K_CLASS: {
+        t = rt_dyn(t, v);
         void *obj = rt_ptr(v);
         if (!obj) return;
         /* __del__ sees a whole object, so it runs before the fields go. */
@@ -180,6 +197,7 @@ void rt_value_clone(const RtType *t, void *dst, const void *src) {
                        rt_at(src, t->payload_offset));
         return;
     case RT_K_CLASS: {
+        t = rt_dyn(t, src);
         const void *so = rt_ptr(src);
         void *obj = rt_object_new(t);
         for (uint32_t i = 0; i < t->nfields; i++)
@@ -250,6 +268,8 @@ bool rt_value_eq(const RtType *t, const void *a, const void *b) {
         return rt_value_eq(t->params[rt_tag(a) ? 1 : 0], rt_at(a, t->payload_offset),
                            rt_at(b, t->payload_offset));
     case RT_K_CLASS:
+        if (rt_dyn(t, a) != rt_dyn(t, b)) return false;
+        t = rt_dyn(t, a);
         if (t->user_eq) return t->user_eq(a, b);
         if (rt_ptr(a) == rt_ptr(b)) return true;
         return rt_fields_eq(t, rt_ptr(a), rt_ptr(b));
@@ -309,6 +329,7 @@ uint64_t rt_value_hash(const RtType *t, const void *v) {
         return rt_hash_mix(rt_tag(v) ? 3 : 2, rt_value_hash(t->params[rt_tag(v) ? 1 : 0],
                                                              rt_at(v, t->payload_offset)));
     case RT_K_CLASS: {
+        t = rt_dyn(t, v);
         /* A hand-written __eq__ may equate objects whose fields differ, so
          * only the class itself can be hashed safely. */
         uint64_t h = t->name ? rt_hash_bytes(t->name, strlen(t->name)) : 0;
@@ -468,6 +489,7 @@ void rt_value_write(RtBuf *b, const RtType *t, const void *v, bool repr) {
         return;
     }
     case RT_K_CLASS: {
+        t = rt_dyn(t, v);
         /* Python's rules: repr() uses __repr__ only; str() uses __str__,
          * then __repr__, then the generated form. */
         if (repr && t->user_repr) {

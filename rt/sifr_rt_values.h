@@ -92,6 +92,9 @@ struct RtType {
     RtEqFn user_eq;           /* __eq__ written by hand, or NULL */
     RtDropFn user_drop;       /* runs before the fields are dropped (__del__), or NULL */
     bool is_error;            /* class derives from Error: str() is its message */
+    const RtType *base;       /* RT_K_CLASS: the base class's descriptor, or NULL */
+    uint32_t nmethods;        /* RT_K_CLASS: the virtual method table, one slot per */
+    void *const *methods;     /*   method in ClassInfo order (overrides in their base's slot) */
 };
 
 /* Descriptors of the primitive types, defined by the runtime. */
@@ -114,9 +117,18 @@ RtStr *rt_value_str(const RtType *t, const void *value);
 RtStr *rt_value_repr(const RtType *t, const void *value);
 void rt_print_value(const RtType *t, const void *value); /* print()'s form: str() */
 
-/* Class objects: allocate a zeroed object of t->object_size bytes; drop runs
- * user_drop, drops every field, frees the object. */
+/* Class objects: a heap object whose first word is its dynamic class (the
+ * descriptor of the class it was created as), then the fields at their
+ * offsets. A value of a base class type may hold a derived object, so every
+ * generic operation on a class value goes through the object's own
+ * descriptor. rt_object_new allocates a zeroed object of t->object_size
+ * bytes with its header set; drop runs user_drop, drops every field, frees
+ * the object. */
 void *rt_object_new(const RtType *t);
+/* The dynamic class of an object (NULL for a NULL object). */
+const RtType *rt_object_class(const void *obj);
+/* Is obj's dynamic class `cls` or derived from it? (isinstance, except) */
+bool rt_object_isa(const void *obj, const RtType *cls);
 
 /* ==== Lists =============================================================== */
 typedef struct RtList {
@@ -236,5 +248,46 @@ RtStr *rt_bytes_repr(const RtStr *b);            /* b'hi\n' */
 bool rt_bytes_decode(const RtStr *b, RtStr **out);
 int64_t rt_bytes_len(const RtStr *b);            /* bytes, not code points */
 int64_t rt_bytes_at(const RtStr *b, int64_t i, const RtLoc *loc); /* b[i] -> int */
+
+/* ==== Sequence builtins and the remaining str/bytes methods ==============
+ * (rt_list.c, rt_strmethods.c; lowered by sema/mir_lower_seq.c). Results
+ * are fresh; arguments are borrowed. */
+int64_t rt_list_count(const RtList *l, const void *elem);
+void rt_list_remove(RtList *l, const void *elem, const RtLoc *loc); /* absent: panics (ValueError) */
+void rt_list_clear(RtList *l);
+RtList *rt_list_range(int64_t start, int64_t stop, int64_t step, const RtLoc *loc); /* list[int] */
+RtList *rt_list_enumerate(const RtList *l, const RtType *tuple_t); /* (int, T) pairs */
+RtList *rt_list_zip(const RtList *a, const RtList *b, const RtType *tuple_t);
+int64_t rt_list_sum_int(const RtList *l, int64_t start, const RtLoc *loc); /* overflow panics */
+double rt_list_sum_float(const RtList *l, double start);
+bool rt_list_any(const RtList *l); /* list[bool] */
+bool rt_list_all(const RtList *l);
+/* min/max of a non-empty list: clones the element into *out. */
+void rt_list_minmax(const RtList *l, bool is_max, void *out, const RtLoc *loc);
+RtSet *rt_set_from_list(const RtList *l);
+RtList *rt_list_from_set(const RtSet *s, const RtType *elem);
+RtDict *rt_dict_from_pairs(const RtList *pairs, const RtType *key_t, const RtType *val_t);
+bool rt_str_isalnum(const RtStr *s);
+bool rt_str_isupper(const RtStr *s);
+bool rt_str_islower(const RtStr *s);
+RtStr *rt_str_title(const RtStr *s);
+RtStr *rt_str_capitalize(const RtStr *s);
+RtStr *rt_str_center(const RtStr *s, int64_t width, const RtStr *fill_or_null, const RtLoc *loc);
+RtStr *rt_str_ljust(const RtStr *s, int64_t width, const RtStr *fill_or_null, const RtLoc *loc);
+RtStr *rt_str_rjust(const RtStr *s, int64_t width, const RtStr *fill_or_null, const RtLoc *loc);
+RtStr *rt_str_zfill(const RtStr *s, int64_t width);
+RtStr *rt_str_removeprefix(const RtStr *s, const RtStr *prefix);
+RtStr *rt_str_removesuffix(const RtStr *s, const RtStr *suffix);
+int64_t rt_str_rfind(const RtStr *s, const RtStr *sub); /* -1 if absent */
+RtList *rt_str_rsplit(const RtStr *s, const RtStr *sep_or_null, int64_t maxsplit, const RtLoc *loc);
+RtList *rt_str_splitlines(const RtStr *s);
+RtList *rt_str_chars(const RtStr *s);                    /* list[str] of the code points */
+int64_t rt_str_ord(const RtStr *s, const RtLoc *loc);    /* not one character: panics */
+RtStr *rt_str_chr(int64_t cp, const RtLoc *loc);
+RtStr *rt_bytes_slice(const RtStr *b, int64_t start, int64_t stop, int64_t step, uint32_t has,
+                      const RtLoc *loc);
+RtList *rt_bytes_list(const RtStr *b);                   /* list[int] */
+RtStr *rt_bytes_hex(const RtStr *b);
+RtStr *rt_bytes_decode_or_panic(const RtStr *b, const RtLoc *loc);
 
 #endif

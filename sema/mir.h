@@ -119,6 +119,9 @@ typedef enum MirCalleeKind {
     CALLEE_FN,      /* a MirBody: fn = index into MirProgram.bodies */
     CALLEE_RT,      /* a runtime function: rt = MirRtFn */
     CALLEE_CLOSURE, /* ops[0] is the closure value; the rest are the arguments */
+    CALLEE_VIRTUAL, /* a method overridden in a derived class: the code in vtable slot `slot`
+                       of ops[0]'s dynamic class; `fn` is the statically chosen body
+                       (its signature is the call's) */
 } MirCalleeKind;
 
 /* The runtime entry points MIR may call by name; codegen maps each to its
@@ -210,7 +213,8 @@ enum { MOP_ABS = TOK__COUNT + 16, MOP_BYTE_LEN, MOP_ADD_OVERFLOWS };
 
 typedef struct MirCallee {
     MirCalleeKind kind;
-    uint32_t fn; /* CALLEE_FN: body index; CALLEE_RT: MirRtFn */
+    uint32_t fn;   /* CALLEE_FN / CALLEE_VIRTUAL: body index; CALLEE_RT: MirRtFn */
+    uint32_t slot; /* CALLEE_VIRTUAL: the method's index in ClassInfo.methods */
 } MirCallee;
 
 typedef struct MirRvalue {

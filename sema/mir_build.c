@@ -663,6 +663,10 @@ bool lb_is_boxed(TypeId t) {
 /* A call of user function `fi`; `self` (methods) is its first argument and
  * the call's arguments bind the remaining parameters. */
 MirOperand lb_user_call_fn(Lb *L, NodeId n, uint32_t fi, const MirOperand *self) {
+    return lb_user_call_slot(L, n, fi, self, UINT32_MAX);
+}
+
+MirOperand lb_user_call_slot(Lb *L, NodeId n, uint32_t fi, const MirOperand *self, uint32_t vslot) {
     const Node *node = lb_node(L, n);
     if (fi >= L->prog->funcs.len) ICE("MIR: function index out of range");
     const SemaFunc *f = &L->prog->funcs.items[fi];
@@ -715,7 +719,9 @@ MirOperand lb_user_call_fn(Lb *L, NodeId n, uint32_t fi, const MirOperand *self)
         else if (pf & NF_OWN) args[k] = lb_consume(L, args[k]); /* the callee owns it now */
         /* a borrowed argument stays a copy of the caller's bits */
     }
-    MirRvalue rv = {.kind = RV_CALL, .callee = {CALLEE_FN, fi}, .ops_start = lb_ops(L, args, np),
+    MirCallee callee = {CALLEE_FN, fi, 0};
+    if (vslot != UINT32_MAX) callee = (MirCallee){CALLEE_VIRTUAL, fi, vslot};
+    MirRvalue rv = {.kind = RV_CALL, .callee = callee, .ops_start = lb_ops(L, args, np),
                     .ops_count = np, .type = f->ret, .loc = n};
     free(args);
     free(set);
@@ -1130,6 +1136,24 @@ MirOperand lb_builtin_method(Lb *L, NodeId n, MirOperand recv) {
     return opd_dead(node->type);
 }
 
+/* The vtable slot of method `name` of class `ci` when some class derived
+ * from it overrides the method (the call must then go through the object's
+ * dynamic class), else UINT32_MAX: a direct call. Overrides sit in the slot
+ * of the method they override (ClassInfo.methods). */
+uint32_t lb_virtual_slot(Lb *L, const ClassInfo *ci, StrId name) {
+    uint32_t slot = UINT32_MAX;
+    for (uint32_t i = 0; i < ci->methods.len; i++)
+        if (ci->methods.items[i].name == name) slot = i;
+    if (slot == UINT32_MAX) return slot;
+    uint32_t fi = ci->methods.items[slot].func;
+    for (uint32_t k = 0; k < L->prog->classes.len; k++) {
+        const ClassInfo *d = &L->prog->classes.items[k];
+        if (d == ci || !prog_class_derives(L->prog, d->sym, ci->sym)) continue;
+        if (slot < d->methods.len && d->methods.items[slot].func != fi) return slot;
+    }
+    return UINT32_MAX;
+}
+
 MirOperand lb_method_call(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *callee = lb_node(L, node->a);
@@ -1161,7 +1185,7 @@ MirOperand lb_method_call(Lb *L, NodeId n) {
             lb_assign(L, lb_place(bt), rv_cast(L, self, st), node->span);
             self = opd_local(L, bt);
         }
-        return lb_user_call_fn(L, n, (uint32_t)fi, &self);
+        return lb_user_call_slot(L, n, (uint32_t)fi, &self, lb_virtual_slot(L, ci, callee->name));
     }
     MirOperand recv = lb_expr(L, callee->a);
     return lb_builtin_method(L, n, recv);

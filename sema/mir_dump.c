@@ -224,6 +224,7 @@ static void md_rvalue(StrBuf *sb, const MirBody *b, const MirRvalue *rv) {
         else if (rv->callee.kind == CALLEE_FN && b->program && rv->callee.fn < b->program->bodies.len)
             sb_puts(sb, b->program->bodies.items[rv->callee.fn]->symbol);
         else if (rv->callee.kind == CALLEE_FN) sb_printf(sb, "fn#%u", rv->callee.fn);
+        else if (rv->callee.kind == CALLEE_VIRTUAL) sb_printf(sb, "virtual#%u", rv->callee.slot);
         else sb_puts(sb, "call");
         md_ops(sb, b, rv, 0);
         break;

@@ -87,6 +87,9 @@ MirPlace lb_sym_place(Lb *L, SymId s);
 MirOperand lb_name(Lb *L, NodeId n);
 bool lb_is_boxed(TypeId t);
 MirOperand lb_user_call_fn(Lb *L, NodeId n, uint32_t fi, const MirOperand *self);
+/* ... through vtable slot `slot` of self's dynamic class (UINT32_MAX: a direct call) */
+MirOperand lb_user_call_slot(Lb *L, NodeId n, uint32_t fi, const MirOperand *self, uint32_t slot);
+uint32_t lb_virtual_slot(Lb *L, const ClassInfo *ci, StrId name);
 void lb_call_void(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, Span sp);
 void lb_call_void_loc(Lb *L, MirRtFn f, const MirOperand *ops, uint32_t n, NodeId loc, Span sp);
 void lb_print(Lb *L, NodeId n);

@@ -59,7 +59,9 @@ static const RtType t_opt_int = {.kind = RT_K_OPTION, .size = sizeof(OptInt), .a
                                  .payload_offset = offsetof(OptInt, v), .nparams = 1,
                                  .params = p_int};
 
+/* Class objects start with their header, the dynamic class. */
 typedef struct {
+    const RtType *cls;
     int64_t x, y;
 } Point;
 static const RtField point_fields[] = {
@@ -74,12 +76,13 @@ static const RtType t_opt_point = {.kind = RT_K_OPTION_PTR, .size = 8, .align = 
                                    .params = p_point};
 
 static const RtType t_closed = {.kind = RT_K_CLASS, .size = 8, .align = 8, .name = "ClosedError",
-                                .object_size = 0, .is_error = true};
+                                .object_size = sizeof(void *), .is_error = true};
 
 typedef struct {
+    const RtType *cls;
     RtStr *message;
 } WorkerError;
-static const RtField worker_fields[] = {{"message", 0, &rt_type_str}};
+static const RtField worker_fields[] = {{"message", offsetof(WorkerError, message), &rt_type_str}};
 static const RtType t_worker = {.kind = RT_K_CLASS, .size = 8, .align = 8, .name = "WorkerError",
                                 .nfields = 1, .fields = worker_fields,
                                 .object_size = sizeof(WorkerError), .is_error = true};
@@ -337,16 +340,16 @@ Test(rt_value, enums_and_functions) {
 
 /* A closure environment is a boxed object: clone copies it, drop frees it. */
 Test(rt_value, closure_env) {
-    static const RtField env_fields[] = {{"captured", 0, &rt_type_str}};
+    static const RtField env_fields[] = {{"captured", 8, &rt_type_str}};
     static const RtType t_env = {.kind = RT_K_CLASS, .size = 8, .align = 8, .name = "env",
-                                 .nfields = 1, .fields = env_fields, .object_size = 8};
+                                 .nfields = 1, .fields = env_fields, .object_size = 16};
     static const RtType t_fn = {.kind = RT_K_FUNC, .size = sizeof(RtClosure), .align = 8};
     RtStr **env = rt_object_new(&t_env);
-    *env = S("state");
+    env[1] = S("state");
     RtClosure f = {(void *)rt_str_len, env, &t_env}, g;
     rt_value_clone(&t_fn, &g, &f);
     cr_expect_neq(g.env, f.env);
-    cr_expect_str_eq((*(RtStr **)g.env)->data, "state");
+    cr_expect_str_eq(((RtStr **)g.env)[1]->data, "state");
     cr_expect_not(rt_value_eq(&t_fn, &g, &f)); /* different environments */
     rt_value_drop(&t_fn, &g);
     rt_value_drop(&t_fn, &f);
@@ -388,6 +391,7 @@ Test(rt_value, user_overrides) {
     t.user_eq = point_user_eq;
     t.user_drop = point_user_drop;
     void *a = new_point(1, 2), *b = new_point(1, 3);
+    ((Point *)a)->cls = ((Point *)b)->cls = &t; /* objects of the overriding class */
     EXPECT_STR(rt_value_str(&t, &a), "<1|2>");
     /* repr uses __repr__ only: without one, the generated form. */
     EXPECT_STR(rt_value_repr(&t, &a), "Point(x=1, y=2)");
@@ -447,7 +451,7 @@ Test(rt_value, ordering) {
 /* Death tests hold no heap values when they panic, so that they stay
  * leak-free under valgrind too. */
 Test(rt_value, panic_not_orderable, .exit_code = 101) {
-    Point p = {1, 2};
+    Point p = {&t_point, 1, 2};
     void *a = &p;
     (void)rt_value_cmp(&t_point, &a, &a);
 }
