@@ -66,9 +66,23 @@ bool cg_target_init(Cg *c) {
                                strncmp(want, host, cg_arch_len(host)) == 0);
     if (host_like) {
         c->triple = host;
-        c->cpu = cg_take_message(LLVMGetHostCPUName());
-        c->features = cg_take_message(LLVMGetHostCPUFeatures());
         c->is_host = true;
+        /* Programs run on machines other than the one that built them, so
+         * the default is the architecture's baseline (what clang picks), not
+         * the host: `--cpu native` opts in to everything this CPU has. */
+        bool x86 = strncmp(host, "x86_64", 6) == 0;
+        const char *cpu = c->opts->cpu;
+        if (cpu && strcmp(cpu, "native") == 0) {
+            c->cpu = cg_take_message(LLVMGetHostCPUName());
+            c->features = cg_take_message(LLVMGetHostCPUFeatures());
+        } else if (cpu && !x86) {
+            diag_error(CODE_CLI_USAGE, CG_NO_SPAN, "--cpu %s is an x86-64 CPU, but this machine is `%s`", cpu,
+                       host);
+            return false;
+        } else {
+            c->cpu = xstrdup(cpu ? cpu : x86 ? "x86-64" : "generic");
+            c->features = xstrdup("");
+        }
     } else {
         size_t i, n = sizeof cg_cross_targets / sizeof cg_cross_targets[0];
         for (i = 0; i < n; i++)
@@ -78,6 +92,10 @@ bool cg_target_init(Cg *c) {
         if (i == n) {
             diag_error(CODE_CLI_USAGE, CG_NO_SPAN,
                        "unknown target `%s` (supported: aarch64-linux-gnu, riscv64-linux-gnu)", want);
+            return false;
+        }
+        if (c->opts->cpu) {
+            diag_error(CODE_CLI_USAGE, CG_NO_SPAN, "--cpu cannot be combined with --target %s", want);
             return false;
         }
         c->triple = xstrdup(cg_cross_targets[i].triple);
@@ -189,11 +207,14 @@ bool cg_emit_output(Cg *c) {
             sb_free(&tmp);
             return false;
         }
+        /* release: bitcode, optimised once more together with the runtime's */
+        bool lto = cg_lto_runtime(c) != NULL;
         StrBuf obj = {0};
         const char *dir = o->tmp_dir ? o->tmp_dir : P_tmpdir;
-        if (o->tmp_dir) sb_printf(&obj, "%s/%s.o", dir, c->prog->module_name ? c->prog->module_name : "main");
-        else sb_printf(&obj, "%s/sifr-%ld.o", dir, (long)getpid());
-        ok = cg_emit_file(c, EMIT_OBJ, obj.data, obj.data) && cg_link(c, obj.data, tmp.data);
+        const char *ext = lto ? "bc" : "o";
+        if (o->tmp_dir) sb_printf(&obj, "%s/%s.%s", dir, c->prog->module_name ? c->prog->module_name : "main", ext);
+        else sb_printf(&obj, "%s/sifr-%ld.%s", dir, (long)getpid(), ext);
+        ok = cg_emit_file(c, lto ? EMIT_BC : EMIT_OBJ, obj.data, obj.data) && cg_link(c, obj.data, tmp.data);
         remove(obj.data);
         sb_free(&obj);
     } else {

@@ -108,6 +108,8 @@ typedef struct Cg {
     LLVMValueRef *slots;         /* the fast path's F.fast: per SymId, the alloca of an int param/local */
 
     struct CgFastpath *fastpath; /* release only: cg_fastpath.c's state, NULL otherwise */
+    LLVMMetadataRef tbaa[8];     /* cg_mir.c's access tags by CgTbaa, made on first use */
+    unsigned md_tbaa;
     struct CgTypes *types;       /* cg_types.c: layouts and descriptors by TypeId */
 } Cg;
 
@@ -140,6 +142,11 @@ LLVMTypeRef cg_object_type(Cg *c, TypeId t); /* the heap struct of a class insta
  * header: the dynamic class's RtType). */
 #define CG_OBJ_FIELD(i) ((i) + 1)
 LLVMValueRef cg_desc(Cg *c, TypeId t);       /* the RtType global of a type */
+/* The specialised drop function `void .drop.C(ptr obj)` of class type t
+ * (obj may be NULL: an absent `C | None`). */
+LLVMValueRef cg_drop_fn(Cg *c, TypeId t);
+/* A private constant NUL-terminated string (names in descriptors). */
+LLVMValueRef cg_cstring(Cg *c, const char *s);
 /* The code in vtable slot `slot` of the dynamic class of object `obj`. */
 LLVMValueRef cg_vtable_slot(Cg *c, LLVMValueRef obj, uint32_t slot);
 LLVMValueRef cg_to_mem(Cg *c, TypeId t, LLVMValueRef v);
@@ -217,6 +224,9 @@ void cg_fastpath_free(Cg *c);
 
 /* ==== cg_link.c =========================================================== */
 bool cg_link(Cg *c, const char *obj, const char *out_tmp);
+/* The runtime bitcode archive (librt_sifr_lto.a) when this build links with
+ * LTO (--release for the host), else NULL. */
+const char *cg_lto_runtime(Cg *c);
 
 /* A span-less error for the build steps (I/O, linking). */
 #define CG_NO_SPAN ((Span){0, 0, 0})

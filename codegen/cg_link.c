@@ -27,12 +27,24 @@ static char *cg_read_small_file(const char *path, size_t max) {
     return buf;
 }
 
+/* The runtime's bitcode archive when this build links with LTO (release,
+ * for the host, archive present), else NULL. The string is static. */
+const char *cg_lto_runtime(Cg *c) {
+    static char path[4096];
+    const CodegenOptions *o = c->opts;
+    if (!o->release || !c->is_host || !o->rt_dir) return NULL;
+    snprintf(path, sizeof path, "%s/librt_sifr_lto.a", o->rt_dir);
+    return access(path, R_OK) == 0 ? path : NULL;
+}
+
 bool cg_link(Cg *c, const char *obj, const char *out_tmp) {
     const CodegenOptions *o = c->opts;
     if (!o->rt_dir) ICE("cg_link: no runtime directory given");
 
     StrBuf rt = {0}, errpath = {0};
-    sb_printf(&rt, "%s/librt_sifr.a", o->rt_dir);
+    const char *lto = cg_lto_runtime(c);
+    if (lto) sb_printf(&rt, "%s", lto);
+    else sb_printf(&rt, "%s/librt_sifr.a", o->rt_dir);
     const char *dir = o->tmp_dir ? o->tmp_dir : P_tmpdir;
     if (o->tmp_dir) sb_printf(&errpath, "%s/link.stderr", dir);
     else sb_printf(&errpath, "%s/sifr-link-%ld.stderr", dir, (long)getpid());
@@ -41,6 +53,11 @@ bool cg_link(Cg *c, const char *obj, const char *out_tmp) {
     int argc = 0;
     argv[argc++] = SIFR_CLANG_PATH;
     argv[argc++] = "-fuse-ld=lld";
+    if (lto) {
+        /* full LTO of the program with the runtime (DESIGN.md, build modes) */
+        argv[argc++] = "-flto=full";
+        argv[argc++] = "-O2";
+    }
     argv[argc++] = "-o";
     argv[argc++] = out_tmp;
     argv[argc++] = obj;

@@ -3,7 +3,44 @@
  * block an LLVM block, and statements and terminators map 1:1 to LLVM code:
  * checked integer arithmetic with cold panic blocks, runtime calls by
  * mir_rt_name, drops (rt_str_drop), flag-guarded drops and panics. */
+#include <math.h>
+#include <string.h>
+
 #include "cg_internal.h"
+
+/* ==== Type-based alias information ==========================================
+ * Generated code touches a few kinds of memory that never overlap: the
+ * header words of lists (len, data) and their elements, all written only
+ * by the runtime, and the float and int fields of class objects. Tagging those accesses lets LLVM
+ * keep a list's length and data pointer in registers across stores to
+ * object fields (the inner loops of numeric code). Untagged accesses, and
+ * the runtime's own C code (another TBAA root), may alias anything. */
+typedef enum CgTbaa { TBAA_LIST_LEN, TBAA_LIST_DATA, TBAA_LIST_ELEM, TBAA_FIELD_F64, TBAA_FIELD_I64, TBAA__COUNT } CgTbaa;
+
+static void cg_tbaa(Cg *c, LLVMValueRef access, CgTbaa kind) {
+    static const char *const names[TBAA__COUNT] = {"list.len", "list.data", "list.elem", "field.f64", "field.i64"};
+    if (!c->tbaa[kind]) {
+        if (!c->md_tbaa) c->md_tbaa = LLVMGetMDKindIDInContext(c->ctx, "tbaa", 4);
+        LLVMMetadataRef rootname = LLVMMDStringInContext2(c->ctx, "sifr tbaa", 9);
+        LLVMMetadataRef root = LLVMMDNodeInContext2(c->ctx, &rootname, 1);
+        LLVMMetadataRef zero = LLVMValueAsMetadata(LLVMConstInt(c->t_i64, 0, false));
+        LLVMMetadataRef scalar[3] = {LLVMMDStringInContext2(c->ctx, names[kind], strlen(names[kind])), root, zero};
+        LLVMMetadataRef type = LLVMMDNodeInContext2(c->ctx, scalar, 3);
+        LLVMMetadataRef tag[3] = {type, type, zero};
+        c->tbaa[kind] = LLVMMDNodeInContext2(c->ctx, tag, 3);
+    }
+    LLVMSetMetadata(access, c->md_tbaa, LLVMMetadataAsValue(c->ctx, c->tbaa[kind]));
+}
+
+/* The tag of a place that is a float or int field of a class object (its
+ * last projection a FIELD right after the DEREF of an object), or -1. */
+static int cg_place_tbaa(Cg *c, MirPlace p, TypeId t) {
+    if (p.proj_count < 2 || (t != TYPE_FLOAT && t != TYPE_INT)) return -1;
+    const MirProj *last = &c->body->projs.items[p.proj_start + p.proj_count - 1];
+    const MirProj *prev = last - 1;
+    if (last->kind != PROJ_FIELD || prev->kind != PROJ_DEREF || !cg_type_is_object(c, prev->type)) return -1;
+    return t == TYPE_FLOAT ? TBAA_FIELD_F64 : TBAA_FIELD_I64;
+}
 
 /* ==== Small helpers ======================================================= */
 
@@ -171,7 +208,12 @@ LLVMValueRef cg_load_place(Cg *c, MirPlace p, TypeId t) {
     bool mem;
     LLVMValueRef addr = cg_place_addr_mem(c, p, &mem);
     if (!addr) ICE("codegen: read of _%u, which has no storage, in %s", p.local, c->body->symbol);
-    if (mem) return cg_from_mem(c, t, LLVMBuildLoad2(c->b, cg_mem_type(c, t), addr, ""));
+    if (mem) {
+        LLVMValueRef v = LLVMBuildLoad2(c->b, cg_mem_type(c, t), addr, "");
+        int tag = cg_place_tbaa(c, p, t);
+        if (tag >= 0) cg_tbaa(c, v, (CgTbaa)tag);
+        return cg_from_mem(c, t, v);
+    }
     return LLVMBuildLoad2(c->b, lt, addr, "");
 }
 
@@ -180,7 +222,9 @@ void cg_store_place(Cg *c, MirPlace p, TypeId t, LLVMValueRef v) {
     LLVMValueRef addr = cg_place_addr_mem(c, p, &mem);
     /* None places (the sink of None calls) keep nothing */
     if (!addr || !v) return;
-    LLVMBuildStore(c->b, mem ? cg_to_mem(c, t, v) : v, addr);
+    LLVMValueRef st = LLVMBuildStore(c->b, mem ? cg_to_mem(c, t, v) : v, addr);
+    int tag = mem ? cg_place_tbaa(c, p, t) : -1;
+    if (tag >= 0) cg_tbaa(c, st, (CgTbaa)tag);
 }
 
 /* A pointer to an entry-block copy of `v` in its memory form: how values
@@ -415,6 +459,39 @@ TypeId cg_targ(TypeId t, uint32_t i) {
     return ty->args[i];
 }
 
+/* The address of element `index` of list `l` (an RtList: len, cap, elem,
+ * data) with Python's negative indices, inline: indexing sits in the
+ * innermost loops of numeric code, where a runtime call would cost more
+ * than the access. An index out of range panics like rt_list_at. */
+static LLVMValueRef cg_list_slot(Cg *c, LLVMValueRef l, LLVMValueRef index, TypeId et, NodeId at) {
+    LLVMTypeRef fs[4] = {c->t_i64, c->t_i64, c->t_ptr, c->t_ptr};
+    LLVMTypeRef lt = LLVMStructTypeInContext(c->ctx, fs, 4, false);
+    LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, lt, l, 0, ""), "len");
+    cg_tbaa(c, len, TBAA_LIST_LEN);
+    LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, index, cg_i64(c, 0), "");
+    LLVMValueRef i = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, index, len, ""), index, "");
+    /* one unsigned compare catches both i < 0 and i >= len */
+    cg_panic_check(c, LLVMBuildICmp(c->b, LLVMIntUGE, i, len, ""), "list index out of range", at);
+    LLVMValueRef data = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, lt, l, 3, ""), "data");
+    cg_tbaa(c, data, TBAA_LIST_DATA);
+    return LLVMBuildGEP2(c->b, cg_mem_type(c, et), data, &i, 1, "");
+}
+
+/* float ** float. The power 0.5 (norms, distances) is a square root, the
+ * one case worth inlining: sqrt(x) + 0.0 equals pow(x, 0.5) for every x
+ * but -inf (pow gives +inf), and the addition turns sqrt's -0.0 into
+ * pow's +0.0. Other exponents call rt_float_pow (zero to a negative power
+ * panics). */
+static LLVMValueRef cg_float_pow(Cg *c, const MirOperand *ops, LLVMValueRef *a) {
+    if (ops[1].kind == OPD_CONST && ops[1].c.kind == MC_FLOAT && ops[1].c.f == 0.5) {
+        LLVMValueRef s = cg_intrinsic_call(c, "llvm.sqrt", c->t_f64, a, 1);
+        s = LLVMBuildFAdd(c->b, s, LLVMConstReal(c->t_f64, 0.0), "");
+        LLVMValueRef minf = LLVMBuildFCmp(c->b, LLVMRealOEQ, a[0], LLVMConstReal(c->t_f64, -INFINITY), "");
+        return LLVMBuildSelect(c->b, minf, LLVMConstReal(c->t_f64, INFINITY), s, "");
+    }
+    return cg_rt_call(c, RT_FLOAT_POW, a, 2);
+}
+
 /* Runtime entries on compound values (MRT_PRINT_VALUE ... MRT_STR_INDEX). */
 static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a) {
     TypeId t0 = rv->ops_count ? ops[0].type : TYPE_NONE;
@@ -444,16 +521,21 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
         cg_rtn(c, "rt_value_clone", "v(ppp)", args, 3);
         return cg_from_mem(c, t0, LLVMBuildLoad2(c->b, cg_mem_type(c, t0), dst, ""));
     }
-    case MRT_LIST_LEN: return cg_rtn(c, "rt_list_len", "i(p)", a, 1);
+    case MRT_LIST_LEN: { /* RtList.len, the first word */
+        LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, a[0], "len");
+        cg_tbaa(c, len, TBAA_LIST_LEN);
+        return len;
+    }
     case MRT_LIST_PUSH: {
         LLVMValueRef args[2] = {a[0], cg_spill(c, ops[1].type, a[1])};
         return cg_rtn(c, "rt_list_push", "v(pp)", args, 2);
     }
     case MRT_LIST_AT: {
-        LLVMValueRef args[3] = {a[0], a[1], loc};
-        LLVMValueRef p = cg_rtn(c, "rt_list_at", "p(pip)", args, 3);
         TypeId et = rv->type;
-        return cg_from_mem(c, et, LLVMBuildLoad2(c->b, cg_mem_type(c, et), p, ""));
+        LLVMValueRef p = cg_list_slot(c, a[0], a[1], et, rv->loc);
+        LLVMValueRef e = LLVMBuildLoad2(c->b, cg_mem_type(c, et), p, "");
+        cg_tbaa(c, e, TBAA_LIST_ELEM);
+        return cg_from_mem(c, et, e);
     }
     case MRT_LIST_SET: {
         LLVMValueRef args[4] = {a[0], a[1], cg_spill(c, ops[2].type, a[2]), loc};
@@ -524,7 +606,7 @@ static LLVMValueRef cg_call(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
     switch (rv->callee.kind) {
     case CALLEE_FN: {
         uint32_t f = rv->callee.fn;
-        if (f >= c->prog->funcs.len) ICE("codegen: call of body %u out of range", f);
+        if (f >= c->mir->bodies.len) ICE("codegen: call of body %u out of range", f);
         if (c->fn_val[f]) r = LLVMBuildCall2(c->b, c->fn_ty[f], c->fn_val[f], args, n, "");
         else if (!c->failed) ICE("codegen: call of the undeclared function %u", f);
         break;
@@ -536,6 +618,17 @@ static LLVMValueRef cg_call(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
             break;
         }
         if ((unsigned)f >= MRT__COUNT) ICE("codegen: runtime entry %u out of range", (unsigned)f);
+        if (f == MRT_FLOAT_POW && n == 2) {
+            r = cg_float_pow(c, ops, args);
+            break;
+        }
+        if (f == MRT_FLOAT_DIV && n == 2) {
+            /* inline, like rt_float_div: the check is one compare */
+            LLVMValueRef zero = LLVMBuildFCmp(c->b, LLVMRealOEQ, args[1], LLVMConstReal(c->t_f64, 0.0), "");
+            cg_panic_check(c, zero, "float division by zero", rv->loc);
+            r = LLVMBuildFDiv(c->b, args[0], args[1], "");
+            break;
+        }
         if (!cg_mir_rt[f].mapped) {
             r = cg_call_value_rt(c, f, rv, ops, args);
             break;
@@ -547,7 +640,7 @@ static LLVMValueRef cg_call(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
     case CALLEE_CLOSURE: r = cg_closure_call(c, rv, ops, args); break;
     case CALLEE_VIRTUAL: {
         uint32_t f = rv->callee.fn;
-        if (f >= c->prog->funcs.len || !c->fn_ty[f]) ICE("codegen: virtual call of body %u", f);
+        if (f >= c->mir->bodies.len || !c->fn_ty[f]) ICE("codegen: virtual call of body %u", f);
         LLVMValueRef code = cg_vtable_slot(c, args[0], rv->callee.slot);
         r = LLVMBuildCall2(c->b, c->fn_ty[f], code, args, n, "");
         break;
@@ -690,6 +783,12 @@ void cg_drop(Cg *c, MirPlace p) {
         return;
     }
     if (t == TYPE_BOOL || t == TYPE_NONE || t == TYPE_NEVER) ICE("codegen: drop of a %s value in %s", type_name(t), c->body->symbol);
+    if ((cg_type_is_object(c, t) && !cg_type_is_enum(c, t)) || cg_option_is_ptr(c, t)) {
+        TypeId cls = cg_option_is_ptr(c, t) ? type_get(t)->args[0] : t;
+        LLVMValueRef obj = cg_load_place(c, p, t);
+        LLVMBuildCall2(c->b, LLVMFunctionType(c->t_void, &c->t_ptr, 1, false), cg_drop_fn(c, cls), &obj, 1, "");
+        return;
+    }
     /* compound values are in their memory form wherever they live */
     LLVMValueRef args[2] = {cg_desc(c, t), cg_place_addr(c, p)};
     cg_rtn(c, "rt_value_drop", "v(pp)", args, 2);

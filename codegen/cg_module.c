@@ -80,7 +80,9 @@ static void cg_rt_declare(Cg *c, CgRtFn f) {
         params[n++] = cg_sig_type(c, *p);
     }
     LLVMTypeRef ty = LLVMFunctionType(ret, params, n, false);
-    LLVMValueRef fn = LLVMAddFunction(c->mod, cg_rt_table[f].name, ty);
+    /* the area files may have declared it by name already (cg_rt_named) */
+    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, cg_rt_table[f].name);
+    if (!fn) fn = LLVMAddFunction(c->mod, cg_rt_table[f].name, ty);
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_nounwind);
     if (cg_rt_table[f].flags & RTF_NORETURN) {
         /* noreturn + cold: the optimiser moves panic paths out of hot code. */
@@ -177,9 +179,22 @@ LLVMValueRef cg_loc(Cg *c, NodeId n) {
         LLVMSetLinkage(c->src_file, LLVMPrivateLinkage);
         LLVMSetUnnamedAddress(c->src_file, LLVMGlobalUnnamedAddr);
     }
+    /* a node of an imported module names its own file (constants with equal
+     * text are merged by the optimiser) */
+    LLVMValueRef file_g = c->src_file;
+    if (node->span.file && node->span.file != c->ast->file) {
+        SourceFile *mf = source_get(node->span.file);
+        const char *mpath = mf && mf->path ? mf->path : "<unknown>";
+        LLVMValueRef minit = LLVMConstStringInContext2(c->ctx, mpath, strlen(mpath), false);
+        file_g = LLVMAddGlobal(c->mod, LLVMTypeOf(minit), ".srcfile");
+        LLVMSetInitializer(file_g, minit);
+        LLVMSetGlobalConstant(file_g, true);
+        LLVMSetLinkage(file_g, LLVMPrivateLinkage);
+        LLVMSetUnnamedAddress(file_g, LLVMGlobalUnnamedAddr);
+    }
     uint32_t line = 0, col = 0;
     if (node->span.file) source_line_col(node->span.file, node->span.lo, &line, &col);
-    LLVMValueRef fields[3] = {c->src_file, LLVMConstInt(c->t_i32, line, false),
+    LLVMValueRef fields[3] = {file_g, LLVMConstInt(c->t_i32, line, false),
                               LLVMConstInt(c->t_i32, col, false)};
     LLVMValueRef init = LLVMConstNamedStruct(c->t_loc, fields, 3);
     LLVMValueRef g = LLVMAddGlobal(c->mod, c->t_loc, ".loc");
@@ -209,10 +224,11 @@ void cg_fn_attrs(Cg *c, LLVMValueRef fn) {
  * `mut` parameter is passed as a pointer to the caller's value. */
 static void cg_declare_funcs(Cg *c) {
     const Program *p = c->prog;
-    c->fn_val = xcalloc(p->funcs.len ? p->funcs.len : 1, sizeof *c->fn_val);
-    c->fn_ty = xcalloc(p->funcs.len ? p->funcs.len : 1, sizeof *c->fn_ty);
+    c->fn_val = xcalloc(c->mir->bodies.len + 1, sizeof *c->fn_val); /* lambdas after the functions */
+    c->fn_ty = xcalloc(c->mir->bodies.len + 1, sizeof *c->fn_ty);
     for (uint32_t i = 0; i < p->funcs.len; i++) {
         const SemaFunc *f = &p->funcs.items[i];
+        if (c->mir->bodies.items[i]->is_template) continue; /* generic: its instances follow the lambdas */
         if (f->is_async) {
             cg_unsupported(c, f->def, "`async def`");
             continue;
@@ -237,16 +253,35 @@ static void cg_declare_funcs(Cg *c) {
         LLVMTypeRef ty = LLVMFunctionType(cg_type(c, f->ret), params, ft->nargs, false);
         free(params);
         LLVMValueRef fn = LLVMAddFunction(c->mod, mb->symbol, ty);
-        LLVMSetLinkage(fn, LLVMInternalLinkage);
+        /* a standard-library `@extern` function is the runtime's: declared only */
+        if (!f->rt_symbol) LLVMSetLinkage(fn, LLVMInternalLinkage);
         cg_fn_attrs(c, fn);
         c->fn_val[i] = fn;
         c->fn_ty[i] = ty;
     }
 }
 
+/* Lambda bodies (after the functions' own, see sema/mir_lower_fn.c): the
+ * environment pointer first, then the parameters, all by value. */
+static void cg_declare_lambdas(Cg *c) {
+    for (uint32_t i = c->prog->funcs.len; i < c->mir->bodies.len; i++) {
+        const MirBody *mb = c->mir->bodies.items[i];
+        LLVMTypeRef *params = xmalloc(sizeof *params * (mb->nparams + 1));
+        for (uint32_t k = 0; k < mb->nparams; k++) {
+            const MirLocal *pl = &mb->locals.items[k + 1];
+            params[k] = pl->flags & MIRL_MUT_REF ? c->t_ptr : cg_type(c, pl->type);
+        }
+        c->fn_ty[i] = LLVMFunctionType(cg_type(c, mb->ret), params, mb->nparams, false);
+        free(params);
+        c->fn_val[i] = LLVMAddFunction(c->mod, mb->symbol, c->fn_ty[i]);
+        LLVMSetLinkage(c->fn_val[i], LLVMInternalLinkage);
+        cg_fn_attrs(c, c->fn_val[i]);
+    }
+}
+
 static void cg_define_func(Cg *c, uint32_t index) {
     LLVMValueRef fn = c->fn_val[index];
-    if (!fn) return;
+    if (!fn || c->prog->funcs.items[index].rt_symbol) return;
     /* A fast-path candidate's body becomes F.checked, and its self-calls
      * call F.checked too; F itself is defined by cg_fastpath_define. */
     LLVMValueRef public_fn = fn;
@@ -264,7 +299,8 @@ static void cg_define_c_main(Cg *c) {
     const Program *p = c->prog;
     if (p->main_func < 0 || (uint32_t)p->main_func >= p->funcs.len) ICE("program has no main function");
     const SemaFunc *m = &p->funcs.items[p->main_func];
-    if (m->params.len != 0 || m->ret != TYPE_NONE) {
+    bool ret_result = type_get(m->ret)->kind == TY_RESULT; /* Result[None, E]: an Err exits 1 */
+    if (m->params.len != 0 || (m->ret != TYPE_NONE && !ret_result)) {
         cg_unsupported(c, m->def, "this signature of `main`");
         return;
     }
@@ -278,7 +314,15 @@ static void cg_define_c_main(Cg *c) {
     LLVMPositionBuilderAtEnd(c->b, bb);
     LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
     cg_rt_call(c, RT_INIT, args, 2);
-    LLVMBuildCall2(c->b, c->fn_ty[p->main_func], user_main, NULL, 0, "");
+    LLVMValueRef res = LLVMBuildCall2(c->b, c->fn_ty[p->main_func], user_main, NULL, 0, "");
+    if (ret_result) {
+        /* rt_main_result prints "Error: <repr>" for an Err and exits */
+        LLVMValueRef slot = LLVMBuildAlloca(c->b, cg_mem_type(c, m->ret), "main.result");
+        LLVMBuildStore(c->b, cg_to_mem(c, m->ret, res), slot);
+        LLVMValueRef args2[2] = {cg_desc(c, m->ret), slot};
+        LLVMBuildRet(c->b, cg_rtn(c, "rt_main_result", "w(pp)", args2, 2));
+        return;
+    }
     LLVMValueRef code = LLVMConstInt(c->t_i32, 0, false);
     LLVMBuildRet(c->b, cg_rt_call(c, RT_EXIT, &code, 1));
 }
@@ -344,7 +388,7 @@ bool cg_build(const Program *prog, const CodegenOptions *opts) {
         mir_program_free(&mir);
         return false;
     }
-    if (mir.bodies.len != prog->funcs.len) ICE("MIR has %u bodies for %u functions", mir.bodies.len, prog->funcs.len);
+    if (mir.bodies.len < prog->funcs.len) ICE("MIR has %u bodies for %u functions", mir.bodies.len, prog->funcs.len);
     Cg cg;
     memset(&cg, 0, sizeof cg);
     Cg *c = &cg;
@@ -382,8 +426,10 @@ bool cg_build(const Program *prog, const CodegenOptions *opts) {
     c->slots = xcalloc(prog->syms.len ? prog->syms.len : 1, sizeof *c->slots);
 
     cg_declare_funcs(c);
+    cg_declare_lambdas(c);
     cg_fastpath_plan(c);
     for (uint32_t i = 0; i < prog->funcs.len; i++) cg_define_func(c, i);
+    for (uint32_t i = prog->funcs.len; i < mir.bodies.len; i++) cg_mir_body(c, mir.bodies.items[i], c->fn_val[i]);
     cg_define_c_main(c);
 
     bool ok = false;

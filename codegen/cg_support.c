@@ -34,7 +34,15 @@ static bool cg_basic_type(TypeId t) {
         for (uint32_t i = 0; i < ty->nargs; i++)
             if (!cg_basic_type(ty->args[i])) return false;
         return true;
-    case TY_CLASS: return ty->nargs == 0;
+    case TY_CLASS: /* generic classes: monomorphised per instance */
+        for (uint32_t i = 0; i < ty->nargs; i++)
+            if (!cg_basic_type(ty->args[i])) return false;
+        return true;
+    case TY_TYPEVAR: return true; /* a generic body: each instance is concrete */
+    case TY_FUNC: /* closures (codegen/cg_closure.c) */
+        for (uint32_t i = 0; i < ty->nargs; i++)
+            if (!cg_basic_type(ty->args[i])) return false;
+        return cg_basic_type(ty->ret);
     default: return false;
     }
 }
@@ -77,19 +85,24 @@ static void cg_gate_call(CgGate *g, NodeId n) {
     if (c->kind == N_ATTR) {
         /* methods: the object must be a value (not a class or type name) */
         const Node *o = cg_gnode(g, c->a);
-        if (o->kind == N_NAME && o->sym && prog_sym(g->prog, o->sym)->kind != SYM_LOCAL &&
-            prog_sym(g->prog, o->sym)->kind != SYM_PARAM) {
+        SymKind ok = o->kind == N_NAME && o->sym ? prog_sym(g->prog, o->sym)->kind : SYM_LOCAL;
+        if (ok == SYM_CLASS || ok == SYM_TYPE) {
+            /* Cls.m(obj), str.upper(s): through a function value */
+        } else if (ok != SYM_LOCAL && ok != SYM_PARAM && ok != SYM_LAMBDA_PARAM) {
             cg_gate_fail(g, e->span, "a call of an unbound method");
             return;
-        }
-        cg_gate_expr(g, c->a);
+        } else cg_gate_expr(g, c->a);
+    } else if (c->kind == N_SUBSCRIPT && cg_gnode(g, c->a)->sym &&
+               prog_sym(g->prog, cg_gnode(g, c->a)->sym)->kind == SYM_CLASS) {
+        /* Box[int](...): a generic class constructed; arguments below */
     } else if (c->kind != N_NAME || !c->sym) {
-        cg_gate_fail(g, e->span, "a call of a function value");
-        return;
+        cg_gate_expr(g, e->a); /* a call of a function value: f()(x), fs[0](x) */
     }
     const Symbol *s = c->kind == N_NAME ? prog_sym(g->prog, c->sym) : NULL;
     if (!s) {
         /* a method call: arguments below */
+    } else if (s->kind == SYM_LOCAL || s->kind == SYM_PARAM || s->kind == SYM_LAMBDA_PARAM) {
+        cg_gate_expr(g, e->a); /* a call of a function value */
     } else if (s->kind == SYM_CLASS) {
         if (!cg_basic_type(e->type)) {
             cg_gate_fail(g, e->span, "constructing a generic class");
@@ -97,13 +110,23 @@ static void cg_gate_call(CgGate *g, NodeId n) {
         }
     } else if (s->kind == SYM_FUNC) {
         const SemaFunc *f = &g->prog->funcs.items[s->index];
-        if (f->cls || f->tparams.len) {
+        if (f->cls) {
             cg_gate_fail(g, e->span, "a call of a generic function");
             return;
         }
     } else if (s->kind == SYM_BUILTIN || s->kind == SYM_TYPE) {
         BuiltinId bi = (BuiltinId)s->index;
-        if (bi >= BI_SORTED || bi == BI_RANGE) {
+        if (bi == BI_ISINSTANCE) {
+            /* the second argument names a class */
+            if (e->list.count == 2) cg_gate_expr(g, ast_list_at(g->ast, e->list, 0));
+            return;
+        }
+        /* the sequence builtins (sema/mir_lower_seq.c) */
+        bool seq_bi = bi == BI_SORTED || bi == BI_REVERSED || bi == BI_ENUMERATE || bi == BI_ZIP || bi == BI_SUM ||
+                      bi == BI_LIST || bi == BI_SET || bi == BI_ANY || bi == BI_ALL || bi == BI_ORD || bi == BI_CHR ||
+                      bi == BI_OK || bi == BI_ERR; /* Ok/Err: sema/mir_lower_errors.c */
+        seq_bi = seq_bi || bi == BI_DICT; /* dict(): sema/mir_lower_coll.c */
+        if ((bi >= BI_SORTED && !seq_bi) || bi == BI_RANGE) {
             char what[96];
             snprintf(what, sizeof what, "`%s(...)` here", str_text(s->name));
             cg_gate_fail(g, e->span, what);
@@ -111,10 +134,11 @@ static void cg_gate_call(CgGate *g, NodeId n) {
         }
         for (uint32_t i = 0; i < e->list.count; i++) {
             const Node *a = cg_gnode(g, ast_list_at(g->ast, e->list, i));
-            /* len() of bytes, min()/max() of one collection, int("3") */
-            if ((bi == BI_LEN && a->type != TYPE_STR && a->type != TYPE_BYTES && type_get(a->type)->kind != TY_LIST) ||
-                ((bi == BI_MIN || bi == BI_MAX) && e->list.count < 2) ||
-                ((bi == BI_INT || bi == BI_FLOAT || bi == BI_BOOL) && a->type == TYPE_STR)) {
+            /* len() of other collections, bool("x") */
+            if ((bi == BI_LEN && a->type != TYPE_STR && a->type != TYPE_BYTES && type_get(a->type)->kind != TY_LIST &&
+                 type_get(a->type)->kind != TY_TUPLE && type_get(a->type)->kind != TY_SET &&
+                 type_get(a->type)->kind != TY_DICT) ||
+                (bi == BI_BOOL && a->type == TYPE_STR)) {
                 char what[96];
                 snprintf(what, sizeof what, "`%s()` of a `%s`", str_text(s->name), type_name(a->type));
                 cg_gate_fail(g, e->span, what);
@@ -130,6 +154,7 @@ static void cg_gate_call(CgGate *g, NodeId n) {
         const Node *a = cg_gnode(g, aid);
         if (a->kind == N_KEYWORD) cg_gate_expr(g, a->a);
         else if (a->kind == N_STARRED) cg_gate_fail(g, a->span, "a `*` argument");
+        else if (s && cg_gate_range_call(g, aid)) cg_gate_list(g, a->list); /* list(range(3)), zip(range(n), xs) */
         else cg_gate_expr(g, aid);
     }
 }
@@ -137,10 +162,6 @@ static void cg_gate_call(CgGate *g, NodeId n) {
 static void cg_gate_expr(CgGate *g, NodeId n) {
     if (g->reported) return;
     const Node *e = cg_gnode(g, n);
-    if (prog_unwrap_of(g->prog, n)) {
-        cg_gate_fail(g, e->span, "unwrapping a `Result` inside `try`");
-        return;
-    }
     if (e->kind != N_FMT_FIELD && e->kind != N_FSTRING) cg_gate_type(g, n, e->type);
     if (g->reported) return;
     switch ((NodeKind)e->kind) {
@@ -153,13 +174,18 @@ static void cg_gate_expr(CgGate *g, NodeId n) {
     case N_ATTR: {
         const Node *o = cg_gnode(g, e->a);
         if (o->kind == N_NAME && o->sym && prog_sym(g->prog, o->sym)->kind == SYM_CLASS) return; /* Color.RED */
+        if (o->kind == N_NAME && o->sym && prog_sym(g->prog, o->sym)->kind == SYM_TYPE) return;  /* str.upper */
         cg_gate_expr(g, e->a);
         return;
     }
     case N_SUBSCRIPT:
         cg_gate_expr(g, e->a);
-        if (cg_gnode(g, e->b)->kind == N_SLICE) cg_gate_fail(g, e->span, "slicing");
-        else cg_gate_expr(g, e->b);
+        if (cg_gnode(g, e->b)->kind == N_SLICE) {
+            const Node *sl = cg_gnode(g, e->b);
+            if (sl->a) cg_gate_expr(g, sl->a);
+            if (sl->b) cg_gate_expr(g, sl->b);
+            if (sl->c) cg_gate_expr(g, sl->c);
+        } else cg_gate_expr(g, e->b);
         return;
     case N_LIST:
     case N_TUPLE:
@@ -177,7 +203,8 @@ static void cg_gate_expr(CgGate *g, NodeId n) {
         return;
     case N_NAME: {
         const Symbol *s = e->sym ? prog_sym(g->prog, e->sym) : NULL;
-        if (!s || (s->kind != SYM_LOCAL && s->kind != SYM_PARAM && s->kind != SYM_CONST))
+        if (!s || (s->kind != SYM_LOCAL && s->kind != SYM_PARAM && s->kind != SYM_CONST && s->kind != SYM_FUNC &&
+                   s->kind != SYM_LAMBDA_PARAM))
             cg_gate_fail(g, e->span, "this name as a value");
         else if (!cg_basic_type(s->type)) cg_gate_type(g, n, s->type);
         return;
@@ -198,8 +225,12 @@ static void cg_gate_expr(CgGate *g, NodeId n) {
     case N_BINARY: {
         TypeId a = cg_gnode(g, e->a)->type, b = cg_gnode(g, e->b)->type;
         bool num = type_is_numeric(a) && type_is_numeric(b);
-        bool cat = e->op == TOK_PLUS && a == b && (a == TYPE_STR || a == TYPE_BYTES);
-        if (!num && !cat) {
+        bool cat = e->op == TOK_PLUS && a == b && (a == TYPE_STR || a == TYPE_BYTES || type_get(a)->kind == TY_LIST);
+        bool rep = e->op == TOK_STAR && (a == TYPE_INT || b == TYPE_INT) &&
+                   (e->type == TYPE_STR || e->type == TYPE_BYTES || type_get(e->type)->kind == TY_LIST);
+        bool setop = a == b && type_get(a)->kind == TY_SET &&
+                     (e->op == TOK_PIPE || e->op == TOK_AMP || e->op == TOK_MINUS || e->op == TOK_CARET);
+        if (!num && !cat && !rep && !setop) {
             char what[128];
             snprintf(what, sizeof what, "`%s %s %s`", type_name(a), tok_kind_name((TokKind)e->op), type_name(b));
             cg_gate_fail(g, e->span, what);
@@ -219,6 +250,20 @@ static void cg_gate_expr(CgGate *g, NodeId n) {
         cg_gate_expr(g, e->c);
         return;
     case N_CALL: cg_gate_call(g, n); return;
+    case N_LAMBDA: cg_gate_expr(g, e->a); return; /* sema/mir_lower_fn.c */
+    case N_COMP:
+        /* comprehensions (sema/mir_lower_seq.c): iterables, conditions, elements */
+        for (uint32_t i = 0; i < e->list.count && !g->reported; i++) {
+            NodeId fid = ast_list_at(g->ast, e->list, i);
+            const Node *f = cg_gnode(g, fid);
+            if (cg_gate_range_call(g, f->b)) cg_gate_list(g, cg_gnode(g, f->b)->list);
+            else cg_gate_expr(g, f->b);
+            cg_gate_expr(g, f->a); /* a name or a tuple of names */
+            cg_gate_list(g, f->list);
+        }
+        if (e->a) cg_gate_expr(g, e->a);
+        if (e->b) cg_gate_expr(g, e->b);
+        return;
     default: {
         char what[96];
         snprintf(what, sizeof what, "this expression (%s)", node_kind_name((NodeKind)e->kind));
@@ -261,7 +306,10 @@ static void cg_gate_stmt(CgGate *g, NodeId sid) {
         if (!g->reported) {
             TypeId a = cg_gnode(g, n->a)->type, b = cg_gnode(g, n->b)->type;
             if (!(type_is_numeric(a) && type_is_numeric(b)) &&
-                !(n->op == TOK_PLUS && a == b && (a == TYPE_STR || a == TYPE_BYTES)))
+                !(n->op == TOK_PLUS && a == b && (a == TYPE_STR || a == TYPE_BYTES || type_get(a)->kind == TY_LIST)) &&
+                !(n->op == TOK_STAR && b == TYPE_INT && (a == TYPE_STR || a == TYPE_BYTES || type_get(a)->kind == TY_LIST)) &&
+                !(a == b && type_get(a)->kind == TY_SET &&
+                  (n->op == TOK_PIPE || n->op == TOK_AMP || n->op == TOK_MINUS || n->op == TOK_CARET)))
                 cg_gate_fail(g, n->span, "this augmented assignment");
         }
         cg_gate_expr(g, n->b);
@@ -276,7 +324,9 @@ static void cg_gate_stmt(CgGate *g, NodeId sid) {
         cg_gate_block(g, n->list2);
         return;
     case N_FOR:
-        if (type_get(cg_gnode(g, n->b)->type)->kind == TY_LIST) {
+        if (type_get(cg_gnode(g, n->b)->type)->kind == TY_LIST || cg_gnode(g, n->b)->type == TYPE_STR ||
+            cg_gnode(g, n->b)->type == TYPE_BYTES || type_get(cg_gnode(g, n->b)->type)->kind == TY_TUPLE ||
+            type_get(cg_gnode(g, n->b)->type)->kind == TY_DICT || type_get(cg_gnode(g, n->b)->type)->kind == TY_SET) {
             cg_gate_target(g, n->a);
             cg_gate_expr(g, n->b);
             cg_gate_block(g, n->list);
@@ -296,6 +346,37 @@ static void cg_gate_stmt(CgGate *g, NodeId sid) {
     case N_ASSERT:
         cg_gate_expr(g, n->a);
         if (n->b) cg_gate_expr(g, n->b);
+        return;
+    case N_DEL: /* sema/mir_lower_coll.c */
+        for (uint32_t i = 0; i < n->list.count && !g->reported; i++) cg_gate_expr(g, ast_list_at(g->ast, n->list, i));
+        return;
+    case N_MATCH: /* patterns: the lowering reports what it cannot do */
+        cg_gate_expr(g, n->a);
+        for (uint32_t i = 0; i < n->list.count && !g->reported; i++) {
+            const Node *c = cg_gnode(g, ast_list_at(g->ast, n->list, i));
+            if (c->b) cg_gate_expr(g, c->b);
+            cg_gate_block(g, c->list);
+        }
+        return;
+    case N_TRY: /* sema/mir_lower_errors.c */
+        cg_gate_block(g, n->list);
+        for (uint32_t i = 0; i < n->list2.count && !g->reported; i++)
+            cg_gate_block(g, cg_gnode(g, ast_list_at(g->ast, n->list2, i))->list);
+        cg_gate_block(g, n->list3);
+        cg_gate_block(g, n->list4);
+        return;
+    case N_RAISE: {
+        const Node *x = n->a ? cg_gnode(g, n->a) : NULL;
+        if (x && !(x->kind == N_NAME && x->sym && prog_sym(g->prog, x->sym)->kind == SYM_CLASS)) cg_gate_expr(g, n->a);
+        return;
+    }
+    case N_WITH:
+        for (uint32_t i = 0; i < n->list.count && !g->reported; i++) {
+            const Node *it = cg_gnode(g, ast_list_at(g->ast, n->list, i));
+            cg_gate_expr(g, it->a);
+            if (it->b) cg_gate_target(g, it->b);
+        }
+        cg_gate_block(g, n->list2);
         return;
     default: {
         char what[96];
@@ -327,14 +408,6 @@ bool cg_check_supported(const Program *prog) {
         g.fn = f;
         g.reported = false;
         Span head = span_make(def->span.file, def->span.lo, def->span.lo + 3);
-        if (f->cls && prog_class_of(prog, prog_sym(prog, f->cls)->type)->tparams.len) {
-            cg_gate_fail(&g, head, "a method of a generic class");
-            continue;
-        }
-        if (f->tparams.len) {
-            cg_gate_fail(&g, head, "a generic function");
-            continue;
-        }
         if (f->is_async) continue; /* sema reported it */
         if (!cg_basic_type(f->ret)) {
             char what[128];

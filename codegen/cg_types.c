@@ -14,6 +14,7 @@ typedef struct CgTypeEntry {
     LLVMTypeRef mem;  /* memory type */
     LLVMTypeRef obj;  /* classes: the heap object struct */
     LLVMValueRef desc;
+    LLVMValueRef drop; /* classes: the specialised drop function (cg_drop_fn) */
 } CgTypeEntry;
 
 struct CgTypes {
@@ -215,7 +216,7 @@ LLVMValueRef cg_from_mem(Cg *c, TypeId t, LLVMValueRef v) {
 
 /* ==== Descriptors ========================================================= */
 
-static LLVMValueRef cg_cstring(Cg *c, const char *s) {
+LLVMValueRef cg_cstring(Cg *c, const char *s) {
     LLVMValueRef init = LLVMConstStringInContext2(c->ctx, s, strlen(s), false);
     LLVMValueRef g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), ".tname");
     LLVMSetInitializer(g, init);
@@ -274,6 +275,83 @@ static LLVMValueRef cg_vtable(Cg *c, const ClassInfo *ci, uint32_t *n) {
     LLVMValueRef v = cg_const_array(c, c->t_ptr, ms, *n, ".vtable");
     free(ms);
     return v;
+}
+
+/* ==== Specialised drops of class objects =================================
+ * rt_value_drop interprets descriptors: a loop over fields with a switch
+ * per field. Trees and lists of objects are dropped constantly, so each
+ * class gets a function `.drop.C(obj)` that drops exactly its fields
+ * (str directly, object fields through their own .drop functions) and
+ * frees the object. An object whose dynamic class is a subclass takes the
+ * general path, which follows the object's own descriptor. */
+static LLVMTypeRef cg_drop_fn_type(Cg *c) { return LLVMFunctionType(c->t_void, &c->t_ptr, 1, false); }
+
+static void cg_drop_field(Cg *c, LLVMBuilderRef b, TypeId ft, LLVMValueRef addr) {
+    if (mir_type_is_copy(ft) || cg_type_is_enum(c, ft)) return;
+    LLVMValueRef args[2];
+    LLVMTypeRef fty;
+    const char *name = "rt_value_drop", *sig = "v(pp)";
+    unsigned n = 2;
+    if (ft == TYPE_STR || ft == TYPE_BYTES) {
+        args[0] = LLVMBuildLoad2(b, c->t_ptr, addr, "");
+        name = "rt_str_drop", sig = "v(p)", n = 1;
+    } else if (cg_type_is_object(c, ft) || cg_option_is_ptr(c, ft)) {
+        TypeId cls = cg_type_is_object(c, ft) ? ft : type_get(ft)->args[0];
+        LLVMValueRef obj = LLVMBuildLoad2(b, c->t_ptr, addr, "");
+        LLVMBuildCall2(b, cg_drop_fn_type(c), cg_drop_fn(c, cls), &obj, 1, "");
+        return;
+    } else {
+        args[0] = cg_desc(c, ft);
+        args[1] = addr;
+    }
+    LLVMValueRef fn = cg_rt_named(c, name, sig, &fty);
+    LLVMBuildCall2(b, fty, fn, args, n, "");
+}
+
+LLVMValueRef cg_drop_fn(Cg *c, TypeId t) {
+    CgTypeEntry *e = cg_tentry(c, t);
+    if (e->drop) return e->drop;
+    const ClassInfo *ci = prog_class_of(c->prog, t);
+    if (!ci) ICE("codegen: drop function of %s", type_name(t));
+    char name[160];
+    snprintf(name, sizeof name, ".drop.%s", str_text(ci->name));
+    LLVMValueRef fn = LLVMAddFunction(c->mod, name, cg_drop_fn_type(c));
+    e->drop = fn; /* before the body: recursive classes call themselves */
+    LLVMSetLinkage(fn, LLVMPrivateLinkage);
+    cg_fn_attrs(c, fn);
+    LLVMValueRef desc = cg_desc(c, t);
+    LLVMTypeRef st = cg_object_type(c, t);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(c->ctx, fn, "entry");
+    LLVMBasicBlockRef live = LLVMAppendBasicBlockInContext(c->ctx, fn, "live");
+    LLVMBasicBlockRef exact = LLVMAppendBasicBlockInContext(c->ctx, fn, "exact");
+    LLVMBasicBlockRef derived = LLVMAppendBasicBlockInContext(c->ctx, fn, "derived");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, fn, "done");
+    LLVMValueRef obj = LLVMGetParam(fn, 0);
+    LLVMPositionBuilderAtEnd(b, entry);
+    LLVMBuildCondBr(b, LLVMBuildIsNull(b, obj, ""), done, live);
+    LLVMPositionBuilderAtEnd(b, live);
+    LLVMValueRef cls = LLVMBuildLoad2(b, c->t_ptr, obj, "class");
+    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, cls, desc, ""), exact, derived);
+    LLVMPositionBuilderAtEnd(b, exact);
+    for (uint32_t i = 0; i < ci->fields.len; i++)
+        cg_drop_field(c, b, cg_field_type(c, t, i), LLVMBuildStructGEP2(b, st, obj, CG_OBJ_FIELD(i), ""));
+    LLVMTypeRef fty;
+    LLVMValueRef fr = cg_rt_named(c, "rt_free_small", "v(pi)", &fty);
+    LLVMValueRef fa[2] = {obj, LLVMConstInt(c->t_i64, cg_size_of(c, st), false)};
+    LLVMBuildCall2(b, fty, fr, fa, 2, "");
+    LLVMBuildBr(b, done);
+    LLVMPositionBuilderAtEnd(b, derived);
+    LLVMValueRef slot = LLVMBuildAlloca(b, c->t_ptr, "");
+    LLVMBuildStore(b, obj, slot);
+    LLVMValueRef va = cg_rt_named(c, "rt_value_drop", "v(pp)", &fty);
+    LLVMValueRef da[2] = {desc, slot};
+    LLVMBuildCall2(b, fty, va, da, 2, "");
+    LLVMBuildBr(b, done);
+    LLVMPositionBuilderAtEnd(b, done);
+    LLVMBuildRetVoid(b);
+    LLVMDisposeBuilder(b);
+    return fn;
 }
 
 LLVMValueRef cg_vtable_slot(Cg *c, LLVMValueRef obj, uint32_t slot) {
@@ -402,9 +480,9 @@ static const SemaFunc *cg_user_method(Cg *c, TypeId t, uint32_t flag, const char
     StrId want = intern_cstr(name);
     for (uint32_t i = 0; i < ci->methods.len; i++) {
         if (ci->methods.items[i].name != want) continue;
-        *fi = ci->methods.items[i].func;
+        *fi = mir_method_body(c->mir, ci->methods.items[i].func, t); /* a generic class: t's instance */
         if (!c->fn_val[*fi]) return NULL;
-        return &c->prog->funcs.items[*fi];
+        return &c->prog->funcs.items[ci->methods.items[i].func];
     }
     return NULL;
 }

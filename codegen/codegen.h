@@ -20,6 +20,8 @@ typedef struct CodegenOptions {
     EmitKind emit;
     bool release;           /* default<O2> (else default<O0> + FastISel) */
     const char *target;     /* target triple, NULL = host */
+    const char *cpu;        /* --cpu: "native", an x86-64 level, or NULL =
+                             * the target's portable baseline */
     const char *rt_dir;     /* directory holding librt_sifr.a */
     const char *uring_lib;  /* path of liburing.a, linked statically */
     const char *tmp_dir;    /* private temporary directory for intermediates */

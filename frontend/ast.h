@@ -209,5 +209,10 @@ char *ast_unparse(const Ast *ast, NodeId id); /* caller frees */
  * N_POISON nodes for broken parts, so several errors are reported per file.
  * Returns false if any error was reported. */
 bool parse_file(FileId file, Ast *out);
+/* Parse one more file into an Ast that already holds others (the modules
+ * of a program share one Ast; spans carry their file). Returns the file's
+ * N_MODULE; `*ok` is false if a syntax error was reported in it. Ast.root
+ * and Ast.file are left as they were (they name the entry file). */
+NodeId parse_file_append(FileId file, Ast *out, bool *ok);
 
 #endif

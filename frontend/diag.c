@@ -244,9 +244,12 @@ static void diag_render_human(FILE *out, const Diagnostic *d, bool color) {
         const DiagNote *n = &d->notes.items[i];
         DiagLoc nl;
         if (diag_resolve(n->span, &nl)) {
-            fprintf(out, "%snote%s%s: %s%s\n", color ? "\x1b[1;32m" : "", st.reset, st.bold,
-                    n->message, st.reset);
-            diag_render_excerpt(out, &nl, w, NULL, st.gutter, &st);
+            /* "= note: ... at L:C" (SPEC section 7); the file is named only
+             * when it is not the one shown above */
+            diag_pad(out, w + 2);
+            fprintf(out, "%s=%s %snote%s: %s at ", st.gutter, st.reset, st.bold, st.reset, n->message);
+            if (!has_loc || nl.sf != loc.sf) fprintf(out, "%s:", nl.sf->path);
+            fprintf(out, "%u:%u\n", nl.line, nl.col);
         } else {
             diag_pad(out, w + 2);
             fprintf(out, "%s=%s %snote%s: %s\n", st.gutter, st.reset, st.bold, st.reset, n->message);

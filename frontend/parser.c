@@ -2139,8 +2139,16 @@ static void parse_stmts(Parser *p, bool toplevel) {
 
 /* module -> stmt* EOF */
 bool parse_file(FileId file, Ast *out) {
-    uint32_t errors_before = diag_error_count();
     ast_init(out, file);
+    bool ok = true;
+    out->root = parse_file_append(file, out, &ok);
+    return ok;
+}
+
+/* The parse proper: appends the file's nodes to `out` (which may already
+ * hold other files) and returns its N_MODULE. */
+NodeId parse_file_append(FileId file, Ast *out, bool *ok) {
+    uint32_t errors_before = diag_error_count();
     TokenList tl = lex_file(file, &out->arena);
     if (tl.len == 0 || tl.items[tl.len - 1].kind != TOK_EOF)
         ICE("lex_file did not end with TOK_EOF");
@@ -2160,9 +2168,10 @@ bool parse_file(FileId file, Ast *out) {
     parse_stmts(&p, true);
     NodeList body = parse_list_from(&p, 0);
     SourceFile *sf = source_get(file);
-    out->root = ast_new(out, N_MODULE, span_make(file, 0, sf->len));
-    ast_node(out, out->root)->list = body;
+    NodeId root = ast_new(out, N_MODULE, span_make(file, 0, sf->len));
+    ast_node(out, root)->list = body;
+    *ok = diag_error_count() == errors_before;
     vec_free(&p.stk);
     token_list_free(&tl);
-    return diag_error_count() == errors_before;
+    return root;
 }

@@ -479,3 +479,132 @@ void rt_set_write(RtBuf *b, const RtSet *s) {
     rt_dict_write_items(b, &s->d);
     rt_buf_putc(b, '}');
 }
+
+/* ---- operations behind the language's dict and set syntax --------------- */
+
+/* Python's KeyError for a missing key: "KeyError: <repr of key>". The
+ * text is copied to the stack (a long repr is cut) so that nothing is left
+ * allocated when the process ends. */
+static _Noreturn void rt_key_error(const RtType *kt, const void *key, const RtLoc *loc) {
+    char msg[512];
+    RtBuf b = {0};
+    rt_buf_puts(&b, "KeyError: ");
+    rt_value_write(&b, kt, key, true);
+    size_t n = b.len < sizeof msg - 1 ? b.len : sizeof msg - 4;
+    memcpy(msg, b.data, n);
+    if (n < b.len) memcpy(msg + n, "...", 3), n += 3;
+    msg[n] = 0;
+    rt_buf_free(&b);
+    rt_panic(msg, loc);
+}
+
+void *rt_dict_at(const RtDict *d, const void *key, const RtLoc *loc) {
+    unsigned char *e = rt_dict_find(d, key);
+    if (!e) rt_key_error(d->kt, key, loc);
+    return e + d->voff;
+}
+
+bool rt_dict_get_clone(const RtDict *d, const void *key, void *out) {
+    unsigned char *e = rt_dict_find(d, key);
+    if (!e) return false;
+    rt_value_clone(d->vt, out, e + d->voff);
+    return true;
+}
+
+void rt_dict_get_or(const RtDict *d, const void *key, const void *dflt, void *out) {
+    unsigned char *e = rt_dict_find(d, key);
+    rt_value_clone(d->vt, out, e ? e + d->voff : dflt);
+}
+
+void rt_dict_del(RtDict *d, const void *key, const RtLoc *loc) {
+    if (!rt_dict_remove(d, key, NULL)) rt_key_error(d->kt, key, loc);
+}
+
+void rt_dict_pop_or(RtDict *d, const void *key, const void *dflt, void *out) {
+    if (!rt_dict_remove(d, key, out)) rt_value_clone(d->vt, out, dflt);
+}
+
+void *rt_dict_setdefault(RtDict *d, const void *key, const void *value) {
+    unsigned char *e;
+    if (rt_dict_insert_new(d, key, value, &e)) return rt_entry(d, d->used - 1) + d->voff;
+    rt_value_drop(d->kt, (void *)key);
+    rt_value_drop(d->vt, (void *)value);
+    return e + d->voff;
+}
+
+void rt_dict_update(RtDict *d, const RtDict *other) {
+    if (d == other) return;
+    size_t ks = other->kt->size, vs = other->vt->size;
+    _Alignas(16) unsigned char small[128];
+    unsigned char *tmp = ks + vs + 16 <= sizeof small ? small : rt_alloc(ks + vs + 16);
+    unsigned char *kbuf = tmp, *vbuf = tmp + rt_align_up((uint32_t)ks, 16);
+    for (int64_t i = 0; i < other->used; i++) {
+        const unsigned char *e = rt_entry(other, i);
+        if (rt_entry_hash(e) == RT_HASH_DEAD) continue;
+        rt_value_clone(other->kt, kbuf, e + other->koff);
+        rt_value_clone(other->vt, vbuf, e + other->voff);
+        rt_dict_set(d, kbuf, vbuf);
+    }
+    if (tmp != small) rt_free(tmp);
+}
+
+void rt_dict_clear(RtDict *d) {
+    const RtType *kt = d->kt, *vt = d->vt;
+    rt_dict_release(d);
+    rt_dict_init(d, kt, vt);
+}
+
+/* Iteration: the next live slot at or after pos, or -1 at the end. The
+ * loop passes the length it started with; a dict that grew or shrank since
+ * panics as Python raises RuntimeError, so a loop never walks a table its
+ * body rebuilt. */
+int64_t rt_dict_next_slot(const RtDict *d, int64_t pos, int64_t expect_len, const RtLoc *loc) {
+    if (d->len != expect_len) rt_panic("RuntimeError: dictionary changed size during iteration", loc);
+    for (int64_t i = pos < 0 ? 0 : pos; i < d->used; i++)
+        if (rt_entry_hash(rt_entry(d, i)) != RT_HASH_DEAD) return i;
+    return -1;
+}
+
+void *rt_dict_key_at(const RtDict *d, int64_t slot) { return rt_entry(d, slot) + d->koff; }
+
+void *rt_dict_value_at(const RtDict *d, int64_t slot) { return rt_entry(d, slot) + d->voff; }
+
+int64_t rt_set_next_slot(const RtSet *s, int64_t pos, int64_t expect_len, const RtLoc *loc) {
+    if (s->d.len != expect_len) rt_panic("RuntimeError: Set changed size during iteration", loc);
+    for (int64_t i = pos < 0 ? 0 : pos; i < s->d.used; i++)
+        if (rt_entry_hash(rt_entry(&s->d, i)) != RT_HASH_DEAD) return i;
+    return -1;
+}
+
+void *rt_set_elem_at(const RtSet *s, int64_t slot) { return rt_entry(&s->d, slot) + s->d.koff; }
+
+void rt_set_remove_or_panic(RtSet *s, const void *elem, const RtLoc *loc) {
+    if (!rt_set_remove(s, elem)) rt_key_error(s->d.kt, elem, loc);
+}
+
+void rt_set_clear(RtSet *s) {
+    const RtType *kt = s->d.kt;
+    rt_dict_release(&s->d);
+    rt_dict_init(&s->d, kt, NULL);
+}
+
+bool rt_set_issubset(const RtSet *a, const RtSet *b) {
+    if (a->d.len > b->d.len) return false;
+    for (int64_t i = 0; i < a->d.used; i++) {
+        const unsigned char *e = rt_entry(&a->d, i);
+        if (rt_entry_hash(e) == RT_HASH_DEAD) continue;
+        if (!rt_set_contains(b, e + a->d.koff)) return false;
+    }
+    return true;
+}
+
+RtSet *rt_set_symmetric_difference(const RtSet *a, const RtSet *b) {
+    RtSet *r = rt_set_new(a->d.kt);
+    rt_set_add_clones(r, a, b, false);
+    rt_set_add_clones(r, b, a, false);
+    return r;
+}
+
+void rt_set_update(RtSet *s, const RtSet *other) {
+    if (s != other) rt_set_add_clones(s, other, NULL, false);
+}

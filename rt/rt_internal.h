@@ -86,4 +86,9 @@ uint64_t rt_set_hash(const RtSet *s);
 void rt_dict_write(RtBuf *b, const RtDict *d);
 void rt_set_write(RtBuf *b, const RtSet *s);
 
+/* Stable merge sort of n pointers to values of type t, ascending by
+ * rt_value_cmp (descending when `reverse`, equal values keeping their
+ * order either way); used by list.sort and sorting by a key (rt_list.c). */
+void rt_sort_slots(const RtType *t, bool reverse, unsigned char **slots, int64_t n);
+
 #endif

@@ -230,21 +230,26 @@ static void rt_merge_sort(const RtSortCtx *c, unsigned char **a, unsigned char *
     while (i < mid) a[k++] = tmp[i++];
 }
 
+void rt_sort_slots(const RtType *t, bool reverse, unsigned char **slots, int64_t n) {
+    if (n < 2) return;
+    unsigned char **tmp = rt_alloc((size_t)(n / 2 + 1) * sizeof *tmp);
+    RtSortCtx c = {t, reverse};
+    rt_merge_sort(&c, slots, tmp, n);
+    rt_free(tmp);
+}
+
 void rt_list_sort(RtList *l, bool reverse) {
     int64_t n = l->len;
     if (n < 2) return;
     size_t size = l->elem->size;
     unsigned char **ptrs = rt_alloc((size_t)n * sizeof *ptrs);
-    unsigned char **tmp = rt_alloc((size_t)(n / 2 + 1) * sizeof *tmp);
     for (int64_t i = 0; i < n; i++) ptrs[i] = rt_list_slot(l, i);
-    RtSortCtx c = {l->elem, reverse};
-    rt_merge_sort(&c, ptrs, tmp, n);
+    rt_sort_slots(l->elem, reverse, ptrs, n);
     unsigned char *data = rt_alloc(rt_list_bytes(l->elem, l->cap));
     for (int64_t i = 0; i < n; i++) memcpy(data + (size_t)i * size, ptrs[i], size);
     rt_free(l->data);
     l->data = data;
     rt_free(ptrs);
-    rt_free(tmp);
 }
 
 /* ---- search, concatenation, repetition ---------------------------------- */
@@ -271,4 +276,151 @@ RtList *rt_list_repeat(const RtList *a, int64_t n) {
     RtList *r = rt_list_new(a->elem, total);
     for (int64_t i = 0; i < n; i++) rt_list_extend(r, a);
     return r;
+}
+
+/* ---- the sequence builtins (sema/mir_lower_seq.c) ------------------------ */
+
+int64_t rt_list_count(const RtList *l, const void *elem) {
+    int64_t n = 0;
+    for (int64_t i = 0; i < l->len; i++)
+        if (rt_value_eq(l->elem, rt_list_slot(l, i), elem)) n++;
+    return n;
+}
+
+void rt_list_remove(RtList *l, const void *elem, const RtLoc *loc) {
+    int64_t i = rt_list_index(l, elem);
+    if (i < 0) rt_panic("ValueError: list.remove(x): x not in list", loc);
+    rt_list_pop(l, i, NULL, loc);
+}
+
+void rt_list_clear(RtList *l) {
+    if (!rt_type_is_trivial(l->elem))
+        for (int64_t i = 0; i < l->len; i++) rt_value_drop(l->elem, rt_list_slot(l, i));
+    l->len = 0;
+}
+
+/* list(range(start, stop, step)); a zero step panics like range() does. */
+RtList *rt_list_range(int64_t start, int64_t stop, int64_t step, const RtLoc *loc) {
+    if (step == 0) rt_panic("range() arg 3 must not be zero", loc);
+    int64_t n = 0;
+    if (step > 0 && start < stop) n = (int64_t)(((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step) + 1;
+    if (step < 0 && start > stop)
+        n = (int64_t)(((uint64_t)start - (uint64_t)stop - 1) / (0 - (uint64_t)step)) + 1;
+    RtList *l = rt_list_new(&rt_type_int, n);
+    int64_t v = start;
+    for (int64_t i = 0; i < n; i++) {
+        rt_list_push(l, &v);
+        v = (int64_t)((uint64_t)v + (uint64_t)step); /* the last step may leave the range */
+    }
+    return l;
+}
+
+/* enumerate(l): (index, clone of element) pairs laid out as tuple_t. */
+RtList *rt_list_enumerate(const RtList *l, const RtType *tuple_t) {
+    RtList *r = rt_list_new(tuple_t, l->len);
+    for (int64_t i = 0; i < l->len; i++) {
+        unsigned char *slot = rt_list_slot(r, i);
+        memset(slot, 0, tuple_t->size);
+        memcpy(slot + tuple_t->fields[0].offset, &i, sizeof i);
+        rt_value_clone(l->elem, slot + tuple_t->fields[1].offset, rt_list_slot(l, i));
+    }
+    r->len = l->len;
+    return r;
+}
+
+/* zip(a, b): pairs of clones, as long as the shorter list. */
+RtList *rt_list_zip(const RtList *a, const RtList *b, const RtType *tuple_t) {
+    int64_t n = a->len < b->len ? a->len : b->len;
+    RtList *r = rt_list_new(tuple_t, n);
+    for (int64_t i = 0; i < n; i++) {
+        unsigned char *slot = rt_list_slot(r, i);
+        memset(slot, 0, tuple_t->size);
+        rt_value_clone(a->elem, slot + tuple_t->fields[0].offset, rt_list_slot(a, i));
+        rt_value_clone(b->elem, slot + tuple_t->fields[1].offset, rt_list_slot(b, i));
+    }
+    r->len = n;
+    return r;
+}
+
+int64_t rt_list_sum_int(const RtList *l, int64_t start, const RtLoc *loc) {
+    int64_t s = start;
+    const int64_t *v = (const int64_t *)l->data;
+    for (int64_t i = 0; i < l->len; i++)
+        if (__builtin_add_overflow(s, v[i], &s)) rt_panic_overflow(loc);
+    return s;
+}
+
+double rt_list_sum_float(const RtList *l, double start) {
+    double s = start;
+    const double *v = (const double *)l->data;
+    for (int64_t i = 0; i < l->len; i++) s += v[i];
+    return s;
+}
+
+/* any()/all() of a list[bool] (one byte per element). */
+bool rt_list_any(const RtList *l) {
+    for (int64_t i = 0; i < l->len; i++)
+        if (l->data[i]) return true;
+    return false;
+}
+
+bool rt_list_all(const RtList *l) {
+    for (int64_t i = 0; i < l->len; i++)
+        if (!l->data[i]) return false;
+    return true;
+}
+
+/* min()/max() of a list: a clone of the first smallest (largest) element
+ * into *out; an empty list panics like Python's ValueError. */
+void rt_list_minmax(const RtList *l, bool is_max, void *out, const RtLoc *loc) {
+    if (l->len == 0) rt_panic(is_max ? "max() arg is an empty sequence" : "min() arg is an empty sequence", loc);
+    int64_t best = 0;
+    for (int64_t i = 1; i < l->len; i++) {
+        int c = rt_value_cmp(l->elem, rt_list_slot(l, i), rt_list_slot(l, best));
+        if (is_max ? c > 0 : c < 0) best = i;
+    }
+    rt_value_clone(l->elem, out, rt_list_slot(l, best));
+}
+
+/* set(l): a new set of clones of the elements. */
+RtSet *rt_set_from_list(const RtList *l) {
+    RtSet *s = rt_set_new(l->elem);
+    unsigned char *tmp = rt_alloc(l->elem->size ? l->elem->size : 1);
+    for (int64_t i = 0; i < l->len; i++) {
+        rt_value_clone(l->elem, tmp, rt_list_slot(l, i));
+        (void)rt_set_add(s, tmp);
+    }
+    rt_free(tmp);
+    return s;
+}
+
+/* list(s) of a set: clones in the set's order. */
+RtList *rt_list_from_set(const RtSet *s, const RtType *elem) {
+    RtList *l = rt_list_new(elem, rt_set_len(s));
+    int64_t n = rt_set_slots(s);
+    for (int64_t i = 0; i < n; i++) {
+        void *e;
+        if (!rt_set_entry(s, i, &e)) continue;
+        rt_value_clone(elem, rt_list_slot(l, l->len), e);
+        l->len++;
+    }
+    return l;
+}
+
+/* A dict from a list of (key, value) pairs laid out as pair_t (dict
+ * comprehensions): clones; a later pair replaces an earlier equal key. */
+RtDict *rt_dict_from_pairs(const RtList *pairs, const RtType *key_t, const RtType *val_t) {
+    RtDict *d = rt_dict_new(key_t, val_t);
+    const RtType *pt = pairs->elem;
+    unsigned char *k = rt_alloc(key_t->size ? key_t->size : 1);
+    unsigned char *v = rt_alloc(val_t->size ? val_t->size : 1);
+    for (int64_t i = 0; i < pairs->len; i++) {
+        const unsigned char *slot = rt_list_slot(pairs, i);
+        rt_value_clone(key_t, k, slot + pt->fields[0].offset);
+        rt_value_clone(val_t, v, slot + pt->fields[1].offset);
+        rt_dict_set(d, k, v);
+    }
+    rt_free(k);
+    rt_free(v);
+    return d;
 }

@@ -937,3 +937,277 @@ int64_t rt_bytes_at(const RtStr *b, int64_t i, const RtLoc *loc) {
     if (i < 0 || i >= b->len) rt_panic("index out of range", loc);
     return (unsigned char)b->data[i];
 }
+
+/* ---- more str methods: case, padding, affixes, lines, search ------------- */
+
+bool rt_str_isalnum(const RtStr *s) {
+    if (s->len == 0) return false;
+    const unsigned char *p = (const unsigned char *)s->data;
+    for (int64_t i = 0; i < s->len;) {
+        int n;
+        uint32_t cp = rt_u8_get(p + i, s->len - i, &n);
+        if (!rt_cp_isalpha(cp) && !rt_cp_isdigit(cp)) return false;
+        i += n;
+    }
+    return true;
+}
+
+/* isupper()/islower(): at least one cased character, and no cased
+ * character of the other case. */
+static bool rt_str_case_is(const RtStr *s, bool upper) {
+    const unsigned char *p = (const unsigned char *)s->data;
+    bool cased = false;
+    for (int64_t i = 0; i < s->len;) {
+        int n;
+        uint32_t cp = rt_u8_get(p + i, s->len - i, &n);
+        i += n;
+        if (!rt_cp_cased(cp)) continue;
+        if (upper ? rt_cp_lower1(cp) == cp : rt_cp_upper1(cp) == cp) return false;
+        cased = true;
+    }
+    return cased;
+}
+
+bool rt_str_isupper(const RtStr *s) { return rt_str_case_is(s, true); }
+bool rt_str_islower(const RtStr *s) { return rt_str_case_is(s, false); }
+
+/* title(): the first cased character of every run of cased characters is
+ * upper-cased, the rest lower-cased. capitalize(): the first character
+ * upper-cased, the rest lower-cased. (Simple one-to-one mappings.) */
+static RtStr *rt_str_recase(const RtStr *s, bool title) {
+    RtBuf b = {0};
+    rt_buf_reserve(&b, (size_t)s->len + 1);
+    const unsigned char *p = (const unsigned char *)s->data;
+    bool prev_cased = false, first = true;
+    for (int64_t i = 0; i < s->len;) {
+        int n;
+        uint32_t cp = rt_u8_get(p + i, s->len - i, &n);
+        i += n;
+        bool up = title ? !prev_cased : first;
+        rt_u8_put(&b, up ? rt_cp_upper1(cp) : rt_cp_lower1(cp));
+        prev_cased = rt_cp_cased(cp);
+        first = false;
+    }
+    return rt_buf_finish(&b);
+}
+
+RtStr *rt_str_title(const RtStr *s) { return rt_str_recase(s, true); }
+RtStr *rt_str_capitalize(const RtStr *s) { return rt_str_recase(s, false); }
+
+/* The single code point of a fill character; panics unless it is one. */
+static void rt_fill_char(const RtStr *fill, const RtLoc *loc) {
+    if (fill && rt_str_len(fill) != 1) rt_panic("The fill character must be exactly one character long", loc);
+}
+
+static void rt_put_fill(RtBuf *b, const RtStr *fill, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        if (fill) rt_buf_put(b, fill->data, (size_t)fill->len);
+        else rt_buf_putc(b, ' ');
+    }
+}
+
+/* center/ljust/rjust (how: 0 center, 1 ljust, 2 rjust) to `width` code
+ * points with `fill` (a space when NULL). Python's center puts the extra
+ * fill character on the left when the text length and the width are odd. */
+static RtStr *rt_str_pad(const RtStr *s, int64_t width, const RtStr *fill, int how, const RtLoc *loc) {
+    rt_fill_char(fill, loc);
+    int64_t len = rt_str_len(s);
+    if (width <= len) return rt_str_new(s->data, s->len);
+    int64_t pad = width - len, left;
+    if (how == 1) left = 0;
+    else if (how == 2) left = pad;
+    else left = pad / 2 + (pad & width & 1);
+    RtBuf b = {0};
+    rt_put_fill(&b, fill, left);
+    rt_buf_put(&b, s->data, (size_t)s->len);
+    rt_put_fill(&b, fill, pad - left);
+    return rt_buf_finish(&b);
+}
+
+RtStr *rt_str_center(const RtStr *s, int64_t width, const RtStr *fill, const RtLoc *loc) {
+    return rt_str_pad(s, width, fill, 0, loc);
+}
+RtStr *rt_str_ljust(const RtStr *s, int64_t width, const RtStr *fill, const RtLoc *loc) {
+    return rt_str_pad(s, width, fill, 1, loc);
+}
+RtStr *rt_str_rjust(const RtStr *s, int64_t width, const RtStr *fill, const RtLoc *loc) {
+    return rt_str_pad(s, width, fill, 2, loc);
+}
+
+/* zfill(): zeros after a leading sign, up to `width` code points. */
+RtStr *rt_str_zfill(const RtStr *s, int64_t width) {
+    int64_t len = rt_str_len(s);
+    if (width <= len) return rt_str_new(s->data, s->len);
+    RtBuf b = {0};
+    int64_t i = 0;
+    if (s->len && (s->data[0] == '+' || s->data[0] == '-')) {
+        rt_buf_putc(&b, s->data[0]);
+        i = 1;
+    }
+    for (int64_t k = 0; k < width - len; k++) rt_buf_putc(&b, '0');
+    rt_buf_put(&b, s->data + i, (size_t)(s->len - i));
+    return rt_buf_finish(&b);
+}
+
+RtStr *rt_str_removeprefix(const RtStr *s, const RtStr *prefix) {
+    if (rt_str_startswith(s, prefix)) return rt_str_new(s->data + prefix->len, s->len - prefix->len);
+    return rt_str_new(s->data, s->len);
+}
+
+RtStr *rt_str_removesuffix(const RtStr *s, const RtStr *suffix) {
+    if (suffix->len && rt_str_endswith(s, suffix)) return rt_str_new(s->data, s->len - suffix->len);
+    return rt_str_new(s->data, s->len);
+}
+
+int64_t rt_str_rfind(const RtStr *s, const RtStr *sub) {
+    if (sub->len > s->len) return -1;
+    for (int64_t at = s->len - sub->len; at >= 0; at--)
+        if (memcmp(s->data + at, sub->data, (size_t)sub->len) == 0) return rt_utf8_count(s->data, at);
+    return -1;
+}
+
+/* rsplit(): like split, but a maxsplit counts from the right. */
+RtList *rt_str_rsplit(const RtStr *s, const RtStr *sep, int64_t maxsplit, const RtLoc *loc) {
+    if (maxsplit < 0) return rt_str_split(s, sep, -1, loc);
+    RtList *l = rt_list_new(&rt_type_str, 0);
+    if (sep && sep->len == 0) {
+        rt_list_drop(l);
+        rt_panic("empty separator", loc);
+    }
+    int64_t end = s->len, splits = 0;
+    if (!sep) {
+        for (;;) {
+            while (end > 0) {
+                int64_t st = rt_u8_prev(s->data, end);
+                if (!rt_space_at(s, st)) break;
+                end = st;
+            }
+            if (end <= 0) break;
+            if (splits == maxsplit) {
+                rt_push_piece(l, s->data, end);
+                break;
+            }
+            int64_t start = end;
+            while (start > 0) {
+                int64_t st = rt_u8_prev(s->data, start);
+                if (rt_space_at(s, st)) break;
+                start = st;
+            }
+            rt_push_piece(l, s->data + start, end - start);
+            end = start;
+            splits++;
+        }
+    } else {
+        while (splits < maxsplit) {
+            int64_t at = -1;
+            for (int64_t k = end - sep->len; k >= 0; k--)
+                if (memcmp(s->data + k, sep->data, (size_t)sep->len) == 0) {
+                    at = k;
+                    break;
+                }
+            if (at < 0) break;
+            rt_push_piece(l, s->data + at + sep->len, end - at - sep->len);
+            end = at;
+            splits++;
+        }
+        rt_push_piece(l, s->data, end);
+    }
+    rt_list_reverse(l);
+    return l;
+}
+
+/* splitlines(): on \n, \r, \r\n and the other line boundaries Python
+ * knows, without the line ends. */
+RtList *rt_str_splitlines(const RtStr *s) {
+    RtList *l = rt_list_new(&rt_type_str, 0);
+    const unsigned char *p = (const unsigned char *)s->data;
+    int64_t start = 0, i = 0;
+    while (i < s->len) {
+        int n;
+        uint32_t cp = rt_u8_get(p + i, s->len - i, &n);
+        bool brk = cp == '\n' || cp == '\r' || cp == 0x0B || cp == 0x0C || cp == 0x1C || cp == 0x1D ||
+                   cp == 0x1E || cp == 0x85 || cp == 0x2028 || cp == 0x2029;
+        if (!brk) {
+            i += n;
+            continue;
+        }
+        rt_push_piece(l, s->data + start, i - start);
+        i += n;
+        if (cp == '\r' && i < s->len && p[i] == '\n') i++;
+        start = i;
+    }
+    if (start < s->len) rt_push_piece(l, s->data + start, s->len - start);
+    return l;
+}
+
+/* The code points of s, each as a one-character str (iteration). */
+RtList *rt_str_chars(const RtStr *s) {
+    RtList *l = rt_list_new(&rt_type_str, rt_str_len(s));
+    const unsigned char *p = (const unsigned char *)s->data;
+    for (int64_t i = 0; i < s->len;) {
+        int n;
+        (void)rt_u8_get(p + i, s->len - i, &n);
+        rt_push_piece(l, s->data + i, n);
+        i += n;
+    }
+    return l;
+}
+
+/* ord(c): the code point of a one-character str. */
+int64_t rt_str_ord(const RtStr *s, const RtLoc *loc) {
+    if (s->len == 0 || rt_str_len(s) != 1) rt_panic("ord() expected a character", loc);
+    int n;
+    return rt_u8_get((const unsigned char *)s->data, s->len, &n);
+}
+
+/* chr(i): the one-character str of a code point (surrogates and values
+ * past U+10FFFF panic, as they cannot be UTF-8 text). */
+RtStr *rt_str_chr(int64_t cp, const RtLoc *loc) {
+    if (cp < 0 || cp > 0x10FFFF) rt_panic("chr() arg not in range(0x110000)", loc);
+    if (cp >= 0xD800 && cp <= 0xDFFF) rt_panic("chr() of a surrogate", loc);
+    RtBuf b = {0};
+    rt_u8_put(&b, (uint32_t)cp);
+    return rt_buf_finish(&b);
+}
+
+/* ---- more bytes ----------------------------------------------------------- */
+
+RtStr *rt_bytes_slice(const RtStr *bs, int64_t start, int64_t stop, int64_t step, uint32_t has,
+                      const RtLoc *loc) {
+    int64_t n = rt_slice_adjust(bs->len, &start, &stop, &step, has, loc);
+    if (step == 1) return rt_str_new(bs->data + start, n);
+    RtBuf b = {0};
+    rt_buf_reserve(&b, (size_t)n + 1);
+    for (int64_t k = 0, i = start; k < n; k++, i += step) rt_buf_putc(&b, bs->data[i]);
+    return rt_buf_finish(&b);
+}
+
+/* The bytes of b as ints (iteration). */
+RtList *rt_bytes_list(const RtStr *b) {
+    RtList *l = rt_list_new(&rt_type_int, b->len);
+    for (int64_t i = 0; i < b->len; i++) {
+        int64_t v = (unsigned char)b->data[i];
+        rt_list_push(l, &v);
+    }
+    return l;
+}
+
+RtStr *rt_bytes_hex(const RtStr *bs) {
+    static const char hex[] = "0123456789abcdef";
+    RtBuf b = {0};
+    rt_buf_reserve(&b, (size_t)bs->len * 2 + 1);
+    for (int64_t i = 0; i < bs->len; i++) {
+        unsigned char c = (unsigned char)bs->data[i];
+        rt_buf_putc(&b, hex[c >> 4]);
+        rt_buf_putc(&b, hex[c & 15]);
+    }
+    return rt_buf_finish(&b);
+}
+
+/* decode() where the language types it as a plain str: invalid UTF-8
+ * panics with Python's error name. */
+RtStr *rt_bytes_decode_or_panic(const RtStr *b, const RtLoc *loc) {
+    RtStr *out;
+    if (!rt_bytes_decode(b, &out)) rt_panic("UnicodeDecodeError: invalid UTF-8", loc);
+    return out;
+}

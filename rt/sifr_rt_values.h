@@ -201,12 +201,45 @@ RtSet *rt_set_union(const RtSet *a, const RtSet *b);
 RtSet *rt_set_intersection(const RtSet *a, const RtSet *b);
 RtSet *rt_set_difference(const RtSet *a, const RtSet *b);
 
+/* ==== Dict and set operations of the language (rt_dict.c) =================
+ * A missing key panics "KeyError: <repr of key>" at loc. Borrowed results
+ * point into the table and are valid until its next insertion or removal. */
+void *rt_dict_at(const RtDict *d, const void *key, const RtLoc *loc);   /* d[k]: borrow */
+bool rt_dict_get_clone(const RtDict *d, const void *key, void *out);    /* d.get(k): clones into out */
+void rt_dict_get_or(const RtDict *d, const void *key, const void *dflt, void *out); /* clones either */
+void rt_dict_del(RtDict *d, const void *key, const RtLoc *loc);         /* del d[k] */
+void rt_dict_pop_or(RtDict *d, const void *key, const void *dflt, void *out); /* moves, or clones dflt */
+/* setdefault(k, v): takes key and value (dropped when k is present); borrow. */
+void *rt_dict_setdefault(RtDict *d, const void *key, const void *value);
+void rt_dict_update(RtDict *d, const RtDict *other); /* clones other's entries */
+void rt_dict_clear(RtDict *d);
+/* `for` over a dict or set: the next live slot >= pos, or -1 at the end;
+ * panics (Python's RuntimeError) when the length is no longer expect_len. */
+int64_t rt_dict_next_slot(const RtDict *d, int64_t pos, int64_t expect_len, const RtLoc *loc);
+void *rt_dict_key_at(const RtDict *d, int64_t slot);   /* borrow */
+void *rt_dict_value_at(const RtDict *d, int64_t slot); /* borrow */
+int64_t rt_set_next_slot(const RtSet *s, int64_t pos, int64_t expect_len, const RtLoc *loc);
+void *rt_set_elem_at(const RtSet *s, int64_t slot);    /* borrow */
+void rt_set_remove_or_panic(RtSet *s, const void *elem, const RtLoc *loc); /* set.remove */
+void rt_set_clear(RtSet *s);
+bool rt_set_issubset(const RtSet *a, const RtSet *b);
+RtSet *rt_set_symmetric_difference(const RtSet *a, const RtSet *b);
+void rt_set_update(RtSet *s, const RtSet *other); /* clones */
+
 /* ==== Closures ============================================================ */
 typedef struct RtClosure {
     void *fn;   /* the code; its first parameter is the env pointer */
     void *env;  /* heap environment owned by the closure, or NULL */
     const RtType *env_type; /* how to drop/clone env; NULL when env is NULL */
 } RtClosure;
+
+/* Calls closure `key` on the element at `elem` (borrowed) and stores the
+ * (owned) key at `out`; made by the code generator per element/key type. */
+typedef void (*RtKeyThunk)(const RtClosure *key, const void *elem, void *out);
+/* Sort l in place by the keys `thunk` computes, stably (keys compared with
+ * rt_value_cmp of key_type, reversed when `reverse`); the keys are dropped
+ * afterwards. Each element's key is computed once, in list order. */
+void rt_list_sort_key(RtList *l, const RtClosure *key, const RtType *key_type, RtKeyThunk thunk, bool reverse);
 
 /* ==== str methods (all borrow their arguments; results are fresh) ========= */
 RtStr *rt_str_upper(const RtStr *s);
@@ -289,5 +322,16 @@ RtStr *rt_bytes_slice(const RtStr *b, int64_t start, int64_t stop, int64_t step,
 RtList *rt_bytes_list(const RtStr *b);                   /* list[int] */
 RtStr *rt_bytes_hex(const RtStr *b);
 RtStr *rt_bytes_decode_or_panic(const RtStr *b, const RtLoc *loc);
+
+/* ==== Errors as values (rt_parse.c) ======================================== */
+/* int(s) / float(s) as a Result[int | float, ValueError] written to *out
+ * (`result` is its descriptor): Ok(value), or Err(ValueError) with Python's
+ * message ("invalid literal for int() with base 10: 'x'", "could not convert
+ * string to float: 'x'"). Borrows s. */
+void rt_str_to_int_result(const RtStr *s, const RtType *result, void *out);
+void rt_str_to_float_result(const RtStr *s, const RtType *result, void *out);
+/* The end of a `main` returning Result[None, E]: takes *value; on Err
+ * prints "Error: <repr of e>" to stderr. Returns rt_exit(0) or rt_exit(1). */
+int rt_main_result(const RtType *result, void *value);
 
 #endif

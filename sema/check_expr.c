@@ -1177,6 +1177,8 @@ static TypeId sema_call(Sema *s, NodeId call, TypeId hint) {
             return TYPE_ERROR;
         }
     }
+    TypeId explicit_t = sema_call_explicit(s, call, hint); /* Box[int](...) */
+    if (explicit_t) return explicit_t;
     TypeId t = sema_expr(s, callee);
     if (t != TYPE_ERROR && type_get(t)->kind == TY_FUNC) return sema_call_value(s, call, t);
     sema_args_quiet(s, call);

@@ -88,3 +88,38 @@ void sema_record_inst(Sema *s, bool is_class, uint32_t index, const TypeId *targ
     SemaInst in = {.is_class = is_class, .index = index, .targs = tup};
     vec_push(&p->insts, in);
 }
+
+/* `Box[int](3)`: a generic class called with explicit type arguments. The
+ * arguments fix the instance; the constructor's arguments are checked
+ * against it. Returns 0 when `call` is not of that form. */
+TypeId sema_call_explicit(Sema *s, NodeId call, TypeId hint) {
+    (void)hint;
+    NodeId callee = sema_node(s, call)->a;
+    Node *c = sema_node(s, callee);
+    if (c->kind != N_SUBSCRIPT) return 0;
+    Node *base = sema_node(s, c->a);
+    if (base->kind != N_NAME) return 0;
+    SymId id = sema_lookup_name(s, base->name);
+    if (!id || sema_sym(s, id)->kind != SYM_CLASS) return 0;
+    const ClassInfo *ci = sema_class(s, id);
+    if (!ci || !ci->tparams.len) return 0;
+    base->sym = id;
+    TypeId want = sema_annotation(s, callee);
+    if (want == TYPE_ERROR || type_get(want)->kind != TY_CLASS) {
+        sema_node(s, callee)->type = TYPE_ERROR;
+        sema_args_quiet(s, call);
+        return TYPE_ERROR;
+    }
+    TypeId got = sema_construct(s, call, id, want);
+    if (got != TYPE_ERROR && got != want) {
+        /* an argument widened a type argument (int given float): the
+         * explicit arguments win, so that is a mismatch */
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, call)->span,
+                                  "the arguments make this a `%s`, not the `%s` it names", type_name(got),
+                                  type_name(want));
+        diag_label(d, "arguments of another type");
+        diag_emit(d);
+        return TYPE_ERROR;
+    }
+    return got;
+}

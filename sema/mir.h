@@ -193,9 +193,104 @@ typedef enum MirRtFn {
     MRT_STR_CONTAINS,   /* rt_str_contains(s, sub) */
     MRT_STR_INDEX,      /* rt_str_index(s, i, loc) */
     /* ---- dicts and sets (sema/mir_lower_coll.c; codegen/cg_rt_coll.c) ---- */
+    /* Operands are the C arguments in order (keys and values spilled by
+       codegen); results marked "borrow" are read from the table into a
+       MIRL_BORROWED local. `loc` = RV_CALL.loc for the panicking ones. */
+    MRT_DICT_LEN,        /* rt_dict_len(d) -> int */
+    MRT_DICT_AT,         /* *rt_dict_at(d, &k, loc): d[k], a borrow; KeyError panics */
+    MRT_DICT_GET,        /* rt_dict_get_clone(d, &k, &out) -> Option[V] (a clone) */
+    MRT_DICT_GET_OR,     /* rt_dict_get_or(d, &k, &dflt, &out) -> V (a clone) */
+    MRT_DICT_SET,        /* rt_dict_set(d, &k, &v): takes k and v */
+    MRT_DICT_CONTAINS,   /* rt_dict_contains(d, &k) -> bool */
+    MRT_DICT_DEL,        /* rt_dict_del(d, &k, loc) */
+    MRT_DICT_POP,        /* rt_dict_remove(d, &k, &out) -> Option[V] (moved out) */
+    MRT_DICT_POP_OR,     /* rt_dict_pop_or(d, &k, &dflt, &out) -> V */
+    MRT_DICT_SETDEFAULT, /* *rt_dict_setdefault(d, &k, &v): takes k and v; a borrow */
+    MRT_DICT_UPDATE,     /* rt_dict_update(d, other) */
+    MRT_DICT_CLEAR,      /* rt_dict_clear(d) */
+    MRT_DICT_KEYS,       /* rt_dict_keys(d) -> list[K] */
+    MRT_DICT_VALUES,     /* rt_dict_values(d) -> list[V] */
+    MRT_DICT_ITEMS,      /* rt_dict_items(d, desc of the result's tuple) -> list[tuple[K, V]] */
+    MRT_DICT_NEXT_SLOT,  /* rt_dict_next_slot(d, pos, len, loc) -> int */
+    MRT_DICT_KEY_AT,     /* *rt_dict_key_at(d, slot): a borrow */
+    MRT_DICT_VALUE_AT,   /* *rt_dict_value_at(d, slot): a borrow */
+    MRT_SET_LEN,         /* rt_set_len(s) -> int */
+    MRT_SET_ADD,         /* rt_set_add(s, &v): takes v */
+    MRT_SET_CONTAINS,    /* rt_set_contains(s, &v) -> bool */
+    MRT_SET_REMOVE,      /* rt_set_remove_or_panic(s, &v, loc) */
+    MRT_SET_DISCARD,     /* rt_set_remove(s, &v) (result ignored) */
+    MRT_SET_CLEAR,       /* rt_set_clear(s) */
+    MRT_SET_UNION,       /* rt_set_union(a, b) -> set */
+    MRT_SET_INTERSECTION,/* rt_set_intersection(a, b) -> set */
+    MRT_SET_DIFFERENCE,  /* rt_set_difference(a, b) -> set */
+    MRT_SET_SYMDIFF,     /* rt_set_symmetric_difference(a, b) -> set */
+    MRT_SET_ISSUBSET,    /* rt_set_issubset(a, b) -> bool */
+    MRT_SET_UPDATE,      /* rt_set_update(s, other) */
+    MRT_SET_NEXT_SLOT,   /* rt_set_next_slot(s, pos, len, loc) -> int */
+    MRT_SET_ELEM_AT,     /* *rt_set_elem_at(s, slot): a borrow */
+    MRT_LIST_DEL,        /* rt_list_del(l, i, loc): del xs[i] */
     /* ---- sequences (sema/mir_lower_seq.c; codegen/cg_rt_seq.c) ---- */
+    /* Each calls the rt_ function of its name in mir_dump.c: the operands are
+       the C arguments in order (values spilled where C takes `const void *`,
+       omitted trailing optional ones are NULL / -1, a slice's `has` mask is
+       an int constant), then RV_CALL.loc where the C function takes one. */
+    MRT_LIST_SLICE,
+    MRT_STR_SLICE,
+    MRT_BYTES_SLICE,
+    MRT_BYTES_AT,
+    MRT_LIST_REPEAT,
+    MRT_STR_REPEAT,
+    MRT_LIST_COUNT,
+    MRT_LIST_REMOVE,
+    MRT_LIST_CLEAR,
+    MRT_LIST_RANGE,
+    MRT_LIST_ENUMERATE,
+    MRT_LIST_ZIP,
+    MRT_LIST_SUM_INT,
+    MRT_LIST_SUM_FLOAT,
+    MRT_LIST_ANY,
+    MRT_LIST_ALL,
+    MRT_LIST_MINMAX,
+    MRT_SEQ_SET_FROM_LIST,
+    MRT_SEQ_LIST_FROM_SET,
+    MRT_SEQ_DICT_FROM_PAIRS,
+    MRT_SEQ_DICT_KEYS,
+    MRT_SEQ_SET_LEN,
+    MRT_STR_FIND,
+    MRT_STR_RFIND,
+    MRT_STR_COUNT,
+    MRT_STR_ISDIGIT,
+    MRT_STR_ISALPHA,
+    MRT_STR_ISSPACE,
+    MRT_STR_ISALNUM,
+    MRT_STR_ISUPPER,
+    MRT_STR_ISLOWER,
+    MRT_STR_TITLE,
+    MRT_STR_CAPITALIZE,
+    MRT_STR_ENCODE,
+    MRT_STR_LSTRIP,
+    MRT_STR_RSTRIP,
+    MRT_STR_SPLITN,
+    MRT_STR_RSPLIT,
+    MRT_STR_SPLITLINES,
+    MRT_STR_REPLACEN,
+    MRT_STR_ZFILL,
+    MRT_STR_CENTER,
+    MRT_STR_LJUST,
+    MRT_STR_RJUST,
+    MRT_STR_REMOVEPREFIX,
+    MRT_STR_REMOVESUFFIX,
+    MRT_STR_CHARS,
+    MRT_STR_ORD,
+    MRT_STR_CHR,
+    MRT_BYTES_LIST,
+    MRT_BYTES_HEX,
+    MRT_BYTES_DECODE,
     /* ---- errors as values (sema/mir_lower_errors.c; codegen/cg_rt_errors.c) ---- */
+    MRT_STR_TO_INT_RESULT,   /* rt_str_to_int_result(s, desc, &out) -> Result[int, ValueError] */
+    MRT_STR_TO_FLOAT_RESULT, /* rt_str_to_float_result(s, desc, &out) -> Result[float, ValueError] */
     /* ---- function values (sema/mir_lower_fn.c; codegen/cg_closure.c) ---- */
+    MRT_LIST_SORT_KEY,  /* rt_list_sort_key(l, &key, key type, thunk, reverse): ops l, key, reverse */
     /* ---- match, with, del (sema/mir_lower_match.c) ---- */
     MRT__COUNT
 } MirRtFn;
@@ -291,13 +386,32 @@ typedef struct MirBody {
     VEC(int64_t) case_values;
     VEC(MirBlockId) case_targets;
     const struct MirProgram *program; /* the program holding it (callee names in dumps) */
+    TypeId targs;        /* an instance of a generic function: its type arguments
+                            (TY_TUPLE, in SemaFunc.tparams order); 0 otherwise */
+    bool is_template;    /* the slot of a generic function: no code (its
+                            instances are the bodies listed in MirProgram.insts) */
 } MirBody;
+
+/* One instance of a generic function (or of a method of a generic class):
+ * the body lowered for it (sema/mir_generics.c). */
+typedef struct MirInst {
+    uint32_t func;       /* SemaFunc index */
+    TypeId targs;        /* TY_TUPLE of the type arguments */
+    uint32_t body;       /* index into MirProgram.bodies */
+} MirInst;
 
 typedef struct MirProgram {
     const Program *prog;
-    VEC(MirBody *) bodies;
+    VEC(MirBody *) bodies; /* bodies[i] for Program.funcs[i] (a template for a
+                              generic one), then the instances */
     int32_t main_body;   /* index of main's body, -1 if none */
+    VEC(MirInst) insts;  /* the instances, in discovery order */
 } MirProgram;
+
+/* The body of method `func` for an object of class type `cls`: `func`
+ * itself unless the class is generic, else its instance body (ICE when that
+ * instance was never lowered). */
+uint32_t mir_method_body(const MirProgram *mp, uint32_t func, TypeId cls);
 
 /* Lower every function instance of a checked program (sema_check returned
  * true) to MIR, then run drop elaboration. */

@@ -35,7 +35,7 @@ bool mir_type_is_copy(TypeId t) {
     const Type *ty = type_get(t);
     if (!ty) return true;
     switch (ty->kind) {
-    case TY_FUNC: return true; /* a plain function pointer */
+    case TY_FUNC: return false; /* a closure owns its environment */
     case TY_CLASS: return mir_is_enum(t);
     case TY_TUPLE:
     case TY_OPTION:
@@ -233,7 +233,19 @@ MirOperand lb_convert(Lb *L, MirOperand v, TypeId to, NodeId at) {
         return lb_temp_of(L, rv_agg(L, AGG_OK, to, &inner, from == TYPE_NONE ? 0 : 1), sp);
     }
     if (tt->kind == TY_CLASS && type_get(from)->kind == TY_CLASS) {
-        /* a derived object stored as its base: the same object */
+        /* a derived object used as its base: the same object. A value in a
+         * place is only borrowed (a consuming use clones it, a `mut`
+         * argument reaches the object itself); a temporary moves. */
+        bool fresh = false;
+        for (uint32_t i = 0; i < L->pending.len && opd_is_local(v); i++)
+            if (L->pending.items[i] == v.place.local) fresh = true;
+        if (!fresh && v.kind != OPD_CONST) {
+            MirLocalId bt = lb_local(L, to, 0, (Span){0}, MIRL_BORROWED);
+            lb_assign(L, lb_place(bt), rv_cast(L, v, to), sp);
+            MirOperand r = opd_local(L, bt);
+            r.span = sp;
+            return r;
+        }
         MirOperand o = lb_consume(L, v);
         return lb_temp_of(L, rv_cast(L, o, to), sp);
     }
@@ -285,6 +297,9 @@ MirOperand lb_binop(Lb *L, uint32_t op, TypeId rtype, MirOperand l, MirOperand r
         MirOperand ops[2] = {l, r};
         return lb_temp_of(L, rv_rt(L, MRT_STR_CONCAT, rtype, ops, 2, 0), sp);
     }
+    MirOperand seq;
+    if (lb_seq_binop(L, op, rtype, l, r, at, &seq)) return seq; /* list +, repetition */
+    if (lb_coll_binop(L, op, rtype, l, r, at, &seq)) return seq; /* set | & - ^ */
     ICE("MIR: binary operator %s on %s and %s giving %s", tok_kind_name((TokKind)op), type_name(l.type),
         type_name(r.type), type_name(rtype));
 }
@@ -325,7 +340,9 @@ MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId at) {
         MirOperand res;
         if (rt == TYPE_STR && lt == TYPE_STR) res = lb_temp_of(L, rv_rt(L, MRT_STR_CONTAINS, TYPE_BOOL, ops, 2, 0), sp);
         else if (rty->kind == TY_LIST && rty->args[0] == lt) res = lb_temp_of(L, rv_rt(L, MRT_LIST_CONTAINS, TYPE_BOOL, ops, 2, 0), sp);
-        else {
+        else if (lb_coll_in(L, l, r, at, &res)) {
+            /* dicts, sets, bytes, tuples */
+        } else {
             lb_unsupported(L, at, "the `in` operator on this type");
             return opd_bool(false);
         }
@@ -607,6 +624,8 @@ MirOperand lb_fstring(Lb *L, NodeId n) {
 
 MirPlace lb_sym_place(Lb *L, SymId s) {
     MirLocalId l = L->sym_local[s];
+    MirPlace cap;
+    if (l == MIR_NO_LOCAL && lb_capture_place(L, s, &cap)) return cap; /* inside a lambda */
     if (l == MIR_NO_LOCAL) ICE("MIR: `%s` has no local in this function", str_text(prog_sym(L->prog, s)->name));
     MirPlace p = lb_place(l);
     if (L->b->locals.items[l].flags & MIRL_MUT_REF) {
@@ -624,16 +643,18 @@ MirOperand lb_name(Lb *L, NodeId n) {
     const Symbol *s = prog_sym(L->prog, node->sym);
     switch (s->kind) {
     case SYM_LOCAL:
-    case SYM_PARAM: {
+    case SYM_PARAM:
+    case SYM_LAMBDA_PARAM: {
         if (s->type == TYPE_NONE) return opd_none(TYPE_NONE);
         MirPlace p = lb_sym_place(L, node->sym);
         const Type *st = type_get(s->type);
         if (node->type != s->type && st->kind == TY_OPTION && st->args[0] == node->type)
             p = lb_project(L, p, PROJ_PAYLOAD, 0, node->type); /* narrowed: known to be present */
         else if (node->type != s->type && node->type != TYPE_NEVER)
-            ICE("MIR: read of `%s` (%s) as %s", str_text(s->name), type_name(s->type), type_name(node->type));
+            return lb_narrowed_read(L, n, p, s->type); /* narrowed to a derived class */
         return opd_place(L, p, node->span);
     }
+    case SYM_FUNC: return lb_fn_value(L, n); /* a function as a value */
     case SYM_CONST: {
         /* Module constants are re-evaluated where used (literals and simple
          * expressions of them in this subset), as codegen does. */
@@ -671,7 +692,13 @@ MirOperand lb_user_call_slot(Lb *L, NodeId n, uint32_t fi, const MirOperand *sel
     if (fi >= L->prog->funcs.len) ICE("MIR: function index out of range");
     const SemaFunc *f = &L->prog->funcs.items[fi];
     const Symbol *s = prog_sym(L->prog, f->sym);
-    const Type *ft = type_get(f->type);
+    /* a generic callee: the instance for this call, with its concrete
+     * signature (re-read through its id: lowering the arguments interns
+     * types, which may move the type table) */
+    uint32_t body = fi;
+    TypeId fty = f->type, fret = f->ret;
+    if (f->tparams.len) body = lb_generic_callee(L, n, fi, self ? self->type : 0, &fty, &fret);
+    const Type *ft = type_get(fty);
     NodeList params = lb_node(L, f->def)->list;
     uint32_t np = ft->nargs;
     if (params.count != np) ICE("MIR: `%s` has %u parameter nodes for %u types", str_text(s->name), params.count, np);
@@ -702,31 +729,30 @@ MirOperand lb_user_call_slot(Lb *L, NodeId n, uint32_t fi, const MirOperand *sel
             slot = next_pos++;
         }
         if (slot >= np || set[slot]) ICE("MIR: argument %u of the call of `%s` matches no free parameter", i, str_text(s->name));
-        args[slot] = lb_expr_as(L, value, ft->args[slot]);
+        args[slot] = lb_expr_as(L, value, type_get(fty)->args[slot]);
         set[slot] = true;
     }
     for (uint32_t k = 0; k < np; k++) {
         if (set[k]) continue;
         NodeId def = lb_node(L, ast_list_at(L->ast, params, k))->b;
         if (!def) ICE("MIR: call of `%s` misses argument %u", str_text(s->name), k);
-        args[k] = lb_expr_as(L, def, ft->args[k]);
+        args[k] = lb_expr_as(L, def, type_get(fty)->args[k]);
     }
     for (uint32_t k = 0; k < np; k++) {
         uint16_t pf = lb_node(L, ast_list_at(L->ast, params, k))->flags;
-        if (pf & NF_MUT) {
-            if (!lb_is_boxed(ft->args[k])) lb_unsupported(L, n, "passing an argument to a `mut` parameter");
-        }
-        else if (pf & NF_OWN) args[k] = lb_consume(L, args[k]); /* the callee owns it now */
+        if (pf & NF_OWN) args[k] = lb_consume(L, args[k]); /* the callee owns it now (also `own mut`) */
+        else if ((pf & NF_MUT) && !lb_is_boxed(type_get(fty)->args[k]))
+            lb_unsupported(L, n, "passing an argument to a `mut` parameter");
         /* a borrowed argument stays a copy of the caller's bits */
     }
-    MirCallee callee = {CALLEE_FN, fi, 0};
-    if (vslot != UINT32_MAX) callee = (MirCallee){CALLEE_VIRTUAL, fi, vslot};
+    MirCallee callee = {CALLEE_FN, body, 0};
+    if (vslot != UINT32_MAX) callee = (MirCallee){CALLEE_VIRTUAL, body, vslot};
     MirRvalue rv = {.kind = RV_CALL, .callee = callee, .ops_start = lb_ops(L, args, np),
-                    .ops_count = np, .type = f->ret, .loc = n};
+                    .ops_count = np, .type = fret, .loc = n};
     free(args);
     free(set);
     MirOperand r = lb_temp_of(L, rv, node->span);
-    if (f->ret == TYPE_NEVER) {
+    if (fret == TYPE_NEVER) {
         lb_term(L, (MirTerm){.kind = MT_UNREACHABLE, .span = node->span});
         lb_continue_dead(L);
     }
@@ -791,10 +817,8 @@ void lb_print(Lb *L, NodeId n) {
 MirOperand lb_minmax(Lb *L, NodeId n, bool is_max) {
     const Node *node = lb_node(L, n);
     TypeId t = node->type;
-    if (node->list.count == 0 || (t != TYPE_INT && t != TYPE_FLOAT)) {
-        lb_unsupported(L, n, is_max ? "this form of max()" : "this form of min()");
-        return opd_dead(t);
-    }
+    if (node->list.count < 2 || (t != TYPE_INT && t != TYPE_FLOAT))
+        return lb_seq_minmax(L, n, is_max); /* of an iterable, or of non-numbers */
     MirLocalId cur = lb_temp(L, t);
     MirOperand first = lb_expr_as(L, ast_list_at(L->ast, node->list, 0), t);
     lb_assign(L, lb_place(cur), rv_use(L, first), node->span);
@@ -818,7 +842,7 @@ MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
     uint32_t argc = node->list.count;
     NodeId a0 = argc ? ast_list_at(L->ast, node->list, 0) : 0;
     TypeId t0 = a0 ? lb_node(L, a0)->type : TYPE_NONE;
-    if (bi != BI_PRINT) {
+    if (bi != BI_PRINT && bi != BI_SORTED) { /* sorted(xs, reverse=...) */
         for (uint32_t i = 0; i < argc; i++) {
             uint16_t k = lb_node(L, ast_list_at(L->ast, node->list, i))->kind;
             if (k == N_KEYWORD || k == N_STARRED) {
@@ -840,11 +864,13 @@ MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
             return lb_temp_of(L, rv_rt(L, MRT_FLOAT_TO_INT, TYPE_INT, &v, 1, n), node->span);
         }
         if (t0 == TYPE_INT || t0 == TYPE_BOOL) return lb_expr_as(L, a0, TYPE_INT);
+        if (t0 == TYPE_STR) return lb_parse_number(L, n, bi, node->type); /* a Result */
         lb_unsupported(L, n, "int() of this type");
         return opd_dead(TYPE_INT);
     case BI_FLOAT:
         if (!a0) return opd_float(0.0);
         if (t0 == TYPE_FLOAT || t0 == TYPE_INT || t0 == TYPE_BOOL) return lb_expr_as(L, a0, TYPE_FLOAT);
+        if (t0 == TYPE_STR) return lb_parse_number(L, n, bi, node->type); /* a Result */
         lb_unsupported(L, n, "float() of this type");
         return opd_dead(TYPE_FLOAT);
     case BI_BOOL: {
@@ -865,7 +891,9 @@ MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
     }
     case BI_LEN: {
         if (!a0) ICE("len() without an argument");
+        if (type_get(t0)->kind == TY_TUPLE || type_get(t0)->kind == TY_SET) return lb_seq_builtin(L, n, bi);
         MirOperand v = lb_expr(L, a0);
+        if (type_get(t0)->kind == TY_DICT) return lb_coll_len(L, v, node->span);
         if (t0 == TYPE_STR) return lb_temp_of(L, rv_rt(L, MRT_STR_LEN, TYPE_INT, &v, 1, 0), node->span);
         if (t0 == TYPE_BYTES) return lb_temp_of(L, rv_unary(L, MOP_BYTE_LEN, TYPE_INT, v, 0), node->span);
         if (type_get(t0)->kind == TY_LIST) return lb_temp_of(L, rv_rt(L, MRT_LIST_LEN, TYPE_INT, &v, 1, 0), node->span);
@@ -904,6 +932,11 @@ MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
         return opd_none(TYPE_NEVER);
     }
     case BI_RANGE: lb_unsupported(L, n, "range() outside of a `for` loop"); return opd_none(TYPE_NONE);
+    case BI_SORTED: case BI_REVERSED: case BI_ENUMERATE: case BI_ZIP: case BI_SUM: case BI_LIST: case BI_SET:
+    case BI_ANY: case BI_ALL: case BI_ORD: case BI_CHR: return lb_seq_builtin(L, n, bi);
+    case BI_ISINSTANCE: return lb_isinstance(L, n);
+    case BI_DICT: return lb_temp_of(L, rv_agg(L, AGG_DICT, node->type, NULL, 0), node->span); /* dict() */
+    case BI_OK: case BI_ERR: return lb_result_ctor(L, n, bi, node->type);
     default: lb_unsupported(L, n, "this builtin function"); return opd_dead(node->type);
     }
 }
@@ -958,8 +991,7 @@ MirOperand lb_attr(Lb *L, NodeId n) {
     if (obj->kind == N_NAME && obj->sym && prog_sym(L->prog, obj->sym)->kind == SYM_CLASS) {
         const ClassInfo *ci = lb_class(L, prog_sym(L->prog, obj->sym)->type);
         if (ci && (ci->flags & CLS_ENUM)) return lb_enum_member(L, ci, node->name, node->type);
-        lb_unsupported(L, n, "an unbound method as a value");
-        return opd_dead(node->type);
+        return lb_method_value(L, n);
     }
     const ClassInfo *ci = lb_class(L, obj->type);
     if (ci && (ci->flags & CLS_ENUM)) {
@@ -975,10 +1007,10 @@ MirOperand lb_attr(Lb *L, NodeId n) {
         return lb_temp_of(L, rv_binary(L, TOK_PLUS, TYPE_INT, idx, opd_int(ci->members.len ? ci->members.items[0].value : 0), n),
                           node->span);
     }
+    if (ci && lb_field_index(ci, node->name) < 0) return lb_method_value(L, n); /* a bound method */
     MirPlace p;
     if (ci && lb_field_place(L, node->a, node->name, node->type, &p)) return opd_place(L, p, node->span);
-    lb_unsupported(L, n, "this attribute as a value");
-    return opd_dead(node->type);
+    return lb_method_value(L, n); /* a bound method of a builtin type, or unsupported */
 }
 
 /* Arguments of a call given positionally only (builtins and methods of
@@ -1003,10 +1035,6 @@ MirOperand lb_construct(Lb *L, NodeId n, const Symbol *cs) {
     TypeId t = node->type;
     const ClassInfo *ci = lb_class(L, t);
     if (!ci) ICE("MIR: construction of a non-class");
-    if (ci->tparams.len) {
-        lb_unsupported(L, n, "constructing a generic class");
-        return opd_dead(t);
-    }
     (void)cs;
     int32_t init = lb_method_func(ci, intern_cstr("__init__"));
     if (init >= 0 && (ci->flags & CLS_USER_INIT)) {
@@ -1065,7 +1093,11 @@ MirOperand lb_builtin_method(Lb *L, NodeId n, MirOperand recv) {
     const Type *rt = type_get(recv.type);
     uint32_t argc = node->list.count;
     Span sp = node->span;
+    MirOperand seqr;
+    if (lb_seq_method(L, n, recv, &seqr)) return seqr; /* the rest of the list/str/bytes methods */
+    if (lb_coll_method(L, n, recv, &seqr)) return seqr; /* dict and set methods */
     if (!lb_plain_args(L, n)) return opd_dead(node->type);
+    if (rt->kind == TY_RESULT) return lb_result_method(L, n, recv); /* is_ok, unwrap ... */
     if (rt->kind == TY_LIST) {
         TypeId et = rt->args[0];
         if (!strcmp(m, "append") && argc == 1) {
@@ -1102,12 +1134,7 @@ MirOperand lb_builtin_method(Lb *L, NodeId n, MirOperand recv) {
             MirOperand r = lb_temp_of(L, rv_rt(L, MRT_LIST_INDEX, TYPE_INT, ops, 2, 0), sp);
             /* not found: the ValueError of Python, as a panic outside `try` */
             MirOperand bad = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, r, opd_int(0), 0), sp);
-            MirBlockId fail = lb_block(L), ok = lb_block(L);
-            lb_branch(L, bad, fail, ok);
-            L->cur = fail;
-            lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = opd_str(intern_cstr("ValueError: value is not in list")),
-                                 .loc = n, .span = sp});
-            L->cur = ok;
+            lb_panic_if(L, bad, "ValueError: value is not in list", n, sp);
             return r;
         }
     } else if (recv.type == TYPE_STR) {
@@ -1160,7 +1187,8 @@ MirOperand lb_method_call(Lb *L, NodeId n) {
     const Node *obj = lb_node(L, callee->a);
     if (obj->kind == N_NAME && obj->sym) {
         SymKind k = prog_sym(L->prog, obj->sym)->kind;
-        if (k == SYM_CLASS || k == SYM_TYPE || k == SYM_MODULE) {
+        if (k == SYM_CLASS || k == SYM_TYPE) return lb_call_value(L, n); /* Cls.m(obj), str.upper(s) */
+        if (k == SYM_MODULE) {
             lb_unsupported(L, n, "calling an unbound method");
             return opd_dead(node->type);
         }
@@ -1168,17 +1196,11 @@ MirOperand lb_method_call(Lb *L, NodeId n) {
     const ClassInfo *ci = lb_class(L, obj->type);
     if (ci && !(ci->flags & CLS_ENUM)) {
         int32_t fi = lb_method_func(ci, callee->name);
-        if (fi < 0) {
-            lb_unsupported(L, n, "calling a function stored in a field");
-            return opd_dead(node->type);
-        }
-        if (L->prog->funcs.items[fi].tparams.len || ci->tparams.len) {
-            lb_unsupported(L, n, "a call of a generic method");
-            return opd_dead(node->type);
-        }
+        if (fi < 0) return lb_call_value(L, n); /* a function stored in a field */
         MirOperand self = lb_expr(L, callee->a);
         /* a subclass object passed to a method it inherited: same object */
         TypeId st = prog_sym(L->prog, L->prog->funcs.items[fi].params.items[0])->type;
+        if (type_has_typevar(st)) st = self.type; /* a generic class's method: its instance for this object */
         if (self.type != st) {
             /* the cast result borrows the same object: never dropped */
             MirLocalId bt = lb_local(L, st, 0, (Span){0}, MIRL_BORROWED);
@@ -1226,10 +1248,9 @@ MirOperand lb_subscript(Lb *L, NodeId n) {
     MirOperand o = lb_expr(L, node->a);
     const Type *ot = type_get(o.type);
     Span sp = node->span;
-    if (ix->kind == N_SLICE) {
-        lb_unsupported(L, n, "slicing");
-        return opd_dead(node->type);
-    }
+    if (ix->kind == N_SLICE) return lb_seq_slice(L, n, o);
+    if (o.type == TYPE_BYTES) return lb_seq_bytes_at(L, n, o);
+    if (ot->kind == TY_DICT) return lb_coll_subscript(L, n, o); /* d[k] */
     if (ot->kind == TY_TUPLE) {
         int64_t i = ix->kind == N_INT ? (int64_t)ix->v.ival
                     : ix->kind == N_UNARY && ix->op == TOK_MINUS && lb_node(L, ix->a)->kind == N_INT
@@ -1261,13 +1282,14 @@ MirOperand lb_call(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *callee = lb_node(L, node->a);
     if (callee->kind == N_ATTR) return lb_method_call(L, n);
-    if (callee->kind != N_NAME || !callee->sym) {
-        lb_unsupported(L, n, "this kind of call");
-        return opd_dead(node->type);
-    }
+    if (callee->kind == N_SUBSCRIPT && lb_node(L, callee->a)->sym &&
+        prog_sym(L->prog, lb_node(L, callee->a)->sym)->kind == SYM_CLASS) /* Box[int](...) */
+        return lb_construct(L, n, prog_sym(L->prog, lb_node(L, callee->a)->sym));
+    if (callee->kind != N_NAME || !callee->sym) return lb_call_value(L, n); /* f()(x), fs[0](x) */
     const Symbol *s = prog_sym(L->prog, callee->sym);
     if (s->kind == SYM_BUILTIN || s->kind == SYM_TYPE) return lb_builtin(L, n, (BuiltinId)s->index);
     if (s->kind == SYM_CLASS) return lb_construct(L, n, s);
+    if (s->kind == SYM_LOCAL || s->kind == SYM_PARAM || s->kind == SYM_LAMBDA_PARAM) return lb_call_value(L, n);
     if (s->kind != SYM_FUNC) {
         lb_unsupported(L, n, "this kind of call");
         return opd_dead(node->type);
@@ -1279,6 +1301,11 @@ MirOperand lb_expr(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     if (node->type == 0 || node->type == TYPE_ERROR)
         ICE("MIR: untyped %s expression", node_kind_name((NodeKind)node->kind));
+    if (node->kind == N_CALL && L->prog->unwraps.len) {
+        /* a Result unwrapped inside `try`: an Err jumps to a handler */
+        const SemaUnwrap *u = prog_unwrap_of(L->prog, n);
+        if (u) return lb_unwrap(L, n, u);
+    }
     switch ((NodeKind)node->kind) {
     case N_NAME: return lb_name(L, n);
     case N_INT: return opd_int((int64_t)node->v.ival);
@@ -1392,6 +1419,7 @@ void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at) {
         return;
     }
     case N_SUBSCRIPT: {
+        if (type_get(lb_node(L, t->a)->type)->kind == TY_DICT && lb_coll_store_subscript(L, target, v, at)) return;
         MirOperand o = lb_expr(L, t->a);
         if (type_get(o.type)->kind != TY_LIST || lb_node(L, t->b)->kind == N_SLICE) {
             lb_unsupported(L, target, "this assignment target");
@@ -1448,6 +1476,11 @@ void lb_assign_stmt(Lb *L, NodeId n) {
 void lb_aug_assign(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *tn = lb_node(L, node->a);
+    if (tn->kind == N_SUBSCRIPT && type_get(lb_node(L, tn->a)->type)->kind == TY_LIST) {
+        lb_seq_aug_item(L, n); /* xs[i] op= v */
+        return;
+    }
+    if (lb_coll_aug_assign(L, n)) return; /* d[k] op= v */
     if (tn->kind == N_ATTR) {
         /* obj.f op= v: read the field, compute, store it back */
         MirPlace p;
@@ -1470,6 +1503,12 @@ void lb_aug_assign(Lb *L, NodeId n) {
     MirOperand cur = opd_place(L, lb_sym_place(L, s), lb_node(L, node->a)->span);
     MirOperand v = lb_expr(L, node->b);
     if (v.type == TYPE_NEVER) return;
+    if (node->op == TOK_PLUS && type_get(sym->type)->kind == TY_LIST) {
+        /* xs += ys extends xs in place (a `mut` caller sees it) */
+        MirOperand ops[2] = {cur, v};
+        lb_call_void(L, MRT_LIST_EXTEND, ops, 2, node->span);
+        return;
+    }
     MirOperand r = lb_binop(L, node->op, sym->type, cur, v, n);
     lb_store(L, s, r, n);
 }
@@ -1492,6 +1531,8 @@ void lb_return(Lb *L, NodeId n) {
         else lb_assign(L, lb_place(0), rv_use(L, lb_consume(L, v)), node->span);
     }
     lb_flush(L, 0);
+    lb_leave_scopes(L, 0); /* `finally` blocks and `with` exits */
+    if (lb_terminated(L)) return; /* a `finally` left by raise/return */
     lb_exit_drops(L, node->span);
     lb_term(L, (MirTerm){.kind = MT_RETURN, .span = node->span});
 }
@@ -1552,22 +1593,115 @@ MirOperand lb_pin(Lb *L, MirOperand v, Span sp) {
  * borrowed from the list; storing it into the target clones a non-copy
  * element. A list computed by the iterable expression is held in an owned
  * local for the whole loop (exit drops cover a `return` from the body). */
+/* Does target `t` (a name, or a tuple/list of targets) bind symbol `s`? */
+static bool lb_target_binds(Lb *L, NodeId t, SymId s) {
+    if (!t) return false;
+    const Node *x = lb_node(L, t);
+    if (x->kind == N_NAME) return x->sym == s;
+    if (x->kind == N_TUPLE || x->kind == N_LIST || x->kind == N_STARRED) {
+        if (x->kind == N_STARRED) return lb_target_binds(L, x->a, s);
+        for (uint32_t i = 0; i < x->list.count; i++)
+            if (lb_target_binds(L, ast_list_at(L->ast, x->list, i), s)) return true;
+    }
+    return false;
+}
+
+/* May the variable of `for x in xs:` (list xs) borrow each element instead
+ * of owning a clone of it? Yes when `x` is a plain name that nothing but
+ * this loop binds and that is read only inside the loop body: then the
+ * element outlives every use (the list is not shortened while it is
+ * borrowed: the loop holds it), mutations through it reach the list's
+ * element as in Python, and uses that must own it (a move) clone it. */
+static bool lb_for_borrows(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    const Node *t = lb_node(L, node->a);
+    if (t->kind != N_NAME || !t->sym || node->list.count == 0) return false;
+    SymId s = t->sym;
+    const Node *def = lb_node(L, L->fn->def);
+    uint32_t lo = lb_node(L, ast_list_at(L->ast, node->list, 0))->span.lo;
+    uint32_t hi = lb_node(L, ast_list_at(L->ast, node->list, node->list.count - 1))->span.hi;
+    for (uint32_t id = 1; id < L->ast->nodes.len; id++) {
+        const Node *x = &L->ast->nodes.items[id];
+        if (x->span.file != def->span.file || x->span.lo < def->span.lo || x->span.hi > def->span.hi) continue;
+        switch ((NodeKind)x->kind) {
+        case N_ASSIGN:
+            for (uint32_t k = 0; k < x->list.count; k++)
+                if (lb_target_binds(L, ast_list_at(L->ast, x->list, k), s)) return false;
+            break;
+        case N_DEL:
+            for (uint32_t k = 0; k < x->list.count; k++)
+                if (lb_target_binds(L, ast_list_at(L->ast, x->list, k), s)) return false;
+            break;
+        case N_ANN_ASSIGN:
+        case N_AUG_ASSIGN:
+        case N_COMP_FOR:
+            if (lb_target_binds(L, x->a, s)) return false;
+            break;
+        case N_FOR:
+            if (id != n && lb_target_binds(L, x->a, s)) return false;
+            break;
+        case N_WITH_ITEM:
+            if (lb_target_binds(L, x->b, s)) return false;
+            break;
+        case N_NAME:
+            if (x->sym == s && id != node->a && (x->span.lo < lo || x->span.hi > hi)) return false;
+            break;
+        default:
+            if (x->sym == s) return false; /* bound by a pattern, `except ... as`, `:=` ... */
+            break;
+        }
+    }
+    return true;
+}
+
+/* Panic with `msg` (at `loc`) when `cond` holds; code continues in a new
+ * block where it does not. */
+void lb_panic_if(Lb *L, MirOperand cond, const char *msg, NodeId loc, Span sp) {
+    MirBlockId bad = lb_block(L), ok = lb_block(L);
+    lb_branch(L, cond, bad, ok);
+    L->cur = bad;
+    lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = opd_str(intern_cstr(msg)), .loc = loc, .span = sp});
+    L->cur = ok;
+}
+
+/* If `v` is a temporary made since `mark` and still waiting to be dropped
+ * (a fresh list, dict ... computed by a for loop's iterable), keep it alive
+ * for the whole loop instead: the caller drops it at the loop's end (and the
+ * exits from inside the loop drop it as an owned value). */
+bool lb_hold_fresh(Lb *L, uint32_t mark, MirOperand v) {
+    if (!opd_is_local(v)) return false;
+    for (uint32_t i = mark; i < L->pending.len; i++)
+        if (L->pending.items[i] == v.place.local) {
+            L->pending.items[i] = L->pending.items[--L->pending.len];
+            vec_push(&L->owned, v.place.local);
+            return true;
+        }
+    return false;
+}
+
+/* The end of an indexed for loop, after its body: the latch sets `counter`
+ * to `next` + 1 and jumps back to the head; then the `else` block, if any;
+ * leaves L->cur at the loop's end. */
+void lb_loop_next(Lb *L, const Node *loop, LbLoopBlocks bb, MirLocalId counter, MirOperand next, Span isp) {
+    lb_goto(L, bb.latch);
+    L->cur = bb.latch;
+    lb_assign(L, lb_place(counter), rv_binary(L, TOK_PLUS, TYPE_INT, next, opd_int(1), 0), isp);
+    lb_goto(L, bb.head);
+    if (loop->list2.count) {
+        L->cur = bb.else_bb;
+        lb_stmts(L, loop->list2);
+        lb_goto(L, bb.end);
+    }
+    L->cur = bb.end;
+}
+
 void lb_for_list(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     Span isp = lb_node(L, node->b)->span;
     uint32_t mark = L->pending.len;
     MirOperand xs = lb_expr(L, node->b);
     TypeId lt = xs.type, et = type_get(lt)->args[0];
-    bool held = false;
-    if (opd_is_local(xs))
-        for (uint32_t i = mark; i < L->pending.len; i++)
-            if (L->pending.items[i] == xs.place.local) {
-                /* a fresh list: it lives as long as the loop */
-                L->pending.items[i] = L->pending.items[--L->pending.len];
-                vec_push(&L->owned, xs.place.local);
-                held = true;
-                break;
-            }
+    bool held = lb_hold_fresh(L, mark, xs);
     lb_flush(L, 0);
     MirLocalId idx = lb_temp(L, TYPE_INT);
     lb_assign(L, lb_place(idx), rv_use(L, opd_int(0)), isp);
@@ -1582,21 +1716,22 @@ void lb_for_list(Lb *L, NodeId n) {
     MirOperand ops[2] = {xs, opd_local(L, idx)};
     MirLocalId el = lb_local(L, et, 0, (Span){0}, MIRL_BORROWED);
     lb_assign(L, lb_place(el), rv_rt(L, MRT_LIST_AT, et, ops, 2, node->b), isp);
-    lb_store_target(L, node->a, opd_local(L, el), node->b);
+    SymId bsym = 0;
+    MirLocalId saved = MIR_NO_LOCAL;
+    if (!mir_type_is_copy(et) && lb_for_borrows(L, n)) {
+        bsym = lb_node(L, node->a)->sym;
+        saved = L->sym_local[bsym];
+        L->sym_local[bsym] = el;
+        L->b->locals.items[el].name = prog_sym(L->prog, bsym)->name;
+    } else {
+        lb_store_target(L, node->a, opd_local(L, el), node->b);
+    }
     lb_flush(L, 0);
     vec_push(&L->loops, ((LbLoop){end, latch}));
     lb_stmts(L, node->list);
     L->loops.len--;
-    lb_goto(L, latch);
-    L->cur = latch;
-    lb_assign(L, lb_place(idx), rv_binary(L, TOK_PLUS, TYPE_INT, opd_local(L, idx), opd_int(1), node->b), isp);
-    lb_goto(L, head);
-    if (node->list2.count) {
-        L->cur = else_bb;
-        lb_stmts(L, node->list2);
-        lb_goto(L, end);
-    }
-    L->cur = end;
+    if (bsym) L->sym_local[bsym] = saved;
+    lb_loop_next(L, node, (LbLoopBlocks){head, latch, else_bb, end}, idx, opd_local(L, idx), isp);
     if (held) lb_drop(L, xs.place.local, isp);
 }
 
@@ -1615,8 +1750,13 @@ void lb_for(Lb *L, NodeId n) {
         const Symbol *s = prog_sym(L->prog, lb_node(L, it->a)->sym);
         is_range = s->kind == SYM_BUILTIN && s->index == BI_RANGE;
     }
+    if (!is_range && lb_coll_for(L, n)) return; /* dicts (keys, values(), items()), sets */
     if (!is_range && type_get(it->type)->kind == TY_LIST) {
         lb_for_list(L, n);
+        return;
+    }
+    if (!is_range && (it->type == TYPE_STR || it->type == TYPE_BYTES || type_get(it->type)->kind == TY_TUPLE)) {
+        lb_seq_for(L, n);
         return;
     }
     if (!is_range || it->list.count < 1 || it->list.count > 3) {
@@ -1654,12 +1794,7 @@ void lb_for(Lb *L, NodeId n) {
     if (step.kind == OPD_CONST && step.c.kind == MC_INT) sign = step.c.i > 0 ? 1 : step.c.i < 0 ? -1 : 0;
     if (sign == 0) {
         MirOperand zero = lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, step, opd_int(0), 0), isp);
-        MirBlockId bad = lb_block(L), ok = lb_block(L);
-        lb_branch(L, zero, bad, ok);
-        L->cur = bad;
-        lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = opd_str(intern_cstr("range() arg 3 must not be zero")),
-                             .loc = node->b, .span = isp});
-        L->cur = ok;
+        lb_panic_if(L, zero, "range() arg 3 must not be zero", node->b, isp);
     }
     MirBlockId head = lb_block(L), body = lb_block(L), latch = lb_block(L), end = lb_block(L);
     MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
@@ -1745,6 +1880,8 @@ void lb_stmt(Lb *L, NodeId n) {
     case N_BREAK:
     case N_CONTINUE: {
         if (L->loops.len == 0) ICE("MIR: %s outside a loop", node_kind_name((NodeKind)node->kind));
+        lb_leave_scopes(L, L->loops.len); /* `finally` blocks, `with` exits and drops inside the loop */
+        if (lb_terminated(L)) return;
         LbLoop *lp = &L->loops.items[L->loops.len - 1];
         lb_term(L, (MirTerm){.kind = MT_GOTO, .target = node->kind == N_BREAK ? lp->brk : lp->cont, .span = node->span});
         return;
@@ -1782,6 +1919,9 @@ bool lb_assigned_in(Lb *L, NodeList body, SymId sym) {
             break;
         case N_ANN_ASSIGN:
         case N_AUG_ASSIGN:
+            if (s->kind == N_AUG_ASSIGN && s->op == TOK_PLUS && type_get(prog_sym(L->prog, sym)->type)->kind == TY_LIST &&
+                (lb_node(L, prog_sym(L->prog, sym)->decl)->flags & NF_MUT))
+                break; /* `mut xs += ys` extends the caller's list in place */
             if (lb_node(L, s->a)->sym == sym) return true;
             break;
         case N_FOR:
@@ -1872,10 +2012,14 @@ MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
     MirBody *b = xcalloc(1, sizeof *b);
     b->name = f->name;
     StrBuf sb = {0};
-    if (f->cls)
-        sb_printf(&sb, "%s.%s.%s", prog->module_name ? prog->module_name : "main",
+    /* "<module>.<name>" in the function's own module; a runtime-bound
+     * standard-library function is the runtime's C symbol */
+    if (f->rt_symbol)
+        sb_puts(&sb, str_text(f->rt_symbol));
+    else if (f->cls)
+        sb_printf(&sb, "%s.%s.%s", prog_func_module(prog, fi),
                   str_text(prog_sym(prog, f->cls)->name), str_text(f->name));
-    else sb_printf(&sb, "%s.%s", prog->module_name ? prog->module_name : "main", str_text(f->name));
+    else sb_printf(&sb, "%s.%s", prog_func_module(prog, fi), str_text(f->name));
     b->symbol = sb_take(&sb);
     b->func = fi;
     b->ret = f->ret;
@@ -1945,6 +2089,7 @@ MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
     vec_free(&L.pending);
     vec_free(&L.loops);
     vec_free(&L.owned);
+    vec_free(&L.cleanups);
     return b;
 }
 
@@ -1954,25 +2099,32 @@ bool mir_build(const Program *prog, MirProgram *out) {
     out->prog = prog;
     out->main_body = prog->main_func;
     bool ok = true;
+    mir_generics_begin(prog, out);
     for (uint32_t i = 0; i < prog->funcs.len; i++) {
         bool bok = true;
-        MirBody *b = lb_body(prog, i, &bok);
+        /* a generic function: a template slot, its instances come later */
+        MirBody *b = prog->funcs.items[i].tparams.len ? mir_template_body(prog, i) : lb_body(prog, i, &bok);
         b->program = out;
         vec_push(&out->bodies, b);
         ok &= bok;
     }
+    ok &= mir_generics_lower();
+    mir_fn_take_bodies(out); /* lambdas: indices from funcs.len on */
+    mir_generics_end(out);   /* generic instances: after the lambdas */
     if (!ok) {
         mir_cur_prog = NULL;
         return false;
     }
     /* A value read after it was moved would be freed twice: reject it
      * before drop elaboration relies on the moves. */
-    for (uint32_t i = 0; i < out->bodies.len; i++) ok &= mir_check_moves(out->bodies.items[i]);
+    for (uint32_t i = 0; i < out->bodies.len; i++)
+        if (!out->bodies.items[i]->is_template) ok &= mir_check_moves(out->bodies.items[i]);
     if (!ok) {
         mir_cur_prog = NULL;
         return false;
     }
     for (uint32_t i = 0; i < out->bodies.len; i++) {
+        if (out->bodies.items[i]->is_template) continue;
 #ifndef NDEBUG
         mir_verify(out->bodies.items[i]);
 #endif
@@ -1999,6 +2151,7 @@ void mir_program_free(MirProgram *mp) {
         free(b);
     }
     vec_free(&mp->bodies);
+    vec_free(&mp->insts);
     mp->prog = NULL;
     mp->main_body = -1;
 }

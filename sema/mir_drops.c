@@ -252,12 +252,33 @@ typedef struct MvState {
 
 /* The span of the first `move` of local `l` in the body other than `skip`
  * (NULL: any), or a zero span. */
-static Span mv_move_site(const MirBody *b, MirLocalId l, const MirOperand *skip) {
+static Span mv_move_site(const MirBody *b, MirLocalId l, const MirOperand *skip, uint32_t *index) {
     for (uint32_t k = 0; k < b->operands.len; k++) {
         const MirOperand *o = &b->operands.items[k];
-        if (o != skip && o->kind == OPD_MOVE && o->place.local == l && !o->place.proj_count) return o->span;
+        if (o != skip && o->kind == OPD_MOVE && o->place.local == l && !o->place.proj_count) {
+            *index = k;
+            return o->span;
+        }
     }
     return (Span){0, 0, 0};
+}
+
+/* The source name of the function that operand `k` is an argument of, or
+ * 0 (a move into a variable, a container, an object ...). */
+static StrId mv_move_callee(const MirBody *b, uint32_t k) {
+    for (uint32_t bi = 0; bi < b->blocks.len; bi++) {
+        const MirBlock *bb = &b->blocks.items[bi];
+        for (uint32_t si = 0; si < bb->stmts.len; si++) {
+            const MirRvalue *rv = &bb->stmts.items[si].rv;
+            if (bb->stmts.items[si].kind != MS_ASSIGN || rv->kind != RV_CALL) continue;
+            if (k < rv->ops_start || k >= rv->ops_start + rv->ops_count) continue;
+            bool user = rv->callee.kind == CALLEE_FN || rv->callee.kind == CALLEE_VIRTUAL;
+            if (user && b->program && rv->callee.fn < b->program->bodies.len)
+                return b->program->bodies.items[rv->callee.fn]->name;
+            return 0;
+        }
+    }
+    return 0;
 }
 
 static void mv_report(MvState *m, const MirOperand *o, Span at) {
@@ -268,7 +289,8 @@ static void mv_report(MvState *m, const MirOperand *o, Span at) {
     const MirLocal *loc = &m->b->locals.items[l];
     const char *name = loc->name ? str_text(loc->name) : "a temporary";
     if (o->span.file) at = o->span;
-    Span other = mv_move_site(m->b, l, o);
+    uint32_t site = 0;
+    Span other = mv_move_site(m->b, l, o, &site);
     Diagnostic *d;
     if (o->kind == OPD_MOVE && !other.file) {
         d = diag_new(SEV_ERROR, CODE_OWN_MOVE_IN_LOOP, at, "value `%s` moved here in a previous iteration of the loop",
@@ -277,7 +299,9 @@ static void mv_report(MvState *m, const MirOperand *o, Span at) {
     } else {
         d = diag_new(SEV_ERROR, CODE_OWN_USE_AFTER_MOVE, at, "use of moved value `%s`", name);
         diag_label(d, "value used here after it was moved");
-        if (other.file) diag_note(d, other, "`%s` was moved here", name);
+        StrId into = other.file ? mv_move_callee(m->b, site) : 0;
+        if (into) diag_note(d, other, "`%s` was moved into `%s`", name, str_text(into));
+        else if (other.file) diag_note(d, other, "`%s` was moved here", name);
     }
     diag_emit(d);
 }

@@ -51,6 +51,7 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_LIST_EXTEND] = "rt_list_extend",
     [MRT_LIST_REVERSE] = "rt_list_reverse",
     [MRT_LIST_SORT] = "rt_list_sort",
+    [MRT_LIST_SORT_KEY] = "rt_list_sort_key",
     [MRT_LIST_CONTAINS] = "rt_list_contains",
     [MRT_LIST_INDEX] = "rt_list_index",
     [MRT_LIST_CONCAT] = "rt_list_concat",
@@ -64,6 +65,96 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_STR_ENDSWITH] = "rt_str_endswith",
     [MRT_STR_CONTAINS] = "rt_str_contains",
     [MRT_STR_INDEX] = "rt_str_index",
+    /* dicts and sets */
+    [MRT_DICT_LEN] = "rt_dict_len",
+    [MRT_DICT_AT] = "rt_dict_at",
+    [MRT_DICT_GET] = "rt_dict_get_clone",
+    [MRT_DICT_GET_OR] = "rt_dict_get_or",
+    [MRT_DICT_SET] = "rt_dict_set",
+    [MRT_DICT_CONTAINS] = "rt_dict_contains",
+    [MRT_DICT_DEL] = "rt_dict_del",
+    [MRT_DICT_POP] = "rt_dict_remove",
+    [MRT_DICT_POP_OR] = "rt_dict_pop_or",
+    [MRT_DICT_SETDEFAULT] = "rt_dict_setdefault",
+    [MRT_DICT_UPDATE] = "rt_dict_update",
+    [MRT_DICT_CLEAR] = "rt_dict_clear",
+    [MRT_DICT_KEYS] = "rt_dict_keys",
+    [MRT_DICT_VALUES] = "rt_dict_values",
+    [MRT_DICT_ITEMS] = "rt_dict_items",
+    [MRT_DICT_NEXT_SLOT] = "rt_dict_next_slot",
+    [MRT_DICT_KEY_AT] = "rt_dict_key_at",
+    [MRT_DICT_VALUE_AT] = "rt_dict_value_at",
+    [MRT_SET_LEN] = "rt_set_len",
+    [MRT_SET_ADD] = "rt_set_add",
+    [MRT_SET_CONTAINS] = "rt_set_contains",
+    [MRT_SET_REMOVE] = "rt_set_remove_or_panic",
+    [MRT_SET_DISCARD] = "rt_set_remove",
+    [MRT_SET_CLEAR] = "rt_set_clear",
+    [MRT_SET_UNION] = "rt_set_union",
+    [MRT_SET_INTERSECTION] = "rt_set_intersection",
+    [MRT_SET_DIFFERENCE] = "rt_set_difference",
+    [MRT_SET_SYMDIFF] = "rt_set_symmetric_difference",
+    [MRT_SET_ISSUBSET] = "rt_set_issubset",
+    [MRT_SET_UPDATE] = "rt_set_update",
+    [MRT_SET_NEXT_SLOT] = "rt_set_next_slot",
+    [MRT_SET_ELEM_AT] = "rt_set_elem_at",
+    [MRT_LIST_DEL] = "rt_list_del",
+    /* sequences */
+    [MRT_LIST_SLICE] = "rt_list_slice",
+    [MRT_STR_SLICE] = "rt_str_slice",
+    [MRT_BYTES_SLICE] = "rt_bytes_slice",
+    [MRT_BYTES_AT] = "rt_bytes_at",
+    [MRT_LIST_REPEAT] = "rt_list_repeat",
+    [MRT_STR_REPEAT] = "rt_str_repeat",
+    [MRT_LIST_COUNT] = "rt_list_count",
+    [MRT_LIST_REMOVE] = "rt_list_remove",
+    [MRT_LIST_CLEAR] = "rt_list_clear",
+    [MRT_LIST_RANGE] = "rt_list_range",
+    [MRT_LIST_ENUMERATE] = "rt_list_enumerate",
+    [MRT_LIST_ZIP] = "rt_list_zip",
+    [MRT_LIST_SUM_INT] = "rt_list_sum_int",
+    [MRT_LIST_SUM_FLOAT] = "rt_list_sum_float",
+    [MRT_LIST_ANY] = "rt_list_any",
+    [MRT_LIST_ALL] = "rt_list_all",
+    [MRT_LIST_MINMAX] = "rt_list_minmax",
+    [MRT_SEQ_SET_FROM_LIST] = "rt_set_from_list",
+    [MRT_SEQ_LIST_FROM_SET] = "rt_list_from_set",
+    [MRT_SEQ_DICT_FROM_PAIRS] = "rt_dict_from_pairs",
+    [MRT_SEQ_DICT_KEYS] = "rt_dict_keys",
+    [MRT_SEQ_SET_LEN] = "rt_set_len",
+    [MRT_STR_FIND] = "rt_str_find",
+    [MRT_STR_RFIND] = "rt_str_rfind",
+    [MRT_STR_COUNT] = "rt_str_count",
+    [MRT_STR_ISDIGIT] = "rt_str_isdigit",
+    [MRT_STR_ISALPHA] = "rt_str_isalpha",
+    [MRT_STR_ISSPACE] = "rt_str_isspace",
+    [MRT_STR_ISALNUM] = "rt_str_isalnum",
+    [MRT_STR_ISUPPER] = "rt_str_isupper",
+    [MRT_STR_ISLOWER] = "rt_str_islower",
+    [MRT_STR_TITLE] = "rt_str_title",
+    [MRT_STR_CAPITALIZE] = "rt_str_capitalize",
+    [MRT_STR_ENCODE] = "rt_str_encode",
+    [MRT_STR_LSTRIP] = "rt_str_lstrip",
+    [MRT_STR_RSTRIP] = "rt_str_rstrip",
+    [MRT_STR_SPLITN] = "rt_str_split",
+    [MRT_STR_RSPLIT] = "rt_str_rsplit",
+    [MRT_STR_SPLITLINES] = "rt_str_splitlines",
+    [MRT_STR_REPLACEN] = "rt_str_replace",
+    [MRT_STR_ZFILL] = "rt_str_zfill",
+    [MRT_STR_CENTER] = "rt_str_center",
+    [MRT_STR_LJUST] = "rt_str_ljust",
+    [MRT_STR_RJUST] = "rt_str_rjust",
+    [MRT_STR_REMOVEPREFIX] = "rt_str_removeprefix",
+    [MRT_STR_REMOVESUFFIX] = "rt_str_removesuffix",
+    [MRT_STR_CHARS] = "rt_str_chars",
+    [MRT_STR_ORD] = "rt_str_ord",
+    [MRT_STR_CHR] = "rt_str_chr",
+    [MRT_BYTES_LIST] = "rt_bytes_list",
+    [MRT_BYTES_HEX] = "rt_bytes_hex",
+    [MRT_BYTES_DECODE] = "rt_bytes_decode_or_panic",
+    /* errors as values */
+    [MRT_STR_TO_INT_RESULT] = "rt_str_to_int_result",
+    [MRT_STR_TO_FLOAT_RESULT] = "rt_str_to_float_result",
 };
 
 const char *mir_rt_name(MirRtFn f) {
@@ -217,6 +308,8 @@ static void md_rvalue(StrBuf *sb, const MirBody *b, const MirRvalue *rv) {
         break;
     case RV_AGGREGATE:
         sb_puts(sb, rv->agg <= AGG_CLOSURE ? md_agg_names[rv->agg] : "aggregate");
+        if (rv->agg == AGG_CLOSURE && b->program && rv->callee.fn < b->program->bodies.len)
+            sb_printf(sb, "[%s]", b->program->bodies.items[rv->callee.fn]->symbol);
         md_ops(sb, b, rv, 0);
         break;
     case RV_CALL:
@@ -296,6 +389,10 @@ static void md_term(StrBuf *sb, const MirBody *b, const MirTerm *t) {
 
 char *mir_dump_string(const MirBody *b) {
     StrBuf sb = {0};
+    if (b->is_template) { /* a generic function has no code of its own */
+        sb_printf(&sb, "// %s: generic, one body per instance\n", b->symbol ? b->symbol : str_text(b->name));
+        return sb_take(&sb);
+    }
     sb_printf(&sb, "fn %s(", b->symbol ? b->symbol : str_text(b->name));
     for (uint32_t i = 1; i <= b->nparams && i < b->locals.len; i++)
         sb_printf(&sb, "%s_%u: %s", i > 1 ? ", " : "", i, type_name(b->locals.items[i].type));
@@ -359,6 +456,7 @@ static void mv_block_id(const MirBody *b, MirBlockId id) {
 }
 
 void mir_verify(const MirBody *b) {
+    if (b->is_template) return; /* no code: its instances are verified */
     if (b->locals.len < 1 + b->nparams) MV_FAIL(b, "MIR: fewer locals than parameters");
     if (b->locals.items[0].type != b->ret) MV_FAIL(b, "MIR: the return place has the wrong type");
     if (b->blocks.len == 0) MV_FAIL(b, "MIR: a body without blocks");

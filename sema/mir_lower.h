@@ -14,6 +14,19 @@ typedef struct LbLoop {
     MirBlockId brk, cont;
 } LbLoop;
 
+/* Something a way out of a block must do (mir_lower_match.c): call the
+ * __exit__ of a `with` object, and/or drop a value the statement owns (a
+ * computed `match` subject or `with` object). return, break and continue
+ * run the entries they leave, innermost first (lb_scope_exits). */
+typedef struct LbCleanup {
+    int32_t exit_fn;      /* the __exit__ method's function, -1 for none */
+    MirPlace place;       /* the `with` object */
+    MirLocalId owned;     /* a local to drop, MIR_NO_LOCAL for none */
+    uint32_t loop_depth;  /* Lb.loops.len when the entry was pushed */
+    Span span;
+    NodeId at;            /* the `with` item (call locations) */
+} LbCleanup;
+
 /* Lowering state of one function. */
 typedef struct Lb {
     const Program *prog;
@@ -27,6 +40,13 @@ typedef struct Lb {
     VEC(MirLocalId) owned;    /* owned named locals, in declaration order (exit drops) */
     MirLocalId none_sink;     /* receives the (absent) results of None calls */
     bool failed;
+    /* lambda bodies (mir_lower_fn.c): the captured symbols, whose values are
+     * the fields of the environment tuple that parameter `env` points to */
+    const SymId *caps;
+    uint32_t ncaps;
+    MirLocalId env;
+    VEC(LbCleanup) cleanups;  /* mir_lower_match.c: enclosing `with`s and `match` subjects */
+    struct LbTry *try_top;    /* mir_lower_errors.c: the innermost enclosing `try` being lowered */
 } Lb;
 
 /* ==== mir_build.c: the core ============================================== */
@@ -123,6 +143,13 @@ void lb_if(Lb *L, NodeId n);
 void lb_while(Lb *L, NodeId n);
 MirOperand lb_pin(Lb *L, MirOperand v, Span sp);
 void lb_for_list(Lb *L, NodeId n);
+/* The blocks of an indexed for loop (see lb_loop_next). */
+typedef struct LbLoopBlocks {
+    MirBlockId head, latch, else_bb, end;
+} LbLoopBlocks;
+void lb_panic_if(Lb *L, MirOperand cond, const char *msg, NodeId loc, Span sp);
+bool lb_hold_fresh(Lb *L, uint32_t mark, MirOperand v);
+void lb_loop_next(Lb *L, const Node *loop, LbLoopBlocks bb, MirLocalId counter, MirOperand next, Span isp);
 void lb_for(Lb *L, NodeId n);
 void lb_assert(Lb *L, NodeId n);
 void lb_stmt(Lb *L, NodeId n);
@@ -135,18 +162,81 @@ bool lb_assigned_in(Lb *L, NodeList body, SymId sym);
 /* mir_lower_errors.c: Result values, `raise`, `try`, unwrapping inside `try` */
 void lb_try(Lb *L, NodeId n);
 void lb_raise(Lb *L, NodeId n);
+/* The unwrap point `n` (a call; u from prog_unwrap_of): the Ok value, or a
+ * jump to the handler of its Err. */
+MirOperand lb_unwrap(Lb *L, NodeId n, const SemaUnwrap *u);
+/* Ok(v) / Err(e) (bi = BI_OK / BI_ERR) as a value of Result type `rtype`. */
+MirOperand lb_result_ctor(Lb *L, NodeId n, BuiltinId bi, TypeId rtype);
+/* int(s) / float(s) of a str (bi = BI_INT / BI_FLOAT): a Result of `rtype`. */
+MirOperand lb_parse_number(Lb *L, NodeId n, BuiltinId bi, TypeId rtype);
+/* The methods of a Result: is_ok, is_err, unwrap, unwrap_err, unwrap_or. */
+MirOperand lb_result_method(Lb *L, NodeId n, MirOperand recv);
+/* Leaving scopes by return (loop_depth 0) or break/continue (loop_depth =
+ * Lb.loops.len): runs the `finally` blocks of the `try`s left and the
+ * `with` exits (lb_scope_exits), innermost first. */
+void lb_leave_scopes(Lb *L, uint32_t loop_depth);
 
-/* mir_lower_match.c: `match`, `with` */
+/* mir_lower_match.c: `match`, `with`, isinstance, narrowed reads */
 void lb_match(Lb *L, NodeId n);
 void lb_with(Lb *L, NodeId n);
+/* Run the cleanups of the entries pushed at loop depth >= `loop_depth`
+ * (0: every entry, for `return`; Lb.loops.len: for break/continue). */
+void lb_scope_exits(Lb *L, uint32_t loop_depth);
+MirOperand lb_isinstance(Lb *L, NodeId n);
+/* A read of name `n` whose type sema narrowed from `declared` (a class
+ * to a derived class, through `T | None` too); `p` is the symbol's place. */
+MirOperand lb_narrowed_read(Lb *L, NodeId n, MirPlace p, TypeId declared);
 
 /* mir_lower_coll.c: dicts, sets, `del`, iteration */
 void lb_del(Lb *L, NodeId n);
+MirOperand lb_coll_subscript(Lb *L, NodeId n, MirOperand d); /* d[k] read (a borrow) */
+/* target = v for a dict item target; false when the target is not one. */
+bool lb_coll_store_subscript(Lb *L, NodeId target, MirOperand v, NodeId at);
+bool lb_coll_aug_assign(Lb *L, NodeId n); /* xs[i] op= v, d[k] op= v; false for other targets */
+bool lb_coll_method(Lb *L, NodeId n, MirOperand recv, MirOperand *out); /* dict and set methods */
+/* `in` on dicts, sets, bytes, tuples and lists of another element type; the
+ * result is the positive test (the caller negates `not in`). */
+bool lb_coll_in(Lb *L, MirOperand l, MirOperand r, NodeId at, MirOperand *out);
+bool lb_coll_binop(Lb *L, uint32_t op, TypeId rtype, MirOperand l, MirOperand r, NodeId at, MirOperand *out);
+MirOperand lb_coll_len(Lb *L, MirOperand v, Span sp); /* len() of a dict or set */
+bool lb_coll_for(Lb *L, NodeId n); /* `for` over a dict, its keys/values/items, a set */
 
 /* mir_lower_seq.c: slicing, comprehensions, sequence builtins */
 MirOperand lb_comprehension(Lb *L, NodeId n);
+bool lb_is_range_call(Lb *L, NodeId n);
+void lb_seq_for(Lb *L, NodeId n); /* `for` over str, bytes and tuples */
+MirOperand lb_seq_slice(Lb *L, NodeId n, MirOperand o);
+MirOperand lb_seq_bytes_at(Lb *L, NodeId n, MirOperand o);
+void lb_seq_aug_item(Lb *L, NodeId n); /* xs[i] op= v on a list */
+bool lb_seq_binop(Lb *L, uint32_t op, TypeId rtype, MirOperand l, MirOperand r, NodeId at, MirOperand *out);
+MirOperand lb_seq_minmax(Lb *L, NodeId n, bool is_max);
+MirOperand lb_seq_builtin(Lb *L, NodeId n, BuiltinId bi);
+bool lb_seq_method(Lb *L, NodeId n, MirOperand recv, MirOperand *out);
 
 /* mir_lower_fn.c: lambdas and function values */
 MirOperand lb_lambda(Lb *L, NodeId n);
+MirOperand lb_fn_value(Lb *L, NodeId n);     /* a named function (N_NAME) as a value */
+MirOperand lb_method_value(Lb *L, NodeId n); /* obj.m, Cls.m, str.m (N_ATTR) as a value */
+MirOperand lb_call_value(Lb *L, NodeId n);   /* a call through a Callable value */
+/* The place of captured symbol `s` inside a lambda body; false elsewhere. */
+bool lb_capture_place(Lb *L, SymId s, MirPlace *out);
+/* Append the bodies made while lowering (lambdas, method adapters) to `out`,
+ * after the functions' own; their indices were fixed when they were made. */
+void mir_fn_take_bodies(MirProgram *out);
+/* Sort the list `list` in place by the key function expression `key`
+ * (sorted(xs, key=f), xs.sort(key=f)), descending when `reverse`. */
+void lb_sort_by_key(Lb *L, MirOperand list, NodeId key, MirOperand reverse, NodeId at);
+
+/* mir_generics.c: one body per instance of a generic function or of a
+ * method of a generic class (see docs/design/mir.md, "Generics") */
+MirBody *mir_template_body(const Program *prog, uint32_t fi);
+MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok); /* mir_build.c: one function's body */
+void mir_generics_begin(const Program *prog, MirProgram *out);
+bool mir_generics_lower(void);          /* lower every instance reached */
+void mir_generics_end(MirProgram *out); /* append them (after the lambdas) */
+/* The body index of the instance of generic `fi` that call `call` needs
+ * (self_type: the object of a method call), with its concrete signature. */
+uint32_t lb_generic_callee(Lb *L, NodeId call, uint32_t fi, TypeId self_type, TypeId *ftype, TypeId *ret);
+void lb_prune(MirBody *b);
 
 #endif

@@ -1,8 +1,472 @@
-/* Lowering of errors as values (SPEC section 4): Ok/Err, `raise`,
- * `try/except/else/finally` and the unwrapping of Result values inside
- * `try`, as plain control flow on Result discriminants (no unwinding). */
+/* Lowering of errors as values (SPEC section 4): Ok/Err, the methods of
+ * Result, int(s)/float(s), `raise`, `try/except/else/finally` and the
+ * unwrapping of Result values inside `try`, as plain control flow on Result
+ * discriminants (no unwinding). docs/design/errors.md explains the scheme. */
 #include "mir_lower.h"
 
-void lb_try(Lb *L, NodeId n) { lb_unsupported(L, n, "`try`"); }
+/* The phase of a `try` being lowered: errors raised in its body go to its
+ * handlers; errors raised in a handler or in `else` leave it (after its
+ * `finally`). While its `finally` is lowered the frame is not on the stack
+ * at all. */
+typedef enum LbTryPhase { LT_BODY, LT_HANDLER, LT_ELSE } LbTryPhase;
 
-void lb_raise(Lb *L, NodeId n) { lb_unsupported(L, n, "`raise`"); }
+typedef struct LbTry {
+    struct LbTry *parent;
+    NodeId node;             /* the N_TRY */
+    LbTryPhase phase;
+    uint32_t cur_handler;    /* LT_HANDLER: the clause being lowered (bare `raise`) */
+    uint32_t loops_len;      /* Lb.loops.len at the `try` */
+    uint32_t cleanups_len;   /* Lb.cleanups.len at the `try` */
+    uint32_t nhandlers;
+    MirBlockId *hbb;         /* per clause: its body's first block */
+    MirLocalId *hlocal;      /* per clause: the local holding the caught error */
+} LbTry;
+
+static const ClassInfo *le_class(Lb *L, TypeId t) { return prog_class_of(L->prog, t); }
+
+/* Does every value of class type `sub` belong to class type `base`? */
+static bool le_derives(Lb *L, TypeId sub, TypeId base) {
+    const ClassInfo *a = le_class(L, sub), *b = le_class(L, base);
+    return a && b && prog_class_derives(L->prog, a->sym, b->sym);
+}
+
+/* ==== Running cleanups and `finally` blocks =============================== */
+
+/* Run the `with` exits of the cleanup entries lo..hi-1 (innermost first)
+ * pushed at loop depth >= loop_depth, through lb_scope_exits on a view of
+ * that slice of the stack. */
+static void le_cleanups(Lb *L, uint32_t lo, uint32_t hi, uint32_t loop_depth) {
+    if (hi <= lo || lb_terminated(L)) return;
+    LbCleanup *items = L->cleanups.items;
+    uint32_t len = L->cleanups.len, cap = L->cleanups.cap;
+    L->cleanups.items = items + lo;
+    L->cleanups.len = hi - lo;
+    L->cleanups.cap = hi - lo;
+    lb_scope_exits(L, loop_depth);
+    L->cleanups.items = items;
+    L->cleanups.len = len;
+    L->cleanups.cap = cap;
+}
+
+/* Lower the `finally` block of `fr` at the current point, as the code of
+ * one way out of it: errors, returns and breaks inside it see only the
+ * scopes around the `try`. Statement temporaries of the caller are kept
+ * aside while it is lowered. */
+static void le_inline_finally(Lb *L, LbTry *fr) {
+    NodeList fin = lb_node(L, fr->node)->list4;
+    if (!fin.count || lb_terminated(L)) return;
+    uint32_t above = L->cleanups.len > fr->cleanups_len ? L->cleanups.len - fr->cleanups_len : 0;
+    LbCleanup *saved = NULL;
+    if (above) {
+        saved = xmalloc(sizeof *saved * above);
+        memcpy(saved, L->cleanups.items + fr->cleanups_len, sizeof *saved * above);
+        L->cleanups.len = fr->cleanups_len;
+    }
+    LbTry *top = L->try_top;
+    L->try_top = fr->parent;
+    lb_stmts(L, fin);
+    L->try_top = top;
+    L->cleanups.len = fr->cleanups_len;
+    for (uint32_t i = 0; i < above; i++) vec_push(&L->cleanups, saved[i]);
+    free(saved);
+}
+
+/* Does leaving by return run a `finally` block? */
+static bool le_any_finally(Lb *L) {
+    for (LbTry *fr = L->try_top; fr; fr = fr->parent)
+        if (lb_node(L, fr->node)->list4.count) return true;
+    return false;
+}
+
+void lb_leave_scopes(Lb *L, uint32_t loop_depth) {
+    /* A `return` through `finally`: the returned value waits in an owned
+     * local, so that a `finally` that raises or returns again drops it
+     * (exit drops) instead of overwriting it in the return place. */
+    TypeId ret = L->b->ret;
+    MirLocalId parked = MIR_NO_LOCAL;
+    if (!loop_depth && !lb_terminated(L) && !mir_type_is_copy(ret) && le_any_finally(L)) {
+        parked = lb_temp(L, ret);
+        MirOperand r = opd_local(L, 0);
+        r.kind = OPD_MOVE;
+        lb_assign(L, lb_place(parked), rv_use(L, r), (Span){0});
+        vec_push(&L->owned, parked);
+    }
+    uint32_t hi = L->cleanups.len;
+    for (LbTry *fr = L->try_top; fr && !lb_terminated(L); fr = fr->parent) {
+        if (loop_depth && fr->loops_len < loop_depth) break; /* the loop is inside this `try` */
+        le_cleanups(L, fr->cleanups_len, hi, loop_depth);
+        hi = fr->cleanups_len < hi ? fr->cleanups_len : hi;
+        le_inline_finally(L, fr);
+    }
+    le_cleanups(L, 0, hi, loop_depth);
+    if (parked != MIR_NO_LOCAL && !lb_terminated(L)) {
+        MirOperand p = opd_local(L, parked);
+        p.kind = OPD_MOVE;
+        lb_assign(L, lb_place(0), rv_use(L, p), (Span){0});
+    }
+}
+
+/* ==== Raising ============================================================= */
+
+/* Move the error in local `err` into clause `i` of `fr` (its class, by a
+ * cast when the error's static class differs) and jump to the clause. */
+static void le_bind(Lb *L, LbTry *fr, uint32_t i, MirLocalId err, Span sp) {
+    MirLocalId hl = fr->hlocal[i];
+    TypeId ht = L->b->locals.items[hl].type;
+    MirOperand v = opd_local(L, err);
+    v.kind = OPD_MOVE;
+    if (v.type != ht) {
+        MirLocalId c = lb_temp(L, ht);
+        lb_assign(L, lb_place(c), rv_cast(L, v, ht), sp);
+        v = opd_local(L, c);
+        v.kind = OPD_MOVE;
+    }
+    lb_drop(L, hl, sp); /* the error an earlier pass through the clause caught */
+    lb_assign(L, lb_place(hl), rv_use(L, v), sp);
+    lb_goto(L, fr->hbb[i]);
+}
+
+/* The error in local `err` (owned, of a class type) travels from the
+ * current point: to the first clause of an enclosing `try` body that
+ * matches its dynamic class, running the `with` exits and `finally` blocks
+ * it leaves on the way; with none, the function returns Err(err). Ends the
+ * current block. */
+static void le_throw(Lb *L, MirLocalId err, Span sp) {
+    /* this statement's temporaries die on this path */
+    for (uint32_t i = L->pending.len; i > 0; i--) lb_drop(L, L->pending.items[i - 1], sp);
+    uint32_t npend = L->pending.len;
+    MirLocalId *pend = NULL;
+    if (npend) {
+        pend = xmalloc(sizeof *pend * npend);
+        memcpy(pend, L->pending.items, sizeof *pend * npend);
+    }
+    L->pending.len = 0;
+    TypeId et = L->b->locals.items[err].type;
+    uint32_t hi = L->cleanups.len;
+    for (LbTry *fr = L->try_top; fr && !lb_terminated(L); fr = fr->parent) {
+        le_cleanups(L, fr->cleanups_len, hi, 0);
+        hi = fr->cleanups_len < hi ? fr->cleanups_len : hi;
+        if (fr->phase == LT_BODY) {
+            for (uint32_t i = 0; i < fr->nhandlers && !lb_terminated(L); i++) {
+                TypeId ht = L->b->locals.items[fr->hlocal[i]].type;
+                if (le_derives(L, et, ht)) {
+                    le_bind(L, fr, i, err, sp); /* always taken */
+                } else if (le_derives(L, ht, et)) {
+                    /* a clause for a subclass: test the dynamic class */
+                    MirOperand e = opd_local(L, err);
+                    MirRvalue isa = {.kind = RV_ISA, .type = TYPE_BOOL, .isa = ht, .ops_start = lb_ops(L, &e, 1),
+                                     .ops_count = 1};
+                    MirLocalId t = lb_temp(L, TYPE_BOOL);
+                    lb_assign(L, lb_place(t), isa, sp);
+                    MirBlockId yes = lb_block(L), no = lb_block(L);
+                    lb_branch(L, opd_local(L, t), yes, no);
+                    L->cur = yes;
+                    le_bind(L, fr, i, err, sp);
+                    L->cur = no;
+                }
+            }
+        }
+        if (!lb_terminated(L)) le_inline_finally(L, fr);
+    }
+    if (!lb_terminated(L)) {
+        le_cleanups(L, 0, hi, 0);
+        TypeId ret = L->b->ret;
+        if (!lb_terminated(L)) {
+            if (type_get(ret)->kind != TY_RESULT) {
+                /* sema rejects errors that escape a function without a Result (SIFR-RESULT-0005) */
+                ICE("MIR: an error of type %s leaves %s, which returns %s", type_name(et), L->b->symbol,
+                    type_name(ret));
+            }
+            TypeId fe = type_get(ret)->args[1];
+            MirOperand v = opd_local(L, err);
+            v.kind = OPD_MOVE;
+            if (fe != et) {
+                MirLocalId c = lb_temp(L, fe);
+                lb_assign(L, lb_place(c), rv_cast(L, v, fe), sp);
+                v = opd_local(L, c);
+                v.kind = OPD_MOVE;
+            }
+            lb_assign(L, lb_place(0), rv_agg(L, AGG_ERR, ret, &v, 1), sp);
+            lb_exit_drops(L, sp);
+            lb_term(L, (MirTerm){.kind = MT_RETURN, .span = sp});
+        }
+    }
+    for (uint32_t i = 0; i < npend; i++) vec_push(&L->pending, pend[i]);
+    free(pend);
+}
+
+/* The innermost `except` clause being lowered (bare `raise`). */
+static LbTry *le_cur_handler(Lb *L) {
+    for (LbTry *fr = L->try_top; fr; fr = fr->parent)
+        if (fr->phase == LT_HANDLER) return fr;
+    return NULL;
+}
+
+/* A new instance of error class `t` from its field defaults (`raise
+ * ClosedError`: the class stands for its field-less instance). */
+static MirOperand le_default_instance(Lb *L, NodeId at, TypeId t) {
+    const ClassInfo *ci = le_class(L, t);
+    Span sp = lb_node(L, at)->span;
+    if (!ci || (ci->flags & CLS_USER_INIT) || ci->tparams.len) {
+        lb_unsupported(L, at, "raising this class by its name");
+        return opd_dead(t);
+    }
+    uint32_t nf = ci->fields.len;
+    MirOperand *args = xcalloc(nf + 1, sizeof *args);
+    for (uint32_t k = 0; k < nf; k++) {
+        if (!ci->fields.items[k].dflt) ICE("MIR: `raise %s` without a default for field %u", str_text(ci->name), k);
+        args[k] = lb_consume(L, lb_expr_as(L, ci->fields.items[k].dflt, ci->fields.items[k].type));
+    }
+    MirOperand r = lb_temp_of(L, rv_agg(L, AGG_OBJECT, t, args, nf), sp);
+    free(args);
+    return r;
+}
+
+void lb_raise(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    Span sp = node->span;
+    MirOperand v;
+    if (!node->a) {
+        /* bare `raise`: the error the enclosing clause caught, again */
+        LbTry *fr = le_cur_handler(L);
+        if (!fr) ICE("MIR: a bare `raise` outside `except`");
+        v = opd_local(L, fr->hlocal[fr->cur_handler]);
+    } else {
+        const Node *en = lb_node(L, node->a);
+        if (en->kind == N_NAME && en->sym && prog_sym(L->prog, en->sym)->kind == SYM_CLASS)
+            v = le_default_instance(L, node->a, en->type);
+        else v = lb_expr(L, node->a);
+    }
+    if (v.type == TYPE_NEVER || L->failed) {
+        lb_flush(L, 0);
+        if (!lb_terminated(L)) lb_term(L, (MirTerm){.kind = MT_UNREACHABLE, .span = sp});
+        return;
+    }
+    /* the error is owned by a local of its own until it is caught or returned */
+    MirLocalId err = lb_temp(L, v.type);
+    lb_assign(L, lb_place(err), rv_use(L, lb_consume(L, v)), sp);
+    le_throw(L, err, sp);
+    lb_flush(L, 0);
+}
+
+/* ==== Unwrapping ========================================================== */
+
+/* Make the owned Result temporary `r` give up its payload without being
+ * dropped: it is moved into a borrowed local, which is never dropped (the
+ * payload was copied out bitwise and has a new owner). */
+static void le_forget(Lb *L, MirLocalId r, Span sp) {
+    MirLocalId sink = lb_local(L, L->b->locals.items[r].type, 0, (Span){0}, MIRL_BORROWED);
+    MirOperand o = opd_local(L, r);
+    o.kind = OPD_MOVE;
+    lb_assign(L, lb_place(sink), rv_use(L, o), sp);
+}
+
+/* Is `o` an owned temporary of the current statement (a local it may take
+ * apart)? */
+static bool le_is_fresh(Lb *L, MirOperand o) {
+    if (!opd_is_local(o)) return false;
+    for (uint32_t i = 0; i < L->pending.len; i++)
+        if (L->pending.items[i] == o.place.local) return true;
+    return false;
+}
+
+/* The Result-valued call `n`, of type `rtype`, lowered without unwrapping. */
+static MirOperand le_result_call(Lb *L, NodeId n, TypeId rtype) {
+    const Node *node = lb_node(L, n);
+    const Node *callee = lb_node(L, node->a);
+    if (callee->kind == N_NAME && callee->sym) {
+        const Symbol *s = prog_sym(L->prog, callee->sym);
+        if (s->kind == SYM_BUILTIN || s->kind == SYM_TYPE) {
+            BuiltinId bi = (BuiltinId)s->index;
+            if (bi == BI_OK || bi == BI_ERR) return lb_result_ctor(L, n, bi, rtype);
+            if (bi == BI_INT || bi == BI_FLOAT) return lb_parse_number(L, n, bi, rtype);
+        }
+    }
+    MirOperand r = lb_call(L, n);
+    if (r.type != rtype && r.type != TYPE_NEVER && !L->failed)
+        ICE("MIR: the unwrapped call gives %s, not %s", type_name(r.type), type_name(rtype));
+    return r;
+}
+
+MirOperand lb_unwrap(Lb *L, NodeId n, const SemaUnwrap *u) {
+    const Node *node = lb_node(L, n);
+    Span sp = node->span;
+    TypeId rt = u->result;
+    TypeId ok_t = type_get(rt)->args[0], err_t = type_get(rt)->args[1];
+    MirOperand r = le_result_call(L, n, rt);
+    if (r.type == TYPE_NEVER || L->failed) return opd_dead(node->type);
+    if (!L->try_top) {
+        lb_unsupported(L, n, "unwrapping a `Result` here");
+        return opd_dead(node->type);
+    }
+    if (!le_is_fresh(L, r)) r = lb_clone(L, r);
+    MirLocalId rl = r.place.local;
+    MirRvalue d = {.kind = RV_DISCRIMINANT, .place = lb_place(rl), .type = TYPE_INT};
+    MirOperand tag = lb_temp_of(L, d, sp);
+    MirOperand is_err = lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, tag, opd_int(1), 0), sp);
+    MirBlockId eb = lb_block(L), ob = lb_block(L);
+    lb_branch(L, is_err, eb, ob);
+
+    /* Err: the error leaves the Result for a local of its own, and travels */
+    L->cur = eb;
+    MirLocalId err = lb_temp(L, err_t);
+    lb_assign(L, lb_place(err), rv_use(L, opd_place(L, lb_project(L, lb_place(rl), PROJ_PAYLOAD, 1, err_t), sp)), sp);
+    le_forget(L, rl, sp);
+    le_throw(L, err, sp);
+
+    /* Ok: the payload, owned by a temporary of the statement */
+    L->cur = ob;
+    if (ok_t == TYPE_NONE) return opd_none(TYPE_NONE);
+    MirOperand pv = opd_place(L, lb_project(L, lb_place(rl), PROJ_PAYLOAD, 0, ok_t), sp);
+    if (mir_type_is_copy(ok_t)) return lb_temp_of(L, rv_use(L, pv), sp);
+    MirLocalId v = lb_temp(L, ok_t);
+    lb_assign(L, lb_place(v), rv_use(L, pv), sp);
+    le_forget(L, rl, sp);
+    vec_push(&L->pending, v);
+    MirOperand o = opd_local(L, v);
+    o.span = sp;
+    return o;
+}
+
+/* ==== Result values ======================================================= */
+
+MirOperand lb_result_ctor(Lb *L, NodeId n, BuiltinId bi, TypeId rtype) {
+    const Node *node = lb_node(L, n);
+    const Type *rt = type_get(rtype);
+    if (rt->kind != TY_RESULT || node->list.count != 1) ICE("MIR: Ok/Err of type %s", type_name(rtype));
+    NodeId a0 = ast_list_at(L->ast, node->list, 0);
+    TypeId pt = rt->args[bi == BI_ERR ? 1 : 0];
+    MirOperand v = lb_expr_as(L, a0, pt);
+    if (v.type == TYPE_NEVER) return opd_dead(rtype);
+    MirAggKind k = bi == BI_ERR ? AGG_ERR : AGG_OK;
+    if (pt == TYPE_NONE) return lb_temp_of(L, rv_agg(L, k, rtype, NULL, 0), node->span);
+    v = lb_consume(L, v);
+    return lb_temp_of(L, rv_agg(L, k, rtype, &v, 1), node->span);
+}
+
+MirOperand lb_parse_number(Lb *L, NodeId n, BuiltinId bi, TypeId rtype) {
+    const Node *node = lb_node(L, n);
+    if (node->list.count != 1) ICE("MIR: int()/float() of a str without one argument");
+    MirOperand s = lb_expr_as(L, ast_list_at(L->ast, node->list, 0), TYPE_STR);
+    MirRtFn f = bi == BI_INT ? MRT_STR_TO_INT_RESULT : MRT_STR_TO_FLOAT_RESULT;
+    return lb_temp_of(L, rv_rt(L, f, rtype, &s, 1, n), node->span);
+}
+
+/* A panic "called `m` on an `Err`/`Ok` value: <repr of the payload>". */
+static void le_unwrap_panic(Lb *L, NodeId n, const char *what, MirPlace rp, uint32_t variant, TypeId pt) {
+    Span sp = lb_node(L, n)->span;
+    MirOperand msg;
+    if (pt == TYPE_NONE) {
+        char text[96];
+        snprintf(text, sizeof text, "%s: ()", what);
+        msg = opd_str(intern_cstr(text));
+    } else {
+        MirOperand p = opd_place(L, lb_project(L, rp, PROJ_PAYLOAD, variant, pt), sp);
+        MirOperand r = lb_stringify_value(L, p, true, false, n);
+        char text[96];
+        snprintf(text, sizeof text, "%s: ", what);
+        MirOperand ops[2] = {opd_str(intern_cstr(text)), r};
+        msg = lb_temp_of(L, rv_rt(L, MRT_STR_CONCAT, TYPE_STR, ops, 2, 0), sp);
+    }
+    lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = msg, .loc = n, .span = sp});
+}
+
+MirOperand lb_result_method(Lb *L, NodeId n, MirOperand recv) {
+    const Node *node = lb_node(L, n);
+    const char *m = str_text(lb_node(L, node->a)->name);
+    const Type *rt = type_get(recv.type);
+    TypeId ok_t = rt->args[0], err_t = rt->args[1];
+    uint32_t argc = node->list.count;
+    Span sp = node->span;
+    MirPlace rp = lb_as_place(L, recv, sp);
+    MirRvalue d = {.kind = RV_DISCRIMINANT, .place = rp, .type = TYPE_INT};
+    if ((!strcmp(m, "is_ok") || !strcmp(m, "is_err")) && argc == 0) {
+        MirOperand tag = lb_temp_of(L, d, sp);
+        return lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, tag, opd_int(m[3] == 'o' ? 0 : 1), 0), sp);
+    }
+    if ((!strcmp(m, "unwrap") || !strcmp(m, "unwrap_err")) && argc == 0) {
+        /* the payload, borrowed from the Result (a consuming use clones it) */
+        bool want_err = m[6] == '_';
+        TypeId pt = want_err ? err_t : ok_t;
+        MirOperand tag = lb_temp_of(L, d, sp);
+        MirOperand good = lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, tag, opd_int(want_err ? 1 : 0), 0), sp);
+        MirBlockId bad = lb_block(L), ok = lb_block(L);
+        lb_branch(L, good, ok, bad);
+        L->cur = bad;
+        if (want_err) le_unwrap_panic(L, n, "called `unwrap_err()` on an `Ok` value", rp, 0, ok_t);
+        else le_unwrap_panic(L, n, "called `unwrap()` on an `Err` value", rp, 1, err_t);
+        L->cur = ok;
+        if (pt == TYPE_NONE) return opd_none(TYPE_NONE);
+        return opd_place(L, lb_project(L, rp, PROJ_PAYLOAD, want_err ? 1 : 0, pt), sp);
+    }
+    if (!strcmp(m, "unwrap_or") && argc == 1) {
+        MirOperand dflt = lb_expr_as(L, ast_list_at(L->ast, node->list, 0), ok_t);
+        if (ok_t == TYPE_NONE) return opd_none(TYPE_NONE);
+        MirLocalId res = lb_temp(L, ok_t);
+        MirOperand tag = lb_temp_of(L, d, sp);
+        MirOperand good = lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, tag, opd_int(0), 0), sp);
+        MirBlockId ob = lb_block(L), eb = lb_block(L), end = lb_block(L);
+        lb_branch(L, good, ob, eb);
+        L->cur = ob;
+        MirOperand pv = opd_place(L, lb_project(L, rp, PROJ_PAYLOAD, 0, ok_t), sp);
+        uint32_t mark = L->pending.len;
+        lb_assign(L, lb_place(res), rv_use(L, lb_take_arm(L, pv, mark)), sp);
+        lb_flush(L, mark);
+        lb_goto(L, end);
+        L->cur = eb;
+        lb_assign(L, lb_place(res), rv_use(L, lb_take_arm(L, dflt, 0)), sp);
+        lb_goto(L, end);
+        L->cur = end;
+        if (!mir_type_is_copy(ok_t)) vec_push(&L->pending, res);
+        return opd_local(L, res);
+    }
+    char what[96];
+    snprintf(what, sizeof what, "the method `%s` of `%s`", m, type_name(recv.type));
+    lb_unsupported(L, n, what);
+    return opd_dead(node->type);
+}
+
+/* ==== try ================================================================= */
+
+void lb_try(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    NodeList body = node->list, handlers = node->list2, orelse = node->list3, fin = node->list4;
+    LbTry fr = {.parent = L->try_top, .node = n, .phase = LT_BODY, .loops_len = L->loops.len,
+                .cleanups_len = L->cleanups.len, .nhandlers = handlers.count};
+    fr.hbb = xcalloc(handlers.count + 1, sizeof *fr.hbb);
+    fr.hlocal = xcalloc(handlers.count + 1, sizeof *fr.hlocal);
+    for (uint32_t i = 0; i < handlers.count; i++) {
+        const Node *h = lb_node(L, ast_list_at(L->ast, handlers, i));
+        fr.hbb[i] = lb_block(L);
+        if (h->name && h->sym && L->sym_local[h->sym] != MIR_NO_LOCAL) {
+            fr.hlocal[i] = L->sym_local[h->sym];
+        } else {
+            /* no name: a hidden owner, for a bare `raise` and the drop */
+            fr.hlocal[i] = lb_local(L, h->type, 0, h->span, 0);
+            vec_push(&L->owned, fr.hlocal[i]);
+        }
+    }
+    MirBlockId done = lb_block(L);
+    L->try_top = &fr;
+    lb_stmts(L, body);
+    if (!lb_terminated(L)) {
+        fr.phase = LT_ELSE;
+        lb_stmts(L, orelse);
+    }
+    lb_goto(L, done);
+    fr.phase = LT_HANDLER;
+    for (uint32_t i = 0; i < handlers.count; i++) {
+        NodeId hid = ast_list_at(L->ast, handlers, i);
+        fr.cur_handler = i;
+        L->cur = fr.hbb[i];
+        lb_stmts(L, lb_node(L, hid)->list);
+        /* Python unbinds the name at the end of the clause: the error dies */
+        if (!lb_terminated(L)) lb_drop(L, fr.hlocal[i], lb_node(L, hid)->span);
+        lb_goto(L, done);
+    }
+    L->try_top = fr.parent;
+    L->cur = done;
+    lb_stmts(L, fin);
+    free(fr.hbb);
+    free(fr.hlocal);
+}

@@ -3,6 +3,7 @@
  * `main` check, and the helpers every checker file shares (symbol maps,
  * diagnostics, name suggestions, def-name spans). */
 #include "sema_internal.h"
+#include "modules.h"
 
 #include <stdarg.h>
 
@@ -140,8 +141,8 @@ static bool sema_is_ident_char(char c) {
  * offset `from`; returns its span, or an empty span at `lo` if absent. The
  * AST keeps one span per node, so names inside a node (a def's name, an
  * imported module) are located in the text. */
-static Span sema_find_ident(const Sema *s, uint32_t from, uint32_t hi, StrId name) {
-    const SourceFile *sf = source_get(s->file);
+static Span sema_find_ident(FileId file, uint32_t from, uint32_t hi, StrId name) {
+    const SourceFile *sf = source_get(file);
     const char *text = sf->text;
     uint32_t n = str_len(name);
     if (hi > sf->len) hi = sf->len;
@@ -149,14 +150,15 @@ static Span sema_find_ident(const Sema *s, uint32_t from, uint32_t hi, StrId nam
         if (memcmp(text + i, str_text(name), n) != 0) continue;
         if (i > 0 && sema_is_ident_char(text[i - 1])) continue;
         if (i + n < sf->len && sema_is_ident_char(text[i + n])) continue;
-        return span_make(s->file, i, i + n);
+        return span_make(file, i, i + n);
     }
-    return span_make(s->file, from, from);
+    return span_make(file, from, from);
 }
 
 Span sema_def_name_span(const Sema *s, NodeId def) {
     const Node *d = sema_node(s, def);
-    const SourceFile *sf = source_get(s->file);
+    /* the def's own file: it may belong to another module than the current */
+    const SourceFile *sf = source_get(d->span.file);
     /* Skip the keywords (`async`, `def`, `class`) and the blanks after them:
      * the name is the first identifier that is not one of them. */
     uint32_t i = d->span.lo;
@@ -173,12 +175,12 @@ Span sema_def_name_span(const Sema *s, NodeId def) {
                                sf->text[i] == '\n' || sf->text[i] == '\r'))
             i++;
     }
-    Span sp = sema_find_ident(s, i, d->span.hi, d->name);
-    if (sp.lo == sp.hi) return span_make(s->file, d->span.lo, d->span.lo);
+    Span sp = sema_find_ident(d->span.file, i, d->span.hi, d->name);
+    if (sp.lo == sp.hi) return span_make(d->span.file, d->span.lo, d->span.lo);
     return sp;
 }
 
-static uint32_t sema_edit_distance(const char *a, uint32_t la, const char *b, uint32_t lb) {
+uint32_t sema_edit_distance(const char *a, uint32_t la, const char *b, uint32_t lb) {
     if (la > 64 || lb > 64) return 99;
     uint32_t row[65];
     for (uint32_t j = 0; j <= lb; j++) row[j] = j;
@@ -329,6 +331,11 @@ static bool sema_cpython_module(StrId module, const char **instead) {
     return false;
 }
 
+bool sema_is_cpython_module(StrId module) {
+    const char *instead;
+    return sema_cpython_module(module, &instead);
+}
+
 static void sema_report_cpython(Sema *s, Span at, StrId module, const char *instead) {
     Diagnostic *d = sema_diag(s, CODE_IMPORT_CPYTHON, at,
                               "`%s` is a CPython module that Sifr does not have", str_text(module));
@@ -355,8 +362,17 @@ static void sema_import(Sema *s, NodeId stmt) {
             const char *instead = NULL;
             Span at = span_make(s->file, alias->span.lo, alias->span.lo + str_len(alias->name));
             if (alias->span.hi < at.hi) at.hi = alias->span.hi;
-            if (sema_cpython_module(alias->name, &instead)) sema_report_cpython(s, at, alias->name, instead);
-            else sema_unsupported(s, alias->span, "importing this module");
+            if (sema_cpython_module(alias->name, &instead)) {
+                sema_report_cpython(s, at, alias->name, instead);
+            } else {
+                /* SPEC: modules are imported by name (`from helper import f`);
+                 * a module is not a value. */
+                Diagnostic *d = sema_diag(s, CODE_IMPORT_FORM, at, "`import %s` is not supported",
+                                          str_text(alias->name));
+                diag_label(d, "a module is not a value in Sifr");
+                diag_help(d, "import the names you use: `from %s import ...`", str_text(alias->name));
+                diag_emit(d);
+            }
             /* `import a.b` binds `a`; `import a.b as c` binds `c`. */
             StrId bound = alias->alias;
             if (!bound) {
@@ -367,7 +383,12 @@ static void sema_import(Sema *s, NodeId stmt) {
         }
         return;
     }
-    /* N_IMPORT_FROM */
+    /* N_IMPORT_FROM: a module file of the program (sema/modules.c) */
+    if (mods_import_from(s, stmt) || mods_import_stdlib_pending(s, stmt)) return;
+    if (n->level == 0 && n->name && !strcmp(str_text(n->name), "typing")) {
+        mods_import_typing(s, stmt);
+        return;
+    }
     const char *instead = NULL;
     bool reported = false;
     if (n->level == 0 && n->name && !strcmp(str_text(n->name), "enum")) {
@@ -393,7 +414,7 @@ static void sema_import(Sema *s, NodeId stmt) {
         /* The module name follows `from`: locate it in the text. */
         const char *t = str_text(n->name);
         StrId head = intern(t, strcspn(t, "."));
-        Span at = sema_find_ident(s, n->span.lo + 4, n->span.hi, head);
+        Span at = sema_find_ident(s->file, n->span.lo + 4, n->span.hi, head);
         if (at.lo == at.hi) at = n->span;
         else at.hi = at.lo + str_len(n->name) <= n->span.hi ? at.lo + str_len(n->name) : at.hi;
         sema_report_cpython(s, at, n->name, instead);
@@ -542,8 +563,7 @@ static void sema_signature(Sema *s, uint32_t fi) {
     SemaFunc *f = &s->prog->funcs.items[fi];
     NodeId def = f->def;
     Node *d = sema_node(s, def);
-    for (uint32_t i = 0; i < d->list3.count; i++)
-        sema_unsupported(s, sema_node(s, ast_list_at(s->ast, d->list3, i))->span, "a decorator");
+    mods_decorators(s, fi); /* `@extern` in the standard library; others are reported */
     /* type variables: the class's (methods), then the def's own */
     symmap_free(&s->typevars);
     if (f->cls) {
@@ -677,13 +697,91 @@ static void sema_check_main(Sema *s) {
 
 /* ==== Entry points ======================================================== */
 
-bool sema_check(Ast *ast, const char *module_name, Program *out) {
+/* Classes of other modules than `m` are hidden from the whole-program class
+ * passes of classes.c while module `m` is checked, so that each class is
+ * laid out, and its defaults checked, once and in its own module's scope:
+ * a layout pass skips a class without a def (as it skips builtins), and the
+ * defaults pass skips fields without a default. `hidden` saves what was
+ * taken away; sema_unhide_classes puts it back. */
+typedef struct HiddenClass {
+    uint32_t cix;
+    NodeId def;
+    VEC(NodeId) dflts;
+} HiddenClass;
+typedef VEC(HiddenClass) HiddenVec;
+
+static uint32_t sema_class_module(const Sema *s, const ClassInfo *ci) {
+    for (uint32_t m = 0; m < s->prog->modules.len; m++)
+        if (s->prog->modules.items[m].file == sema_node(s, ci->def)->span.file) return m;
+    return 0;
+}
+
+static void sema_hide_classes(Sema *s, uint32_t m, bool defs, HiddenVec *hidden) {
+    for (uint32_t i = 0; i < s->prog->classes.len; i++) {
+        ClassInfo *ci = &s->prog->classes.items[i];
+        if (!ci->def || sema_class_module(s, ci) == m) continue;
+        HiddenClass h = {.cix = i, .def = ci->def};
+        if (defs) {
+            ci->def = 0;
+        } else {
+            for (uint32_t k = 0; k < ci->fields.len; k++) {
+                vec_push(&h.dflts, ci->fields.items[k].dflt);
+                ci->fields.items[k].dflt = 0;
+            }
+        }
+        vec_push(hidden, h);
+    }
+}
+
+static void sema_unhide_classes(Sema *s, HiddenVec *hidden) {
+    for (uint32_t i = 0; i < hidden->len; i++) {
+        HiddenClass *h = &hidden->items[i];
+        ClassInfo *ci = &s->prog->classes.items[h->cix];
+        ci->def = h->def;
+        for (uint32_t k = 0; k < h->dflts.len; k++) ci->fields.items[k].dflt = h->dflts.items[k];
+        vec_free(&h->dflts);
+    }
+    hidden->len = 0;
+}
+
+/* The top level of module `m`: declarations and imports, class layouts,
+ * constants and aliases, function signatures. */
+static void sema_module_top(Sema *s, uint32_t m) {
+    mods_enter(s, m);
+    NodeId root = s->prog->modules.items[m].root;
+    uint32_t f0 = s->prog->funcs.len;
+    sema_declare_module(s, root);
+    HiddenVec hidden = {0};
+    sema_hide_classes(s, m, true, &hidden);
+    sema_classes_layout(s);
+    sema_unhide_classes(s, &hidden);
+    vec_free(&hidden);
+    for (uint32_t fi = f0; fi < s->prog->funcs.len; fi++) s->prog->funcs.items[fi].module = m;
+    Node *mod = sema_node(s, root);
+    for (uint32_t i = 0; i < mod->list.count; i++) {
+        NodeId sid = ast_list_at(s->ast, mod->list, i);
+        Node *sn = sema_node(s, sid);
+        if (sn->kind == N_ANN_ASSIGN) sema_check_const(s, sid);
+        /* aliases nobody used are still checked */
+        if (sn->kind == N_TYPE_ALIAS && sn->sym && !sema_sym(s, sn->sym)->type && sn->list4.count == 0) {
+            TypeId t = sema_annotation(s, sn->a);
+            sema_sym(s, sn->sym)->type = t;
+            sn->type = t;
+        }
+    }
+    for (uint32_t fi = f0; fi < s->prog->funcs.len; fi++) sema_signature(s, fi);
+    for (uint32_t fi = f0; fi < s->prog->funcs.len; fi++) mods_check_extern(s, fi);
+}
+
+bool sema_check_program(Ast *ast, const SemaModuleSet *set, Program *out) {
     sema_init();
     memset(out, 0, sizeof *out);
     out->ast = ast;
-    out->module_name = module_name;
+    out->module_name = "main";
     out->main_func = -1;
     vec_push(&out->syms, ((Symbol){0}));
+    if (set->mods.len == 0) ICE("sema_check_program: no module");
+    for (uint32_t m = 0; m < set->mods.len; m++) vec_push(&out->modules, set->mods.items[m]);
 
     uint32_t errors_before = diag_error_count();
     Sema s;
@@ -697,34 +795,41 @@ bool sema_check(Ast *ast, const char *module_name, Program *out) {
     sema_names_init(&s);
     sema_builtins_init(&s);
     sema_builtin_classes(&s);
+    mods_begin(&s, set);
 
-    NodeId root = ast->root;
-    if (!root || sema_node(&s, root)->kind != N_MODULE) ICE("sema_check: no module node");
-    Node *mod = sema_node(&s, root);
-
-    sema_declare_module(&s, root);
-    sema_classes_layout(&s);
-    for (uint32_t i = 0; i < mod->list.count; i++) {
-        NodeId sid = ast_list_at(ast, mod->list, i);
-        Node *sn = sema_node(&s, sid);
-        if (sn->kind == N_ANN_ASSIGN) sema_check_const(&s, sid);
-        /* aliases nobody used are still checked */
-        if (sn->kind == N_TYPE_ALIAS && sn->sym && !sema_sym(&s, sn->sym)->type && sn->list4.count == 0) {
-            TypeId t = sema_annotation(&s, sn->a);
-            sema_sym(&s, sn->sym)->type = t;
-            sn->type = t;
-        }
+    /* Module by module, imported ones first: a module's scope is complete
+     * before a module that imports from it is declared. */
+    for (uint32_t m = 0; m < set->mods.len; m++) {
+        NodeId root = set->mods.items[m].root;
+        if (!root || sema_node(&s, root)->kind != N_MODULE) ICE("sema_check: no module node");
+        sema_module_top(&s, m);
     }
-    for (uint32_t fi = 0; fi < out->funcs.len; fi++) sema_signature(&s, fi);
     sema_classes_methods(&s);
-    sema_classes_defaults(&s);
+    for (uint32_t m = 0; m < set->mods.len; m++) {
+        mods_enter(&s, m);
+        HiddenVec hidden = {0};
+        sema_hide_classes(&s, m, false, &hidden);
+        sema_classes_defaults(&s);
+        sema_unhide_classes(&s, &hidden);
+        vec_free(&hidden);
+    }
+    uint32_t entry = set->mods.len - 1;
+    mods_enter(&s, entry);
     sema_check_main(&s);
     for (uint32_t fi = 0; fi < out->funcs.len; fi++) {
-        /* async bodies wait for the milestone that brings async */
-        if (!out->funcs.items[fi].is_async) sema_func_body(&s, fi);
+        SemaFunc *f = &out->funcs.items[fi];
+        /* async bodies wait for the milestone that brings async; runtime-
+         * bound functions have none */
+        if (f->is_async || f->rt_symbol) continue;
+        uint32_t m = f->module;
+        mods_enter(&s, m);
+        uint32_t before = out->funcs.len;
+        sema_func_body(&s, fi);
+        /* functions made while checking a body belong to its module */
+        for (uint32_t k = before; k < out->funcs.len; k++) out->funcs.items[k].module = m;
     }
 
-    symmap_free(&s.module);
+    mods_end(&s);
     symmap_free(&s.builtins);
     symmap_free(&s.typevars);
     symmap_free(&s.scope);
@@ -736,6 +841,24 @@ bool sema_check(Ast *ast, const char *module_name, Program *out) {
     vec_free(&s.handler_errs);
     sema_current = NULL;
     return diag_error_count() == errors_before;
+}
+
+bool sema_check(Ast *ast, const char *module_name, Program *out) {
+    /* One file: a program of one module, named `module_name`. */
+    SemaModuleSet set = {0};
+    SemaModule m = {.name = intern_cstr(module_name ? module_name : "main"), .file = ast->file, .root = ast->root};
+    vec_push(&set.mods, m);
+    bool ok = sema_check_program(ast, &set, out);
+    out->module_name = module_name;
+    modules_free(&set);
+    return ok;
+}
+
+const char *prog_func_module(const Program *p, uint32_t fi) {
+    uint32_t m = p->funcs.items[fi].module;
+    if (m < p->modules.len && m + 1 < p->modules.len) return str_text(p->modules.items[m].name);
+    /* the entry module: the name the program was checked under */
+    return p->module_name ? p->module_name : "main";
 }
 
 void program_free(Program *p) {
@@ -754,6 +877,7 @@ void program_free(Program *p) {
     vec_free(&p->classes);
     vec_free(&p->insts);
     vec_free(&p->unwraps);
+    vec_free(&p->modules);
     type_bind_program(NULL);
     vec_free(&p->funcs);
     vec_free(&p->syms);

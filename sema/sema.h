@@ -166,6 +166,11 @@ typedef struct SemaFunc {
     bool self_mut;     /* method declared with `mut self` */
     VEC(SymId) tparams; /* SYM_TYPEVAR symbols of `def f[T, U]` (and of the
                           class for methods of a generic class) */
+    /* ---- modules ---- */
+    uint32_t module;    /* index into Program.modules of the defining module */
+    StrId rt_symbol;    /* standard-library declarations bound to a runtime
+                          function (`@extern("rt_...")`): its C name; the
+                          function has no body and codegen only declares it */
 } SemaFunc;
 
 /* ==== Classes =============================================================
@@ -234,6 +239,42 @@ typedef struct SemaUnwrap {
     NodeId try_stmt;   /* the enclosing N_TRY */
 } SemaUnwrap;
 
+/* ==== Modules =============================================================
+ * A program is the entry file plus the modules it imports, all parsed into
+ * one Ast (spans carry their file). sema/modules.c loads them; sema checks
+ * each module's top level in its own scope. */
+typedef struct SemaModule {
+    StrId name;        /* dotted name: "main" for the entry, "helper", "sifr.runtime" */
+    FileId file;
+    NodeId root;       /* its N_MODULE */
+    bool is_lib;       /* from the standard library (lib/sifr): may use `@extern` */
+} SemaModule;
+
+/* A top-level `from M import ...` whose M is a module file: the module it
+ * loaded, or SEMA_IMPORT_FAILED when the loader already reported why not
+ * (not found, a cycle). Imports of builtin modules (`enum`, `typing`) and
+ * CPython modules have no entry: sema handles them by name. */
+enum { SEMA_IMPORT_FAILED = UINT32_MAX };
+typedef struct SemaImport {
+    NodeId stmt;
+    uint32_t module;   /* index into SemaModuleSet.mods */
+} SemaImport;
+
+typedef struct SemaModuleSet {
+    VEC(SemaModule) mods;     /* every module after the ones it imports; the entry last */
+    VEC(SemaImport) imports;
+} SemaModuleSet;
+
+/* Load `entry` and, transitively, the modules it imports into `ast` (which
+ * this initialises). User modules are files beside the importing file
+ * (`from helper import f`, `from .helper import f`); `sifr.X` modules are
+ * `<lib_dir>/sifr/X.sifr` (lib_dir may be NULL). Reports SIFR-PARSE- and
+ * SIFR-IMPORT- diagnostics; returns false if a file had a syntax error (a
+ * module that could not be imported is recorded as SEMA_IMPORT_FAILED, and
+ * sema can still check the rest). */
+bool modules_load(FileId entry, const char *lib_dir, Ast *ast, SemaModuleSet *out);
+void modules_free(SemaModuleSet *set);
+
 typedef struct Program {
     Ast *ast;
     const char *module_name; /* "main" for the entry file */
@@ -244,6 +285,7 @@ typedef struct Program {
     VEC(ClassInfo) classes;  /* builtin error classes first, then user classes */
     VEC(SemaInst) insts;     /* generic instantiations, in discovery order */
     VEC(SemaUnwrap) unwraps; /* Result unwrap points inside `try` bodies */
+    VEC(SemaModule) modules; /* the program's modules (SemaModuleSet order) */
 } Program;
 
 static inline Symbol *prog_sym(const Program *p, SymId id) { return &p->syms.items[id]; }
@@ -302,6 +344,11 @@ void sema_init(void);  /* create primitive types; idempotent */
 /* Check the parsed module. Reports diagnostics (SIFR-NAME-, SIFR-TYPE-,
  * SIFR-FLOW-) and returns false if any error was reported. */
 bool sema_check(Ast *ast, const char *module_name, Program *out);
+/* Check a program of several modules (modules_load's result); the entry
+ * module is named "main". */
+bool sema_check_program(Ast *ast, const SemaModuleSet *set, Program *out);
+/* The link-name prefix of function `fi`: its module's dotted name. */
+const char *prog_func_module(const Program *p, uint32_t fi);
 void program_free(Program *p);
 
 #endif

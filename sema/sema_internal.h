@@ -230,6 +230,9 @@ bool sema_has_builtin_methods(TypeId t);
  * type, filling binds[]. False on a structural conflict. */
 bool sema_unify(const Sema *s, TypeId param, TypeId arg, const SymId *params, TypeId *binds, uint32_t n);
 void sema_record_inst(Sema *s, bool is_class, uint32_t index, const TypeId *targs, uint32_t n);
+/* `Box[int](...)`: construction with explicit type arguments; 0 when the
+ * call is not of that form. */
+TypeId sema_call_explicit(Sema *s, NodeId call, TypeId hint);
 /* Declare the SYM_TYPEVARs of an N_TYPE_PARAM list into s->typevars and
  * out[] (at most max); returns how many. */
 uint32_t sema_declare_typevars(Sema *s, NodeList tparams, SymId *out, uint32_t max);

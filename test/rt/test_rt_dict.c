@@ -282,3 +282,138 @@ Test(rt_set, str_set_union_clones) {
     expect_repr(&t_set_str, &u, "{\"x\", \"y\", \"z\"}");
     rt_set_drop(u);
 }
+
+/* ---- the operations behind the language's syntax ------------------------ */
+
+static const RtType *const p_str_list[] = {&rt_type_str, &t_list_si};
+
+Test(rt_dict, get_clone_get_or_pop_or) {
+    RtDict *d = rt_dict_new(&rt_type_str, &rt_type_str);
+    RtStr *k = S("k"), *v = S("value");
+    rt_dict_set(d, &k, &v);
+    RtStr *key = S("k"), *missing = S("m"), *dflt = S("dflt");
+    RtStr *out = NULL;
+    cr_expect(rt_dict_get_clone(d, &key, &out));
+    cr_expect_str_eq(out->data, "value");
+    rt_str_drop(out);
+    cr_expect_not(rt_dict_get_clone(d, &missing, &out));
+    rt_dict_get_or(d, &missing, &dflt, &out);
+    cr_expect_str_eq(out->data, "dflt");
+    rt_str_drop(out);
+    rt_dict_get_or(d, &key, &dflt, &out);
+    cr_expect_str_eq(out->data, "value");
+    rt_str_drop(out);
+    /* pop_or moves the stored value out, or clones the default */
+    rt_dict_pop_or(d, &key, &dflt, &out);
+    cr_expect_str_eq(out->data, "value");
+    rt_str_drop(out);
+    cr_expect_eq(rt_dict_len(d), 0);
+    rt_dict_pop_or(d, &key, &dflt, &out);
+    cr_expect_str_eq(out->data, "dflt");
+    rt_str_drop(out);
+    rt_str_drop(key);
+    rt_str_drop(missing);
+    rt_str_drop(dflt);
+    rt_dict_drop(d);
+}
+
+Test(rt_dict, setdefault_returns_the_stored_value) {
+    RtDict *d = rt_dict_new(&rt_type_str, &rt_type_int);
+    RtStr *k = S("a");
+    int64_t v = 1;
+    int64_t *p = rt_dict_setdefault(d, &k, &v);
+    cr_expect_eq(*p, 1);
+    *p = 5; /* a borrow of the slot: writes reach the dict */
+    k = S("a");
+    v = 100;
+    p = rt_dict_setdefault(d, &k, &v); /* present: key and value are dropped */
+    cr_expect_eq(*p, 5);
+    cr_expect_eq(*get_si(d, "a"), 5);
+    cr_expect_eq(rt_dict_len(d), 1);
+    rt_dict_drop(d);
+}
+
+Test(rt_dict, update_clear_and_reuse) {
+    RtDict *a = rt_dict_new(&rt_type_str, &rt_type_int), *b = rt_dict_new(&rt_type_str, &rt_type_int);
+    set_si(a, "x", 1);
+    set_si(a, "y", 2);
+    set_si(b, "y", 20);
+    set_si(b, "z", 30);
+    rt_dict_update(a, b);
+    rt_dict_update(a, a);
+    expect_repr(&t_dict_str_int, &a, "{\"x\": 1, \"y\": 20, \"z\": 30}");
+    expect_repr(&t_dict_str_int, &b, "{\"y\": 20, \"z\": 30}");
+    rt_dict_clear(a);
+    cr_expect_eq(rt_dict_len(a), 0);
+    expect_repr(&t_dict_str_int, &a, "{}");
+    set_si(a, "w", 4);
+    expect_repr(&t_dict_str_int, &a, "{\"w\": 4}");
+    rt_dict_drop(a);
+    rt_dict_drop(b);
+}
+
+Test(rt_dict, update_with_list_values_clones) {
+    RtDict *a = rt_dict_new(&rt_type_str, &t_list_si), *b = rt_dict_new(&rt_type_str, &t_list_si);
+    RtStr *k = S("l");
+    RtList *l = rt_list_new(&t_str_int, 0);
+    StrInt e = {S("e"), 1};
+    rt_list_push(l, &e);
+    rt_dict_set(b, &k, &l);
+    rt_dict_update(a, b);
+    rt_dict_drop(b); /* a owns its own copy */
+    static const RtType t = {.kind = RT_K_DICT, .size = 8, .align = 8, .nparams = 2, .params = p_str_list};
+    expect_repr(&t, &a, "{\"l\": [(\"e\", 1)]}");
+    rt_dict_drop(a);
+}
+
+Test(rt_dict, iteration_slots_skip_deleted) {
+    RtDict *d = rt_dict_new(&rt_type_int, &rt_type_int);
+    for (int64_t i = 0; i < 6; i++) {
+        int64_t v = i * 10;
+        rt_dict_set(d, &i, &v);
+    }
+    int64_t k = 2;
+    rt_dict_del(d, &k, NULL);
+    k = 0;
+    rt_dict_del(d, &k, NULL);
+    int64_t seen[6], n = 0, len = rt_dict_len(d);
+    for (int64_t s = rt_dict_next_slot(d, 0, len, NULL); s >= 0; s = rt_dict_next_slot(d, s + 1, len, NULL)) {
+        cr_expect_eq(*(int64_t *)rt_dict_value_at(d, s), *(int64_t *)rt_dict_key_at(d, s) * 10);
+        seen[n++] = *(int64_t *)rt_dict_key_at(d, s);
+    }
+    cr_assert_eq(n, 4);
+    cr_expect_eq(seen[0], 1);
+    cr_expect_eq(seen[1], 3);
+    cr_expect_eq(seen[2], 4);
+    cr_expect_eq(seen[3], 5);
+    rt_dict_drop(d);
+}
+
+Test(rt_set, iteration_remove_clear_subset_symdiff) {
+    RtSet *a = rt_set_new(&rt_type_int), *b = rt_set_new(&rt_type_int);
+    for (int64_t i = 1; i <= 4; i++) rt_set_add(a, &i);
+    for (int64_t i = 3; i <= 5; i++) rt_set_add(b, &i);
+    int64_t x = 1;
+    rt_set_remove_or_panic(a, &x, NULL);
+    int64_t sum = 0, len = rt_set_len(a);
+    for (int64_t s = rt_set_next_slot(a, 0, len, NULL); s >= 0; s = rt_set_next_slot(a, s + 1, len, NULL))
+        sum += *(int64_t *)rt_set_elem_at(a, s);
+    cr_expect_eq(sum, 2 + 3 + 4);
+    RtSet *sd = rt_set_symmetric_difference(a, b);
+    expect_repr(&t_set_int, &sd, "{2, 5}");
+    RtSet *small = rt_set_new(&rt_type_int);
+    x = 3;
+    rt_set_add(small, &x);
+    cr_expect(rt_set_issubset(small, a));
+    cr_expect(rt_set_issubset(small, b));
+    cr_expect_not(rt_set_issubset(a, b));
+    rt_set_update(small, b);
+    expect_repr(&t_set_int, &small, "{3, 4, 5}");
+    rt_set_clear(a);
+    cr_expect_eq(rt_set_len(a), 0);
+    expect_repr(&t_set_int, &a, "set()");
+    rt_set_drop(a);
+    rt_set_drop(b);
+    rt_set_drop(sd);
+    rt_set_drop(small);
+}

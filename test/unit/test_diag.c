@@ -94,7 +94,7 @@ Test(diag, human_colour_adds_escapes) {
     free(out);
 }
 
-Test(diag, human_gutter_widens_and_span_note_gets_excerpt) {
+Test(diag, human_span_note_is_one_line_with_position) {
     const char src[] = "a\nb\nc\nd\ne\nf\ng\nh\ni\nlet = 10\nx = let + 1\n";
     FileId f = source_add("w.sifr", src, sizeof src - 1);
     uint32_t lo = (uint32_t)(strstr(src, "let + 1") - src);
@@ -104,16 +104,30 @@ Test(diag, human_gutter_widens_and_span_note_gets_excerpt) {
     diag_note(d, span_make(f, def, def + 3), "defined here");
     diag_emit(d);
     char *out = render(d, DIAG_HUMAN, false);
+    /* SPEC section 7: "= note: ... at L:C" */
     cr_assert_str_eq(out, "error[SIFR-TYPE-0002]: bad\n"
                           "   --> w.sifr:11:5\n"
                           "    |\n"
                           " 11 | x = let + 1\n"
                           "    |     ^^^ here\n"
-                          "note: defined here\n"
-                          "   --> w.sifr:10:1\n"
-                          "    |\n"
-                          " 10 | let = 10\n"
-                          "    | ^^^\n");
+                          "    = note: defined here at 10:1\n");
+    free(out);
+}
+
+Test(diag, human_note_in_another_file_names_it) {
+    const char a_src[] = "x = 1\n", b_src[] = "\ny = 2\n";
+    FileId fa = source_add("a.sifr", a_src, sizeof a_src - 1);
+    FileId fb = source_add("helper.sifr", b_src, sizeof b_src - 1);
+    Diagnostic *d = diag_new(SEV_ERROR, "SIFR-NAME-0001", span_make(fa, 0, 1), "bad");
+    diag_note(d, span_make(fb, 1, 2), "declared here");
+    diag_emit(d);
+    char *out = render(d, DIAG_HUMAN, false);
+    cr_assert_str_eq(out, "error[SIFR-NAME-0001]: bad\n"
+                          "  --> a.sifr:1:1\n"
+                          "   |\n"
+                          " 1 | x = 1\n"
+                          "   | ^\n"
+                          "   = note: declared here at helper.sifr:2:1\n");
     free(out);
 }
 

@@ -42,24 +42,46 @@ char *drv_default_output(const DrvOptions *opts) {
     return sb_take(&sb);
 }
 
+/* The directory `<dir of this executable>/../lib` when it holds `entry`
+ * (a file or directory), else NULL. Caller frees. */
+static char *drv_installed_lib(const char *entry) {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return NULL;
+    exe[n] = '\0';
+    StrBuf dir = {0};
+    sb_printf(&dir, "%s/../lib", dirname(exe));
+    StrBuf path = {0};
+    sb_printf(&path, "%s/%s", dir.data, entry);
+    bool found = access(path.data, R_OK) == 0;
+    sb_free(&path);
+    if (found) return sb_take(&dir);
+    sb_free(&dir);
+    return NULL;
+}
+
 /* The directory holding librt_sifr.a: an installed layout (bin/sifr next to
  * lib/librt_sifr.a) wins over the build tree the compiler came from. */
 static char *drv_find_rt_dir(void) {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        StrBuf sb = {0};
-        sb_printf(&sb, "%s/../lib", dirname(exe));
-        char *dir = sb_take(&sb);
-        StrBuf lib = {0};
-        sb_printf(&lib, "%s/librt_sifr.a", dir);
-        bool found = access(lib.data, R_OK) == 0;
-        sb_free(&lib);
-        if (found) return dir;
-        free(dir);
-    }
-    return xstrdup(SIFR_BUILD_RT_DIR);
+    char *dir = drv_installed_lib("librt_sifr.a");
+    return dir ? dir : xstrdup(SIFR_BUILD_RT_DIR);
+}
+
+static bool drv_is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The directory holding the standard library's `sifr/` modules: SIFR_LIB
+ * when set; else an installed layout (bin/sifr next to lib/sifr/); else the
+ * source tree the compiler was built from. NULL when none exists. */
+char *drv_find_lib_dir(void) {
+    const char *env = getenv("SIFR_LIB");
+    if (env && *env) return xstrdup(env);
+    char *dir = drv_installed_lib("sifr");
+    if (dir) return dir;
+    if (drv_is_dir(SIFR_SOURCE_DIR "/lib/sifr")) return xstrdup(SIFR_SOURCE_DIR "/lib");
+    return NULL;
 }
 
 /* True when `output` names the very file we are compiling: writing the
@@ -121,15 +143,22 @@ static void drv_render_diagnostics(const DrvOptions *opts) {
     fflush(stderr);
 }
 
-/* Parse and check; returns false if the program was rejected. */
+/* Parse the entry file and the modules it imports, then check them;
+ * returns false if the program was rejected. */
 static bool drv_front_end(const DrvOptions *opts, FileId file, Ast *ast, Program *prog) {
     drv_stage(opts, "parsing");
-    bool ok = parse_file(file, ast);
-    if (!ok || diag_error_count() > 0) return false;
-
-    drv_stage(opts, "checking");
-    sema_init();
-    ok = sema_check(ast, "main", prog);
+    char *lib_dir = drv_find_lib_dir();
+    SemaModuleSet set;
+    bool ok = modules_load(file, lib_dir, ast, &set);
+    free(lib_dir);
+    if (ok) {
+        /* modules that could not be imported are already reported and
+         * poison the names they would have given */
+        drv_stage(opts, "checking");
+        sema_init();
+        ok = sema_check_program(ast, &set, prog);
+    }
+    modules_free(&set);
     return ok && diag_error_count() == 0;
 }
 
@@ -171,6 +200,7 @@ int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir)
             .emit = opts->emit,
             .release = opts->release,
             .target = opts->target,
+            .cpu = opts->cpu,
             .rt_dir = rt_dir,
             .uring_lib = SIFR_URING_STATIC,
             .tmp_dir = tmp_dir,

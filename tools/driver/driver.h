@@ -13,6 +13,7 @@ typedef struct DrvOptions {
     const char *input;        /* the .sifr file */
     const char *output;       /* -o; NULL = derived from the input's stem */
     const char *target;       /* --target; NULL = host */
+    const char *cpu;          /* --cpu; NULL = portable baseline */
     EmitKind emit;
     bool emit_given;          /* --emit was on the line */
     bool emit_mir;            /* --emit mir: print the MIR instead of generating code */
@@ -38,6 +39,10 @@ char *drv_default_output(const DrvOptions *opts);
  * codegen into `output`, using `tmp_dir` for intermediates). Renders the
  * diagnostics and returns the exit status (0, 1 or 2). */
 int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir);
+/* The directory holding the standard library (holding `sifr/NAME.sifr` files), or
+ * NULL: $SIFR_LIB, else ../lib beside the executable, else the source
+ * tree's lib/. Caller frees. */
+char *drv_find_lib_dir(void);
 
 /* ---- process.c ----------------------------------------------------------- */
 

@@ -10,14 +10,17 @@ static const char drv_usage_text[] =
     "usage: sifr <command> [options]\n"
     "\n"
     "commands:\n"
-    "  build FILE [-o OUT] [--release] [--target TRIPLE] [--emit llvm-ir|asm|obj|bc|mir]\n"
+    "  build FILE [-o OUT] [--release] [--target TRIPLE] [--cpu CPU]\n"
+    "             [--emit llvm-ir|asm|obj|bc|mir]\n"
     "                      compile FILE to a native executable (or IR, assembly, object, bitcode)\n"
-    "  run FILE [--release] [-- ARGS...]\n"
+    "  run FILE [--release] [--cpu CPU] [-- ARGS...]\n"
     "                      compile FILE and run it with ARGS; exits with the program's status\n"
     "  check FILE          parse and type-check FILE without generating code\n"
     "  help                show this help\n"
     "\n"
     "options (accepted anywhere on the line):\n"
+    "  --cpu CPU           native (this machine), x86-64, x86-64-v2, x86-64-v3 or\n"
+    "                      x86-64-v4; default: the target's portable baseline\n"
     "  --diagnostic-format human|json|compact   how errors are printed (default: human)\n"
     "  -v, --verbose       print the stages and the link command\n"
     "  -h, --help          show this help\n"
@@ -25,6 +28,14 @@ static const char drv_usage_text[] =
     "\n"
     "exit status: 0 success, 1 the program was rejected, 2 usage error,\n"
     "             3 internal compiler error\n";
+
+/* The CPUs --cpu accepts. */
+static bool drv_known_cpu(const char *cpu) {
+    static const char *const known[] = {"native", "x86-64", "x86-64-v2", "x86-64-v3", "x86-64-v4"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(cpu, known[i]) == 0) return true;
+    return false;
+}
 
 /* Report a usage error: one line naming the problem, then the usage. */
 static _Noreturn void drv_usage_error(const char *fmt, const char *arg) {
@@ -101,6 +112,11 @@ static void drv_parse_args(int argc, char **argv, DrvOptions *o) {
             o->output = drv_option_value(argc, argv, &i, "--output");
         } else if (drv_is_option(a, "--target")) {
             o->target = drv_option_value(argc, argv, &i, "--target");
+        } else if (drv_is_option(a, "--cpu")) {
+            o->cpu = drv_option_value(argc, argv, &i, "--cpu");
+            if (!drv_known_cpu(o->cpu))
+                drv_usage_error("unknown CPU `%s` (expected native, x86-64, x86-64-v2, x86-64-v3 or x86-64-v4)",
+                                o->cpu);
         } else if (drv_is_option(a, "--emit")) {
             const char *v = drv_option_value(argc, argv, &i, "--emit");
             if (strcmp(v, "mir") == 0)
@@ -144,6 +160,7 @@ static void drv_parse_args(int argc, char **argv, DrvOptions *o) {
         if (o->target && o->command == DRV_CMD_RUN)
             drv_usage_error("--target is only valid for `sifr build`%s", "");
     }
+    if (o->command == DRV_CMD_CHECK && o->cpu) drv_usage_error("--cpu is not valid for `sifr check`%s", "");
     if (o->command == DRV_CMD_CHECK && o->release)
         drv_usage_error("--release is not valid for `sifr check`%s", "");
     o->diag_color = o->diag_format == DIAG_HUMAN && drv_want_color();
