@@ -101,6 +101,13 @@ typedef struct Cg {
     const SemaFunc *fn;          /* the fast path's F.fast: its SemaFunc */
     const MirBody *body;         /* cg_mir_body: the body being generated */
     LLVMValueRef cur_fn;
+    /* The function's shared panic blocks (cg_mir.c): one call of
+     * rt_panic_overflow / rt_panic per function, reached from every check
+     * with the site's location (and message) in a phi, keeps functions small
+     * enough to inline. Valid while panic_fn == cur_fn. */
+    LLVMValueRef panic_fn;
+    LLVMBasicBlockRef ovf_bb, panic_bb;
+    LLVMValueRef ovf_loc, panic_msg, panic_loc;
     LLVMBasicBlockRef entry;     /* holds only allocas, then branches to the body */
     LLVMBuilderRef alloca_b;     /* positioned at the end of `entry` */
     LLVMValueRef *local_slot;    /* per MirLocalId: its alloca (NULL for None-typed) */

@@ -32,6 +32,23 @@ static void cg_tbaa(Cg *c, LLVMValueRef access, CgTbaa kind) {
     LLVMSetMetadata(access, c->md_tbaa, LLVMMetadataAsValue(c->ctx, c->tbaa[kind]));
 }
 
+/* RT_LIST_MAX_LEN of rt/sifr_rt_values.h: no list is longer
+ * (test_rt_list checks that the runtime enforces it). */
+#define CG_LIST_MAX_LEN ((int64_t)1 << 48)
+
+/* Load the length of list `l`: TBAA-tagged, with its range [0,
+ * CG_LIST_MAX_LEN], so LLVM can prove that index arithmetic derived from it
+ * (i + j, i + 1, the loop counters of range(len(xs))) does not overflow. */
+static LLVMValueRef cg_list_len(Cg *c, LLVMValueRef l) {
+    LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, l, "len");
+    cg_tbaa(c, len, TBAA_LIST_LEN);
+    LLVMMetadataRef bounds[2] = {LLVMValueAsMetadata(cg_i64(c, 0)),
+                                 LLVMValueAsMetadata(cg_i64(c, CG_LIST_MAX_LEN + 1))};
+    unsigned kind = LLVMGetMDKindIDInContext(c->ctx, "range", 5);
+    LLVMSetMetadata(len, kind, LLVMMetadataAsValue(c->ctx, LLVMMDNodeInContext2(c->ctx, bounds, 2)));
+    return len;
+}
+
 /* The tag of a place that is a float or int field of a class object (its
  * last projection a FIELD right after the DEREF of an object), or -1. */
 static int cg_place_tbaa(Cg *c, MirPlace p, TypeId t) {
@@ -83,19 +100,60 @@ LLVMBasicBlockRef cg_cold_branch(Cg *c, LLVMValueRef bad, const char *name) {
 /* The RtLoc of a panic site; NULL when MIR recorded none. */
 LLVMValueRef cg_loc_or_null(Cg *c, NodeId at) { return at ? cg_loc(c, at) : LLVMConstNull(c->t_ptr); }
 
-/* if (bad) rt_panic_overflow(&loc) — on a cold path. */
-static void cg_overflow_check(Cg *c, LLVMValueRef bad, NodeId at) {
-    LLVMBasicBlockRef ok = cg_cold_branch(c, bad, "overflow");
-    LLVMValueRef loc = cg_loc_or_null(c, at);
-    cg_rt_call(c, RT_PANIC_OVERFLOW, &loc, 1);
+/* The shared panic blocks of the current function, made on first use. */
+static void cg_panic_blocks(Cg *c) {
+    if (c->panic_fn == c->cur_fn) return;
+    c->panic_fn = c->cur_fn;
+    c->ovf_bb = c->panic_bb = NULL;
+}
+
+/* Branch to `target` (a shared cold block) when `bad`, adding this site's
+ * values to its phis; the builder continues on the normal path. */
+static void cg_branch_to_shared(Cg *c, LLVMValueRef bad, LLVMBasicBlockRef target, LLVMValueRef *phis,
+                                LLVMValueRef *vals, unsigned n) {
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
+    LLVMBasicBlockRef ok = cg_block_after_current(c, "ok");
+    cg_mark_unlikely(c, LLVMBuildCondBr(c->b, bad, target, ok));
+    for (unsigned i = 0; i < n; i++) LLVMAddIncoming(phis[i], &vals[i], &from, 1);
     LLVMPositionBuilderAtEnd(c->b, ok);
 }
 
+/* A cold block at the end of the function: phis of `n` pointers, then a
+ * call of the noreturn runtime entry `fn` with them. */
+static LLVMBasicBlockRef cg_shared_panic(Cg *c, const char *name, CgRtFn fn, LLVMValueRef *phis, unsigned n) {
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(c->b);
+    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(c->ctx, c->cur_fn, name);
+    LLVMPositionBuilderAtEnd(c->b, bb);
+    for (unsigned i = 0; i < n; i++) phis[i] = LLVMBuildPhi(c->b, c->t_ptr, "");
+    cg_rt_call(c, fn, phis, n);
+    if (!cg_terminated(c)) LLVMBuildUnreachable(c->b);
+    LLVMPositionBuilderAtEnd(c->b, here);
+    return bb;
+}
+
+/* if (bad) rt_panic_overflow(&loc) — on a cold path. */
+static void cg_overflow_check(Cg *c, LLVMValueRef bad, NodeId at) {
+    cg_panic_blocks(c);
+    LLVMValueRef phis[1];
+    if (!c->ovf_bb) {
+        c->ovf_bb = cg_shared_panic(c, "overflow", RT_PANIC_OVERFLOW, phis, 1);
+        c->ovf_loc = phis[0];
+    }
+    LLVMValueRef loc = cg_loc_or_null(c, at);
+    cg_branch_to_shared(c, bad, c->ovf_bb, &c->ovf_loc, &loc, 1);
+}
+
 void cg_panic_check(Cg *c, LLVMValueRef bad, const char *msg, NodeId at) {
-    LLVMBasicBlockRef ok = cg_cold_branch(c, bad, "panic");
-    LLVMValueRef args[2] = {cg_cstr(c, msg), cg_loc_or_null(c, at)};
-    cg_rt_call(c, RT_PANIC, args, 2);
-    LLVMPositionBuilderAtEnd(c->b, ok);
+    cg_panic_blocks(c);
+    LLVMValueRef phis[2];
+    if (!c->panic_bb) {
+        c->panic_bb = cg_shared_panic(c, "panic", RT_PANIC, phis, 2);
+        c->panic_msg = phis[0];
+        c->panic_loc = phis[1];
+    }
+    LLVMValueRef vals[2] = {cg_cstr(c, msg), cg_loc_or_null(c, at)};
+    LLVMValueRef ps[2] = {c->panic_msg, c->panic_loc};
+    cg_branch_to_shared(c, bad, c->panic_bb, ps, vals, 2);
 }
 
 LLVMValueRef cg_intrinsic_call(Cg *c, const char *name, LLVMTypeRef over, LLVMValueRef *args, unsigned n) {
@@ -463,15 +521,15 @@ TypeId cg_targ(TypeId t, uint32_t i) {
  * data) with Python's negative indices, inline: indexing sits in the
  * innermost loops of numeric code, where a runtime call would cost more
  * than the access. An index out of range panics like rt_list_at. */
-static LLVMValueRef cg_list_slot(Cg *c, LLVMValueRef l, LLVMValueRef index, TypeId et, NodeId at) {
+static LLVMValueRef cg_list_slot(Cg *c, LLVMValueRef l, LLVMValueRef index, TypeId et, const char *range_msg,
+                                 NodeId at) {
     LLVMTypeRef fs[4] = {c->t_i64, c->t_i64, c->t_ptr, c->t_ptr};
     LLVMTypeRef lt = LLVMStructTypeInContext(c->ctx, fs, 4, false);
-    LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, lt, l, 0, ""), "len");
-    cg_tbaa(c, len, TBAA_LIST_LEN);
+    LLVMValueRef len = cg_list_len(c, LLVMBuildStructGEP2(c->b, lt, l, 0, ""));
     LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, index, cg_i64(c, 0), "");
     LLVMValueRef i = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, index, len, ""), index, "");
     /* one unsigned compare catches both i < 0 and i >= len */
-    cg_panic_check(c, LLVMBuildICmp(c->b, LLVMIntUGE, i, len, ""), "list index out of range", at);
+    cg_panic_check(c, LLVMBuildICmp(c->b, LLVMIntUGE, i, len, ""), range_msg, at);
     LLVMValueRef data = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, lt, l, 3, ""), "data");
     cg_tbaa(c, data, TBAA_LIST_DATA);
     return LLVMBuildGEP2(c->b, cg_mem_type(c, et), data, &i, 1, "");
@@ -521,23 +579,25 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
         cg_rtn(c, "rt_value_clone", "v(ppp)", args, 3);
         return cg_from_mem(c, t0, LLVMBuildLoad2(c->b, cg_mem_type(c, t0), dst, ""));
     }
-    case MRT_LIST_LEN: { /* RtList.len, the first word */
-        LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, a[0], "len");
-        cg_tbaa(c, len, TBAA_LIST_LEN);
-        return len;
-    }
+    case MRT_LIST_LEN: return cg_list_len(c, a[0]); /* RtList.len, the first word */
     case MRT_LIST_PUSH: {
         LLVMValueRef args[2] = {a[0], cg_spill(c, ops[1].type, a[1])};
         return cg_rtn(c, "rt_list_push", "v(pp)", args, 2);
     }
     case MRT_LIST_AT: {
         TypeId et = rv->type;
-        LLVMValueRef p = cg_list_slot(c, a[0], a[1], et, rv->loc);
+        LLVMValueRef p = cg_list_slot(c, a[0], a[1], et, "list index out of range", rv->loc);
         LLVMValueRef e = LLVMBuildLoad2(c->b, cg_mem_type(c, et), p, "");
         cg_tbaa(c, e, TBAA_LIST_ELEM);
         return cg_from_mem(c, et, e);
     }
     case MRT_LIST_SET: {
+        TypeId et = ops[2].type;
+        if (mir_type_is_copy(et) && et != TYPE_NONE) { /* nothing to drop: a store */
+            LLVMValueRef p = cg_list_slot(c, a[0], a[1], et, "list assignment index out of range", rv->loc);
+            cg_tbaa(c, LLVMBuildStore(c->b, cg_to_mem(c, et, a[2]), p), TBAA_LIST_ELEM);
+            return NULL;
+        }
         LLVMValueRef args[4] = {a[0], a[1], cg_spill(c, ops[2].type, a[2]), loc};
         return cg_rtn(c, "rt_list_set", "v(pipp)", args, 4);
     }

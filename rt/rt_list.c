@@ -11,7 +11,7 @@ static inline unsigned char *rt_list_slot(const RtList *l, int64_t i) {
 
 static size_t rt_list_bytes(const RtType *elem, int64_t n) {
     size_t bytes;
-    if (n < 0 || __builtin_mul_overflow((size_t)n, (size_t)elem->size, &bytes))
+    if (n < 0 || n > RT_LIST_MAX_LEN || __builtin_mul_overflow((size_t)n, (size_t)elem->size, &bytes))
         rt_panic("out of memory", NULL);
     return bytes;
 }

@@ -131,6 +131,11 @@ const RtType *rt_object_class(const void *obj);
 bool rt_object_isa(const void *obj, const RtType *cls);
 
 /* ==== Lists =============================================================== */
+/* No list grows past this many elements ("out of memory" panic), so
+ * generated code may assume index arithmetic on lengths cannot overflow
+ * (codegen attaches it as the range of every length it loads). */
+#define RT_LIST_MAX_LEN ((int64_t)1 << 48)
+
 typedef struct RtList {
     int64_t len;
     int64_t cap;

@@ -308,6 +308,15 @@ static bool mods_spec_name_pending(const char *module, const char *name) {
         "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "DiagnosticLevel", "DiagnosticEvent",
         "diagnostic_event", "emit_diagnostic",
     };
+    static const char *const process_names[] = {
+        "Command", "run_shell", "output_shell", "run_timeout", "output_timeout", "async_run", "async_output",
+        "async_spawn",
+    };
+    if (!strcmp(module, "sifr.process")) {
+        for (size_t i = 0; i < sizeof process_names / sizeof process_names[0]; i++)
+            if (!strcmp(process_names[i], name)) return true;
+        return false;
+    }
     if (strcmp(module, "sifr.runtime")) return false;
     for (size_t i = 0; i < sizeof runtime_names / sizeof runtime_names[0]; i++)
         if (!strcmp(runtime_names[i], name)) return true;
@@ -442,10 +451,15 @@ bool mods_import_from(Sema *s, NodeId stmt) {
             }
             continue;
         }
-        if (!id || !mods_defines(s, target, id)) {
+        /* a standard-library module's `_name` (its runtime bindings) is private to lib/ */
+        bool lib_private = id && set->mods.items[target].is_lib && str_text(alias->name)[0] == '_' &&
+                           !(g_mods.cur != UINT32_MAX && set->mods.items[g_mods.cur].is_lib);
+        if (!id || !mods_defines(s, target, id) || lib_private) {
             Diagnostic *d = sema_diag(s, CODE_NAME_UNKNOWN, alias->span, "module `%s` has no `%s`", mname,
                                       str_text(alias->name));
-            if (id && sema_sym(s, id)->kind != SYM_MODULE) {
+            if (lib_private && mods_defines(s, target, id)) {
+                diag_label(d, "private to the standard library");
+            } else if (id && sema_sym(s, id)->kind != SYM_MODULE) {
                 diag_label(d, "`%s` imports it but does not define it", mname);
                 diag_help(d, "import it from the module that defines it");
             } else {
@@ -568,8 +582,11 @@ void mods_decorators(Sema *s, uint32_t fi) {
 }
 
 /* The types an `@extern` function may take and return: those whose LLVM
- * form is the C type of the runtime function (int64_t, double). */
-static bool mods_c_type(TypeId t) { return t == TYPE_INT || t == TYPE_FLOAT; }
+ * form is the C type of the runtime function (int64_t, double). `str` and
+ * `bytes` are `RtStr *` (borrowed in, owned out), `list[str]` a borrowed
+ * `const RtList *` parameter (sifr.process's argv). */
+static bool mods_c_type(TypeId t) { return t == TYPE_INT || t == TYPE_FLOAT || t == TYPE_STR || t == TYPE_BYTES; }
+static bool mods_c_param(TypeId t) { return mods_c_type(t) || t == type_list(TYPE_STR); }
 
 void mods_check_extern(Sema *s, uint32_t fi) {
     SemaFunc *f = &s->prog->funcs.items[fi];
@@ -578,18 +595,18 @@ void mods_check_extern(Sema *s, uint32_t fi) {
     for (uint32_t i = 0; i < f->params.len; i++) {
         const Symbol *p = sema_sym(s, f->params.items[i]);
         const Node *pn = sema_node(s, p->decl);
-        if ((p->type != TYPE_ERROR && !mods_c_type(p->type)) || (pn->flags & (NF_OWN | NF_MUT))) {
+        if ((p->type != TYPE_ERROR && !mods_c_param(p->type)) || (pn->flags & (NF_OWN | NF_MUT))) {
             Diagnostic *dg = sema_diag(s, CODE_TYPE_UNSUPPORTED, pn->span,
                                        "an `@extern` parameter of type `%s` is not supported yet",
                                        type_name(p->type));
-            diag_label(dg, "`@extern` functions take `int` and `float` for now");
+            diag_label(dg, "`@extern` functions take `int`, `float`, `str`, `bytes` and `list[str]` for now");
             diag_emit(dg);
         }
     }
     if (f->ret != TYPE_NONE && f->ret != TYPE_ERROR && !mods_c_type(f->ret)) {
         Diagnostic *dg = sema_diag(s, CODE_TYPE_UNSUPPORTED, d->a ? sema_node(s, d->a)->span : d->span,
                                    "an `@extern` function returning `%s` is not supported yet", type_name(f->ret));
-        diag_label(dg, "`@extern` functions return `int`, `float` or `None` for now");
+        diag_label(dg, "`@extern` functions return `int`, `float`, `str`, `bytes` or `None` for now");
         diag_emit(dg);
     }
     /* The body is `...` (after an optional docstring): the runtime has it. */

@@ -1744,3 +1744,13 @@ Test(rt_list, panic_slice_step_zero, .exit_code = 101) {
     RtList l = {2, 2, &rt_type_int, (unsigned char *)data};
     (void)rt_list_slice(&l, 0, 0, 0, 4, &here);
 }
+
+/* Generated code relies on RT_LIST_MAX_LEN bounding every list's length
+ * (codegen/cg_mir.c, cg_list_len): longer lists cannot be made, even of
+ * zero-size elements. */
+Test(rt_list, length_limit, .exit_code = 101) {
+    static const RtType t_none = {.kind = RT_K_NONE, .size = 0, .align = 1};
+    RtList *l = rt_list_new(&t_none, 0);
+    rt_list_push(l, "");
+    rt_list_repeat(l, RT_LIST_MAX_LEN + 1); /* panics before filling it */
+}
