@@ -62,6 +62,14 @@ typedef struct CgStrEntry {
     LLVMValueRef global;
 } CgStrEntry;
 
+/* The alias tag of one float or int field of a class hierarchy. */
+typedef struct CgFieldTbaa {
+    SymId root;      /* the hierarchy's root class */
+    uint32_t field;  /* field index */
+    TypeId type;     /* TYPE_FLOAT or TYPE_INT */
+    LLVMMetadataRef tag;
+} CgFieldTbaa;
+
 typedef struct Cg {
     const Program *prog;
     const Ast *ast;
@@ -116,6 +124,8 @@ typedef struct Cg {
 
     struct CgFastpath *fastpath; /* release only: cg_fastpath.c's state, NULL otherwise */
     LLVMMetadataRef tbaa[8];     /* cg_mir.c's access tags by CgTbaa, made on first use */
+    LLVMMetadataRef tbaa_root;
+    VEC(CgFieldTbaa) field_tbaa; /* the tags of object fields (cg_place_tbaa) */
     unsigned md_tbaa;
     struct CgTypes *types;       /* cg_types.c: layouts and descriptors by TypeId */
 } Cg;

@@ -11,20 +11,28 @@
 /* ==== Type-based alias information ==========================================
  * Generated code touches a few kinds of memory that never overlap: the
  * header words of lists (len, data) and their elements, all written only
- * by the runtime, and the float and int fields of class objects. Tagging those accesses lets LLVM
+ * by the runtime, and each float and int field of class objects (tags per
+ * field, see cg_place_tbaa). Tagging those accesses lets LLVM
  * keep a list's length and data pointer in registers across stores to
  * object fields (the inner loops of numeric code). Untagged accesses, and
  * the runtime's own C code (another TBAA root), may alias anything. */
-typedef enum CgTbaa { TBAA_LIST_LEN, TBAA_LIST_DATA, TBAA_LIST_ELEM, TBAA_FIELD_F64, TBAA_FIELD_I64, TBAA__COUNT } CgTbaa;
+typedef enum CgTbaa { TBAA_LIST_LEN, TBAA_LIST_DATA, TBAA_LIST_ELEM, TBAA__COUNT } CgTbaa;
+
+/* The root of the generated code's type-based alias tree. */
+static void cg_tbaa_root(Cg *c) {
+    if (c->tbaa_root) return;
+    c->md_tbaa = LLVMGetMDKindIDInContext(c->ctx, "tbaa", 4);
+    LLVMMetadataRef rootname = LLVMMDStringInContext2(c->ctx, "sifr tbaa", 9);
+    c->tbaa_root = LLVMMDNodeInContext2(c->ctx, &rootname, 1);
+}
 
 static void cg_tbaa(Cg *c, LLVMValueRef access, CgTbaa kind) {
-    static const char *const names[TBAA__COUNT] = {"list.len", "list.data", "list.elem", "field.f64", "field.i64"};
+    static const char *const names[TBAA__COUNT] = {"list.len", "list.data", "list.elem"};
     if (!c->tbaa[kind]) {
-        if (!c->md_tbaa) c->md_tbaa = LLVMGetMDKindIDInContext(c->ctx, "tbaa", 4);
-        LLVMMetadataRef rootname = LLVMMDStringInContext2(c->ctx, "sifr tbaa", 9);
-        LLVMMetadataRef root = LLVMMDNodeInContext2(c->ctx, &rootname, 1);
+        cg_tbaa_root(c);
         LLVMMetadataRef zero = LLVMValueAsMetadata(LLVMConstInt(c->t_i64, 0, false));
-        LLVMMetadataRef scalar[3] = {LLVMMDStringInContext2(c->ctx, names[kind], strlen(names[kind])), root, zero};
+        LLVMMetadataRef scalar[3] = {LLVMMDStringInContext2(c->ctx, names[kind], strlen(names[kind])), c->tbaa_root,
+                                     zero};
         LLVMMetadataRef type = LLVMMDNodeInContext2(c->ctx, scalar, 3);
         LLVMMetadataRef tag[3] = {type, type, zero};
         c->tbaa[kind] = LLVMMDNodeInContext2(c->ctx, tag, 3);
@@ -50,13 +58,37 @@ static LLVMValueRef cg_list_len(Cg *c, LLVMValueRef l) {
 }
 
 /* The tag of a place that is a float or int field of a class object (its
- * last projection a FIELD right after the DEREF of an object), or -1. */
-static int cg_place_tbaa(Cg *c, MirPlace p, TypeId t) {
-    if (p.proj_count < 2 || (t != TYPE_FLOAT && t != TYPE_INT)) return -1;
+ * last projection a FIELD right after the DEREF of an object), or NULL.
+ * Each field has its own tag, so a store to one field (b.vx) does not
+ * make LLVM reload another (a.mass) even when a and b may be the same
+ * object. Field k of every class in one hierarchy is the same slot (bases
+ * lay out their fields first), so the tag names the hierarchy's root
+ * class, the field's index and its scalar type. */
+static LLVMMetadataRef cg_place_tbaa(Cg *c, MirPlace p, TypeId t) {
+    if (p.proj_count < 2 || (t != TYPE_FLOAT && t != TYPE_INT)) return NULL;
     const MirProj *last = &c->body->projs.items[p.proj_start + p.proj_count - 1];
     const MirProj *prev = last - 1;
-    if (last->kind != PROJ_FIELD || prev->kind != PROJ_DEREF || !cg_type_is_object(c, prev->type)) return -1;
-    return t == TYPE_FLOAT ? TBAA_FIELD_F64 : TBAA_FIELD_I64;
+    if (last->kind != PROJ_FIELD || prev->kind != PROJ_DEREF || !cg_type_is_object(c, prev->type)) return NULL;
+    const ClassInfo *ci = prog_class_of(c->prog, prev->type);
+    while (ci->base) ci = prog_class_of(c->prog, prog_sym(c->prog, ci->base)->type);
+    for (uint32_t i = 0; i < c->field_tbaa.len; i++) {
+        const CgFieldTbaa *e = &c->field_tbaa.items[i];
+        if (e->root == ci->sym && e->field == last->index && e->type == t) return e->tag;
+    }
+    cg_tbaa_root(c);
+    char name[96];
+    snprintf(name, sizeof name, "field.%s.%u.%s", str_text(ci->name), last->index, t == TYPE_FLOAT ? "f64" : "i64");
+    LLVMMetadataRef zero = LLVMValueAsMetadata(LLVMConstInt(c->t_i64, 0, false));
+    LLVMMetadataRef scalar[3] = {LLVMMDStringInContext2(c->ctx, name, strlen(name)), c->tbaa_root, zero};
+    LLVMMetadataRef type = LLVMMDNodeInContext2(c->ctx, scalar, 3);
+    LLVMMetadataRef tag[3] = {type, type, zero};
+    CgFieldTbaa e = {ci->sym, last->index, t, LLVMMDNodeInContext2(c->ctx, tag, 3)};
+    vec_push(&c->field_tbaa, e);
+    return e.tag;
+}
+
+static void cg_tbaa_node(Cg *c, LLVMValueRef access, LLVMMetadataRef tag) {
+    if (tag) LLVMSetMetadata(access, c->md_tbaa, LLVMMetadataAsValue(c->ctx, tag));
 }
 
 /* ==== Small helpers ======================================================= */
@@ -268,8 +300,7 @@ LLVMValueRef cg_load_place(Cg *c, MirPlace p, TypeId t) {
     if (!addr) ICE("codegen: read of _%u, which has no storage, in %s", p.local, c->body->symbol);
     if (mem) {
         LLVMValueRef v = LLVMBuildLoad2(c->b, cg_mem_type(c, t), addr, "");
-        int tag = cg_place_tbaa(c, p, t);
-        if (tag >= 0) cg_tbaa(c, v, (CgTbaa)tag);
+        cg_tbaa_node(c, v, cg_place_tbaa(c, p, t));
         return cg_from_mem(c, t, v);
     }
     return LLVMBuildLoad2(c->b, lt, addr, "");
@@ -281,8 +312,7 @@ void cg_store_place(Cg *c, MirPlace p, TypeId t, LLVMValueRef v) {
     /* None places (the sink of None calls) keep nothing */
     if (!addr || !v) return;
     LLVMValueRef st = LLVMBuildStore(c->b, mem ? cg_to_mem(c, t, v) : v, addr);
-    int tag = mem ? cg_place_tbaa(c, p, t) : -1;
-    if (tag >= 0) cg_tbaa(c, st, (CgTbaa)tag);
+    if (mem) cg_tbaa_node(c, st, cg_place_tbaa(c, p, t));
 }
 
 /* A pointer to an entry-block copy of `v` in its memory form: how values
@@ -550,6 +580,30 @@ static LLVMValueRef cg_float_pow(Cg *c, const MirOperand *ops, LLVMValueRef *a) 
     return cg_rt_call(c, RT_FLOAT_POW, a, 2);
 }
 
+/* a // b or a % b with Python's flooring, inline (rt_int_floordiv and
+ * rt_int_mod spell out the same rules): division by zero panics,
+ * INT64_MIN // -1 overflows, x % -1 is 0. With a constant divisor the
+ * checks fold away and LLVM divides by shifts or multiplication. */
+static LLVMValueRef cg_int_floordiv_mod(Cg *c, bool mod, LLVMValueRef a, LLVMValueRef b, NodeId at) {
+    LLVMValueRef zero = cg_i64(c, 0), minus1 = cg_i64(c, -1);
+    cg_panic_check(c, LLVMBuildICmp(c->b, LLVMIntEQ, b, zero, ""), "integer division or modulo by zero", at);
+    LLVMValueRef b_is_m1 = LLVMBuildICmp(c->b, LLVMIntEQ, b, minus1, "");
+    if (!mod)
+        cg_overflow_check(c, LLVMBuildAnd(c->b, b_is_m1, LLVMBuildICmp(c->b, LLVMIntEQ, a, cg_i64(c, INT64_MIN), ""), ""),
+                          at);
+    /* x % -1 and x // -1 never trap here: divide by 1 and fix the sign */
+    LLVMValueRef d = LLVMBuildSelect(c->b, b_is_m1, cg_i64(c, 1), b, "");
+    LLVMValueRef q = LLVMBuildSDiv(c->b, a, d, "");
+    LLVMValueRef r = LLVMBuildSRem(c->b, a, d, "");
+    /* C truncates; Python floors: they differ when the remainder is not
+     * zero and its sign differs from the divisor's */
+    LLVMValueRef adjust = LLVMBuildAnd(c->b, LLVMBuildICmp(c->b, LLVMIntNE, r, zero, ""),
+                                       LLVMBuildICmp(c->b, LLVMIntSLT, LLVMBuildXor(c->b, r, b, ""), zero, ""), "");
+    if (mod) return LLVMBuildSelect(c->b, adjust, LLVMBuildAdd(c->b, r, b, ""), r, "");
+    q = LLVMBuildSelect(c->b, b_is_m1, LLVMBuildNeg(c->b, a, ""), q, "");
+    return LLVMBuildSelect(c->b, adjust, LLVMBuildSub(c->b, q, cg_i64(c, 1), ""), q, "");
+}
+
 /* Runtime entries on compound values (MRT_PRINT_VALUE ... MRT_STR_INDEX). */
 static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a) {
     TypeId t0 = rv->ops_count ? ops[0].type : TYPE_NONE;
@@ -680,6 +734,10 @@ static LLVMValueRef cg_call(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
         if ((unsigned)f >= MRT__COUNT) ICE("codegen: runtime entry %u out of range", (unsigned)f);
         if (f == MRT_FLOAT_POW && n == 2) {
             r = cg_float_pow(c, ops, args);
+            break;
+        }
+        if ((f == MRT_INT_FLOORDIV || f == MRT_INT_MOD) && n == 2) {
+            r = cg_int_floordiv_mod(c, f == MRT_INT_MOD, args[0], args[1], rv->loc);
             break;
         }
         if (f == MRT_FLOAT_DIV && n == 2) {

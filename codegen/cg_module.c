@@ -220,6 +220,26 @@ void cg_fn_attrs(Cg *c, LLVMValueRef fn) {
     if (c->a_frame_ptr) LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, c->a_frame_ptr);
 }
 
+static LLVMAttributeRef cg_enum_attr(Cg *c, const char *name, uint64_t v) {
+    return LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName(name, strlen(name)), v);
+}
+
+/* What LLVM may assume of parameter k: a list is a non-null pointer to its
+ * 32-byte header (so loads of its length and data pointer can be hoisted
+ * out of loops even past a panic check), and a `mut` parameter a non-null
+ * pointer to the caller's 8-byte-or-less value. */
+static void cg_param_attrs(Cg *c, LLVMValueRef fn, uint32_t k, TypeId t, uint32_t flags) {
+    uint64_t bytes = 0;
+    if (flags & MIRL_MUT_REF)
+        bytes = 1;
+    else if (type_get(t)->kind == TY_LIST)
+        bytes = 32; /* RtList: len, cap, elem, data */
+    if (!bytes) return;
+    LLVMAddAttributeAtIndex(fn, k + 1, cg_enum_attr(c, "nonnull", 0));
+    LLVMAddAttributeAtIndex(fn, k + 1, cg_enum_attr(c, "dereferenceable", bytes));
+    if (bytes == 32) LLVMAddAttributeAtIndex(fn, k + 1, cg_enum_attr(c, "align", 8));
+}
+
 /* Declare every user function first so calls can refer to later ones. A
  * `mut` parameter is passed as a pointer to the caller's value. */
 static void cg_declare_funcs(Cg *c) {
@@ -256,6 +276,7 @@ static void cg_declare_funcs(Cg *c) {
         /* a standard-library `@extern` function is the runtime's: declared only */
         if (!f->rt_symbol) LLVMSetLinkage(fn, LLVMInternalLinkage);
         cg_fn_attrs(c, fn);
+        for (uint32_t k = 0; k < ft->nargs; k++) cg_param_attrs(c, fn, k, ft->args[k], mb->locals.items[k + 1].flags);
         c->fn_val[i] = fn;
         c->fn_ty[i] = ty;
     }
@@ -375,6 +396,7 @@ static void cg_free(Cg *c) {
     free(c->fn_ty);
     free(c->strs);
     free(c->slots);
+    vec_free(&c->field_tbaa);
     cg_fastpath_free(c);
 }
 
