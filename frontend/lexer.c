@@ -703,19 +703,40 @@ static FsResult fs_field(FsCtx *fs, uint32_t nest, FStrPart *p) {
     }
     lx->pos++;
     uint32_t expr_lo = lx->pos, expr_hi = 0;
+    /* Open brackets of the expression: the offsets of the innermost
+     * FS_MAX_OPEN are kept so that a bracket left open, or closed by the
+     * wrong kind, is reported at the bracket itself. */
+    enum { FS_MAX_OPEN = 32 };
+    uint32_t open_at[FS_MAX_OPEN];
     uint32_t depth = 0;
     for (;;) {
         if (lx->pos >= lx->end || fs_at_close(fs) || fs_at_line_end(fs)) {
-            lex_error(lx, CODE_PARSE_FSTRING, lbrace, lbrace + 1, "f-string: expecting '}'");
+            if (depth > 0 && depth <= FS_MAX_OPEN) {
+                uint32_t o = open_at[depth - 1];
+                lex_error(lx, CODE_PARSE_FSTRING, o, o + 1, "f-string: `%c` was never closed", lx->src[o]);
+            } else {
+                lex_error(lx, CODE_PARSE_FSTRING, lbrace, lbrace + 1, "f-string: expecting '}'");
+            }
             return FS_BAD;
         }
         char c = lx->src[lx->pos];
         char n = (char)lex_peek(lx, 1);
         if (c == '(' || c == '[' || c == '{') {
+            if (depth < FS_MAX_OPEN) open_at[depth] = lx->pos;
             depth++;
         } else if (c == ')' || c == ']' || c == '}') {
-            if (depth > 0) depth--;
-            else if (c == '}') break;
+            if (depth > 0) {
+                depth--;
+                char o = depth < FS_MAX_OPEN ? lx->src[open_at[depth]] : 0;
+                char want = o == '(' ? ')' : o == '[' ? ']' : o == '{' ? '}' : c;
+                if (c != want) {
+                    lex_error(lx, CODE_PARSE_FSTRING, lx->pos, lx->pos + 1,
+                              "f-string: closing `%c` does not match the opening `%c`", c, o);
+                    return FS_BAD;
+                }
+            } else if (c == '}') {
+                break;
+            }
         } else if (c == '\'' || c == '"') {
             FsResult r = fs_skip_nested_string(fs, lbrace);
             if (r != FS_OK) return r;
@@ -724,8 +745,12 @@ static FsResult fs_field(FsCtx *fs, uint32_t nest, FStrPart *p) {
             lex_error(lx, CODE_PARSE_FSTRING, lx->pos, lx->pos + 1,
                       "f-string expression part cannot include '#'");
             return FS_BAD;
-        } else if (n == '=' && (c == '=' || c == '!' || c == '<' || c == '>' || c == ':')) {
-            lx->pos += 2; /* ==, !=, <=, >=, := belong to the expression */
+        } else if (n == '=' && (c == '=' || c == '!' || c == '<' || c == '>' ||
+                                (c == ':' && depth > 0))) {
+            /* ==, !=, <=, >= belong to the expression; `:=` only inside
+             * brackets: at depth 0 a ':' always starts the format spec, so
+             * `{m:=4}` is the '=' alignment, as in Python. */
+            lx->pos += 2;
             continue;
         } else if (depth == 0 && (c == '!' || c == ':')) {
             break;

@@ -74,16 +74,32 @@ static void parse_describe(Parser *p, const Token *t, char *buf, size_t n) {
     (void)p;
 }
 
-/* Report an error unless one was already reported on the same line. */
-static void parse_vreport(Parser *p, const char *code, Span sp, const char *fmt, va_list ap) {
+/* Start an error unless one was already reported on the same line (then
+ * NULL). The caller may add a label, notes or help, then emits it. */
+static Diagnostic *parse_vbegin(Parser *p, const char *code, Span sp, const char *fmt, va_list ap) {
     uint32_t line, col;
     source_line_col(p->file, sp.lo, &line, &col);
-    if (line == p->err_line) return;
+    if (line == p->err_line) return NULL;
     p->err_line = line;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    diag_error(code, sp, "%s", msg);
     p->ast->error_count++;
+    return diag_new(SEV_ERROR, code, sp, "%s", msg);
+}
+
+static Diagnostic *parse_begin(Parser *p, const char *code, Span sp, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static Diagnostic *parse_begin(Parser *p, const char *code, Span sp, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    Diagnostic *d = parse_vbegin(p, code, sp, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+static void parse_vreport(Parser *p, const char *code, Span sp, const char *fmt, va_list ap) {
+    Diagnostic *d = parse_vbegin(p, code, sp, fmt, ap);
+    if (d) diag_emit(d);
 }
 
 static void parse_report(Parser *p, const char *code, Span sp, const char *fmt, ...)
@@ -109,30 +125,156 @@ static void parse_fail(Parser *p, const char *code, Span sp, const char *fmt, ..
     p->panic = true;
 }
 
-/* Fail at the current token. A TOK_ERROR was already reported by the lexer,
- * so it only silences the rest of the line. */
-static void parse_fail_here(Parser *p, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void parse_fail_here(Parser *p, const char *code, const char *fmt, ...) {
+/* ---- Brackets ------------------------------------------------------------
+ * The lexer drops newlines inside brackets, so an unclosed `(` turns the rest
+ * of the file into one logical line and the parser only stumbles over it at
+ * some later token. When an error happens inside brackets, the bracket
+ * structure around the failing token explains it better than the token
+ * itself: an opener that is never closed, a closer of the wrong kind, or a
+ * closer with no opener. These are the situations Python reports as
+ * "'(' was never closed", "closing parenthesis ')' does not match opening
+ * parenthesis '['" and "unmatched ')'". */
+
+static bool parse_is_open(TokKind k) { return k == TOK_LPAREN || k == TOK_LBRACKET || k == TOK_LBRACE; }
+static bool parse_is_close(TokKind k) { return k == TOK_RPAREN || k == TOK_RBRACKET || k == TOK_RBRACE; }
+
+static TokKind parse_closer_of(TokKind open) {
+    return open == TOK_LPAREN ? TOK_RPAREN : open == TOK_LBRACKET ? TOK_RBRACKET : TOK_RBRACE;
+}
+
+/* Index of the innermost bracket still open just before token `at`, or
+ * UINT32_MAX. Layout tokens never occur inside brackets, so the search stops
+ * at the last one. */
+static uint32_t parse_open_bracket(Parser *p, uint32_t at) {
+    uint32_t closed = 0;
+    for (uint32_t i = at; i-- > 0;) {
+        TokKind k = p->toks[i].kind;
+        if (k == TOK_NEWLINE || k == TOK_INDENT || k == TOK_DEDENT) break;
+        if (parse_is_close(k)) closed++;
+        else if (parse_is_open(k) && closed-- == 0) return i;
+    }
+    return UINT32_MAX;
+}
+
+/* Whether the bracket at index `open` has no matching closer at all (the
+ * lexer's depth count, which any closer decrements, never returns to it). */
+static bool parse_never_closed(Parser *p, uint32_t open) {
+    uint32_t depth = 0;
+    for (uint32_t i = open; i < p->ntoks; i++) {
+        TokKind k = p->toks[i].kind;
+        if (parse_is_open(k)) depth++;
+        else if (parse_is_close(k) && --depth == 0) return false;
+    }
+    return true;
+}
+
+static uint32_t parse_line_of(Parser *p, uint32_t offset) {
+    uint32_t line, col;
+    source_line_col(p->file, offset, &line, &col);
+    return line;
+}
+
+/* Report the error at token index `at` in terms of brackets when they
+ * explain it; false when they do not (the caller reports as usual). A
+ * stray or mismatched closer is still reported at the closer with the
+ * caller's code (what was expected there does not change), only with a
+ * clearer message; an opener that is never closed is SIFR-PARSE-0008 at the
+ * opener (its closer was expected). */
+static bool parse_bracket_error(Parser *p, uint32_t at, const char *code) {
+    Token *t = &p->toks[at];
+    uint32_t open = parse_open_bracket(p, at);
+    const char *tname = tok_kind_name(t->kind);
+    if (parse_is_close(t->kind)) {
+        Diagnostic *d;
+        if (open == UINT32_MAX) {
+            d = parse_begin(p, code, t->span, "unmatched `%s`", tname);
+            if (d) diag_label(d, "there is no open bracket for this `%s` to close", tname);
+        } else {
+            TokKind ok = parse_closer_of(p->toks[open].kind);
+            if (ok == t->kind) return false;
+            const char *oname = tok_kind_name(p->toks[open].kind);
+            d = parse_begin(p, code, t->span, "closing `%s` does not match the opening `%s`", tname,
+                            oname);
+            if (d) {
+                diag_label(d, "expected `%s` here", tok_kind_name(ok));
+                diag_note(d, p->toks[open].span, "the `%s` is opened here", oname);
+            }
+        }
+        if (d) diag_emit(d);
+        return true;
+    }
+    if (open == UINT32_MAX || !parse_never_closed(p, open)) return false;
+    /* Only when the failing token is past the opener's line (or at the end
+     * of the input): on the opener's own line the token found is the
+     * better clue, as in `f(1 2)`. */
+    Token *o = &p->toks[open];
+    bool at_end = t->kind == TOK_EOF || t->kind == TOK_NEWLINE || t->kind == TOK_DEDENT;
+    if (!at_end && parse_line_of(p, t->span.lo) <= parse_line_of(p, o->span.lo)) return false;
+    const char *oname = tok_kind_name(o->kind);
+    Diagnostic *d = parse_begin(p, CODE_PARSE_EXPECTED, o->span, "`%s` was never closed", oname);
+    if (d) {
+        diag_label(d, "this `%s` is never closed", oname);
+        diag_help(d, "add the missing `%s`", tok_kind_name(parse_closer_of(o->kind)));
+        diag_emit(d);
+    }
+    return true;
+}
+
+/* Fail at the current token, with an optional label under it and help
+ * line. A TOK_ERROR was already reported by the lexer, so it only silences
+ * the rest of the line. Inside brackets the report may move to the bracket
+ * that explains the error (parse_bracket_error). */
+static void parse_vfail_cur(Parser *p, const char *code, const char *label, const char *help,
+                            const char *fmt, va_list ap) {
     if (p->panic) return;
     Token *t = parse_cur(p);
+    p->panic = true;
     if (t->kind == TOK_ERROR) {
         uint32_t col;
         source_line_col(p->file, t->span.lo, &p->err_line, &col);
-        p->panic = true;
         return;
     }
+    if (parse_bracket_error(p, p->pos, code)) return;
+    Diagnostic *d = parse_vbegin(p, code, t->span, fmt, ap);
+    if (!d) return;
+    if (label) diag_label(d, "%s", label);
+    if (help) diag_help(d, "%s", help);
+    diag_emit(d);
+}
+
+static void parse_fail_here(Parser *p, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void parse_fail_here(Parser *p, const char *code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    parse_vreport(p, code, t->span, fmt, ap);
+    parse_vfail_cur(p, code, NULL, NULL, fmt, ap);
     va_end(ap);
-    p->panic = true;
 }
+
+static void parse_fail_hint(Parser *p, const char *code, const char *label, const char *help,
+                            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void parse_fail_hint(Parser *p, const char *code, const char *label, const char *help,
+                            const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    parse_vfail_cur(p, code, label, help, fmt, ap);
+    va_end(ap);
+}
+
+static bool parse_can_start_expr(TokKind k);
 
 static void parse_expected(Parser *p, const char *what) {
     char found[160];
-    parse_describe(p, parse_cur(p), found, sizeof found);
-    parse_fail_here(p, CODE_PARSE_EXPECTED, "expected %s, found %s", what, found);
+    Token *t = parse_cur(p);
+    parse_describe(p, t, found, sizeof found);
+    /* `[1, 2 3]`, `f(a b)`, `(a b)`: a list (or a parenthesised
+     * expression, which a `,` would make a tuple) followed on the same line
+     * by something that could be its next element. */
+    bool list = strstr(what, "`,`") || strcmp(what, "`)`") == 0;
+    bool comma = list && t->kind != TOK_ERROR && parse_can_start_expr(t->kind) &&
+                 p->pos > 0 && parse_line_of(p, t->span.lo) == parse_line_of(p, p->prev_hi);
+    parse_fail_hint(p, CODE_PARSE_EXPECTED, comma ? "perhaps a `,` is missing before this" : NULL,
+                    NULL, "expected %s, found %s", what, found);
 }
 
 static bool parse_expect(Parser *p, TokKind k, const char *what) {
@@ -166,8 +308,9 @@ static NodeList parse_list_from(Parser *p, uint32_t mark) {
 static bool parse_enter(Parser *p) {
     if (p->panic) return false;
     if (p->depth >= PARSE_MAX_DEPTH) {
-        parse_fail_here(p, CODE_PARSE_SYNTAX, "nesting too deep (more than %d levels)",
-                        PARSE_MAX_DEPTH);
+        /* Not parse_fail_here: deep nesting is the problem, not a bracket. */
+        parse_fail(p, CODE_PARSE_SYNTAX, parse_cur(p)->span, "nesting too deep (more than %d levels)",
+                   PARSE_MAX_DEPTH);
         return false;
     }
     p->depth++;
@@ -879,6 +1022,13 @@ static NodeId parse_expr(Parser *p) {
     if (parse_accept(p, TOK_LAMBDA)) {
         NodeList params = parse_lambda_params(p);
         parse_expect(p, TOK_COLON, "`:`");
+        if (!p->panic && !parse_can_start_expr(parse_cur(p)->kind)) {
+            char found[160];
+            parse_describe(p, parse_cur(p), found, sizeof found);
+            parse_fail_hint(p, CODE_PARSE_EXPECTED, "the `lambda` body is missing here",
+                            "a `lambda` body is a single expression, as in `lambda x: x + 1`",
+                            "expected an expression after `lambda ...:`, found %s", found);
+        }
         NodeId body = parse_expr(p);
         e = parse_mk(p, N_LAMBDA, lo);
         parse_node(p, e)->list = params;
@@ -1383,8 +1533,16 @@ static void parse_simple_stmts(Parser *p) {
     if (parse_accept(p, TOK_NEWLINE) || parse_at(p, TOK_EOF)) return;
     char found[160];
     parse_describe(p, parse_cur(p), found, sizeof found);
-    parse_fail_here(p, CODE_PARSE_SYNTAX, "invalid syntax: unexpected %s after the statement",
-                    found);
+    /* `print "hi"`: the Python 2 print statement. */
+    uint32_t i = p->pos;
+    bool print_stmt = i >= 1 && p->toks[i - 1].kind == TOK_NAME &&
+                      strcmp(str_text(p->toks[i - 1].name), "print") == 0 &&
+                      (i == 1 || p->toks[i - 2].kind == TOK_NEWLINE || p->toks[i - 2].kind == TOK_INDENT ||
+                       p->toks[i - 2].kind == TOK_DEDENT) &&
+                      parse_can_start_expr(parse_cur(p)->kind);
+    parse_fail_hint(p, CODE_PARSE_SYNTAX, NULL,
+                    print_stmt ? "`print` is a function: write `print(...)`" : NULL,
+                    "invalid syntax: unexpected %s after the statement", found);
 }
 
 /* ==== Compound statements ================================================= */
@@ -1392,10 +1550,57 @@ static void parse_simple_stmts(Parser *p) {
 static void parse_stmt(Parser *p);
 static void parse_stmts(Parser *p, bool toplevel);
 
+/* The keyword that starts the compound statement whose header ends before
+ * token `at`: the first token of that logical line (after `async`). */
+static const Token *parse_header_keyword(Parser *p, uint32_t at) {
+    uint32_t i = at;
+    while (i > 0) {
+        TokKind k = p->toks[i - 1].kind;
+        if (k == TOK_NEWLINE || k == TOK_INDENT || k == TOK_DEDENT) break;
+        i--;
+    }
+    if (p->toks[i].kind == TOK_ASYNC && i + 1 < at) i++;
+    return &p->toks[i];
+}
+
+static void parse_keyword_text(const Token *kw, char *buf, size_t n) {
+    if (kw->kind == TOK_NAME) snprintf(buf, n, "%s", str_text(kw->name));
+    else snprintf(buf, n, "%s", tok_kind_name(kw->kind));
+}
+
+/* A block header without its `:`. The commonest causes get their own
+ * wording: `=` in a condition (meant `==`) and `else if` (meant `elif`). */
+static void parse_missing_colon(Parser *p) {
+    if (p->panic) return;
+    const Token *kw = parse_header_keyword(p, p->pos);
+    char kwtext[64];
+    parse_keyword_text(kw, kwtext, sizeof kwtext);
+    bool cond = kw->kind == TOK_IF || kw->kind == TOK_ELIF || kw->kind == TOK_WHILE;
+    if (cond && parse_at(p, TOK_ASSIGN)) {
+        parse_fail_hint(p, CODE_PARSE_SYNTAX, "`=` assigns a value; did you mean `==`?",
+                        "a condition compares with `==`; `=` is only allowed in an assignment statement",
+                        "invalid syntax: `=` in the condition of `%s`", kwtext);
+        return;
+    }
+    if (kw->kind == TOK_ELSE && parse_at(p, TOK_IF)) {
+        parse_fail_hint(p, CODE_PARSE_EXPECTED, "`else if` is spelled `elif`",
+                        "write `elif <condition>:`", "expected `:`, found `if`");
+        return;
+    }
+    char found[160], help[160];
+    parse_describe(p, parse_cur(p), found, sizeof found);
+    snprintf(help, sizeof help, "the `%s` header ends with `:`, followed by its block", kwtext);
+    parse_fail_hint(p, CODE_PARSE_EXPECTED, "expected `:` here", help, "expected `:`, found %s", found);
+}
+
 /* block -> ':' (NEWLINE INDENT stmt+ DEDENT | simple_stmts) */
 static NodeList parse_block(Parser *p) {
     uint32_t mark = parse_mark(p);
-    if (!parse_expect(p, TOK_COLON, "`:`")) return parse_list_from(p, mark);
+    if (p->panic) return parse_list_from(p, mark);
+    if (!parse_accept(p, TOK_COLON)) {
+        parse_missing_colon(p);
+        return parse_list_from(p, mark);
+    }
     if (!parse_at(p, TOK_NEWLINE)) {
         parse_simple_stmts(p);
         return parse_list_from(p, mark);
@@ -1403,8 +1608,20 @@ static NodeList parse_block(Parser *p) {
     parse_advance(p);
     if (!parse_at(p, TOK_INDENT)) {
         /* Not a panic: the next line is a well-formed statement of the outer
-         * block and should be parsed as such. */
-        parse_report(p, CODE_PARSE_INDENT, parse_cur(p)->span, "expected an indented block");
+         * block and should be parsed as such. The header is before the
+         * NEWLINE just consumed. */
+        const Token *kw = parse_header_keyword(p, p->pos - 1);
+        char kwtext[64];
+        parse_keyword_text(kw, kwtext, sizeof kwtext);
+        Diagnostic *d = p->panic ? NULL
+                                 : parse_begin(p, CODE_PARSE_INDENT, parse_cur(p)->span,
+                                               "expected an indented block after the `%s` header on line %u",
+                                               kwtext, parse_line_of(p, kw->span.lo));
+        if (d) {
+            diag_label(d, "this line should be indented deeper than the `%s`", kwtext);
+            diag_help(d, "indent the block's statements, or write `pass` for an empty block");
+            diag_emit(d);
+        }
         return parse_list_from(p, mark);
     }
     if (!parse_enter(p)) return parse_list_from(p, mark);
@@ -2083,7 +2300,7 @@ static void parse_stmt(Parser *p) {
 
 /* Skip the rest of a broken logical line; a block that was opened by the
  * broken header is parsed (its own errors are real) and dropped. */
-static void parse_recover(Parser *p) {
+static void parse_skip_line_and_block(Parser *p) {
     while (!parse_at(p, TOK_NEWLINE) && !parse_at(p, TOK_EOF)) parse_advance(p);
     parse_accept(p, TOK_NEWLINE);
     p->panic = false;
@@ -2095,6 +2312,21 @@ static void parse_recover(Parser *p) {
         p->stk.len = mark;
         parse_leave(p);
     }
+}
+
+/* After an error in the statement starting with token kind `first`: skip
+ * the rest of the logical line and the block it opened. When that statement
+ * was a compound one, its later `elif`/`else`/`except`/`finally` clauses are
+ * dropped too, so that a broken `elif x == 2` header does not make the
+ * following `else:` look like an orphan. */
+static void parse_recover(Parser *p, TokKind first) {
+    parse_skip_line_and_block(p);
+    bool clauses = first == TOK_IF || first == TOK_ELIF || first == TOK_ELSE || first == TOK_FOR ||
+                   first == TOK_WHILE || first == TOK_TRY || first == TOK_EXCEPT ||
+                   first == TOK_FINALLY || first == TOK_ASYNC;
+    while (clauses && (parse_at(p, TOK_ELIF) || parse_at(p, TOK_ELSE) || parse_at(p, TOK_EXCEPT) ||
+                       parse_at(p, TOK_FINALLY)))
+        parse_skip_line_and_block(p);
 }
 
 /* stmts -> stmt* up to DEDENT (or EOF at module level); pushes the statements */
@@ -2113,7 +2345,7 @@ static void parse_stmts(Parser *p, bool toplevel) {
         if (parse_at(p, TOK_INDENT)) {
             parse_report(p, CODE_PARSE_INDENT, parse_cur(p)->span, "unexpected indent");
             if (!parse_enter(p)) {
-                parse_recover(p);
+                parse_recover(p, TOK_INDENT);
                 continue;
             }
             parse_advance(p);
@@ -2124,12 +2356,13 @@ static void parse_stmts(Parser *p, bool toplevel) {
         }
         uint32_t mark = parse_mark(p);
         uint32_t lo = parse_lo(p);
+        TokKind first = parse_cur(p)->kind;
         parse_stmt(p);
         if (p->panic) {
             p->stk.len = mark;
             parse_push(p, ast_new(p->ast, N_POISON,
                                   span_make(p->file, lo, p->prev_hi > lo ? p->prev_hi : lo)));
-            parse_recover(p);
+            parse_recover(p, first);
         }
         if (p->pos == start && !parse_at(p, TOK_EOF)) parse_advance(p); /* always progress */
     }
