@@ -1110,6 +1110,9 @@ int main(int argc, char **argv) {
         if (S_ISDIR(st.st_mode)) {
             cr_collect(root, "", &paths, &rels);
         } else {
+            size_t n = strlen(root);
+            if (n < 5 || strcmp(root + n - 5, ".sifr") != 0)
+                cr_die("%s is not a .sifr case (the compiler is given with --sifr PATH)", root);
             vec_add(&paths, cr_strdup(root));
             vec_add(&rels, cr_strdup(root));
         }
