@@ -132,7 +132,7 @@ static LLVMValueRef cg_adapter_of(Cg *c, uint32_t fi, TypeId envt, TypeId ftype)
     snprintf(name, sizeof name, ".adapt.%u.%u", fi, envt);
     LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
     if (fn) return fn;
-    if (fi >= c->prog->funcs.len || !c->fn_val[fi]) ICE("codegen: function value of the undeclared function %u", fi);
+    if (fi >= c->mir->bodies.len || !c->fn_val[fi]) ICE("codegen: function value of the undeclared function %u", fi);
     const Type *ft = type_get(ftype), *et = type_get(envt);
     uint32_t np = ft->nargs, nc = et->nargs;
     if (LLVMCountParamTypes(c->fn_ty[fi]) != np + nc) ICE("codegen: adapter of function %u: arity", fi);
@@ -170,7 +170,10 @@ LLVMValueRef cg_closure_new(Cg *c, const MirRvalue *rv, const MirOperand *ops) {
     for (uint32_t i = 0; i < n; i++) tys[i] = ops[i].type;
     TypeId envt = type_tuple(tys, n);
     free(tys);
-    LLVMValueRef code = fi >= c->prog->funcs.len ? c->fn_val[fi] : cg_adapter_of(c, fi, envt, rv->type);
+    /* bodies past the functions are lambdas (already (env, args...)) or
+     * instances of generic functions (plain functions: adapted) */
+    bool lambda = fi >= c->prog->funcs.len && !c->mir->bodies.items[fi]->targs;
+    LLVMValueRef code = lambda ? c->fn_val[fi] : cg_adapter_of(c, fi, envt, rv->type);
     if (!code) ICE("codegen: closure of the undeclared body %u", fi);
     LLVMValueRef env = LLVMConstNull(c->t_ptr), desc = LLVMConstNull(c->t_ptr);
     if (n) {

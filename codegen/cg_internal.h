@@ -175,7 +175,7 @@ bool cg_type_is_object(Cg *c, TypeId t);
 bool cg_option_is_ptr(Cg *c, TypeId t);
 TypeId cg_field_type(Cg *c, TypeId cls, uint32_t i);
 LLVMValueRef cg_user_str_adapter(Cg *c, TypeId t);
-LLVMValueRef cg_user_eq_adapter(Cg *c, TypeId t);
+LLVMValueRef cg_user_eq_adapter(Cg *c, TypeId t, LLVMValueRef *other_desc); /* sets *other_desc if a hook */
 
 /* ==== cg_mir.c ============================================================ */
 /* Generate the body of `fn` (already declared with the body's signature)

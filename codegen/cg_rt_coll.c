@@ -67,10 +67,11 @@ LLVMValueRef cg_rt_coll(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand 
         return cg_coll_out(c, rv->type, f == MRT_DICT_GET_OR ? "rt_dict_get_or" : "rt_dict_pop_or", "v(pppp)", args,
                            3);
     case MRT_DICT_SET:
+    case MRT_DICT_SET_REF:
         args[0] = a[0];
         args[1] = cg_coll_addr(c, ops, a, 1);
         args[2] = cg_coll_addr(c, ops, a, 2);
-        return cg_rtn(c, "rt_dict_set", "v(ppp)", args, 3);
+        return cg_rtn(c, f == MRT_DICT_SET ? "rt_dict_set" : "rt_dict_set_ref", "v(ppp)", args, 3);
     case MRT_DICT_CONTAINS:
         args[0] = a[0];
         args[1] = cg_coll_addr(c, ops, a, 1);

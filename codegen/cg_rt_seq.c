@@ -60,9 +60,20 @@ static const CgSeqFn cg_seq_fns[] = {
     {MRT_STR_CHARS, "p(p)", 0},
     {MRT_STR_ORD, "i(pp)", SEQ_LOC},
     {MRT_STR_CHR, "p(ip)", SEQ_LOC},
+    {MRT_FLOAT_ROUND, "i(dp)", SEQ_LOC},
+    {MRT_FLOAT_ROUND_DIGITS, "d(di)", 0},
+    {MRT_INT_ROUND_DIGITS, "i(iip)", SEQ_LOC},
+    {MRT_INT_POWMOD, "i(iiip)", SEQ_LOC},
+    {MRT_INT_TO_BASE, "p(ii)", 0},
     {MRT_BYTES_LIST, "p(p)", 0},
     {MRT_BYTES_HEX, "p(p)", 0},
     {MRT_BYTES_DECODE, "p(pp)", SEQ_LOC},
+    {MRT_STR_SWAPCASE, "p(p)", 0},
+    {MRT_STR_CASEFOLD, "p(p)", 0},
+    {MRT_LIST_SET_SLICE, "v(piiiwpp)", SEQ_LOC},
+    {MRT_LIST_DEL_SLICE, "v(piiiwp)", SEQ_LOC},
+    {MRT_STR_SPLIT_WS, "p(pip)", SEQ_LOC},
+    {MRT_STR_RSPLIT_WS, "p(pip)", SEQ_LOC},
 };
 
 /* A table entry: the operands in order, missing trailing ones defaulted
@@ -95,8 +106,8 @@ static LLVMValueRef cg_seq_plain(Cg *c, const CgSeqFn *e, const MirRvalue *rv, c
 LLVMValueRef cg_rt_seq(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a) {
     switch (f) {
     case MRT_LIST_ENUMERATE: {
-        LLVMValueRef args[2] = {a[0], cg_desc(c, cg_targ(rv->type, 0))};
-        return cg_rtn(c, "rt_list_enumerate", "p(pp)", args, 2);
+        LLVMValueRef args[4] = {a[0], a[1], cg_desc(c, cg_targ(rv->type, 0)), cg_loc_or_null(c, rv->loc)};
+        return cg_rtn(c, "rt_list_enumerate_from", "p(pipp)", args, 4);
     }
     case MRT_LIST_ZIP: {
         LLVMValueRef args[3] = {a[0], a[1], cg_desc(c, cg_targ(rv->type, 0))};
@@ -117,6 +128,14 @@ LLVMValueRef cg_rt_seq(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *
         LLVMValueRef args[4] = {a[0], a[1], out, cg_loc_or_null(c, rv->loc)};
         cg_rtn(c, "rt_list_minmax", "v(pbpp)", args, 4);
         return cg_from_mem(c, et, LLVMBuildLoad2(c->b, cg_mem_type(c, et), out, ""));
+    }
+    case MRT_STR_PARTITION: {
+        /* the three new strings come back through a tuple-shaped out slot */
+        TypeId tt = rv->type;
+        LLVMValueRef out = cg_spill(c, tt, NULL);
+        LLVMValueRef args[5] = {a[0], a[1], a[2], out, cg_loc_or_null(c, rv->loc)};
+        cg_rtn(c, "rt_str_partition", "v(ppbpp)", args, 5);
+        return cg_from_mem(c, tt, LLVMBuildLoad2(c->b, cg_mem_type(c, tt), out, ""));
     }
     default: break;
     }

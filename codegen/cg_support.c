@@ -124,6 +124,7 @@ static void cg_gate_call(CgGate *g, NodeId n) {
         /* the sequence builtins (sema/mir_lower_seq.c) */
         bool seq_bi = bi == BI_SORTED || bi == BI_REVERSED || bi == BI_ENUMERATE || bi == BI_ZIP || bi == BI_SUM ||
                       bi == BI_LIST || bi == BI_SET || bi == BI_ANY || bi == BI_ALL || bi == BI_ORD || bi == BI_CHR ||
+                      (bi >= BI_ROUND && bi <= BI_OCT) ||
                       bi == BI_OK || bi == BI_ERR; /* Ok/Err: sema/mir_lower_errors.c */
         seq_bi = seq_bi || bi == BI_DICT; /* dict(): sema/mir_lower_coll.c */
         if ((bi >= BI_SORTED && !seq_bi) || bi == BI_RANGE) {
@@ -134,11 +135,10 @@ static void cg_gate_call(CgGate *g, NodeId n) {
         }
         for (uint32_t i = 0; i < e->list.count; i++) {
             const Node *a = cg_gnode(g, ast_list_at(g->ast, e->list, i));
-            /* len() of other collections, bool("x") */
+            /* len() of other collections */
             if ((bi == BI_LEN && a->type != TYPE_STR && a->type != TYPE_BYTES && type_get(a->type)->kind != TY_LIST &&
                  type_get(a->type)->kind != TY_TUPLE && type_get(a->type)->kind != TY_SET &&
-                 type_get(a->type)->kind != TY_DICT) ||
-                (bi == BI_BOOL && a->type == TYPE_STR)) {
+                 type_get(a->type)->kind != TY_DICT)) {
                 char what[96];
                 snprintf(what, sizeof what, "`%s()` of a `%s`", str_text(s->name), type_name(a->type));
                 cg_gate_fail(g, e->span, what);
@@ -281,6 +281,10 @@ static void cg_gate_target(CgGate *g, NodeId t) {
         for (uint32_t i = 0; i < n->list.count && !g->reported; i++) cg_gate_target(g, ast_list_at(g->ast, n->list, i));
         return;
     }
+    if (n->kind == N_STARRED) { /* `first, *rest = xs` */
+        cg_gate_target(g, n->a);
+        return;
+    }
     if (n->kind != N_NAME && n->kind != N_ATTR && n->kind != N_SUBSCRIPT) cg_gate_fail(g, n->span, "this assignment target");
     else cg_gate_expr(g, t);
 }
@@ -368,6 +372,7 @@ static void cg_gate_stmt(CgGate *g, NodeId sid) {
     case N_RAISE: {
         const Node *x = n->a ? cg_gnode(g, n->a) : NULL;
         if (x && !(x->kind == N_NAME && x->sym && prog_sym(g->prog, x->sym)->kind == SYM_CLASS)) cg_gate_expr(g, n->a);
+        if (n->b && !g->reported) cg_gate_expr(g, n->b); /* the cause of `raise ... from` */
         return;
     }
     case N_WITH:

@@ -54,9 +54,9 @@ void cg_types_init(Cg *c) {
     c->types->td = LLVMCreateTargetDataLayout(c->tm);
     LLVMTypeRef i32 = c->t_i32, p = c->t_ptr;
     /* struct RtType, field for field (C layout: natural alignment) */
-    LLVMTypeRef df[20] = {i32, i32, i32, i32, p, i32, p, i32, p, i32, i32, p, p, p, p, p, c->t_i8, p, i32, p};
+    LLVMTypeRef df[21] = {i32, i32, i32, i32, p, i32, p, i32, p, i32, i32, p, p, p, p, p, c->t_i8, p, i32, p, p};
     c->types->t_desc = LLVMStructCreateNamed(c->ctx, "RtType");
-    LLVMStructSetBody(c->types->t_desc, df, 20, false);
+    LLVMStructSetBody(c->types->t_desc, df, 21, false);
     LLVMTypeRef ff[3] = {p, i32, p};
     c->types->t_field = LLVMStructCreateNamed(c->ctx, "RtField");
     LLVMStructSetBody(c->types->t_field, ff, 3, false);
@@ -362,6 +362,8 @@ LLVMValueRef cg_vtable_slot(Cg *c, LLVMValueRef obj, uint32_t slot) {
     return LLVMBuildLoad2(c->b, c->t_ptr, at, "method");
 }
 
+static LLVMValueRef cg_user_repr_adapter(Cg *c, TypeId t);
+
 LLVMValueRef cg_desc(Cg *c, TypeId t) {
     switch (t) {
     case TYPE_NONE:
@@ -387,7 +389,8 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
     uint64_t size = cg_size_of(c, mem), align = cg_align_of(c, mem);
     uint32_t payload = 0, object_size = 0, nparams = 0, nfields = 0, nenum = 0;
     LLVMValueRef name = LLVMConstNull(c->t_ptr), params = name, fields = name, enums = name;
-    LLVMValueRef user_str = LLVMConstNull(c->t_ptr), user_eq = user_str, base = user_str, methods = user_str;
+    LLVMValueRef user_str = LLVMConstNull(c->t_ptr), user_repr = user_str, user_eq = user_str, base = user_str,
+                 methods = user_str, eq_other = user_str;
     uint32_t nmethods = 0;
     bool is_error = false;
     const ClassInfo *ci = prog_class_of(c->prog, t);
@@ -426,7 +429,8 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
             name = cg_cstring(c, str_text(ci->name));
             is_error = (ci->flags & CLS_ERROR) != 0;
             user_str = cg_user_str_adapter(c, t);
-            user_eq = cg_user_eq_adapter(c, t);
+            user_repr = cg_user_repr_adapter(c, t);
+            user_eq = cg_user_eq_adapter(c, t, &eq_other);
             if (ci->base) base = cg_desc(c, prog_sym(c->prog, ci->base)->type);
             methods = cg_vtable(c, ci, &nmethods);
         }
@@ -444,7 +448,7 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
     case RT_K_FUNC: break;
     default: ICE("codegen: descriptor kind %d", (int)kind);
     }
-    LLVMValueRef v[20] = {
+    LLVMValueRef v[21] = {
         LLVMConstInt(c->t_i32, (unsigned)kind, false),
         LLVMConstInt(c->t_i32, size, false),
         LLVMConstInt(c->t_i32, align, false),
@@ -458,41 +462,87 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
         LLVMConstInt(c->t_i32, nenum, false),
         enums,
         user_str,
-        LLVMConstNull(c->t_ptr),
+        user_repr,
         user_eq,
         LLVMConstNull(c->t_ptr),
         LLVMConstInt(c->t_i8, is_error ? 1 : 0, false),
         base,
         LLVMConstInt(c->t_i32, nmethods, false),
         methods,
+        eq_other,
     };
-    LLVMSetInitializer(g, LLVMConstNamedStruct(c->types->t_desc, v, 20));
+    LLVMSetInitializer(g, LLVMConstNamedStruct(c->types->t_desc, v, 21));
     return g;
 }
 
-/* ==== User __str__ / __eq__ adapters ======================================
+/* ==== User __str__ / __repr__ / __eq__ adapters ===========================
  * The descriptor's hooks take pointers to values (for a class: a pointer to
- * the object pointer); the user methods take the object pointer itself. */
+ * the object pointer); the user methods take the object pointer itself.
+ * ClassInfo.methods holds the inherited methods too (overrides in place), so
+ * a subclass's descriptor points at its base's hand-written method. Only a
+ * method of the hook's shape (`self` only, or `self` and one other, with
+ * the right return type) becomes a hook: anything else is an ordinary
+ * method and the generated form stays. */
 
-static const SemaFunc *cg_user_method(Cg *c, TypeId t, uint32_t flag, const char *name, uint32_t *fi) {
+/* The body index of the instance of generic method `func` for class type t,
+ * or -1 when that instance was never lowered (the hook then stays NULL). */
+static int64_t cg_method_instance(Cg *c, uint32_t func, TypeId t) {
+    const SemaFunc *f = &c->prog->funcs.items[func];
+    if (!f->tparams.len) return func;
+    const Type *ty = type_get(t);
+    if (ty->kind != TY_CLASS || ty->nargs != f->tparams.len || type_has_typevar(t)) return -1;
+    TypeId tup = type_tuple(ty->args, ty->nargs);
+    for (uint32_t i = 0; i < c->mir->insts.len; i++)
+        if (c->mir->insts.items[i].func == func && c->mir->insts.items[i].targs == tup)
+            return c->mir->insts.items[i].body;
+    return -1;
+}
+
+/* The hand-written method `name` of class type t (its own or inherited) when
+ * it has the hook's shape: its body index in *fi and, for __eq__, the class
+ * type its `other` parameter accepts in *other. */
+static bool cg_user_method(Cg *c, TypeId t, const char *name, bool is_eq, uint32_t *fi, TypeId *other) {
     const ClassInfo *ci = prog_class_of(c->prog, t);
-    if (!ci || !(ci->flags & flag)) return NULL;
+    if (!ci) return false;
     StrId want = intern_cstr(name);
     for (uint32_t i = 0; i < ci->methods.len; i++) {
         if (ci->methods.items[i].name != want) continue;
-        *fi = mir_method_body(c->mir, ci->methods.items[i].func, t); /* a generic class: t's instance */
-        if (!c->fn_val[*fi]) return NULL;
-        return &c->prog->funcs.items[ci->methods.items[i].func];
+        const SemaFunc *f = &c->prog->funcs.items[ci->methods.items[i].func];
+        const Type *ft = type_get(f->type);
+        if (f->is_async || ft->kind != TY_FUNC || ft->nargs != (is_eq ? 2u : 1u)) return false;
+        if (f->ret != (is_eq ? TYPE_BOOL : TYPE_STR)) return false;
+        if (is_eq) {
+            /* a generic class's own method: `other: Box[T]` seen from Box[int] */
+            TypeId ot = ft->args[1];
+            const Type *ty = type_get(t);
+            if (f->cls == ci->sym && ci->tparams.len && ty->nargs == ci->tparams.len)
+                ot = type_subst(ot, ci->tparams.items, ty->args, ty->nargs);
+            if (type_get(ot)->kind != TY_CLASS || type_has_typevar(ot)) return false;
+            *other = ot;
+        }
+        int64_t body = cg_method_instance(c, ci->methods.items[i].func, t);
+        if (body < 0 || !c->fn_val[body]) return false;
+        *fi = (uint32_t)body;
+        return true;
     }
-    return NULL;
+    return false;
 }
 
-static LLVMValueRef cg_adapter(Cg *c, TypeId t, uint32_t flag, const char *name, bool is_eq) {
+/* `RtStr *hook(const void *obj_ptr)` / `bool hook(const void *a, const
+ * void *b)`: load the object pointers and call the method. For __eq__,
+ * *other gets the descriptor of the class its `other` parameter accepts:
+ * the runtime may compare objects of different classes (Python's reflected
+ * comparison) and passes a hook only objects of that class. */
+static LLVMValueRef cg_adapter(Cg *c, TypeId t, const char *name, bool is_eq, LLVMValueRef *other_desc) {
     uint32_t fi = 0;
-    if (!cg_user_method(c, t, flag, name, &fi)) return LLVMConstNull(c->t_ptr);
+    TypeId other = 0;
+    if (!cg_user_method(c, t, name, is_eq, &fi, &other)) return LLVMConstNull(c->t_ptr);
+    if (is_eq) *other_desc = cg_desc(c, other);
     LLVMTypeRef ps[2] = {c->t_ptr, c->t_ptr};
     LLVMTypeRef fty = LLVMFunctionType(is_eq ? c->t_i1 : c->t_ptr, ps, is_eq ? 2 : 1, false);
-    LLVMValueRef fn = LLVMAddFunction(c->mod, is_eq ? ".user_eq" : ".user_str", fty);
+    char fname[32];
+    snprintf(fname, sizeof fname, ".user%s", name); /* ".user__str__" */
+    LLVMValueRef fn = LLVMAddFunction(c->mod, fname, fty);
     LLVMSetLinkage(fn, LLVMPrivateLinkage);
     cg_fn_attrs(c, fn);
     if (is_eq) LLVMAddAttributeAtIndex(fn, LLVMAttributeReturnIndex, c->a_zeroext);
@@ -506,5 +556,8 @@ static LLVMValueRef cg_adapter(Cg *c, TypeId t, uint32_t flag, const char *name,
     return fn;
 }
 
-LLVMValueRef cg_user_str_adapter(Cg *c, TypeId t) { return cg_adapter(c, t, CLS_USER_STR, "__str__", false); }
-LLVMValueRef cg_user_eq_adapter(Cg *c, TypeId t) { return cg_adapter(c, t, CLS_USER_EQ, "__eq__", true); }
+LLVMValueRef cg_user_str_adapter(Cg *c, TypeId t) { return cg_adapter(c, t, "__str__", false, NULL); }
+LLVMValueRef cg_user_eq_adapter(Cg *c, TypeId t, LLVMValueRef *other_desc) {
+    return cg_adapter(c, t, "__eq__", true, other_desc);
+}
+static LLVMValueRef cg_user_repr_adapter(Cg *c, TypeId t) { return cg_adapter(c, t, "__repr__", false, NULL); }

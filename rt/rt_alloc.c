@@ -4,6 +4,9 @@
  * (rt_alloc, malloc) serves everything else. */
 #include "rt_internal.h"
 
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 /* Under valgrind every pool block is announced as a malloc-like block, so
@@ -17,12 +20,41 @@
 #endif
 #endif
 #ifndef RT_HAVE_MEMCHECK
+#define RUNNING_ON_VALGRIND 0
 #define VALGRIND_MALLOCLIKE_BLOCK(p, size, rz, zeroed) ((void)0)
 #define VALGRIND_FREELIKE_BLOCK(p, rz) ((void)0)
 #define VALGRIND_MAKE_MEM_NOACCESS(p, n) ((void)0)
 #define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)0)
 #define VALGRIND_MAKE_MEM_UNDEFINED(p, n) ((void)0)
 #endif
+
+/* A client request costs a dozen instructions even outside valgrind, and
+ * three of them per allocation would double the price of the fast paths
+ * (strings use them for every word of a text). So they are issued only
+ * under a valgrind tool that tracks heap blocks: those are the ones that
+ * preload their own malloc replacement (vgpreload_memcheck, _helgrind,
+ * _drd, _massif, _dhat); the profilers (callgrind, cachegrind) preload only
+ * the core and must not count annotation work as the program's. The first
+ * chunk refill decides once; every pool block is allocated after some
+ * refill, so the flag is set before any annotation could be due. Relaxed
+ * atomics: all threads store the same value. */
+static _Atomic int rt_pool_vg;
+
+static int rt_pool_vg_wanted(void) {
+    if (!RUNNING_ON_VALGRIND) return 0;
+    const char *pre = getenv("LD_PRELOAD");
+    static const char *const tools[] = {"vgpreload_memcheck", "vgpreload_helgrind", "vgpreload_drd",
+                                        "vgpreload_massif", "vgpreload_dhat"};
+    for (size_t i = 0; pre && i < sizeof tools / sizeof tools[0]; i++)
+        if (strstr(pre, tools[i])) return 1;
+    return 0;
+}
+#define RT_VG(request)                                                   \
+    do {                                                                 \
+        if (atomic_load_explicit(&rt_pool_vg, memory_order_relaxed)) {   \
+            request;                                                     \
+        }                                                                \
+    } while (0)
 
 #define RT_POOL_GRAIN 16
 #define RT_POOL_CLASSES (RT_POOL_MAX / RT_POOL_GRAIN)
@@ -51,30 +83,58 @@ static void rt_pool_refill(RtPool *pool) {
     void *chunk = mmap(NULL, RT_POOL_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                        -1, 0);
     if (chunk == MAP_FAILED) rt_panic("out of memory", NULL);
-    VALGRIND_MAKE_MEM_NOACCESS(chunk, RT_POOL_CHUNK);
+    atomic_store_explicit(&rt_pool_vg, rt_pool_vg_wanted(), memory_order_relaxed);
+    RT_VG(VALGRIND_MAKE_MEM_NOACCESS(chunk, RT_POOL_CHUNK));
     pool->bump = chunk;
     pool->end = (char *)chunk + RT_POOL_CHUNK;
 }
 
-void *rt_alloc_small(size_t size) {
-    if (size > RT_POOL_MAX) return rt_alloc(size);
-    size_t cls = size ? (size - 1) / RT_POOL_GRAIN : 0;
+static inline size_t rt_pool_class(size_t size) { return size ? (size - 1) / RT_POOL_GRAIN : 0; }
+
+static inline bool rt_pool_annotate(void) {
+    return atomic_load_explicit(&rt_pool_vg, memory_order_relaxed) != 0;
+}
+
+/* Everything but the plain free-list hit: carving from the chunk, refills,
+ * and the valgrind annotations. Kept out of line so the fast path of
+ * rt_alloc_small needs no stack frame. */
+static __attribute__((noinline)) void *rt_alloc_small_slow(RtPool *pool, size_t size, size_t cls) {
     size_t block = (cls + 1) * RT_POOL_GRAIN;
-    RtPool *pool = &rt_pools[cls];
     void *p;
     RtPoolFree *f = pool->free;
     if (f) {
-        VALGRIND_MAKE_MEM_DEFINED(f, sizeof *f);
+        RT_VG(VALGRIND_MAKE_MEM_DEFINED(f, sizeof *f));
         pool->free = f->next;
-        VALGRIND_MAKE_MEM_NOACCESS(f, sizeof *f);
+        RT_VG(VALGRIND_MAKE_MEM_NOACCESS(f, sizeof *f));
         p = f;
     } else {
         if ((size_t)(pool->end - pool->bump) < block) rt_pool_refill(pool);
         p = pool->bump;
         pool->bump += block;
     }
-    VALGRIND_MALLOCLIKE_BLOCK(p, size ? size : 1, 0, 0);
+    RT_VG(VALGRIND_MALLOCLIKE_BLOCK(p, size ? size : 1, 0, 0));
     return p;
+}
+
+void *rt_alloc_small(size_t size) {
+    if (size > RT_POOL_MAX) return rt_alloc(size);
+    size_t cls = rt_pool_class(size);
+    RtPool *pool = &rt_pools[cls];
+    RtPoolFree *f = pool->free;
+    if (__builtin_expect(f != NULL && !rt_pool_annotate(), 1)) {
+        pool->free = f->next;
+        return f;
+    }
+    return rt_alloc_small_slow(pool, size, cls);
+}
+
+static __attribute__((noinline)) void rt_free_small_annotated(RtPool *pool, void *p) {
+    VALGRIND_FREELIKE_BLOCK(p, 0);
+    RtPoolFree *f = p;
+    VALGRIND_MAKE_MEM_UNDEFINED(f, sizeof *f);
+    f->next = pool->free;
+    VALGRIND_MAKE_MEM_NOACCESS(f, sizeof *f);
+    pool->free = f;
 }
 
 void rt_free_small(void *p, size_t size) {
@@ -83,12 +143,12 @@ void rt_free_small(void *p, size_t size) {
         rt_free(p);
         return;
     }
-    size_t cls = size ? (size - 1) / RT_POOL_GRAIN : 0;
-    RtPool *pool = &rt_pools[cls];
-    VALGRIND_FREELIKE_BLOCK(p, 0);
+    RtPool *pool = &rt_pools[rt_pool_class(size)];
+    if (__builtin_expect(rt_pool_annotate(), 0)) {
+        rt_free_small_annotated(pool, p);
+        return;
+    }
     RtPoolFree *f = p;
-    VALGRIND_MAKE_MEM_UNDEFINED(f, sizeof *f);
     f->next = pool->free;
-    VALGRIND_MAKE_MEM_NOACCESS(f, sizeof *f);
     pool->free = f;
 }

@@ -4,6 +4,7 @@
  * values have size 0. Keys and values are stored inline. */
 #include "rt_internal.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #define RT_IX_EMPTY (-1)
@@ -22,12 +23,20 @@ struct RtDict {
     uint32_t esize;
     uint8_t keykind;    /* fast paths for int and str keys */
     uint8_t wide;       /* index slots are int64_t rather than int32_t */
+    uint8_t vtrivial;   /* values own nothing: copied, never dropped */
     int64_t len;        /* live entries */
     int64_t used;       /* entries appended so far, dead ones included */
     int64_t usable;     /* entry capacity: 2/3 of the index table */
     uint64_t mask;      /* index table size - 1 */
     void *index;        /* NULL until the first insertion */
     unsigned char *entries;
+    /* The entry the last successful lookup found, or -1: a store that
+     * follows a read of the same key (`d[k] = d.get(k, 0) + 1`, `d[k] += 1`)
+     * checks it first and skips hashing and probing. Only a hint: it is
+     * trusted after comparing that entry's key with the key, so it needs no
+     * invalidation beyond rebuilds. Atomic (relaxed, plain moves) because
+     * concurrent readers of a shared dict all write it. */
+    _Atomic int64_t hint;
 };
 
 struct RtSet {
@@ -52,10 +61,12 @@ static void rt_dict_init(RtDict *d, const RtType *kt, const RtType *vt) {
     d->esize = rt_align_up(end, ea);
     d->keykind = kt->kind == RT_K_INT ? RT_KEY_INT : kt->kind == RT_K_STR ? RT_KEY_STR : RT_KEY_GENERIC;
     d->wide = 0;
+    d->vtrivial = !vt || rt_type_is_trivial(vt);
     d->len = d->used = d->usable = 0;
     d->mask = 0;
     d->index = NULL;
     d->entries = NULL;
+    atomic_init(&d->hint, -1);
 }
 
 static inline unsigned char *rt_entry(const RtDict *d, int64_t i) {
@@ -73,11 +84,46 @@ static inline void rt_ix_set(RtDict *d, uint64_t slot, int64_t ix) {
 
 /* ---- hashing and key equality ------------------------------------------ */
 
+/* 64x64 -> 128-bit multiply folded to 64 bits (the mixing step of
+ * wyhash): every input bit reaches the low bits the table uses. */
+static inline uint64_t rt_mix(uint64_t a, uint64_t b) {
+    unsigned __int128 r = (unsigned __int128)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/* The hash of a str key. Keys of up to 16 bytes (words, names: nearly all
+ * of them) are read as two overlapping words and mixed twice, a third of
+ * the instructions of XXH3; longer ones use XXH3. Only dicts and sets see
+ * these hashes (entries store them; no other code compares them), so they
+ * need not equal rt_str_hash. */
+static inline uint64_t rt_dict_str_hash(const RtStr *s) {
+    size_t n = (size_t)s->len;
+    const char *p = s->data;
+    uint64_t a, b;
+    if (n >= 8 && n <= 16) {
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+        memcpy(&x, p, 4);
+        memcpy(&y, p + n - 4, 4);
+        a = x, b = y;
+    } else if (n > 0 && n < 4) {
+        a = ((uint64_t)(unsigned char)p[0] << 16) | ((uint64_t)(unsigned char)p[n / 2] << 8) |
+            (unsigned char)p[n - 1];
+        b = 0;
+    } else if (n == 0) {
+        a = b = 0;
+    } else {
+        return rt_hash_bytes(p, n);
+    }
+    return rt_mix(0xe7037ed1a0b428dbULL ^ n, rt_mix(a ^ 0xa0761d6478bd642fULL, b ^ 0x8ebc6af09c88c6e3ULL));
+}
+
 static inline uint64_t rt_dict_key_hash(const RtDict *d, const void *key) {
     uint64_t h;
     if (d->keykind == RT_KEY_STR) {
-        const RtStr *s = *(RtStr *const *)key;
-        h = rt_hash_bytes(s->data, (size_t)s->len);
+        h = rt_dict_str_hash(*(RtStr *const *)key);
     } else if (d->keykind == RT_KEY_INT) {
         h = rt_hash_int(*(const int64_t *)key);
     } else {
@@ -86,10 +132,34 @@ static inline uint64_t rt_dict_key_hash(const RtDict *d, const void *key) {
     return h == RT_HASH_DEAD ? h - 1 : h;
 }
 
+/* Equal bytes, n known equal for both: keys are mostly short words, for
+ * which two overlapping word loads beat a call of memcmp. Never reads past
+ * the n bytes (memcheck sees string blocks at their exact size). */
+static inline bool rt_bytes_eq(const char *a, const char *b, size_t n) {
+    if (n >= 8 && n <= 16) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8), memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8), memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4), memcpy(&b0, b, 4);
+        memcpy(&a1, a + n - 4, 4), memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
 static inline bool rt_dict_key_eq(const RtDict *d, const void *a, const void *b) {
     if (d->keykind == RT_KEY_STR) {
         const RtStr *x = *(RtStr *const *)a, *y = *(RtStr *const *)b;
-        return x == y || (x->len == y->len && memcmp(x->data, y->data, (size_t)x->len) == 0);
+        return x == y || (x->len == y->len && rt_bytes_eq(x->data, y->data, (size_t)x->len));
     }
     if (d->keykind == RT_KEY_INT) return *(const int64_t *)a == *(const int64_t *)b;
     return rt_value_eq(d->kt, a, b);
@@ -151,6 +221,7 @@ static void rt_dict_resize(RtDict *d) {
     }
     rt_free(d->entries);
     rt_free(d->index);
+    atomic_store_explicit(&d->hint, -1, memory_order_relaxed);
     d->entries = entries;
     d->index = rt_alloc(ix_bytes);
     memset(d->index, 0xFF, ix_bytes); /* every slot RT_IX_EMPTY (-1) */
@@ -211,10 +282,46 @@ static bool rt_dict_insert_new(RtDict *d, const void *key, const void *value, un
     return true;
 }
 
+/* rt_dict_lookup for a str key when no insertion slot is wanted: the probe
+ * loop of the hottest case (counting words) without the key-kind dispatch
+ * and dummy bookkeeping. Returns the entry index or -1. */
+static int64_t rt_dict_lookup_str(const RtDict *d, const RtStr *k, uint64_t h) {
+    uint64_t slot = h & d->mask;
+    for (;;) {
+        int64_t ix = rt_ix_get(d, slot);
+        if (ix == RT_IX_EMPTY) return -1;
+        if (ix >= 0) {
+            const unsigned char *e = rt_entry(d, ix);
+            if (rt_entry_hash(e) == h) {
+                const RtStr *x = *(RtStr *const *)(e + d->koff);
+                if (x == k || (x->len == k->len && rt_bytes_eq(x->data, k->data, (size_t)k->len))) return ix;
+            }
+        }
+        slot = (slot + 1) & d->mask;
+    }
+}
+
 static unsigned char *rt_dict_find(const RtDict *d, const void *key) {
     if (!d->len) return NULL;
-    int64_t ix = rt_dict_lookup(d, key, rt_dict_key_hash(d, key), NULL);
-    return ix >= 0 ? rt_entry(d, ix) : NULL;
+    int64_t ix;
+    if (d->keykind == RT_KEY_STR)
+        ix = rt_dict_lookup_str(d, *(RtStr *const *)key, rt_dict_key_hash(d, key));
+    else
+        ix = rt_dict_lookup(d, key, rt_dict_key_hash(d, key), NULL);
+    if (ix < 0) return NULL;
+    /* the hint is a cache, not part of the value: writable through a
+     * const view (dicts are never const objects) */
+    atomic_store_explicit(&((RtDict *)d)->hint, ix, memory_order_relaxed);
+    return rt_entry(d, ix);
+}
+
+/* The entry of key when it is the one the last lookup found, else NULL. */
+static inline __attribute__((always_inline)) unsigned char *rt_dict_hinted(const RtDict *d, const void *key) {
+    int64_t ix = atomic_load_explicit(&d->hint, memory_order_relaxed);
+    if (ix < 0 || ix >= d->used) return NULL;
+    unsigned char *e = rt_entry(d, ix);
+    if (rt_entry_hash(e) == RT_HASH_DEAD || !rt_dict_key_eq(d, e + d->koff, key)) return NULL;
+    return e;
 }
 
 /* Unlink key's entry; the caller disposes of its key and value bytes, which
@@ -247,12 +354,46 @@ void rt_dict_drop(RtDict *d) {
 
 int64_t rt_dict_len(const RtDict *d) { return d->len; }
 
+/* Drop a key the dict did not keep (str keys skip the type dispatch). */
+static inline void rt_dict_drop_key(const RtDict *d, void *key) {
+    if (d->keykind == RT_KEY_STR) rt_str_drop(*(RtStr **)key);
+    else if (d->keykind != RT_KEY_INT) rt_value_drop(d->kt, key);
+}
+
+/* Overwrite the value of entry e with *value (taken). */
+static inline void rt_dict_replace_value(const RtDict *d, unsigned char *e, const void *value) {
+    if (!d->vtrivial) rt_value_drop(d->vt, e + d->voff);
+    if (d->vt->size == 8) memcpy(e + d->voff, value, 8);
+    else memcpy(e + d->voff, value, d->vt->size);
+}
+
 void rt_dict_set(RtDict *d, const void *key, const void *value) {
-    unsigned char *e;
-    if (rt_dict_insert_new(d, key, value, &e)) return;
-    rt_value_drop(d->vt, e + d->voff);
-    memcpy(e + d->voff, value, d->vt->size);
-    rt_value_drop(d->kt, (void *)key);
+    unsigned char *e = rt_dict_hinted(d, key);
+    if (!e && rt_dict_insert_new(d, key, value, &e)) return;
+    rt_dict_replace_value(d, e, value);
+    rt_dict_drop_key(d, (void *)key);
+}
+
+/* d[k] = v with k lent, not given: updating an existing key (the common
+ * case of counting) neither clones nor drops a key; only a new entry
+ * clones it, before the table can grow, so a key borrowed from the dict's
+ * own storage stays valid for the copy. */
+/* The insertion half of rt_dict_set_ref, out of line so the update path
+ * needs no stack frame. */
+static __attribute__((noinline)) void rt_dict_set_clone(RtDict *d, const void *key, const void *value) {
+    _Alignas(16) unsigned char small[64];
+    size_t ks = d->kt->size;
+    unsigned char *own = ks <= sizeof small ? small : rt_alloc(ks);
+    rt_value_clone(d->kt, own, key);
+    rt_dict_set(d, own, value); /* inserts: the key was absent */
+    if (own != small) rt_free(own);
+}
+
+void rt_dict_set_ref(RtDict *d, const void *key, const void *value) {
+    unsigned char *e = rt_dict_hinted(d, key);
+    if (!e) e = rt_dict_find(d, key);
+    if (e) rt_dict_replace_value(d, e, value);
+    else rt_dict_set_clone(d, key, value);
 }
 
 void *rt_dict_get(const RtDict *d, const void *key) {
@@ -513,7 +654,10 @@ bool rt_dict_get_clone(const RtDict *d, const void *key, void *out) {
 
 void rt_dict_get_or(const RtDict *d, const void *key, const void *dflt, void *out) {
     unsigned char *e = rt_dict_find(d, key);
-    rt_value_clone(d->vt, out, e ? e + d->voff : dflt);
+    const void *src = e ? e + d->voff : dflt;
+    if (d->vtrivial && d->vt->size == 8) memcpy(out, src, 8); /* int, float: one move */
+    else if (d->vtrivial) memcpy(out, src, d->vt->size);
+    else rt_value_clone(d->vt, out, src);
 }
 
 void rt_dict_del(RtDict *d, const void *key, const RtLoc *loc) {

@@ -3,6 +3,7 @@
  * and repetition, and a stable merge sort ordered by rt_value_cmp. */
 #include "rt_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static inline unsigned char *rt_list_slot(const RtList *l, int64_t i) {
@@ -41,8 +42,12 @@ RtList *rt_list_new(const RtType *elem, int64_t cap) {
 
 void rt_list_drop(RtList *l) {
     if (!l) return;
-    if (!rt_type_is_trivial(l->elem))
+    if (l->elem->kind == RT_K_STR || l->elem->kind == RT_K_BYTES) { /* the common case: no dispatch */
+        RtStr **strs = (RtStr **)(void *)l->data;
+        for (int64_t i = 0; i < l->len; i++) rt_str_drop(strs[i]);
+    } else if (!rt_type_is_trivial(l->elem)) {
         for (int64_t i = 0; i < l->len; i++) rt_value_drop(l->elem, rt_list_slot(l, i));
+    }
     rt_free(l->data);
     rt_free_small(l, sizeof *l);
 }
@@ -151,6 +156,63 @@ RtList *rt_list_slice(const RtList *l, int64_t start, int64_t stop, int64_t step
         rt_value_clone(l->elem, rt_list_slot(r, k), rt_list_slot(l, i));
     r->len = n;
     return r;
+}
+
+/* xs[a:b:c] = items. A plain slice (no step, or step 1) is replaced by
+ * all of items, growing or shrinking the list; an extended slice needs
+ * exactly as many items as it selects (Python's ValueError, a panic here).
+ * items is owned: its elements move into l and its buffer is freed. */
+void rt_list_set_slice(RtList *l, int64_t start, int64_t stop, int64_t step, uint32_t has, RtList *items,
+                       const RtLoc *loc) {
+    int64_t n = rt_slice_adjust(l->len, &start, &stop, &step, has, loc);
+    size_t size = l->elem->size;
+    int64_t m = items->len;
+    if (step == 1) {
+        int64_t lo = start, hi = stop > start ? stop : start;
+        for (int64_t i = lo; i < hi; i++) rt_value_drop(l->elem, rt_list_slot(l, i));
+        int64_t tail = l->len - hi, newlen = l->len - (hi - lo) + m;
+        if (newlen > l->cap) rt_list_reserve(l, newlen);
+        if (tail > 0) memmove(rt_list_slot(l, lo + m), rt_list_slot(l, hi), (size_t)tail * size);
+        if (m > 0) memcpy(rt_list_slot(l, lo), items->data, (size_t)m * size);
+        l->len = newlen;
+    } else {
+        if (m != n) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "attempt to assign sequence of size %lld to extended slice of size %lld",
+                     (long long)m, (long long)n);
+            rt_list_drop(items);
+            rt_panic(msg, loc);
+        }
+        for (int64_t k = 0, i = start; k < n; k++, i += step) {
+            rt_value_drop(l->elem, rt_list_slot(l, i));
+            memcpy(rt_list_slot(l, i), rt_list_slot(items, k), size);
+        }
+    }
+    items->len = 0; /* the elements live in l now */
+    rt_list_drop(items);
+}
+
+void rt_list_del_slice(RtList *l, int64_t start, int64_t stop, int64_t step, uint32_t has, const RtLoc *loc) {
+    int64_t n = rt_slice_adjust(l->len, &start, &stop, &step, has, loc);
+    if (n <= 0) return;
+    if (step < 0) { /* the same elements, walked upwards */
+        start += (n - 1) * step;
+        step = -step;
+    }
+    size_t size = l->elem->size;
+    /* keep every element not on the slice's grid, in order */
+    int64_t w = start, next = start, taken = 0;
+    for (int64_t i = start; i < l->len; i++) {
+        if (taken < n && i == next) {
+            rt_value_drop(l->elem, rt_list_slot(l, i));
+            taken++;
+            next += step;
+            continue;
+        }
+        if (w != i) memcpy(rt_list_slot(l, w), rt_list_slot(l, i), size);
+        w++;
+    }
+    l->len = w;
 }
 
 void rt_list_del(RtList *l, int64_t index, const RtLoc *loc) {
@@ -317,11 +379,19 @@ RtList *rt_list_range(int64_t start, int64_t stop, int64_t step, const RtLoc *lo
 
 /* enumerate(l): (index, clone of element) pairs laid out as tuple_t. */
 RtList *rt_list_enumerate(const RtList *l, const RtType *tuple_t) {
+    return rt_list_enumerate_from(l, 0, tuple_t, NULL);
+}
+
+/* enumerate(xs, start): counting from `start`; a count past the int range
+ * panics like any other int overflow. */
+RtList *rt_list_enumerate_from(const RtList *l, int64_t start, const RtType *tuple_t, const RtLoc *loc) {
+    if (l->len > 0 && start > INT64_MAX - (l->len - 1)) rt_panic_overflow(loc);
     RtList *r = rt_list_new(tuple_t, l->len);
     for (int64_t i = 0; i < l->len; i++) {
         unsigned char *slot = rt_list_slot(r, i);
         memset(slot, 0, tuple_t->size);
-        memcpy(slot + tuple_t->fields[0].offset, &i, sizeof i);
+        int64_t k = start + i;
+        memcpy(slot + tuple_t->fields[0].offset, &k, sizeof k);
         rt_value_clone(l->elem, slot + tuple_t->fields[1].offset, rt_list_slot(l, i));
     }
     r->len = l->len;

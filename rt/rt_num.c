@@ -120,6 +120,70 @@ int64_t rt_float_to_int(double v, const RtLoc *loc) {
     return (int64_t)t;
 }
 
+int64_t rt_float_round(double v, const RtLoc *loc) {
+    if (isnan(v)) rt_panic("cannot convert float NaN to integer", loc);
+    if (isinf(v)) rt_panic("cannot convert float infinity to integer", loc);
+    return rt_float_to_int(nearbyint(v), loc); /* the default mode: to nearest, ties to even */
+}
+
+double rt_float_round_digits(double v, int64_t ndigits) {
+    if (!isfinite(v) || v == 0.0) return v;
+    if (ndigits > 330) return v; /* finer than any double's last digit */
+    if (ndigits >= 0) {
+        /* Python rounds the exact binary value half-to-even at the decimal
+         * digit; glibc's printf does exactly that (round(2.675, 2) is 2.67,
+         * because 2.675 is really 2.67499...). */
+        char buf[400];
+        snprintf(buf, sizeof buf, "%.*f", (int)ndigits, v);
+        double r = strtod(buf, NULL);
+        return r == 0.0 ? copysign(0.0, v) : r;
+    }
+    if (ndigits < -308) return copysign(0.0, v);
+    double p = pow(10.0, (double)-ndigits);
+    double r = nearbyint(v / p) * p;
+    return r == 0.0 ? copysign(0.0, v) : r;
+}
+
+int64_t rt_int_round_digits(int64_t v, int64_t ndigits, const RtLoc *loc) {
+    if (ndigits >= 0) return v;
+    if (ndigits < -18) return 0; /* 10^19 exceeds every int64 */
+    int64_t p = 1;
+    for (int64_t i = 0; i < -ndigits; i++) p *= 10;
+    int64_t q = rt_int_floordiv(v, p, loc), r = v - q * p; /* 0 <= r < p */
+    if (r * 2 > p || (r * 2 == p && (q & 1))) q++;         /* half to even */
+    int64_t out;
+    if (__builtin_mul_overflow(q, p, &out)) rt_panic_overflow(loc);
+    return out;
+}
+
+int64_t rt_int_powmod(int64_t a, int64_t b, int64_t m, const RtLoc *loc) {
+    if (m == 0) rt_panic("pow() 3rd argument cannot be 0", loc);
+    if (b < 0) rt_panic("pow() 2nd argument cannot be negative when 3rd argument specified", loc);
+    /* the result has the sign of m, as a % m does */
+    __int128 mod = m < 0 ? -(__int128)m : m;
+    __int128 base = ((__int128)a % mod + mod) % mod, r = 1 % mod;
+    for (uint64_t e = (uint64_t)b; e; e >>= 1) {
+        if (e & 1) r = r * base % mod;
+        base = base * base % mod;
+    }
+    if (m < 0 && r != 0) r -= mod;
+    return (int64_t)r;
+}
+
+RtStr *rt_int_to_base(int64_t v, int64_t base) {
+    char buf[72];
+    char *p = buf + sizeof buf;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = "0123456789abcdef"[u % (uint64_t)base];
+        u /= (uint64_t)base;
+    } while (u);
+    *--p = base == 16 ? 'x' : base == 2 ? 'b' : 'o';
+    *--p = '0';
+    if (v < 0) *--p = '-';
+    return rt_str_new(p, (int64_t)(buf + sizeof buf - p));
+}
+
 /* Shortest digits of |v| (finite, non-zero): the fewest significant digits
  * whose decimal reads back as exactly v. %.*e is correctly rounded in glibc,
  * so the nearest p-digit decimal is tried first; at a power of two the

@@ -7,10 +7,17 @@
 
 /* ---- allocation --------------------------------------------------------- */
 
-/* A fresh heap string of len bytes whose contents the caller fills in. */
+/* Bytes of the block behind a heap string of capacity cap. */
+static inline size_t rt_str_block(int64_t cap) { return sizeof(RtStr) + (size_t)cap + 1; }
+
+/* A fresh heap string of len bytes whose contents the caller fills in.
+ * Short strings (words, keys, small f-strings: the common case by far)
+ * come from the size-class pools, which cost a few instructions where
+ * malloc/free cost a hundred; rt_str_drop frees by the same size, which
+ * cap records. */
 static RtStr *rt_str_alloc(int64_t len) {
     if (len < 0) rt_panic("string length out of range", NULL);
-    RtStr *s = rt_alloc(sizeof(RtStr) + (size_t)len + 1);
+    RtStr *s = rt_alloc_small(rt_str_block(len));
     s->len = len;
     s->cap = len;
     s->data[len] = '\0';
@@ -19,13 +26,27 @@ static RtStr *rt_str_alloc(int64_t len) {
 
 RtStr *rt_str_new(const char *bytes, int64_t len) {
     RtStr *s = rt_str_alloc(len);
-    if (len) memcpy(s->data, bytes, (size_t)len);
+    /* Words and keys are mostly 1-16 bytes: two overlapping fixed-size
+     * moves (inlined) instead of a call of memcpy. */
+    if (len >= 8 && len <= 16) {
+        memcpy(s->data, bytes, 8);
+        memcpy(s->data + len - 8, bytes + len - 8, 8);
+    } else if (len >= 4 && len < 8) {
+        memcpy(s->data, bytes, 4);
+        memcpy(s->data + len - 4, bytes + len - 4, 4);
+    } else if (len > 0 && len < 4) {
+        s->data[0] = bytes[0];
+        s->data[len / 2] = bytes[len / 2];
+        s->data[len - 1] = bytes[len - 1];
+    } else if (len) {
+        memcpy(s->data, bytes, (size_t)len);
+    }
     return s;
 }
 
 void rt_str_drop(RtStr *s) {
     if (!s || s->cap == RT_STR_STATIC) return;
-    rt_free(s);
+    rt_free_small(s, rt_str_block(s->cap));
 }
 
 /* Strings are immutable and literals are never freed, so a literal's

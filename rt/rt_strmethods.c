@@ -320,8 +320,25 @@ static bool rt_cp_isdigit(uint32_t cp) {
     return rt_in_ranges(rt_digit_ranges, RT_COUNT(rt_digit_ranges), cp);
 }
 
-/* A letter with case, for the final-sigma rule. */
-static bool rt_cp_cased(uint32_t cp) { return rt_cp_upper1(cp) != cp || rt_cp_lower1(cp) != cp; }
+/* The full upper-case mapping of cp when it is not one code point (ß ->
+ * SS), or NULL. */
+static const RtCaseSpecial *rt_upper_special(uint32_t cp) {
+    size_t lo = 0, hi = RT_COUNT(rt_case_upper_special);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rt_case_upper_special[mid].cp < cp) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < RT_COUNT(rt_case_upper_special) && rt_case_upper_special[lo].cp == cp ? &rt_case_upper_special[lo]
+                                                                                      : NULL;
+}
+
+/* A letter with case (for the final-sigma rule, isupper/islower, title):
+ * one with another case form, including the lower-case letters whose upper
+ * form is several code points (ß) and İ, whose lower form is two. */
+static bool rt_cp_cased(uint32_t cp) {
+    return rt_cp_upper1(cp) != cp || rt_cp_lower1(cp) != cp || cp == 0x130 || (cp >= 0x80 && rt_upper_special(cp));
+}
 
 /* Characters the final-sigma rule looks through (an approximation of
  * Unicode's Case_Ignorable: apostrophe, period, colon, middle dot and the
@@ -446,7 +463,26 @@ static bool rt_sigma_context(const RtStr *s, int64_t i, int dir) {
     return false;
 }
 
+/* lower() of an all-ASCII string: one branch-free pass over a fresh copy
+ * (which the compiler vectorises), checked afterwards; NULL when s holds a
+ * non-ASCII byte and needs the Unicode path. */
+static RtStr *rt_str_lower_ascii(const RtStr *s) {
+    RtStr *r = rt_str_new(s->data, s->len);
+    unsigned char *q = (unsigned char *)r->data;
+    unsigned char seen = 0;
+    for (int64_t i = 0; i < r->len; i++) {
+        unsigned char c = q[i];
+        seen |= c;
+        q[i] = (unsigned char)(c | (unsigned char)(((unsigned)(c - 'A') < 26u) << 5));
+    }
+    if (seen < 0x80) return r;
+    rt_str_drop(r);
+    return NULL;
+}
+
 RtStr *rt_str_lower(const RtStr *s) {
+    RtStr *fast = rt_str_lower_ascii(s);
+    if (fast) return fast;
     RtBuf b = {0};
     rt_buf_reserve(&b, (size_t)s->len + 1);
     const unsigned char *p = (const unsigned char *)s->data;
@@ -498,12 +534,72 @@ static bool rt_cpset_has(const RtCpSet *set, uint32_t cp) {
     return false;
 }
 
-static RtStr *rt_str_strip_impl(const RtStr *s, const RtStr *chars, bool left, bool right) {
-    RtCpSet set = rt_cpset_make(chars);
+/* The ASCII members of a strip set as a 256-bit table, so the common case
+ * (ASCII characters stripped off mostly-ASCII text) tests one bit per byte
+ * instead of decoding and searching. */
+typedef struct RtAsciiSet {
+    uint64_t bits[4]; /* bits[2] and bits[3] (bytes >= 0x80) stay empty */
+} RtAsciiSet;
+
+static inline bool rt_ascii_has(const RtAsciiSet *t, unsigned char c) {
+    return (t->bits[c >> 6] >> (c & 63)) & 1;
+}
+
+/* Whitespace below 0x80 (rt_cp_isspace): \t \n \v \f \r, 0x1C-0x1F, space. */
+static const RtAsciiSet rt_ascii_space = {{0x00000001F0003E00ULL, 0, 0, 0}};
+
+/* Fills t with the ASCII members of chars (NULL: whitespace); returns true
+ * when some member is not ASCII, i.e. non-ASCII code points must be
+ * decoded and looked up in the full set. */
+static bool rt_ascii_set_make(RtAsciiSet *t, const RtStr *chars) {
+    if (!chars) {
+        *t = rt_ascii_space;
+        return true; /* U+0085, U+00A0, U+2000... are whitespace too */
+    }
+    /* A literal never changes and is never freed, so its address names its
+     * contents: the table of the last literal seen (the same one, call
+     * after call, in a loop like `w.strip(".,;")`) is kept per thread. */
+    static _Thread_local const RtStr *cached;
+    static _Thread_local RtAsciiSet cached_set;
+    static _Thread_local bool cached_wide;
+    if (chars == cached) {
+        *t = cached_set;
+        return cached_wide;
+    }
+    bool wide = false;
+    t->bits[0] = t->bits[1] = t->bits[2] = t->bits[3] = 0;
+    for (int64_t i = 0; i < chars->len; i++) {
+        unsigned char c = (unsigned char)chars->data[i];
+        if (c < 0x80) t->bits[c >> 6] |= 1ULL << (c & 63);
+        else wide = true;
+    }
+    if (chars->cap == RT_STR_STATIC) {
+        cached = chars;
+        cached_set = *t;
+        cached_wide = wide;
+    }
+    return wide;
+}
+
+/* strip with a set that has non-ASCII members (or is whitespace): ASCII
+ * bytes still go through the table, other code points are decoded. */
+static __attribute__((noinline)) RtStr *rt_str_strip_wide(const RtStr *s, const RtStr *chars,
+                                                          const RtAsciiSet *tab, bool left, bool right) {
+    RtAsciiSet ascii = *tab;
+    const bool wide = true;
+    /* The full set is needed only to test non-ASCII code points. */
+    RtCpSet set = {NULL, 0};
+    if (chars) set = rt_cpset_make(chars);
     const unsigned char *p = (const unsigned char *)s->data;
     int64_t a = 0, b = s->len;
     if (left) {
         while (a < b) {
+            if (p[a] < 0x80) {
+                if (!rt_ascii_has(&ascii, p[a])) break;
+                a++;
+                continue;
+            }
+            if (!wide) break; /* a non-ASCII code point: not a member */
             int n;
             uint32_t cp = rt_u8_get(p + a, b - a, &n);
             if (!rt_cpset_has(&set, cp)) break;
@@ -512,14 +608,35 @@ static RtStr *rt_str_strip_impl(const RtStr *s, const RtStr *chars, bool left, b
     }
     if (right) {
         while (b > a) {
+            if (p[b - 1] < 0x80) {
+                if (!rt_ascii_has(&ascii, p[b - 1])) break;
+                b--;
+                continue;
+            }
+            if (!wide) break; /* ends in a non-ASCII code point */
             int64_t j = rt_u8_prev(s->data, b);
+            if (j < a) j = a; /* never re-read bytes the left side took */
             int n;
             uint32_t cp = rt_u8_get(p + j, b - j, &n);
             if (!rt_cpset_has(&set, cp)) break;
             b = j;
         }
     }
-    rt_free(set.cps);
+    if (set.cps) rt_free(set.cps);
+    return rt_str_new(s->data + a, b - a);
+}
+
+static RtStr *rt_str_strip_impl(const RtStr *s, const RtStr *chars, bool left, bool right) {
+    RtAsciiSet ascii;
+    if (rt_ascii_set_make(&ascii, chars)) return rt_str_strip_wide(s, chars, &ascii, left, right);
+    /* Only ASCII members: a non-ASCII byte is never one (the table's upper
+     * half is empty), so the loops test one bit per byte and stop there. */
+    const unsigned char *p = (const unsigned char *)s->data;
+    int64_t a = 0, b = s->len;
+    if (left)
+        while (a < b && rt_ascii_has(&ascii, p[a])) a++;
+    if (right)
+        while (b > a && rt_ascii_has(&ascii, p[b - 1])) b--;
     return rt_str_new(s->data + a, b - a);
 }
 
@@ -531,18 +648,52 @@ RtStr *rt_str_rstrip(const RtStr *s, const RtStr *chars) { return rt_str_strip_i
 
 static void rt_push_piece(RtList *l, const char *bytes, int64_t len) {
     RtStr *piece = rt_str_new(bytes, len);
-    rt_list_push(l, &piece);
+    if (l->len < l->cap) /* room reserved: store it in place */
+        ((RtStr **)l->data)[l->len++] = piece;
+    else
+        rt_list_push(l, &piece);
+}
+
+/* The high bit of each byte of w that is below n (n <= 0x80), little-endian
+ * order kept. Borrows only run towards higher bytes, so the lowest flagged
+ * byte is always a true one: callers use it to find the first match. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define RT_SWAR 1
+#else
+#define RT_SWAR 0 /* the byte-at-a-time loops alone */
+#endif
+static inline uint64_t rt_swar_below(uint64_t w, unsigned n) {
+    return (w - 0x0101010101010101ULL * n) & ~w & 0x8080808080808080ULL;
 }
 
 /* Length of the whitespace code point at offset i, or 0. */
-static int rt_space_at(const RtStr *s, int64_t i) {
+static inline int rt_space_at(const RtStr *s, int64_t i) {
+    unsigned char c = (unsigned char)s->data[i];
+    if (c < 0x80) return rt_ascii_has(&rt_ascii_space, c);
     int n;
     uint32_t cp = rt_u8_get((const unsigned char *)s->data + i, s->len - i, &n);
     return rt_cp_isspace(cp) ? n : 0;
 }
 
+/* Length of the code point at offset i when it is not whitespace, else 0
+ * (the word-scanning step of split()). */
+static inline int rt_word_at(const RtStr *s, int64_t i) {
+    unsigned char c = (unsigned char)s->data[i];
+    if (c < 0x80) return !rt_ascii_has(&rt_ascii_space, c);
+    int n;
+    uint32_t cp = rt_u8_get((const unsigned char *)s->data + i, s->len - i, &n);
+    return rt_cp_isspace(cp) ? 0 : n;
+}
+
+/* A first capacity for the list of words of s: words are at least one byte
+ * apart, but a long text should not reserve len/2 slots up front. */
+static int64_t rt_split_guess(const RtStr *s) {
+    int64_t n = s->len / 2 + 1;
+    return n < 64 ? n : 64;
+}
+
 RtList *rt_str_split(const RtStr *s, const RtStr *sep, int64_t maxsplit, const RtLoc *loc) {
-    RtList *l = rt_list_new(&rt_type_str, 0);
+    RtList *l = rt_list_new(&rt_type_str, sep ? 0 : rt_split_guess(s));
     if (!sep) {
         int64_t i = 0, splits = 0;
         for (;;) {
@@ -555,10 +706,26 @@ RtList *rt_str_split(const RtStr *s, const RtStr *sep, int64_t maxsplit, const R
                 break;
             }
             int64_t start = i;
-            while (i < s->len && rt_space_at(s, i) == 0) {
-                int m;
-                (void)rt_u8_get((const unsigned char *)s->data + i, s->len - i, &m);
-                i += m;
+            while (i < s->len) {
+                /* Eight bytes at a time up to the first one below '!' or
+                 * above DEL: only those can end a word. */
+                if (RT_SWAR && i + 8 <= s->len) {
+                    uint64_t w;
+                    memcpy(&w, s->data + i, 8);
+                    uint64_t stop = rt_swar_below(w, 0x21) | (w & 0x8080808080808080ULL);
+                    if (!stop) {
+                        i += 8;
+                        continue;
+                    }
+                    i += __builtin_ctzll(stop) >> 3;
+                }
+                /* '!'..DEL: the printable ASCII bytes, none of them space */
+                if ((unsigned char)(s->data[i] - 0x21) < 0x5F) {
+                    i++;
+                    continue;
+                }
+                if ((n = rt_word_at(s, i)) == 0) break;
+                i += n;
             }
             rt_push_piece(l, s->data + start, i - start);
             splits++;
@@ -899,6 +1066,10 @@ RtStr *rt_bytes_repr(const RtStr *bs) {
 static bool rt_utf8_valid(const unsigned char *p, int64_t len) {
     int64_t i = 0;
     while (i < len) {
+        /* ASCII text: eight bytes per step while no high bit is set */
+        uint64_t w;
+        while (len - i >= 8 && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ull) == 0)) i += 8;
+        if (i >= len) break;
         unsigned char c = p[i];
         if (c < 0x80) {
             i++;
@@ -962,7 +1133,11 @@ static bool rt_str_case_is(const RtStr *s, bool upper) {
         uint32_t cp = rt_u8_get(p + i, s->len - i, &n);
         i += n;
         if (!rt_cp_cased(cp)) continue;
-        if (upper ? rt_cp_lower1(cp) == cp : rt_cp_upper1(cp) == cp) return false;
+        /* upper: has a lower form and is its own upper form; lower: the
+         * reverse; a title-case letter (ǅ) is neither */
+        bool is_upper = cp == 0x130 || (rt_cp_upper1(cp) == cp && rt_cp_lower1(cp) != cp);
+        bool is_lower = rt_cp_lower1(cp) == cp && !is_upper && (rt_cp_upper1(cp) != cp || rt_upper_special(cp));
+        if (upper ? !is_upper : !is_lower) return false;
         cased = true;
     }
     return cased;
@@ -974,6 +1149,15 @@ bool rt_str_islower(const RtStr *s) { return rt_str_case_is(s, false); }
 /* title(): the first cased character of every run of cased characters is
  * upper-cased, the rest lower-cased. capitalize(): the first character
  * upper-cased, the rest lower-cased. (Simple one-to-one mappings.) */
+/* The title-case letter of the Latin digraphs (Ǆ ǅ ǆ -> ǅ, and the LJ, NJ,
+ * DZ families), whose title case is neither their upper nor lower case;
+ * 0 for any other code point. */
+static uint32_t rt_cp_titlecase(uint32_t cp) {
+    if (cp >= 0x1C4 && cp <= 0x1CC) return 0x1C5 + (cp - 0x1C4) / 3 * 3;
+    if (cp >= 0x1F1 && cp <= 0x1F3) return 0x1F2;
+    return 0;
+}
+
 static RtStr *rt_str_recase(const RtStr *s, bool title) {
     RtBuf b = {0};
     rt_buf_reserve(&b, (size_t)s->len + 1);
@@ -984,7 +1168,19 @@ static RtStr *rt_str_recase(const RtStr *s, bool title) {
         uint32_t cp = rt_u8_get(p + i, s->len - i, &n);
         i += n;
         bool up = title ? !prev_cased : first;
-        rt_u8_put(&b, up ? rt_cp_upper1(cp) : rt_cp_lower1(cp));
+        const RtCaseSpecial *sp = up ? rt_upper_special(cp) : NULL;
+        if (up && rt_cp_titlecase(cp)) {
+            rt_u8_put(&b, rt_cp_titlecase(cp));
+        } else if (sp) {
+            /* title case of ß is "Ss": the first letter of the upper form, the rest lowered */
+            rt_u8_put(&b, sp->to[0]);
+            for (int k = 1; k < 3 && sp->to[k]; k++) rt_u8_put(&b, rt_cp_lower1(sp->to[k]));
+        } else if (!up && cp == 0x3A3) { /* Σ: final form at the end of a word, as in lower() */
+            bool fin = rt_sigma_context(s, i - n, -1) && !rt_sigma_context(s, i, 1);
+            rt_u8_put(&b, fin ? 0x3C2 : 0x3C3);
+        } else {
+            rt_u8_put(&b, up ? rt_cp_upper1(cp) : rt_cp_lower1(cp));
+        }
         prev_cased = rt_cp_cased(cp);
         first = false;
     }
@@ -1116,6 +1312,9 @@ RtList *rt_str_rsplit(const RtStr *s, const RtStr *sep, int64_t maxsplit, const 
     return l;
 }
 
+/* The ASCII line boundaries of splitlines(): \n \v \f \r and 0x1C-0x1E. */
+static const RtAsciiSet rt_ascii_line_breaks = {{0x0000000070003C00ULL, 0, 0, 0}};
+
 /* splitlines(): on \n, \r, \r\n and the other line boundaries Python
  * knows, without the line ends. */
 RtList *rt_str_splitlines(const RtStr *s) {
@@ -1123,6 +1322,28 @@ RtList *rt_str_splitlines(const RtStr *s) {
     const unsigned char *p = (const unsigned char *)s->data;
     int64_t start = 0, i = 0;
     while (i < s->len) {
+        /* Eight bytes at a time up to the first one that could start a
+         * boundary: every boundary begins with a byte below 0x20 or a lead
+         * byte (0xC2 for U+0085, 0xE2 for U+2028/9). */
+        if (RT_SWAR && i + 8 <= s->len) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            uint64_t cand = rt_swar_below(w, 0x20) | (w & 0x8080808080808080ULL);
+            if (!cand) {
+                i += 8;
+                continue;
+            }
+            i += __builtin_ctzll(cand) >> 3;
+        }
+        /* Bytes that cannot start a line boundary are skipped without
+         * decoding: every ASCII byte but the seven breaks, continuation
+         * bytes, and lead bytes other than 0xC2 (U+0085) and 0xE2
+         * (U+2028, U+2029). */
+        unsigned char c = p[i];
+        if (c < 0x80 ? !rt_ascii_has(&rt_ascii_line_breaks, c) : c != 0xC2 && c != 0xE2) {
+            i++;
+            continue;
+        }
         int n;
         uint32_t cp = rt_u8_get(p + i, s->len - i, &n);
         bool brk = cp == '\n' || cp == '\r' || cp == 0x0B || cp == 0x0C || cp == 0x1C || cp == 0x1D ||
@@ -1210,4 +1431,102 @@ RtStr *rt_bytes_decode_or_panic(const RtStr *b, const RtLoc *loc) {
     RtStr *out;
     if (!rt_bytes_decode(b, &out)) rt_panic("UnicodeDecodeError: invalid UTF-8", loc);
     return out;
+}
+
+/* ---- swapcase, casefold, partition -------------------------------------- */
+
+/* swapcase(): lower-case letters take their full upper form (ß -> SS,
+ * as upper() does), other cased letters their lower form. */
+RtStr *rt_str_swapcase(const RtStr *s) {
+    RtBuf b = {0};
+    rt_buf_reserve(&b, (size_t)s->len + 1);
+    const unsigned char *p = (const unsigned char *)s->data;
+    for (int64_t i = 0; i < s->len;) {
+        int n;
+        uint32_t cp = rt_u8_get(p + i, s->len - i, &n);
+        i += n;
+        const RtCaseSpecial *sp = rt_upper_special(cp);
+        if (sp) {
+            for (int k = 0; k < 3 && sp->to[k]; k++) rt_u8_put(&b, sp->to[k]);
+            continue;
+        }
+        if (cp == 0x130) { /* İ lowers to i + combining dot above, as in lower() */
+            rt_u8_put(&b, 'i');
+            rt_u8_put(&b, 0x307);
+            continue;
+        }
+        if (cp == 0x3A3) { /* Σ: final form at the end of a word, as in lower() */
+            bool fin = rt_sigma_context(s, i - n, -1) && !rt_sigma_context(s, i, 1);
+            rt_u8_put(&b, fin ? 0x3C2 : 0x3C3);
+            continue;
+        }
+        /* an upper-case letter lowers, a lower-case one uppers; title-case
+         * letters (ǅ) and uncased characters stay */
+        uint32_t up = rt_cp_upper1(cp), low = rt_cp_lower1(cp);
+        rt_u8_put(&b, up == cp && low != cp ? low : low == cp && up != cp ? up : cp);
+    }
+    return rt_buf_finish(&b);
+}
+
+/* casefold(): the lower-case form of each code point without context
+ * (no final sigma: Σ and ς both fold to σ), with the full folds of the
+ * common letters whose fold is not their lower case: ß and ẞ to "ss",
+ * İ to i + combining dot above. */
+RtStr *rt_str_casefold(const RtStr *s) {
+    RtBuf b = {0};
+    rt_buf_reserve(&b, (size_t)s->len + 8);
+    const unsigned char *p = (const unsigned char *)s->data;
+    for (int64_t i = 0; i < s->len;) {
+        int n;
+        uint32_t cp = rt_u8_get(p + i, s->len - i, &n);
+        i += n;
+        if (cp == 0xDF || cp == 0x1E9E) {
+            rt_buf_put(&b, "ss", 2);
+        } else if (cp == 0x130) {
+            rt_u8_put(&b, 'i');
+            rt_u8_put(&b, 0x307);
+        } else if (cp == 0x3C2) {
+            rt_u8_put(&b, 0x3C3);
+        } else {
+            rt_u8_put(&b, rt_cp_lower1(cp));
+        }
+    }
+    return rt_buf_finish(&b);
+}
+
+/* partition()/rpartition(): writes the three parts (before, separator,
+ * after) to out[0..2], the memory of a tuple[str, str, str]. Not found:
+ * (s, "", "") for partition, ("", "", s) for rpartition, like Python. */
+void rt_str_partition(const RtStr *s, const RtStr *sep, bool from_right, RtStr **out, const RtLoc *loc) {
+    if (sep->len == 0) rt_panic("empty separator", loc);
+    int64_t at = -1;
+    if (!from_right) {
+        const char *hit = memmem(s->data, (size_t)s->len, sep->data, (size_t)sep->len);
+        if (hit) at = hit - s->data;
+    } else if (sep->len <= s->len) {
+        for (int64_t k = s->len - sep->len; k >= 0; k--)
+            if (memcmp(s->data + k, sep->data, (size_t)sep->len) == 0) {
+                at = k;
+                break;
+            }
+    }
+    if (at < 0) {
+        RtStr *whole = rt_str_new(s->data, s->len);
+        out[from_right ? 2 : 0] = whole;
+        out[1] = rt_str_new("", 0);
+        out[from_right ? 0 : 2] = rt_str_new("", 0);
+        return;
+    }
+    out[0] = rt_str_new(s->data, at);
+    out[1] = rt_str_new(sep->data, sep->len);
+    out[2] = rt_str_new(s->data + at + sep->len, s->len - at - sep->len);
+}
+
+/* split()/rsplit() on whitespace with a maxsplit: the calls with no
+ * separator argument, where the separator parameter is NULL. */
+RtList *rt_str_split_ws(const RtStr *s, int64_t maxsplit, const RtLoc *loc) {
+    return rt_str_split(s, NULL, maxsplit, loc);
+}
+RtList *rt_str_rsplit_ws(const RtStr *s, int64_t maxsplit, const RtLoc *loc) {
+    return rt_str_rsplit(s, NULL, maxsplit, loc);
 }

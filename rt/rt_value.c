@@ -227,6 +227,11 @@ static bool rt_fields_eq(const RtType *t, const void *a, const void *b) {
     return true;
 }
 
+/* Can t's hand-written __eq__ take obj as its `other`? */
+static bool rt_eq_accepts(const RtType *t, const void *obj) {
+    return t->user_eq && rt_object_isa(obj, t->eq_other ? t->eq_other : t);
+}
+
 bool rt_value_eq(const RtType *t, const void *a, const void *b) {
     switch (t->kind) {
     case RT_K_NONE:
@@ -267,12 +272,25 @@ bool rt_value_eq(const RtType *t, const void *a, const void *b) {
         if (rt_tag(a) != rt_tag(b)) return false;
         return rt_value_eq(t->params[rt_tag(a) ? 1 : 0], rt_at(a, t->payload_offset),
                            rt_at(b, t->payload_offset));
-    case RT_K_CLASS:
-        if (rt_dyn(t, a) != rt_dyn(t, b)) return false;
-        t = rt_dyn(t, a);
-        if (t->user_eq) return t->user_eq(a, b);
-        if (rt_ptr(a) == rt_ptr(b)) return true;
-        return rt_fields_eq(t, rt_ptr(a), rt_ptr(b));
+    case RT_K_CLASS: {
+        const RtType *ta = rt_dyn(t, a), *tb = rt_dyn(t, b);
+        if (ta == tb) {
+            if (ta->user_eq) return ta->user_eq(a, b);
+            if (rt_ptr(a) == rt_ptr(b)) return true;
+            return rt_fields_eq(ta, rt_ptr(a), rt_ptr(b));
+        }
+        /* Objects of different classes (a base-typed value may hold any
+         * subclass): Python asks the right operand's __eq__ first when its
+         * class derives from the left one's, else the left one's, then the
+         * right one's. A hook whose `other` parameter does not accept the
+         * other object stands aside (Python's NotImplemented), and the
+         * generated __eq__ only equals objects of its own class. */
+        bool b_takes_a = rt_eq_accepts(tb, rt_ptr(a)), a_takes_b = rt_eq_accepts(ta, rt_ptr(b));
+        if (b_takes_a && rt_object_isa(rt_ptr(b), ta)) return tb->user_eq(b, a);
+        if (a_takes_b) return ta->user_eq(a, b);
+        if (b_takes_a) return tb->user_eq(b, a);
+        return false;
+    }
     case RT_K_FUNC: {
         const RtClosure *x = a, *y = b;
         return x->fn == y->fn && x->env == y->env;
@@ -330,10 +348,15 @@ uint64_t rt_value_hash(const RtType *t, const void *v) {
                                                              rt_at(v, t->payload_offset)));
     case RT_K_CLASS: {
         t = rt_dyn(t, v);
-        /* A hand-written __eq__ may equate objects whose fields differ, so
-         * only the class itself can be hashed safely. */
+        /* A hand-written __eq__ may equate objects whose fields differ, or
+         * of different classes below the one its `other` accepts, so only
+         * the root of the class tree can be hashed safely. */
+        if (t->user_eq) {
+            const RtType *root = t;
+            while (root->base) root = root->base;
+            return root->name ? rt_hash_bytes(root->name, strlen(root->name)) : 0;
+        }
         uint64_t h = t->name ? rt_hash_bytes(t->name, strlen(t->name)) : 0;
-        if (t->user_eq) return h;
         const void *obj = rt_ptr(v);
         for (uint32_t i = 0; i < t->nfields; i++)
             h = rt_hash_mix(h, rt_value_hash(t->fields[i].type, rt_at(obj, t->fields[i].offset)));

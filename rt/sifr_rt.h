@@ -68,6 +68,13 @@ double rt_float_floordiv(double a, double b, const RtLoc *loc);
 double rt_float_mod(double a, double b, const RtLoc *loc);       /* sign of b */
 double rt_float_pow(double a, double b);
 int64_t rt_float_to_int(double v, const RtLoc *loc);             /* trunc; NaN/inf/range panic */
+/* round(): halves to even, as Python. round(x) of a float is an int
+ * (NaN/inf/range panic); with ndigits the result keeps x's type. */
+int64_t rt_float_round(double v, const RtLoc *loc);
+double rt_float_round_digits(double v, int64_t ndigits);
+int64_t rt_int_round_digits(int64_t v, int64_t ndigits, const RtLoc *loc);
+int64_t rt_int_powmod(int64_t a, int64_t b, int64_t m, const RtLoc *loc); /* pow(a, b, m) */
+RtStr *rt_int_to_base(int64_t v, int64_t base); /* hex/bin/oct: "-0x1f", "0b101", "0o17" */
 
 /* ---- strings ------------------------------------------------------------ */
 RtStr *rt_str_new(const char *bytes, int64_t len);
@@ -80,6 +87,10 @@ bool rt_str_eq(const RtStr *a, const RtStr *b);
 int64_t rt_str_cmp(const RtStr *a, const RtStr *b); /* <0, 0, >0 (bytewise) */
 int64_t rt_str_len(const RtStr *s);                  /* code points */
 RtStr *rt_str_repr(const RtStr *s);  /* "double-quoted" with escapes (SPEC section 3) */
+RtStr *rt_str_swapcase(const RtStr *s);
+RtStr *rt_str_casefold(const RtStr *s);
+/* partition()/rpartition(): the three parts into out[0..2] (a tuple[str, str, str]) */
+void rt_str_partition(const RtStr *s, const RtStr *sep, bool from_right, RtStr **out, const RtLoc *loc);
 
 /* str() of scalars, in the printing forms of SPEC section 3:
  * true/false, floats as the shortest text that reads back exactly with
@@ -100,5 +111,16 @@ RtStr *rt_fmt_bool(bool v, const RtStr *spec, const RtLoc *loc);
 
 /* Compound values, descriptors, containers and str/bytes methods. */
 #include "sifr_rt_values.h"
+
+/* Sequence additions (rt/rt_list.c): enumerate(xs, start); xs[a:b:c] = items
+ * (items moved in), the slice given as in rt_list_slice (`has` mask). */
+RtList *rt_list_enumerate_from(const RtList *l, int64_t start, const RtType *tuple_t, const RtLoc *loc);
+/* split(maxsplit=n) / rsplit(maxsplit=n) on runs of whitespace (rt/rt_strmethods.c) */
+RtList *rt_str_split_ws(const RtStr *s, int64_t maxsplit, const RtLoc *loc);
+RtList *rt_str_rsplit_ws(const RtStr *s, int64_t maxsplit, const RtLoc *loc);
+/* del xs[start:stop:step] (has: which of the three were given) */
+void rt_list_del_slice(RtList *l, int64_t start, int64_t stop, int64_t step, uint32_t has, const RtLoc *loc);
+void rt_list_set_slice(RtList *l, int64_t start, int64_t stop, int64_t step, uint32_t has, RtList *items,
+                       const RtLoc *loc);
 
 #endif

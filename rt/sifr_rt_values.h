@@ -95,6 +95,8 @@ struct RtType {
     const RtType *base;       /* RT_K_CLASS: the base class's descriptor, or NULL */
     uint32_t nmethods;        /* RT_K_CLASS: the virtual method table, one slot per */
     void *const *methods;     /*   method in ClassInfo order (overrides in their base's slot) */
+    const RtType *eq_other;   /* user_eq's `other` accepts objects of this class (and its
+                                 subclasses) only; NULL: of this descriptor's class */
 };
 
 /* Descriptors of the primitive types, defined by the runtime. */
@@ -175,6 +177,8 @@ int64_t rt_dict_len(const RtDict *d);
 /* Insert or replace: takes *key and *value; on replace the old value is
  * dropped and the passed key is dropped (the original key object stays). */
 void rt_dict_set(RtDict *d, const void *key, const void *value);
+/* The same with *key borrowed: cloned only when it makes a new entry. */
+void rt_dict_set_ref(RtDict *d, const void *key, const void *value);
 /* Borrow the value for key, or NULL when absent. */
 void *rt_dict_get(const RtDict *d, const void *key);
 bool rt_dict_contains(const RtDict *d, const void *key);

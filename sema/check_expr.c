@@ -320,6 +320,17 @@ static TypeId sema_boolop(Sema *s, NodeId e) {
     return bad ? TYPE_ERROR : TYPE_BOOL;
 }
 
+/* Elements `<` can order inside a list or tuple: numbers, text, and lists
+ * or tuples of those (compared lexicographically, at any depth). */
+static bool sema_elem_orderable(TypeId e) {
+    if (type_is_numeric(e) || e == TYPE_STR || e == TYPE_BYTES) return true;
+    const Type *et = type_get(e);
+    if (et->kind != TY_LIST && et->kind != TY_TUPLE) return false;
+    for (uint32_t i = 0; i < et->nargs; i++)
+        if (!sema_elem_orderable(type_get(e)->args[i])) return false;
+    return true;
+}
+
 /* One link `l op r` of a comparison chain; false after a diagnostic. */
 static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
     TypeId tl = sema_node(s, l)->type, tr = sema_node(s, r)->type;
@@ -354,6 +365,9 @@ static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
     }
     if (op == TOK_IS || op == CMP_IS_NOT) {
         if (tl == TYPE_NONE || tr == TYPE_NONE) return true;
+        /* enum members are singletons: identity is equality */
+        const ClassInfo *eci = tl == tr ? prog_class_of(s->prog, tl) : NULL;
+        if (eci && (eci->flags & CLS_ENUM)) return true;
         char what[96];
         snprintf(what, sizeof what, "`%s` between values other than `None`", ast_op_text(op));
         sema_unsupported(s, at, what);
@@ -374,10 +388,8 @@ static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
         if (same && eq && a->kind != TY_FUNC && a->kind != TY_RANGE && tl != TYPE_NONE) return true;
         if (same && !eq && (a->kind == TY_LIST || a->kind == TY_TUPLE)) {
             bool ord = true;
-            for (uint32_t i = 0; i < a->nargs; i++) {
-                TypeId e = type_get(tl)->args[i];
-                if (!type_is_numeric(e) && e != TYPE_STR && e != TYPE_BYTES) ord = false;
-            }
+            for (uint32_t i = 0; i < a->nargs; i++)
+                if (!sema_elem_orderable(type_get(tl)->args[i])) ord = false;
             if (ord) return true;
         }
         /* an Option against its payload: `x == 3` where x: int | None */
@@ -457,17 +469,12 @@ static TypeId sema_fstring(Sema *s, NodeId e) {
         }
         NodeId spec = p->b;
         TypeId t = p->a ? sema_expr(s, p->a) : TYPE_ERROR;
-        if (t != TYPE_ERROR && !sema_printable(t, false)) {
+        if (t != TYPE_ERROR && !sema_printable(t, true)) {
             Node *fe = sema_node(s, p->a);
-            char what[96];
-            snprintf(what, sizeof what, "formatting a `%s` value in an f-string", type_name(t));
-            if (t == TYPE_BYTES) sema_unsupported(s, fe->span, what);
-            else {
-                Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, fe->span,
-                                          "a value of type `%s` cannot be formatted", type_name(t));
-                diag_label(d, "expected int, float, bool, str or None");
-                diag_emit(d);
-            }
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, fe->span,
+                                      "a value of type `%s` cannot be formatted", type_name(t));
+            diag_label(d, "expected int, float, bool, str, bytes or None");
+            diag_emit(d);
             t = TYPE_ERROR;
         }
         sema_set(s, pid, t);
@@ -829,6 +836,9 @@ static NodeId sema_arg(const Sema *s, NodeId call, uint32_t i) {
 static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint) {
     const char *fname = str_text(s->n.builtin[bi]);
     if (bi >= BI_SORTED) return sema_core_builtin(s, call, bi, hint);
+    if (bi == BI_MIN || bi == BI_MAX) /* min(xs, key=..., default=...) */
+        for (uint32_t i = 0; i < sema_node(s, call)->list.count; i++)
+            if (sema_node(s, sema_arg(s, call, i))->kind == N_KEYWORD) return sema_core_builtin(s, call, bi, hint);
     if (bi == BI_RANGE) {
         /* range() as a value (`list(range(3))`, `zip(range(3), xs)`) */
         TypeId t = sema_range_call(s, call);
@@ -873,6 +883,11 @@ static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint)
     case BI_LEN:
     case BI_ABS:
     case BI_PANIC: {
+        if (nargs == 0 && (bi == BI_STR || bi == BI_INT || bi == BI_FLOAT || bi == BI_BOOL)) {
+            /* str() "", int() 0, float() 0.0, bool() False, as in Python */
+            sema_builtin_callee_type(s, call, NULL, 0, natural);
+            return natural;
+        }
         if (nargs != 1) {
             Span extra = nargs > 1 ? sema_node(s, sema_arg(s, call, 1))->span : (Span){0, 0, 0};
             sema_arity(s, call_span, extra, fname, 1, 1, nargs);
@@ -900,11 +915,14 @@ static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint)
                 ret = type_result(ret, sema_sym(s, vs)->type);
             }
             break;
-        case BI_BOOL:
-            ok = t == TYPE_INT || t == TYPE_FLOAT || t == TYPE_BOOL;
-            unsup = t == TYPE_STR;
+        case BI_BOOL: {
+            /* an explicit truth test: non-zero numbers, non-empty text and collections */
+            TypeKind k = type_get(t)->kind;
+            ok = t == TYPE_INT || t == TYPE_FLOAT || t == TYPE_BOOL || t == TYPE_NONE || t == TYPE_STR ||
+                 t == TYPE_BYTES || k == TY_LIST || k == TY_DICT || k == TY_SET;
             ret = TYPE_BOOL;
             break;
+        }
         case BI_LEN: {
             TypeKind k = type_get(t)->kind;
             ok = t == TYPE_STR || t == TYPE_BYTES || k == TY_LIST || k == TY_DICT || k == TY_SET ||
@@ -936,6 +954,7 @@ static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint)
             const char *want = bi == BI_LEN     ? "expected a str, bytes or collection"
                                : bi == BI_PANIC ? "expected `str`"
                                : bi == BI_ABS   ? "expected `int` or `float`"
+                               : bi == BI_BOOL  ? "expected a number, str, bytes or collection"
                                : bi == BI_STR || bi == BI_REPR
                                    ? "expected int, float, bool, str, bytes or None"
                                    : "expected `int`, `float` or `bool`";
@@ -965,6 +984,17 @@ static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint)
         if (nargs < 2) {
             sema_arity(s, call_span, (Span){0, 0, 0}, fname, 2, UINT32_MAX, nargs);
             return TYPE_ERROR;
+        }
+        if (types[0] == TYPE_STR || types[0] == TYPE_BYTES) {
+            /* min("b", "a"): text of one type, ordered as in min(xs) */
+            ret = types[0];
+            for (uint32_t i = 1; i < nargs; i++) {
+                if (types[i] == TYPE_ERROR || types[i] == types[0]) continue;
+                sema_error(s, CODE_TYPE_MISMATCH, sema_node(s, sema_arg(s, call, i))->span,
+                           "`%s` cannot compare `%s` with `%s`", fname, type_name(types[0]), type_name(types[i]));
+                ret = TYPE_ERROR;
+            }
+            break;
         }
         ret = TYPE_INT;
         for (uint32_t i = 0; i < nargs; i++) {
@@ -1276,7 +1306,13 @@ static TypeId sema_expr_kind(Sema *s, NodeId e, TypeId hint) {
     case N_SET: return sema_seq_lit(s, e, hint);
     case N_DICT: return sema_dict_lit(s, e, hint);
     case N_COMP: return sema_comp(s, e, hint);
-    case N_LAMBDA: return sema_lambda(s, e, hint);
+    case N_LAMBDA:
+        if (!hint && !n->list.count) {
+            /* no parameter to type: Callable[[], R], R from the body */
+            TypeId none[1] = {0};
+            hint = type_func(none, 0, 0);
+        }
+        return sema_lambda(s, e, hint);
     case N_STARRED: sema_unsupported(s, n->span, "`*` unpacking"); return TYPE_ERROR;
     case N_WALRUS: sema_unsupported(s, n->span, "`:=`"); return TYPE_ERROR;
     case N_YIELD: sema_unsupported(s, n->span, "`yield`"); return TYPE_ERROR;
@@ -1286,9 +1322,27 @@ static TypeId sema_expr_kind(Sema *s, NodeId e, TypeId hint) {
     ICE("sema_expr: %s is not an expression", node_kind_name((NodeKind)n->kind));
 }
 
+/* Inside a `try` body, reading `d[k]` of a dict is an error point too
+ * (SPEC 3: a missing key is KeyError), recorded like the unwrap of a
+ * Result[V, KeyError] so that the KeyError reaches the `except` clauses.
+ * It need not be handled: one that no clause takes leaves a function
+ * returning a compatible Result as its Err and panics elsewhere, as `d[k]`
+ * does outside `try` (docs/design/errors.md). */
+void sema_key_error_point(Sema *s, NodeId e, TypeId t) {
+    Node *n = sema_node(s, e);
+    if (!s->tries.len || t == TYPE_ERROR || sema_node(s, n->b)->kind == N_SLICE) return;
+    TypeId dt = sema_node(s, n->a)->type;
+    SymId ke = symmap_get(&s->builtins, intern_cstr("KeyError"));
+    if (!dt || dt == TYPE_ERROR || type_get(dt)->kind != TY_DICT || !ke) return;
+    SemaUnwrap u = {.node = e, .result = type_result(t, sema_sym(s, ke)->type),
+                    .try_stmt = s->tries.items[s->tries.len - 1].stmt};
+    vec_push(&s->prog->unwraps, u);
+}
+
 TypeId sema_expr_hint(Sema *s, NodeId e, TypeId hint) {
     if (!e) ICE("sema_expr: missing expression node");
     TypeId t = sema_expr_kind(s, e, hint);
+    if (sema_node(s, e)->kind == N_SUBSCRIPT) sema_key_error_point(s, e, t);
     /* inside `try`, a Result-valued call is unwrapped unless a Result is wanted */
     if (t != TYPE_ERROR && type_get(t)->kind == TY_RESULT && s->tries.len &&
         sema_node(s, e)->kind == N_CALL)
@@ -1313,6 +1367,16 @@ bool sema_const_expr_ok(Sema *s, NodeId e, const char *context) {
     case N_NAME: /* resolution (constants only) is checked by sema_expr */
         return true;
     case N_UNARY: return sema_const_expr_ok(s, n->a, context);
+    case N_ATTR: {
+        /* `Color.RED`: an Enum member is a constant (evaluated at each use) */
+        Node *base = sema_node(s, n->a);
+        SymId cls = base->kind == N_NAME ? sema_lookup_name(s, base->name) : 0;
+        if (cls && sema_sym(s, cls)->kind == SYM_CLASS) {
+            ClassInfo *ci = sema_class(s, cls);
+            if (ci && (ci->flags & CLS_ENUM)) return true;
+        }
+        break;
+    }
     case N_BINARY:
     case N_BOOLOP: {
         NodeId b = n->b;

@@ -124,6 +124,26 @@ const SemaUnwrap *prog_unwrap_of(const Program *p, NodeId n) {
 /* The error class an `except` clause names (0 for a bare `except`). */
 static TypeId sema_handler_type(Sema *s, NodeId texpr) {
     Node *t = sema_node(s, texpr);
+    if (t->kind == N_TUPLE && t->list.count) {
+        /* `except (A, B) as e`: e has the nearest class both derive from */
+        TypeId common = 0;
+        for (uint32_t i = 0; i < t->list.count; i++) {
+            NodeId en = ast_list_at(s->ast, t->list, i);
+            TypeId et = sema_node(s, en)->kind == N_NAME ? sema_handler_type(s, en) : TYPE_ERROR;
+            if (et == TYPE_ERROR) {
+                if (sema_node(s, en)->kind != N_NAME)
+                    sema_unsupported(s, sema_node(s, en)->span, "this `except` clause (name error classes)");
+                return TYPE_ERROR;
+            }
+            while (common && !sema_class_derives(s, type_get(et)->sym, type_get(common)->sym)) {
+                SymId base = sema_class(s, type_get(common)->sym)->base;
+                common = base ? sema_sym(s, base)->type : 0;
+            }
+            if (!common) common = et;
+        }
+        sema_node(s, texpr)->type = common;
+        return common;
+    }
     if (t->kind != N_NAME) {
         sema_unsupported(s, t->span, "this `except` clause (name one error class)");
         return TYPE_ERROR;
@@ -153,10 +173,14 @@ static TypeId sema_handler_type(Sema *s, NodeId texpr) {
 void sema_try(Sema *s, NodeId sid) {
     Node *n = sema_node(s, sid);
     NodeList body = n->list, handlers = n->list2, orelse = n->list3, fin = n->list4;
+    /* a `finally` that always leaves by return/break/continue/raise
+     * discards the errors passing through it (Python) */
+    bool fin_ends = sema_block_terminates(s, fin);
     TryFrame fr = {.stmt = sid};
     vec_push(&s->tries, fr);
     sema_block(s, body);
     TryFrame done = s->tries.items[--s->tries.len];
+    if (fin_ends) vec_push(&s->tries, fr); /* collects the errors of the clauses and `else` */
     VEC(TypeId) caught = {0};
     bool catch_all = false;
     for (uint32_t i = 0; i < handlers.count; i++) {
@@ -165,8 +189,18 @@ void sema_try(Sema *s, NodeId sid) {
         TypeId ht = h->a ? sema_handler_type(s, h->a) : sema_sym(s, s->error_sym)->type;
         h = sema_node(s, hid);
         h->type = ht;
-        if (!h->a || ht == TYPE_ERROR || type_get(ht)->sym == s->error_sym) catch_all = true;
-        else vec_push(&caught, ht);
+        if (h->a && ht != TYPE_ERROR && sema_node(s, h->a)->kind == N_TUPLE) {
+            /* each class of `except (A, B)` */
+            for (uint32_t k = 0; k < sema_node(s, h->a)->list.count; k++) {
+                TypeId kt = sema_node(s, ast_list_at(s->ast, sema_node(s, h->a)->list, k))->type;
+                if (type_get(kt)->sym == s->error_sym) catch_all = true;
+                vec_push(&caught, kt);
+            }
+        } else if (!h->a || ht == TYPE_ERROR || type_get(ht)->sym == s->error_sym) {
+            catch_all = true;
+        } else {
+            vec_push(&caught, ht);
+        }
         uint32_t mark = sema_scope_mark(s);
         if (h->name && s->fn >= 0) {
             SymId id = sema_new_local(s, h->name, ht, hid);
@@ -185,19 +219,32 @@ void sema_try(Sema *s, NodeId sid) {
         bool handled = catch_all;
         for (uint32_t j = 0; j < caught.len && !handled; j++)
             handled = sema_class_derives(s, type_get(te->type)->sym, type_get(caught.items[j])->sym);
-        if (!handled) sema_error_escapes(s, te->type, te->at);
+        if (!handled && !fin_ends) sema_error_escapes(s, te->type, te->at);
     }
     vec_free(&done.errs);
     vec_free(&caught);
     sema_block(s, orelse);
+    if (fin_ends) {
+        TryFrame *sink = &s->tries.items[--s->tries.len];
+        vec_free(&sink->errs);
+    }
     sema_block(s, fin);
 }
 
 void sema_raise(Sema *s, NodeId sid) {
     Node *n = sema_node(s, sid);
     if (n->b) {
-        sema_unsupported(s, sema_node(s, n->b)->span, "`raise ... from ...`");
-        return;
+        /* `raise X from Y`: the cause (an error or None) is evaluated and
+         * dropped; nothing in Sifr shows a chain of errors */
+        TypeId ct = sema_expr(s, n->b);
+        if (ct != TYPE_ERROR && ct != TYPE_NONE && !sema_is_error_type(s, ct)) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, n->b)->span,
+                                      "the cause of `raise ... from` must be an error or None, found `%s`",
+                                      type_name(ct));
+            diag_label(d, "not derived from `Error`");
+            diag_emit(d);
+        }
+        n = sema_node(s, sid);
     }
     if (!n->a) {
         if (!s->handler_errs.len) {
@@ -530,8 +577,18 @@ static void sema_pattern(Sema *s, NodeId pat, TypeId t) {
         NodeId sub = p->a;
         StrId name = p->name;
         sema_pattern(s, sub, t);
+        /* the name has the type its sub-pattern proves: `case C() as c` on
+         * an Option or a base class gives a C, `case 5 as v` an int */
+        TypeId bt = t, inner = type_get(t)->kind == TY_OPTION ? type_get(t)->args[0] : t;
+        const Node *sn = sema_node(s, sub);
+        if (sn->kind == N_PAT_CLASS && sn->type && sn->type != TYPE_ERROR && type_get(sn->type)->kind == TY_CLASS &&
+            type_get(inner)->kind == TY_CLASS &&
+            sema_class_derives(s, type_get(sn->type)->sym, type_get(inner)->sym))
+            bt = sn->type;
+        else if (inner != t && sn->kind == N_PAT_VALUE && sema_node(s, sn->a)->kind != N_NONE)
+            bt = inner;
         if (name && s->fn >= 0) {
-            SymId id = sema_new_local(s, name, t, pat);
+            SymId id = sema_new_local(s, name, bt, pat);
             sema_scope_bind(s, name, id);
             sema_node(s, pat)->sym = id;
         }
@@ -603,6 +660,7 @@ void sema_match(Sema *s, NodeId sid) {
     NodeId subject = n->a;
     NodeList cases = n->list;
     TypeId st = sema_expr(s, subject);
+    TypeId pat_t = st; /* after an unguarded `case None:`, the present value */
     Cover cov = {0};
     for (uint32_t i = 0; i < cases.count; i++) {
         NodeId cid = ast_list_at(s->ast, cases, i);
@@ -611,7 +669,10 @@ void sema_match(Sema *s, NodeId sid) {
         NodeList body = c->list;
         uint32_t mark = sema_scope_mark(s);
         uint32_t nmark = s->narrows.len;
-        sema_pattern(s, pat, st);
+        sema_pattern(s, pat, pat_t);
+        if (!guard && pat_t == st && type_get(st)->kind == TY_OPTION && sema_node(s, pat)->kind == N_PAT_VALUE &&
+            sema_node(s, sema_node(s, pat)->a)->kind == N_NONE)
+            pat_t = type_get(st)->args[0];
         if (guard) {
             sema_cond(s, guard, "a `case` guard");
             sema_narrow_cond(s, guard, true);
@@ -629,6 +690,7 @@ void sema_match(Sema *s, NodeId sid) {
     char buf[160];
     const char *missing = sema_missing_case(s, st, &cov, buf, sizeof buf);
     vec_free(&cov.members);
+    if (missing) missing = sema_match_missing(s, sid, st, buf, sizeof buf); /* through nested patterns */
     if (!missing) return;
     n = sema_node(s, sid);
     Diagnostic *d = sema_diag(s, CODE_MATCH_NONEXHAUSTIVE, span_make(s->file, n->span.lo, n->span.lo + 5),
@@ -636,6 +698,7 @@ void sema_match(Sema *s, NodeId sid) {
                               strcmp(missing, "x") ? "`" : "", strcmp(missing, "x") ? missing : "a present value",
                               strcmp(missing, "x") ? "`" : "");
     diag_label(d, "non-exhaustive `match`");
-    diag_help(d, "add `case %s:` (or `case _:`)", missing);
+    if (!strcmp(missing, "_")) diag_help(d, "add `case _:`");
+    else diag_help(d, "add `case %s:` (or `case _:`)", missing);
     diag_emit(d);
 }

@@ -56,6 +56,8 @@ static void sema_collect_target(Sema *s, uint32_t fi, NodeId t) {
     } else if (n->kind == N_TUPLE || n->kind == N_LIST) {
         NodeList el = n->list;
         for (uint32_t i = 0; i < el.count; i++) sema_collect_target(s, fi, ast_list_at(s->ast, el, i));
+    } else if (n->kind == N_STARRED && n->a) { /* `first, *rest = xs` */
+        sema_collect_target(s, fi, n->a);
     }
 }
 
@@ -207,8 +209,14 @@ static TypeId sema_place_type(Sema *s, NodeId target) {
         const Type *ty = type_get(ot);
         if (ty->kind == TY_LIST) {
             if (sema_node(s, index)->kind == N_SLICE) {
-                sema_unsupported(s, sema_node(s, index)->span, "assignment to a slice");
-                return TYPE_ERROR;
+                /* xs[a:b:c] = ys: the bounds are ints, the value a list of the same type */
+                Node *sl = sema_node(s, index);
+                NodeId parts[3] = {sl->a, sl->b, sl->c};
+                bool ok = true;
+                for (int i = 0; i < 3; i++)
+                    if (parts[i] && sema_expr_expect(s, parts[i], TYPE_INT, "a slice bound") == TYPE_ERROR) ok = false;
+                sl->type = TYPE_NONE;
+                return ok ? ot : TYPE_ERROR;
             }
             if (sema_expr_expect(s, index, TYPE_INT, "an index") == TYPE_ERROR) return TYPE_ERROR;
             return type_get(ot)->args[0];
@@ -237,8 +245,14 @@ void sema_assign_target(Sema *s, NodeId target, NodeId value, TypeId tv) {
     case N_LIST: {
         NodeList el = t->list;
         const Type *ty = type_get(tv);
-        bool ok = tv == TYPE_ERROR || (ty->kind == TY_TUPLE && ty->nargs == el.count) || ty->kind == TY_LIST;
-        if (!ok) {
+        uint32_t stars = 0; /* `first, *rest = xs` of a list: rest is a list */
+        for (uint32_t i = 0; i < el.count; i++) stars += sema_node(s, ast_list_at(s->ast, el, i))->kind == N_STARRED;
+        bool ok = tv == TYPE_ERROR || (ty->kind == TY_TUPLE && ty->nargs == el.count && !stars) ||
+                  (ty->kind == TY_LIST && stars <= 1);
+        if (!ok && stars && ty->kind == TY_TUPLE) {
+            sema_unsupported(s, t->span, "starred unpacking of a tuple");
+            tv = TYPE_ERROR;
+        } else if (!ok) {
             Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, value ? sema_node(s, value)->span : t->span,
                                       "cannot unpack `%s` into %u targets", type_name(tv), el.count);
             if (ty->kind == TY_TUPLE) diag_label(d, "the tuple has %u elements", ty->nargs);
@@ -250,6 +264,12 @@ void sema_assign_target(Sema *s, NodeId target, NodeId value, TypeId tv) {
             TypeId et = tv == TYPE_ERROR ? TYPE_ERROR
                         : type_get(tv)->kind == TY_LIST ? type_get(tv)->args[0]
                                                          : type_get(tv)->args[i];
+            Node *ei = sema_node(s, ast_list_at(s->ast, el, i));
+            if (ei->kind == N_STARRED && (tv == TYPE_ERROR || stars == 1)) {
+                ei->type = tv;
+                sema_assign_target(s, ei->a, value, tv);
+                continue;
+            }
             /* element values have no node of their own: report at the value */
             sema_assign_target(s, ast_list_at(s->ast, el, i), value, et);
         }
@@ -286,6 +306,12 @@ static void sema_assign(Sema *s, NodeId sid) {
         if (t0->kind == N_NAME) {
             SymId id = symmap_get(&s->scope, t0->name);
             if (id && sema_sym(s, id)->type) hint = sema_sym(s, id)->type;
+        } else if (t0->kind == N_SUBSCRIPT && sema_node(s, t0->b)->kind == N_SLICE &&
+                   sema_node(s, t0->a)->kind == N_NAME) {
+            /* `xs[a:b] = []`: the value has the list's type */
+            SymId id = symmap_get(&s->scope, sema_node(s, t0->a)->name);
+            TypeId lt = id ? sema_sym(s, id)->type : 0;
+            if (lt && type_get(lt)->kind == TY_LIST) hint = lt;
         }
     }
     TypeId tv = sema_expr_hint(s, value, hint);
@@ -338,6 +364,7 @@ static void sema_aug_assign(Sema *s, NodeId sid) {
     /* `x += e` reads x first: the same use-before-assignment rule applies */
     TypeId tt = tk == N_NAME ? sema_expr(s, target) : sema_place_type(s, target);
     if (tk != N_NAME) sema_node(s, target)->type = tt;
+    if (tk == N_SUBSCRIPT) sema_key_error_point(s, target, tt); /* d[k] += v reads d[k] */
     TypeId tv = sema_expr(s, value);
     if (tt == TYPE_ERROR || tv == TYPE_ERROR) return;
     bool unsup;
@@ -498,7 +525,15 @@ static void sema_return(Sema *s, NodeId sid) {
     if (ret != TYPE_ERROR && type_get(ret)->kind == TY_RESULT) {
         /* `return v` is Ok(v); a Result of the same type is returned as is */
         TypeId okt = type_get(ret)->args[0];
-        TypeId t = sema_expr_hint(s, value, ret);
+        /* inside a `try` body a returned call is unwrapped like any other
+         * (SPEC 4: only a name annotated as a Result keeps one), so that its
+         * error reaches the `except` clauses; `return Ok(..)`/`Err(..)`
+         * written explicitly stays the return value */
+        Node *vn = sema_node(s, value);
+        Node *callee = vn->kind == N_CALL ? sema_node(s, vn->a) : NULL;
+        bool ctor = callee && callee->kind == N_NAME &&
+                    (!strcmp(str_text(callee->name), "Ok") || !strcmp(str_text(callee->name), "Err"));
+        TypeId t = sema_expr_hint(s, value, s->tries.len && callee && !ctor ? okt : ret);
         if (t == TYPE_ERROR || sema_assignable(ret, t) || sema_assignable(okt, t)) return;
         if (type_get(t)->kind == TY_RESULT && sema_assignable(okt, type_get(t)->args[0]) &&
             sema_assignable(type_get(ret)->args[1], type_get(t)->args[1]))
@@ -620,7 +655,15 @@ static void sema_stmt(Sema *s, NodeId sid) {
                     continue;
                 }
                 TypeKind k = type_get(ot)->kind;
-                if (k == TY_DICT) sema_expr_expect(s, index, type_get(ot)->args[0], "the key");
+                if (sema_node(s, index)->kind == N_SLICE) {
+                    /* del xs[a:b:c]: lists only (str and bytes are immutable) */
+                    if (sema_subscript(s, t) != TYPE_ERROR && k != TY_LIST)
+                        sema_error(s, CODE_TYPE_MISMATCH, tn->span, "`del` of a slice needs a list, not `%s`",
+                                   type_name(ot));
+                } else if (k == TY_DICT) {
+                    sema_expr_expect(s, index, type_get(ot)->args[0], "the key");
+                    sema_key_error_point(s, t, type_get(ot)->args[1]);
+                }
                 else if (k == TY_LIST) sema_expr_expect(s, index, TYPE_INT, "an index");
                 else {
                     sema_expr(s, index);
@@ -760,7 +803,11 @@ void sema_func_body(Sema *s, uint32_t fi) {
     sema_block(s, body);
 
     f = &s->prog->funcs.items[fi];
-    if (f->ret != TYPE_NONE && f->ret != TYPE_ERROR && !sema_block_returns(s, body)) {
+    /* falling off the end of a `-> Result[None, E]` function is Ok(None),
+     * like a bare `return` */
+    bool ok_none = f->ret != TYPE_ERROR && type_get(f->ret)->kind == TY_RESULT &&
+                   type_get(f->ret)->args[0] == TYPE_NONE;
+    if (f->ret != TYPE_NONE && f->ret != TYPE_ERROR && !ok_none && !sema_block_returns(s, body)) {
         Diagnostic *d = sema_diag(s, CODE_TYPE_RETURN, sema_def_name_span(s, def),
                                   "`%s` may reach its end without returning a value", str_text(f->name));
         diag_label(d, "this function returns `%s`", type_name(f->ret));

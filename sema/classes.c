@@ -383,6 +383,39 @@ static bool sema_override_ok(const Sema *s, const SemaFunc *base, const SemaFunc
     return sema_assignable(base->ret, over->ret);
 }
 
+/* __str__, __repr__ and __eq__ written by hand become the hooks the runtime
+ * calls to print and compare objects (also inside containers and for
+ * subclasses), so they must have the shape it calls them with:
+ * `(self) -> str`, and `(self, other: C) -> bool` where C is the class or
+ * one of its bases (the runtime only passes objects of class C as `other`). */
+static void sema_check_hook(Sema *s, const ClassInfo *ci, const SemaFunc *f) {
+    bool is_eq = f->name == s->n.eq;
+    if (!is_eq && f->name != s->n.str_ && f->name != intern_cstr("__repr__")) return;
+    const Type *ft = type_get(f->type);
+    if (ft->kind != TY_FUNC) return;
+    bool ok = !f->is_async && !f->self_mut && ft->nargs == (is_eq ? 2u : 1u) &&
+              f->ret == (is_eq ? TYPE_BOOL : TYPE_STR);
+    if (ok && is_eq) {
+        const Type *ot = type_get(ft->args[1]);
+        ok = ft->args[1] == TYPE_ERROR || (ot->kind == TY_CLASS && sema_class_derives(s, ci->sym, ot->sym));
+    }
+    if (ok) {
+        /* the monomorphiser lowers a generic class's __str__/__eq__ hooks
+         * for each instance (sema/mir_generics.c), not yet its __repr__ */
+        if (!is_eq && f->name != s->n.str_ && ci->tparams.len)
+            sema_unsupported(s, sema_def_name_span(s, f->def), "a hand-written `__repr__` in a generic class");
+        return;
+    }
+    Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_def_name_span(s, f->def), "`%s` has the wrong signature",
+                              str_text(f->name));
+    diag_label(d, "this is `%s`", type_name(f->type));
+    if (is_eq)
+        diag_help(d, "write `def __eq__(self, other: %s) -> bool`", str_text(ci->name));
+    else
+        diag_help(d, "write `def %s(self) -> str`", str_text(f->name));
+    diag_emit(d);
+}
+
 static void sema_class_methods_one(Sema *s, uint32_t cix, uint8_t *done) {
     if (done[cix]) return;
     done[cix] = 1;
@@ -432,6 +465,7 @@ static void sema_class_methods_one(Sema *s, uint32_t cix, uint8_t *done) {
             ClassMethod m = {.name = f->name, .func = fi, .owner = ci->sym};
             vec_push(&ci->methods, m);
         }
+        sema_check_hook(s, ci, &s->prog->funcs.items[fi]);
     }
     bool enter = false, exit_ = false;
     for (uint32_t i = 0; i < ci->methods.len; i++) {
@@ -659,6 +693,18 @@ TypeId sema_class_method_call(Sema *s, NodeId call, TypeId objt) {
         const ClassField *f = sema_class_field(s, cls, name);
         if (f && type_get(sema_member_type(s, objt, f->type))->kind == TY_FUNC) return 0;
         if (!f && (ci->flags & CLS_ENUM) && (name == s->n.name || name == s->n.value)) return 0;
+        if (!f && name == intern_cstr("clone")) {
+            /* `.clone()` copies any object (SPEC section 5): a deep copy of
+             * the same class, unless the class defines its own `clone` */
+            char fname[160];
+            snprintf(fname, sizeof fname, "%s.clone", str_text(ci->name));
+            if (!sema_bind_args(s, call, fname, NULL, 0, NULL, NULL, 0, (Span){0, 0, 0})) {
+                cn->type = TYPE_ERROR;
+                return TYPE_ERROR;
+            }
+            cn->type = type_func(NULL, 0, objt);
+            return objt;
+        }
         if (!f) sema_unknown_class_attr(s, callee, objt, cls, name);
         else return 0;
         sema_args_quiet(s, call);

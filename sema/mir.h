@@ -201,6 +201,7 @@ typedef enum MirRtFn {
     MRT_DICT_GET,        /* rt_dict_get_clone(d, &k, &out) -> Option[V] (a clone) */
     MRT_DICT_GET_OR,     /* rt_dict_get_or(d, &k, &dflt, &out) -> V (a clone) */
     MRT_DICT_SET,        /* rt_dict_set(d, &k, &v): takes k and v */
+    MRT_DICT_SET_REF,    /* rt_dict_set_ref(d, &k, &v): borrows k (cloned if new), takes v */
     MRT_DICT_CONTAINS,   /* rt_dict_contains(d, &k) -> bool */
     MRT_DICT_DEL,        /* rt_dict_del(d, &k, loc) */
     MRT_DICT_POP,        /* rt_dict_remove(d, &k, &out) -> Option[V] (moved out) */
@@ -283,9 +284,21 @@ typedef enum MirRtFn {
     MRT_STR_CHARS,
     MRT_STR_ORD,
     MRT_STR_CHR,
+    MRT_FLOAT_ROUND,        /* rt_float_round(x, loc) -> int, half to even */
+    MRT_FLOAT_ROUND_DIGITS, /* rt_float_round_digits(x, n) -> float */
+    MRT_INT_ROUND_DIGITS,   /* rt_int_round_digits(x, n, loc) -> int */
+    MRT_INT_POWMOD,         /* rt_int_powmod(a, b, m, loc) */
+    MRT_INT_TO_BASE,        /* rt_int_to_base(x, base) -> "0x.." / "0b.." / "0o.." */
     MRT_BYTES_LIST,
     MRT_BYTES_HEX,
     MRT_BYTES_DECODE,
+    MRT_STR_SWAPCASE,
+    MRT_STR_CASEFOLD,
+    MRT_STR_PARTITION,  /* ops s, sep, from_right: the tuple[str, str, str] through an out slot */
+    MRT_LIST_DEL_SLICE, /* ops list, start, stop, step, has mask */
+    MRT_LIST_SET_SLICE, /* ops list, start, stop, step, has mask, new items (moved in) */
+    MRT_STR_SPLIT_WS,   /* split(maxsplit=n) on whitespace: ops s, maxsplit */
+    MRT_STR_RSPLIT_WS,
     /* ---- errors as values (sema/mir_lower_errors.c; codegen/cg_rt_errors.c) ---- */
     MRT_STR_TO_INT_RESULT,   /* rt_str_to_int_result(s, desc, &out) -> Result[int, ValueError] */
     MRT_STR_TO_FLOAT_RESULT, /* rt_str_to_float_result(s, desc, &out) -> Result[float, ValueError] */

@@ -227,6 +227,7 @@ MirOperand lb_convert(Lb *L, MirOperand v, TypeId to, NodeId at) {
         MirOperand inner = lb_consume(L, lb_convert(L, v, tt->args[0], at));
         return lb_temp_of(L, rv_agg(L, AGG_SOME, to, &inner, 1), sp);
     }
+    if (tt->kind == TY_RESULT && type_get(from)->kind == TY_RESULT) return lb_result_convert(L, v, to, at);
     if (tt->kind == TY_RESULT) {
         /* `return v` in a `-> Result[T, E]` function is Ok(v) */
         MirOperand inner = from == TYPE_NONE ? v : lb_consume(L, lb_convert(L, v, tt->args[0], at));
@@ -330,6 +331,16 @@ MirOperand lb_unary(Lb *L, NodeId n) {
 
 /* ---- comparisons ---- */
 
+/* Is class type `sub` `base` or derived from it? */
+static bool lb_derives(Lb *L, TypeId sub, TypeId base) {
+    const ClassInfo *ci = lb_class(L, sub);
+    while (ci) {
+        if (ci->type == base || prog_sym(L->prog, ci->sym)->type == base) return true;
+        ci = ci->base ? lb_class(L, prog_sym(L->prog, ci->base)->type) : NULL;
+    }
+    return false;
+}
+
 MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId at) {
     Span sp = lb_node(L, at)->span;
     TypeId lt = l.type, rt = r.type;
@@ -366,9 +377,36 @@ MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId at) {
             lb_unsupported(L, at, "ordering comparison with None");
         return opd_bool(same == want_same);
     }
+    if ((op == TOK_IS || op == CMP_IS_NOT) && lt == rt && mir_is_enum(lt)) {
+        /* enum members are singletons: compare their indices */
+        MirOperand a = lb_temp_of(L, rv_cast(L, l, TYPE_INT), sp), b = lb_temp_of(L, rv_cast(L, r, TYPE_INT), sp);
+        return lb_temp_of(L, rv_binary(L, op == TOK_IS ? TOK_EQ : TOK_NE, TYPE_BOOL, a, b, 0), sp);
+    }
     if (op == TOK_IS || op == CMP_IS_NOT) {
         lb_unsupported(L, at, "`is` between values that are not None");
         return opd_bool(false);
+    }
+    if ((type_get(lt)->kind == TY_OPTION) != (type_get(rt)->kind == TY_OPTION)) {
+        /* `x == v` with x: T | None: v as an Option (None never equals it) */
+        bool left_opt = type_get(lt)->kind == TY_OPTION;
+        TypeId opt = left_opt ? lt : rt;
+        MirOperand *plain = left_opt ? &r : &l;
+        if (op != TOK_EQ && op != TOK_NE) {
+            lb_unsupported(L, at, "ordering an optional value");
+            return opd_bool(false);
+        }
+        if (!mir_type_is_copy(plain->type)) { /* the Option owns a copy; the operand stays borrowed */
+            *plain = lb_clone(L, *plain);
+            plain->kind = OPD_MOVE;
+        }
+        /* sema allowed any payload the value is assignable to (3 for a float) */
+        *plain = lb_convert(L, lb_convert(L, *plain, type_get(opt)->args[0], at), opt, at);
+        lt = rt = opt;
+    }
+    if (lt != rt && type_get(lt)->kind == TY_CLASS && type_get(rt)->kind == TY_CLASS) {
+        /* a derived object against its base: compared as the base (same pointer) */
+        if (lb_derives(L, lt, rt)) l = lb_temp_of(L, rv_cast(L, l, rt), sp), lt = rt;
+        else if (lb_derives(L, rt, lt)) r = lb_temp_of(L, rv_cast(L, r, lt), sp), rt = lt;
     }
     if (type_is_numeric(lt) || type_is_numeric(rt)) {
         TypeId t = lt == TYPE_FLOAT || rt == TYPE_FLOAT ? TYPE_FLOAT : TYPE_INT;
@@ -817,8 +855,9 @@ void lb_print(Lb *L, NodeId n) {
 MirOperand lb_minmax(Lb *L, NodeId n, bool is_max) {
     const Node *node = lb_node(L, n);
     TypeId t = node->type;
-    if (node->list.count < 2 || (t != TYPE_INT && t != TYPE_FLOAT))
-        return lb_seq_minmax(L, n, is_max); /* of an iterable, or of non-numbers */
+    if (node->list.count < 2 || (t != TYPE_INT && t != TYPE_FLOAT) ||
+        lb_node(L, ast_list_at(L->ast, node->list, 1))->kind == N_KEYWORD)
+        return lb_seq_minmax(L, n, is_max); /* of an iterable (maybe with keywords), or of non-numbers */
     MirLocalId cur = lb_temp(L, t);
     MirOperand first = lb_expr_as(L, ast_list_at(L->ast, node->list, 0), t);
     lb_assign(L, lb_place(cur), rv_use(L, first), node->span);
@@ -842,7 +881,8 @@ MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
     uint32_t argc = node->list.count;
     NodeId a0 = argc ? ast_list_at(L->ast, node->list, 0) : 0;
     TypeId t0 = a0 ? lb_node(L, a0)->type : TYPE_NONE;
-    if (bi != BI_PRINT && bi != BI_SORTED) { /* sorted(xs, reverse=...) */
+    /* sorted(xs, reverse=...), enumerate(xs, start=k), min(xs, key=f, default=d) */
+    if (bi != BI_PRINT && bi != BI_SORTED && bi != BI_ENUMERATE && bi != BI_MIN && bi != BI_MAX) {
         for (uint32_t i = 0; i < argc; i++) {
             uint16_t k = lb_node(L, ast_list_at(L->ast, node->list, i))->kind;
             if (k == N_KEYWORD || k == N_STARRED) {
@@ -886,7 +926,17 @@ MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
             MirOperand len = lb_temp_of(L, rv_unary(L, MOP_BYTE_LEN, TYPE_INT, v, 0), node->span);
             return lb_temp_of(L, rv_binary(L, TOK_NE, TYPE_BOOL, len, opd_int(0), 0), node->span);
         }
-        default: lb_unsupported(L, n, "bool() of this type"); return opd_bool(false);
+        default: {
+            /* a collection: non-empty */
+            TypeKind k = type_get(t0)->kind;
+            if (k != TY_LIST && k != TY_DICT && k != TY_SET) {
+                lb_unsupported(L, n, "bool() of this type");
+                return opd_bool(false);
+            }
+            MirOperand len = k == TY_LIST ? lb_temp_of(L, rv_rt(L, MRT_LIST_LEN, TYPE_INT, &v, 1, 0), node->span)
+                                          : lb_coll_len(L, v, node->span);
+            return lb_temp_of(L, rv_binary(L, TOK_NE, TYPE_BOOL, len, opd_int(0), 0), node->span);
+        }
         }
     }
     case BI_LEN: {
@@ -934,6 +984,7 @@ MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
     case BI_RANGE: lb_unsupported(L, n, "range() outside of a `for` loop"); return opd_none(TYPE_NONE);
     case BI_SORTED: case BI_REVERSED: case BI_ENUMERATE: case BI_ZIP: case BI_SUM: case BI_LIST: case BI_SET:
     case BI_ANY: case BI_ALL: case BI_ORD: case BI_CHR: return lb_seq_builtin(L, n, bi);
+    case BI_ROUND: case BI_DIVMOD: case BI_POW: case BI_HEX: case BI_BIN: case BI_OCT: return lb_seq_builtin(L, n, bi);
     case BI_ISINSTANCE: return lb_isinstance(L, n);
     case BI_DICT: return lb_temp_of(L, rv_agg(L, AGG_DICT, node->type, NULL, 0), node->span); /* dict() */
     case BI_OK: case BI_ERR: return lb_result_ctor(L, n, bi, node->type);
@@ -985,6 +1036,28 @@ MirOperand lb_enum_member(Lb *L, const ClassInfo *ci, StrId name, TypeId t) {
     (void)L;
 }
 
+/* .value of an enum whose values are not consecutive: a chain of tests of
+ * the member index `idx`, each arm storing that member's value. */
+static MirOperand lb_enum_value_chain(Lb *L, const ClassInfo *ci, MirOperand idx, NodeId n) {
+    Span sp = lb_node(L, n)->span;
+    MirLocalId r = lb_temp(L, TYPE_INT);
+    MirBlockId join = lb_block(L);
+    uint32_t last = ci->members.len - 1;
+    for (uint32_t i = 0; i < last; i++) {
+        MirOperand hit = lb_cmp(L, TOK_EQ, idx, opd_int((int64_t)i), n);
+        MirBlockId set = lb_block(L), next = lb_block(L);
+        lb_branch(L, hit, set, next);
+        L->cur = set;
+        lb_assign(L, lb_place(r), rv_use(L, opd_int(ci->members.items[i].value)), sp);
+        lb_goto(L, join);
+        L->cur = next;
+    }
+    lb_assign(L, lb_place(r), rv_use(L, opd_int(ci->members.items[last].value)), sp);
+    lb_goto(L, join);
+    L->cur = join;
+    return opd_local(L, r);
+}
+
 MirOperand lb_attr(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *obj = lb_node(L, node->a);
@@ -998,12 +1071,10 @@ MirOperand lb_attr(Lb *L, NodeId n) {
         MirOperand v = lb_expr(L, node->a);
         if (node->type == TYPE_STR) return lb_temp_of(L, rv_rt(L, MRT_STR_OF, TYPE_STR, &v, 1, 0), node->span);
         /* .value: members numbered consecutively map by an offset */
-        for (uint32_t i = 0; i < ci->members.len; i++)
-            if (ci->members.items[i].value - ci->members.items[0].value != (int64_t)i) {
-                lb_unsupported(L, n, "`.value` of an enum with non-consecutive values");
-                return opd_dead(TYPE_INT);
-            }
         MirOperand idx = lb_temp_of(L, rv_cast(L, v, TYPE_INT), node->span);
+        for (uint32_t i = 0; i < ci->members.len; i++)
+            if (ci->members.items[i].value - ci->members.items[0].value != (int64_t)i)
+                return lb_enum_value_chain(L, ci, idx, n);
         return lb_temp_of(L, rv_binary(L, TOK_PLUS, TYPE_INT, idx, opd_int(ci->members.len ? ci->members.items[0].value : 0), n),
                           node->span);
     }
@@ -1194,6 +1265,12 @@ MirOperand lb_method_call(Lb *L, NodeId n) {
         }
     }
     const ClassInfo *ci = lb_class(L, obj->type);
+    if (ci && callee->name == intern_cstr("clone") && lb_method_func(ci, callee->name) < 0 &&
+        lb_field_index(ci, callee->name) < 0) {
+        /* `obj.clone()` of a class without its own `clone`: a deep copy */
+        MirOperand self = lb_expr(L, callee->a);
+        return mir_type_is_copy(self.type) ? self : lb_clone(L, self);
+    }
     if (ci && !(ci->flags & CLS_ENUM)) {
         int32_t fi = lb_method_func(ci, callee->name);
         if (fi < 0) return lb_call_value(L, n); /* a function stored in a field */
@@ -1301,10 +1378,10 @@ MirOperand lb_expr(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     if (node->type == 0 || node->type == TYPE_ERROR)
         ICE("MIR: untyped %s expression", node_kind_name((NodeKind)node->kind));
-    if (node->kind == N_CALL && L->prog->unwraps.len) {
-        /* a Result unwrapped inside `try`: an Err jumps to a handler */
+    if ((node->kind == N_CALL || node->kind == N_SUBSCRIPT) && L->prog->unwraps.len) {
+        /* a Result unwrapped inside `try` (or `d[k]` there): an Err jumps to a handler */
         const SemaUnwrap *u = prog_unwrap_of(L->prog, n);
-        if (u) return lb_unwrap(L, n, u);
+        if (u) return node->kind == N_CALL ? lb_unwrap(L, n, u) : lb_key_lookup(L, n, u);
     }
     switch ((NodeKind)node->kind) {
     case N_NAME: return lb_name(L, n);
@@ -1421,6 +1498,10 @@ void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at) {
     case N_SUBSCRIPT: {
         if (type_get(lb_node(L, t->a)->type)->kind == TY_DICT && lb_coll_store_subscript(L, target, v, at)) return;
         MirOperand o = lb_expr(L, t->a);
+        if (type_get(o.type)->kind == TY_LIST && lb_node(L, t->b)->kind == N_SLICE) {
+            lb_seq_store_slice(L, target, o, v, at);
+            return;
+        }
         if (type_get(o.type)->kind != TY_LIST || lb_node(L, t->b)->kind == N_SLICE) {
             lb_unsupported(L, target, "this assignment target");
             return;
@@ -1434,6 +1515,10 @@ void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at) {
     case N_TUPLE:
     case N_LIST: {
         const Type *vt = type_get(v.type);
+        if (vt->kind == TY_LIST) {
+            lb_seq_unpack_list(L, target, v, at); /* a, b = xs; first, *rest = xs */
+            return;
+        }
         if (vt->kind != TY_TUPLE || vt->nargs != t->list.count) {
             lb_unsupported(L, target, "unpacking this value");
             return;
@@ -1460,11 +1545,19 @@ void lb_assign_stmt(Lb *L, NodeId n) {
      * owned value goes to the last one, the others get clones of it. */
     uint32_t last = UINT32_MAX;
     for (uint32_t i = 0; i < node->list.count; i++) {
-        SymId s = lb_target_sym(L, ast_list_at(L->ast, node->list, i));
+        NodeId ti = ast_list_at(L->ast, node->list, i);
+        SymId s = lb_node(L, ti)->kind == N_NAME ? lb_target_sym(L, ti) : 0;
         if (s && prog_sym(L->prog, s)->type != TYPE_NONE) last = i;
+        if (lb_node(L, ti)->kind != N_NAME) last = UINT32_MAX; /* a later clone still needs the value */
     }
     for (uint32_t i = 0; i < node->list.count; i++) {
-        SymId s = lb_target_sym(L, ast_list_at(L->ast, node->list, i));
+        NodeId ti = ast_list_at(L->ast, node->list, i);
+        if (lb_node(L, ti)->kind != N_NAME) { /* `p, q = pair = value`: other targets get a clone */
+            bool own = !mir_type_is_copy(v.type) && v.kind != OPD_CONST;
+            lb_store_target(L, ti, own ? lb_clone(L, v) : v, node->a);
+            continue;
+        }
+        SymId s = lb_target_sym(L, ti);
         if (!s) continue;
         MirOperand vi = v;
         if (i != last && !mir_type_is_copy(v.type) && v.kind != OPD_CONST && prog_sym(L->prog, s)->type != TYPE_NONE)
@@ -1524,8 +1617,12 @@ void lb_return(Lb *L, NodeId n) {
     TypeId ret = L->fn->ret;
     if (ret == TYPE_NONE || ret == TYPE_NEVER) {
         if (node->a) lb_expr(L, node->a);
+    } else if (!node->a) {
+        /* a bare `return` of a `-> Result[None, E]` function is Ok(None) */
+        if (type_get(ret)->kind != TY_RESULT || type_get(ret)->args[0] != TYPE_NONE)
+            ICE("MIR: bare return in a function returning %s", type_name(ret));
+        lb_assign(L, lb_place(0), rv_agg(L, AGG_OK, ret, NULL, 0), node->span);
     } else {
-        if (!node->a) ICE("MIR: bare return in a function returning %s", type_name(ret));
         MirOperand v = lb_expr_as(L, node->a, ret);
         if (mir_type_is_copy(ret)) lb_store_copy(L, lb_place(0), v, node->span);
         else lb_assign(L, lb_place(0), rv_use(L, lb_consume(L, v)), node->span);
@@ -2071,7 +2168,9 @@ MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
     lb_stmts(&L, def->list2);
     if (!lb_terminated(&L)) {
         /* Sema proved that value-returning functions end in return or panic. */
-        if (f->ret == TYPE_NONE) {
+        bool ok_none = type_get(f->ret)->kind == TY_RESULT && type_get(f->ret)->args[0] == TYPE_NONE;
+        if (ok_none) lb_assign(&L, lb_place(0), rv_agg(&L, AGG_OK, f->ret, NULL, 0), (Span){0});
+        if (f->ret == TYPE_NONE || ok_none) {
             lb_exit_drops(&L, (Span){def->span.file, def->span.hi, def->span.hi});
             lb_term(&L, (MirTerm){.kind = MT_RETURN});
         } else {

@@ -152,8 +152,10 @@ uint32_t lb_generic_callee(Lb *L, NodeId call, uint32_t fi, TypeId self_type, Ty
             ICE("MIR: call of a method of `%s` on %s", str_text(ci->name), self_type ? type_name(self_type) : "nothing");
         for (uint32_t i = 0; i < own0 && i < n; i++) targs[i] = type_get(self_type)->args[i];
     }
-    /* the method's or function's own: from the callee's concrete type */
-    TypeId conc = lb_node(L, lb_node(L, call)->a)->type;
+    /* the method's or function's own: from the callee's concrete type (an
+     * N_ATTR `obj.m` taken as a value is its own callee) */
+    const Node *cn = lb_node(L, call);
+    TypeId conc = cn->kind == N_ATTR ? cn->type : lb_node(L, cn->a)->type;
     const Type *gt = type_get(f->type);
     const Type *ct = type_get(conc);
     if (ct->kind == TY_FUNC) {

@@ -208,6 +208,9 @@ void lb_seq_for(Lb *L, NodeId n); /* `for` over str, bytes and tuples */
 MirOperand lb_seq_slice(Lb *L, NodeId n, MirOperand o);
 MirOperand lb_seq_bytes_at(Lb *L, NodeId n, MirOperand o);
 void lb_seq_aug_item(Lb *L, NodeId n); /* xs[i] op= v on a list */
+void lb_seq_del_slice(Lb *L, NodeId target);
+void lb_seq_store_slice(Lb *L, NodeId target, MirOperand xs, MirOperand v, NodeId at); /* xs[a:b] = v */
+void lb_seq_unpack_list(Lb *L, NodeId target, MirOperand v, NodeId at); /* a, *b = xs of a list */
 bool lb_seq_binop(Lb *L, uint32_t op, TypeId rtype, MirOperand l, MirOperand r, NodeId at, MirOperand *out);
 MirOperand lb_seq_minmax(Lb *L, NodeId n, bool is_max);
 MirOperand lb_seq_builtin(Lb *L, NodeId n, BuiltinId bi);
@@ -238,5 +241,13 @@ void mir_generics_end(MirProgram *out); /* append them (after the lambdas) */
  * (self_type: the object of a method call), with its concrete signature. */
 uint32_t lb_generic_callee(Lb *L, NodeId call, uint32_t fi, TypeId self_type, TypeId *ftype, TypeId *ret);
 void lb_prune(MirBody *b);
+
+/* mir_lower_errors.c: a Result as a Result of another type whose Ok and
+ * error types accept its own (`return f()` with a wider error class). */
+MirOperand lb_result_convert(Lb *L, MirOperand v, TypeId to, NodeId at);
+/* `d[k]` of a dict inside `try` (u from prog_unwrap_of): the value, or a
+ * KeyError thrown to the handlers when the key is missing. */
+void lb_key_check(Lb *L, const MirOperand *ops, const SemaUnwrap *u, NodeId n);
+MirOperand lb_key_lookup(Lb *L, NodeId n, const SemaUnwrap *u);
 
 #endif

@@ -11,6 +11,22 @@ static Span coll_span(Lb *L, NodeId n) { return lb_node(L, n)->span; }
  * key up does not use the caller's variable up, as in Python. */
 static MirOperand coll_take(Lb *L, MirOperand v, uint32_t mark) { return lb_take_arm(L, v, mark); }
 
+/* Stores d[k] = v (v already consumed). A key the statement computed (or a
+ * constant, or a copy type) is handed over as coll_take does; a key read
+ * from a place would need a clone, so it is lent instead to
+ * rt_dict_set_ref, which clones it only when it makes a new entry:
+ * re-storing an existing key (`counts[w] = counts.get(w, 0) + 1`) then
+ * allocates nothing. */
+static void coll_dict_store(Lb *L, MirOperand d, MirOperand k, MirOperand v, uint32_t mark, Span sp) {
+    bool temp = false;
+    if (opd_is_local(k))
+        for (uint32_t i = mark; i < L->pending.len; i++)
+            if (L->pending.items[i] == k.place.local) temp = true;
+    bool lend = k.kind == OPD_COPY && !mir_type_is_copy(k.type) && !temp;
+    MirOperand ops[3] = {d, lend ? k : coll_take(L, k, mark), v};
+    lb_call_void(L, lend ? MRT_DICT_SET_REF : MRT_DICT_SET, ops, 3, sp);
+}
+
 /* A borrowed read of a container slot: the local holds the value's bits,
  * never dropped; a consuming use clones it. */
 static MirOperand coll_borrow(Lb *L, MirRtFn f, TypeId t, const MirOperand *ops, uint32_t n, NodeId loc, Span sp) {
@@ -37,10 +53,9 @@ bool lb_coll_store_subscript(Lb *L, NodeId target, MirOperand v, NodeId at) {
     MirOperand d = lb_expr(L, t->a);
     const Type *dt = type_get(d.type);
     if (dt->kind != TY_DICT) return false;
-    MirOperand k = coll_take(L, lb_expr_as(L, t->b, dt->args[0]), mark);
+    MirOperand k = lb_expr_as(L, t->b, dt->args[0]);
     v = lb_consume(L, lb_convert(L, v, dt->args[1], at));
-    MirOperand ops[3] = {d, k, v};
-    lb_call_void(L, MRT_DICT_SET, ops, 3, sp);
+    coll_dict_store(L, d, k, v, mark, sp);
     return true;
 }
 
@@ -58,6 +73,8 @@ bool lb_coll_aug_assign(Lb *L, NodeId n) {
     TypeId vt = dt->args[1];
     MirOperand k = lb_expr_as(L, tn->b, dt->args[0]);
     MirOperand gops[2] = {d, k};
+    const SemaUnwrap *u = L->try_top ? prog_unwrap_of(L->prog, node->a) : NULL;
+    if (u) lb_key_check(L, gops, u, node->a); /* inside try: a missing key is KeyError */
     MirOperand cur = coll_borrow(L, MRT_DICT_AT, vt, gops, 2, node->a, tn->span);
     MirOperand v = lb_expr(L, node->b);
     if (v.type == TYPE_NEVER) return true;
@@ -67,8 +84,7 @@ bool lb_coll_aug_assign(Lb *L, NodeId n) {
         return true;
     }
     MirOperand r = lb_consume(L, lb_convert(L, lb_binop(L, node->op, node->type, cur, v, n), vt, n));
-    MirOperand ops[3] = {d, coll_take(L, k, mark), r};
-    lb_call_void(L, MRT_DICT_SET, ops, 3, sp);
+    coll_dict_store(L, d, k, r, mark, sp);
     return true;
 }
 
@@ -264,13 +280,16 @@ void lb_del(Lb *L, NodeId n) {
         Span sp = t->span;
         if (t->kind == N_SUBSCRIPT) {
             if (lb_node(L, t->b)->kind == N_SLICE) {
-                lb_unsupported(L, tid, "`del` of a slice");
+                lb_seq_del_slice(L, tid);
+                lb_flush(L, 0);
                 continue;
             }
             MirOperand o = lb_expr(L, t->a);
             const Type *ot = type_get(o.type);
             if (ot->kind == TY_DICT) {
                 MirOperand ops[2] = {o, lb_expr_as(L, t->b, ot->args[0])};
+                const SemaUnwrap *u = L->try_top ? prog_unwrap_of(L->prog, tid) : NULL;
+                if (u) lb_key_check(L, ops, u, tid); /* inside try: a missing key is KeyError */
                 lb_call_void_loc(L, MRT_DICT_DEL, ops, 2, tid, sp);
             } else if (ot->kind == TY_LIST) {
                 MirOperand ops[2] = {o, lb_expr_as(L, t->b, TYPE_INT)};

@@ -1,7 +1,7 @@
-/* Lowering of errors as values (SPEC section 4): Ok/Err, the methods of
- * Result, int(s)/float(s), `raise`, `try/except/else/finally` and the
- * unwrapping of Result values inside `try`, as plain control flow on Result
- * discriminants (no unwinding). docs/design/errors.md explains the scheme. */
+/* Lowering of errors as values (SPEC section 4): Ok/Err, the methods and
+ * conversions of Result, int(s)/float(s), `raise`, `try/except/else/finally`
+ * and the unwrapping of Result values (and dict reads) inside `try`, as plain
+ * control flow on Result discriminants (no unwinding). See errors.md. */
 #include "mir_lower.h"
 
 /* The phase of a `try` being lowered: errors raised in its body go to its
@@ -62,6 +62,15 @@ static void le_inline_finally(Lb *L, LbTry *fr) {
         memcpy(saved, L->cleanups.items + fr->cleanups_len, sizeof *saved * above);
         L->cleanups.len = fr->cleanups_len;
     }
+    /* the loops entered inside the `try` are not around its `finally`: a
+     * break/continue there leaves a loop around the `try` */
+    uint32_t inner = L->loops.len > fr->loops_len ? L->loops.len - fr->loops_len : 0;
+    LbLoop *loops = NULL;
+    if (inner) {
+        loops = xmalloc(sizeof *loops * inner);
+        memcpy(loops, L->loops.items + fr->loops_len, sizeof *loops * inner);
+        L->loops.len = fr->loops_len;
+    }
     LbTry *top = L->try_top;
     L->try_top = fr->parent;
     lb_stmts(L, fin);
@@ -69,6 +78,43 @@ static void le_inline_finally(Lb *L, LbTry *fr) {
     L->cleanups.len = fr->cleanups_len;
     for (uint32_t i = 0; i < above; i++) vec_push(&L->cleanups, saved[i]);
     free(saved);
+    L->loops.len = fr->loops_len;
+    for (uint32_t i = 0; i < inner; i++) vec_push(&L->loops, loops[i]);
+    free(loops);
+}
+
+/* ==== Errors in flight through `finally` =================================== */
+
+/* While the `finally` block of a `try` is lowered inline on the path of an
+ * error that leaves it, the error waits in its local. A way out of that
+ * `finally` which abandons it (a `return`, a `break`/`continue` out of a
+ * loop around the `try`, another error leaving the `finally`) drops it, as
+ * Python discards the pending exception. The stack is static: only the
+ * entries of the body being lowered (`L`) count. */
+typedef struct LeInflight {
+    const Lb *L;
+    MirLocalId err;
+    LbTry *outer;       /* the frames around the `finally` (its try's parent) */
+    uint32_t loops_len; /* loops around the `try` */
+} LeInflight;
+
+static VEC(LeInflight) le_inflight;
+
+/* Drop the errors in flight of this body that `pred` selects. */
+static void le_drop_inflight(Lb *L, bool all, const LbTry *outer, uint32_t min_loops, Span sp) {
+    for (uint32_t i = le_inflight.len; i > 0 && !lb_terminated(L); i--) {
+        const LeInflight *e = &le_inflight.items[i - 1];
+        if (e->L != L) continue;
+        if (all || (outer && e->outer == outer) || (min_loops && e->loops_len >= min_loops)) lb_drop(L, e->err, sp);
+    }
+}
+
+/* Lower the `finally` of `fr` on the path of error `err` leaving it. */
+static void le_finally_inflight(Lb *L, LbTry *fr, MirLocalId err) {
+    LeInflight e = {.L = L, .err = err, .outer = fr->parent, .loops_len = fr->loops_len};
+    vec_push(&le_inflight, e);
+    le_inline_finally(L, fr);
+    if (--le_inflight.len == 0) vec_free(&le_inflight);
 }
 
 /* Does leaving by return run a `finally` block? */
@@ -91,6 +137,8 @@ void lb_leave_scopes(Lb *L, uint32_t loop_depth) {
         lb_assign(L, lb_place(parked), rv_use(L, r), (Span){0});
         vec_push(&L->owned, parked);
     }
+    /* errors in flight through the `finally` blocks left die here */
+    le_drop_inflight(L, !loop_depth, NULL, loop_depth, (Span){0});
     uint32_t hi = L->cleanups.len;
     for (LbTry *fr = L->try_top; fr && !lb_terminated(L); fr = fr->parent) {
         if (loop_depth && fr->loops_len < loop_depth) break; /* the loop is inside this `try` */
@@ -126,12 +174,31 @@ static void le_bind(Lb *L, LbTry *fr, uint32_t i, MirLocalId err, Span sp) {
     lb_goto(L, fr->hbb[i]);
 }
 
+/* The panic of an error nothing takes (`soft_at`: the `d[k]` that raised
+ * it): "KeyError: <message>", as the runtime's panic of `d[k]` outside
+ * `try`. */
+static void le_soft_panic(Lb *L, MirLocalId err, NodeId soft_at, Span sp) {
+    TypeId et = L->b->locals.items[err].type;
+    const ClassInfo *ci = le_class(L, et);
+    if (!ci || ci->fields.len != 1 || ci->fields.items[0].type != TYPE_STR)
+        ICE("MIR: an unhandled %s without a message", type_name(et));
+    MirPlace obj = lb_project(L, lb_place(err), PROJ_DEREF, 0, et);
+    MirOperand text = opd_place(L, lb_project(L, obj, PROJ_FIELD, 0, TYPE_STR), sp);
+    char head[96];
+    snprintf(head, sizeof head, "%s: ", str_text(ci->name));
+    MirOperand ops[2] = {opd_str(intern_cstr(head)), text};
+    MirOperand msg = lb_temp_of(L, rv_rt(L, MRT_STR_CONCAT, TYPE_STR, ops, 2, 0), sp);
+    lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = msg, .loc = soft_at, .span = sp});
+}
+
 /* The error in local `err` (owned, of a class type) travels from the
  * current point: to the first clause of an enclosing `try` body that
  * matches its dynamic class, running the `with` exits and `finally` blocks
  * it leaves on the way; with none, the function returns Err(err). Ends the
- * current block. */
-static void le_throw(Lb *L, MirLocalId err, Span sp) {
+ * current block. An error sema does not require to be handled (soft_at:
+ * the `d[k]` that raised it, else 0) panics when the function's Result
+ * cannot carry it. */
+static void le_throw(Lb *L, MirLocalId err, Span sp, NodeId soft_at) {
     /* this statement's temporaries die on this path */
     for (uint32_t i = L->pending.len; i > 0; i--) lb_drop(L, L->pending.items[i - 1], sp);
     uint32_t npend = L->pending.len;
@@ -144,34 +211,52 @@ static void le_throw(Lb *L, MirLocalId err, Span sp) {
     TypeId et = L->b->locals.items[err].type;
     uint32_t hi = L->cleanups.len;
     for (LbTry *fr = L->try_top; fr && !lb_terminated(L); fr = fr->parent) {
+        le_drop_inflight(L, false, fr, 0, sp); /* this error leaves a `finally` that had one in flight */
         le_cleanups(L, fr->cleanups_len, hi, 0);
         hi = fr->cleanups_len < hi ? fr->cleanups_len : hi;
         if (fr->phase == LT_BODY) {
+            NodeList handlers = lb_node(L, fr->node)->list2;
             for (uint32_t i = 0; i < fr->nhandlers && !lb_terminated(L); i++) {
-                TypeId ht = L->b->locals.items[fr->hlocal[i]].type;
-                if (le_derives(L, et, ht)) {
-                    le_bind(L, fr, i, err, sp); /* always taken */
-                } else if (le_derives(L, ht, et)) {
-                    /* a clause for a subclass: test the dynamic class */
-                    MirOperand e = opd_local(L, err);
-                    MirRvalue isa = {.kind = RV_ISA, .type = TYPE_BOOL, .isa = ht, .ops_start = lb_ops(L, &e, 1),
-                                     .ops_count = 1};
-                    MirLocalId t = lb_temp(L, TYPE_BOOL);
-                    lb_assign(L, lb_place(t), isa, sp);
-                    MirBlockId yes = lb_block(L), no = lb_block(L);
-                    lb_branch(L, opd_local(L, t), yes, no);
-                    L->cur = yes;
-                    le_bind(L, fr, i, err, sp);
-                    L->cur = no;
+                /* the classes the clause names: one, or those of `except (A, B)` */
+                const Node *h = lb_node(L, ast_list_at(L->ast, handlers, i));
+                const Node *names = h->a ? lb_node(L, h->a) : NULL;
+                bool tuple = names && names->kind == N_TUPLE;
+                uint32_t nclasses = tuple ? names->list.count : 1;
+                for (uint32_t k = 0; k < nclasses && !lb_terminated(L); k++) {
+                    TypeId ht = tuple ? lb_node(L, ast_list_at(L->ast, names->list, k))->type
+                                      : L->b->locals.items[fr->hlocal[i]].type;
+                    if (le_derives(L, et, ht)) {
+                        le_bind(L, fr, i, err, sp); /* always taken */
+                    } else if (le_derives(L, ht, et)) {
+                        /* a clause for a subclass: test the dynamic class */
+                        MirOperand e = opd_local(L, err);
+                        MirRvalue isa = {.kind = RV_ISA, .type = TYPE_BOOL, .isa = ht,
+                                         .ops_start = lb_ops(L, &e, 1), .ops_count = 1};
+                        MirLocalId t = lb_temp(L, TYPE_BOOL);
+                        lb_assign(L, lb_place(t), isa, sp);
+                        MirBlockId yes = lb_block(L), no = lb_block(L);
+                        lb_branch(L, opd_local(L, t), yes, no);
+                        L->cur = yes;
+                        le_bind(L, fr, i, err, sp);
+                        L->cur = no;
+                    }
                 }
             }
         }
-        if (!lb_terminated(L)) le_inline_finally(L, fr);
+        if (!lb_terminated(L)) le_finally_inflight(L, fr, err);
     }
     if (!lb_terminated(L)) {
+        /* leaving the function: errors in flight at the outermost level die */
+        for (uint32_t i = le_inflight.len; i > 0; i--)
+            if (le_inflight.items[i - 1].L == L && !le_inflight.items[i - 1].outer)
+                lb_drop(L, le_inflight.items[i - 1].err, sp);
         le_cleanups(L, 0, hi, 0);
         TypeId ret = L->b->ret;
-        if (!lb_terminated(L)) {
+        bool carries = type_get(ret)->kind == TY_RESULT &&
+                       (type_get(ret)->args[1] == et || le_derives(L, et, type_get(ret)->args[1]));
+        if (!lb_terminated(L) && soft_at && !carries) {
+            le_soft_panic(L, err, soft_at, sp);
+        } else if (!lb_terminated(L)) {
             if (type_get(ret)->kind != TY_RESULT) {
                 /* sema rejects errors that escape a function without a Result (SIFR-RESULT-0005) */
                 ICE("MIR: an error of type %s leaves %s, which returns %s", type_name(et), L->b->symbol,
@@ -237,6 +322,11 @@ void lb_raise(Lb *L, NodeId n) {
             v = le_default_instance(L, node->a, en->type);
         else v = lb_expr(L, node->a);
     }
+    if (node->b && !L->failed && v.type != TYPE_NEVER) {
+        /* `raise X from Y`: Y is evaluated after X (Python) and dropped */
+        MirOperand cause = lb_expr(L, node->b);
+        if (cause.type == TYPE_NEVER) v = cause;
+    }
     if (v.type == TYPE_NEVER || L->failed) {
         lb_flush(L, 0);
         if (!lb_terminated(L)) lb_term(L, (MirTerm){.kind = MT_UNREACHABLE, .span = sp});
@@ -245,7 +335,7 @@ void lb_raise(Lb *L, NodeId n) {
     /* the error is owned by a local of its own until it is caught or returned */
     MirLocalId err = lb_temp(L, v.type);
     lb_assign(L, lb_place(err), rv_use(L, lb_consume(L, v)), sp);
-    le_throw(L, err, sp);
+    le_throw(L, err, sp, 0);
     lb_flush(L, 0);
 }
 
@@ -312,7 +402,7 @@ MirOperand lb_unwrap(Lb *L, NodeId n, const SemaUnwrap *u) {
     MirLocalId err = lb_temp(L, err_t);
     lb_assign(L, lb_place(err), rv_use(L, opd_place(L, lb_project(L, lb_place(rl), PROJ_PAYLOAD, 1, err_t), sp)), sp);
     le_forget(L, rl, sp);
-    le_throw(L, err, sp);
+    le_throw(L, err, sp, 0);
 
     /* Ok: the payload, owned by a temporary of the statement */
     L->cur = ob;
@@ -324,6 +414,46 @@ MirOperand lb_unwrap(Lb *L, NodeId n, const SemaUnwrap *u) {
     le_forget(L, rl, sp);
     vec_push(&L->pending, v);
     MirOperand o = opd_local(L, v);
+    o.span = sp;
+    return o;
+}
+
+/* ops = {dict, key}: when the key is missing, throw KeyError(repr(key))
+ * to the enclosing handlers (u: the error point sema recorded at n);
+ * code continues where it is present. */
+void lb_key_check(Lb *L, const MirOperand *ops, const SemaUnwrap *u, NodeId n) {
+    Span sp = lb_node(L, n)->span;
+    MirOperand has = lb_temp_of(L, rv_rt(L, MRT_DICT_CONTAINS, TYPE_BOOL, ops, 2, 0), sp);
+    MirBlockId miss = lb_block(L), hit = lb_block(L);
+    lb_branch(L, has, hit, miss);
+    L->cur = miss;
+    uint32_t mark = L->pending.len;
+    TypeId kt = type_get(u->result)->args[1];
+    const ClassInfo *ci = le_class(L, kt);
+    if (!ci || ci->fields.len != 1) ICE("MIR: KeyError without its message field");
+    MirOperand text = lb_consume(L, lb_stringify_value(L, ops[1], true, false, n));
+    MirLocalId err = lb_temp(L, kt);
+    lb_assign(L, lb_place(err), rv_agg(L, AGG_OBJECT, kt, &text, 1), sp);
+    le_throw(L, err, sp, n);
+    L->pending.len = mark;
+    L->cur = hit;
+}
+
+MirOperand lb_key_lookup(Lb *L, NodeId n, const SemaUnwrap *u) {
+    const Node *node = lb_node(L, n);
+    Span sp = node->span;
+    if (!L->try_top) return lb_subscript(L, n); /* a lambda or comprehension body: the panic */
+    MirOperand d = lb_expr(L, node->a);
+    if (d.type == TYPE_NEVER || L->failed) return opd_dead(node->type);
+    const Type *dt = type_get(d.type);
+    if (dt->kind != TY_DICT) ICE("MIR: a key lookup in %s", type_name(d.type));
+    MirOperand ops[2] = {d, lb_expr_as(L, node->b, dt->args[0])};
+    if (ops[1].type == TYPE_NEVER || L->failed) return opd_dead(node->type);
+    lb_key_check(L, ops, u, n);
+    /* present: the value, borrowed from the dict */
+    MirLocalId b = lb_local(L, dt->args[1], 0, (Span){0}, MIRL_BORROWED);
+    lb_assign(L, lb_place(b), rv_rt(L, MRT_DICT_AT, dt->args[1], ops, 2, n), sp);
+    MirOperand o = opd_local(L, b);
     o.span = sp;
     return o;
 }
@@ -342,6 +472,59 @@ MirOperand lb_result_ctor(Lb *L, NodeId n, BuiltinId bi, TypeId rtype) {
     if (pt == TYPE_NONE) return lb_temp_of(L, rv_agg(L, k, rtype, NULL, 0), node->span);
     v = lb_consume(L, v);
     return lb_temp_of(L, rv_agg(L, k, rtype, &v, 1), node->span);
+}
+
+MirOperand lb_result_convert(Lb *L, MirOperand v, TypeId to, NodeId at) {
+    Span sp = lb_node(L, at)->span;
+    const Type *ft = type_get(v.type), *tt = type_get(to);
+    if (ft->kind != TY_RESULT || tt->kind != TY_RESULT) ICE("MIR: Result conversion from %s", type_name(v.type));
+    TypeId fok = ft->args[0], ferr = ft->args[1], tok = tt->args[0], terr = tt->args[1];
+    /* take the source apart: an owned temporary whose payload moves out */
+    if (!le_is_fresh(L, v)) v = lb_clone(L, v);
+    MirLocalId rl = v.place.local;
+    MirLocalId res = lb_temp(L, to);
+    MirRvalue d = {.kind = RV_DISCRIMINANT, .place = lb_place(rl), .type = TYPE_INT};
+    MirOperand tag = lb_temp_of(L, d, sp);
+    MirOperand is_err = lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, tag, opd_int(1), 0), sp);
+    MirBlockId eb = lb_block(L), ob = lb_block(L), end = lb_block(L);
+    lb_branch(L, is_err, eb, ob);
+
+    /* Err(e): the error, cast to the wider class */
+    L->cur = eb;
+    MirLocalId e = lb_temp(L, ferr);
+    lb_assign(L, lb_place(e), rv_use(L, opd_place(L, lb_project(L, lb_place(rl), PROJ_PAYLOAD, 1, ferr), sp)), sp);
+    le_forget(L, rl, sp);
+    MirOperand ev = opd_local(L, e);
+    ev.kind = OPD_MOVE;
+    if (ferr != terr) {
+        MirLocalId c = lb_temp(L, terr);
+        lb_assign(L, lb_place(c), rv_cast(L, ev, terr), sp);
+        ev = opd_local(L, c);
+        ev.kind = OPD_MOVE;
+    }
+    lb_assign(L, lb_place(res), rv_agg(L, AGG_ERR, to, &ev, 1), sp);
+    lb_goto(L, end);
+
+    /* Ok(v): the payload, converted like a returned value */
+    L->cur = ob;
+    if (tok == TYPE_NONE) {
+        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, to, NULL, 0), sp);
+    } else {
+        uint32_t mark = L->pending.len;
+        MirLocalId p = lb_temp(L, fok);
+        lb_assign(L, lb_place(p), rv_use(L, opd_place(L, lb_project(L, lb_place(rl), PROJ_PAYLOAD, 0, fok), sp)), sp);
+        le_forget(L, rl, sp);
+        if (!mir_type_is_copy(fok)) vec_push(&L->pending, p);
+        MirOperand pv = lb_consume(L, lb_convert(L, opd_local(L, p), tok, at));
+        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, to, &pv, 1), sp);
+        lb_flush(L, mark);
+    }
+    lb_goto(L, end);
+    L->cur = end;
+    vec_push(&L->pending, res);
+    MirOperand o = opd_local(L, res);
+    o.span = sp;
+    return o;
 }
 
 MirOperand lb_parse_number(Lb *L, NodeId n, BuiltinId bi, TypeId rtype) {

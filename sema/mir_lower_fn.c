@@ -7,9 +7,12 @@
  * parameter `env` is that pointer (a MIRL_MUT_REF local of the tuple type),
  * so a captured name reads as the place (*env).i. Named functions and
  * methods keep their bodies: codegen puts an adapter in front of them
- * (callee.fn < Program.funcs.len). Captures are taken by value when the
+ * (callee.fn < Program.funcs.len, or an instance body of a generic one:
+ * MirBody.targs set). Captures are taken by value when the
  * closure is made: copy types are copied, anything else is cloned, so a
- * closure owns its environment and may outlive the scope that made it. */
+ * closure owns its environment and may outlive the scope that made it;
+ * for that reason a lambda mutating a capture, and a `mut self` method
+ * taken from an object, are refused (they would change the copy). */
 #include "mir_lower.h"
 
 /* The bodies made while lowering (lambdas, builtin-method adapters); body
@@ -74,6 +77,70 @@ static void fn_scan(const Lb *L, NodeId n, Span scope, SymVec *caps, SymVec *inn
     const NodeList *lists[4] = {&node->list, &node->list2, &node->list3, &node->list4};
     for (int k = 0; k < 4; k++)
         for (uint32_t i = 0; i < lists[k]->count; i++) fn_scan(L, ast_list_at(L->ast, *lists[k], i), scope, caps, inner);
+}
+
+/* Is `n` a name captured by the lambda being made (in `caps`)? */
+static bool fn_is_capture(const Lb *L, NodeId n, const SymVec *caps) {
+    const Node *node = lb_node(L, n);
+    if (node->kind != N_NAME || !node->sym) return false;
+    for (uint32_t i = 0; i < caps->len; i++)
+        if (caps->items[i] == node->sym) return true;
+    return false;
+}
+
+/* Does method `name` of a builtin collection change its receiver? */
+static bool fn_mutating_builtin(TypeId t, StrId name) {
+    static const char *const names[] = {"append", "extend", "insert", "pop", "remove", "clear", "sort",
+                                        "reverse", "update", "add", "discard", "setdefault", "popitem"};
+    uint32_t k = type_get(t)->kind;
+    if (k != TY_LIST && k != TY_DICT && k != TY_SET) return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (name == intern_cstr(names[i])) return true;
+    return false;
+}
+
+/* A lambda body mutating one of its captures (`xs.append(x)`, a `mut self`
+ * method, a `mut` argument) would change the closure's own copy, not the
+ * variable the program sees: refuse it rather than diverge silently.
+ * Returns false after a diagnostic. */
+static bool fn_check_mutation(Lb *L, NodeId n, const SymVec *caps) {
+    if (!n) return true;
+    const Node *node = lb_node(L, n);
+    if (node->kind == N_CALL) {
+        const Node *callee = lb_node(L, node->a);
+        bool mutates = false;
+        if (callee->kind == N_ATTR && fn_is_capture(L, callee->a, caps)) {
+            TypeId rt = lb_node(L, callee->a)->type;
+            const ClassInfo *ci = lb_class(L, rt);
+            int32_t fi = ci ? lb_method_func(ci, callee->name) : -1;
+            if (fi >= 0) {
+                NodeList ps = lb_node(L, L->prog->funcs.items[fi].def)->list;
+                mutates = ps.count && (lb_node(L, ast_list_at(L->ast, ps, 0))->flags & NF_MUT);
+            } else {
+                mutates = fn_mutating_builtin(rt, callee->name);
+            }
+        } else if (callee->kind == N_NAME && callee->sym && prog_sym(L->prog, callee->sym)->kind == SYM_FUNC) {
+            NodeList ps = lb_node(L, L->prog->funcs.items[prog_sym(L->prog, callee->sym)->index].def)->list;
+            for (uint32_t i = 0; i < node->list.count && i < ps.count; i++) {
+                NodeId an = ast_list_at(L->ast, node->list, i);
+                if (lb_node(L, an)->kind == N_KEYWORD) break;
+                const Node *p = lb_node(L, ast_list_at(L->ast, ps, i));
+                if ((p->flags & NF_MUT) && fn_is_capture(L, an, caps)) mutates = true;
+            }
+        }
+        if (mutates) {
+            lb_unsupported(L, n, "mutating a captured variable inside a lambda");
+            return false;
+        }
+    }
+    if (!fn_check_mutation(L, node->a, caps) || !fn_check_mutation(L, node->b, caps) ||
+        !fn_check_mutation(L, node->c, caps))
+        return false;
+    const NodeList *lists[4] = {&node->list, &node->list2, &node->list3, &node->list4};
+    for (int k = 0; k < 4; k++)
+        for (uint32_t i = 0; i < lists[k]->count; i++)
+            if (!fn_check_mutation(L, ast_list_at(L->ast, *lists[k], i), caps)) return false;
+    return true;
 }
 
 bool lb_capture_place(Lb *L, SymId s, MirPlace *out) {
@@ -174,6 +241,11 @@ MirOperand lb_lambda(Lb *L, NodeId n) {
     const Type *t = type_get(ft);
     SymVec caps = {0}, inner = {0};
     fn_scan(L, node->a, node->span, &caps, &inner);
+    if (!fn_check_mutation(L, node->a, &caps)) {
+        vec_free(&caps);
+        vec_free(&inner);
+        return opd_dead(ft);
+    }
 
     /* the values captured, evaluated where the lambda is made */
     MirOperand *vals = xcalloc(caps.len + 1, sizeof *vals);
@@ -218,8 +290,10 @@ MirOperand lb_lambda(Lb *L, NodeId n) {
 /* ==== Named functions and methods ========================================= */
 
 /* Function values pass every argument as a borrow: a function whose
- * parameters are `own` or a by-reference `mut` cannot be called that way. */
-static bool fn_params_ok(Lb *L, NodeId n, uint32_t fi) {
+ * parameters are `own` or a by-reference `mut` cannot be called that way.
+ * A generic one is refused unless `bound_generic` (a method of a generic
+ * class taken from an object, whose type fixes the instance). */
+static bool fn_params_ok(Lb *L, NodeId n, uint32_t fi, bool bound_generic) {
     const SemaFunc *f = &L->prog->funcs.items[fi];
     NodeList params = lb_node(L, f->def)->list;
     const Type *ft = type_get(f->type);
@@ -230,7 +304,7 @@ static bool fn_params_ok(Lb *L, NodeId n, uint32_t fi) {
             return false;
         }
     }
-    if (f->tparams.len) {
+    if (f->tparams.len && !bound_generic) {
         lb_unsupported(L, n, "a generic function as a value");
         return false;
     }
@@ -241,7 +315,7 @@ MirOperand lb_fn_value(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Symbol *s = prog_sym(L->prog, node->sym);
     if (s->kind != SYM_FUNC) ICE("MIR: `%s` is not a function", str_text(s->name));
-    if (!fn_type_ok(L, n, node->type) || !fn_params_ok(L, n, s->index)) return opd_dead(node->type);
+    if (!fn_type_ok(L, n, node->type) || !fn_params_ok(L, n, s->index, false)) return opd_dead(node->type);
     return fn_closure(L, s->index, node->type, NULL, 0, node->span);
 }
 
@@ -338,7 +412,7 @@ MirOperand lb_method_value(Lb *L, NodeId n) {
             /* Cls.m: the method itself, self its first parameter */
             const ClassInfo *ci = lb_class(L, os->type);
             int32_t fi = ci ? lb_method_func(ci, node->name) : -1;
-            if (fi < 0 || !fn_type_ok(L, n, ft) || !fn_params_ok(L, n, (uint32_t)fi)) {
+            if (fi < 0 || !fn_type_ok(L, n, ft) || !fn_params_ok(L, n, (uint32_t)fi, false)) {
                 if (fi < 0) lb_unsupported(L, n, "this attribute of a class as a value");
                 return opd_dead(ft);
             }
@@ -354,17 +428,33 @@ MirOperand lb_method_value(Lb *L, NodeId n) {
             lb_unsupported(L, n, "this attribute as a value");
             return opd_dead(ft);
         }
-        if (!fn_type_ok(L, n, ft) || !fn_params_ok(L, n, (uint32_t)fi)) return opd_dead(ft);
-        if (ci->tparams.len) {
-            lb_unsupported(L, n, "a method of a generic class as a value");
+        const SemaFunc *mf = &L->prog->funcs.items[fi];
+        NodeList mps = lb_node(L, mf->def)->list;
+        if (mps.count && (lb_node(L, ast_list_at(L->ast, mps, 0))->flags & NF_MUT)) {
+            /* the value captures a copy of the object: its mutations would
+             * be lost silently, so refuse rather than diverge */
+            lb_unsupported(L, n, "a `mut self` method of an object as a value");
+            return opd_dead(ft);
+        }
+        bool generic = ci->tparams.len && mf->tparams.len == ci->tparams.len;
+        if (!fn_type_ok(L, n, ft) || !fn_params_ok(L, n, (uint32_t)fi, generic)) return opd_dead(ft);
+        uint32_t slot = lb_virtual_slot(L, ci, node->name);
+        if (ci->tparams.len && (!generic || slot != UINT32_MAX)) {
+            lb_unsupported(L, n, generic ? "an overridden method of a generic class as a value"
+                                         : "a generic method of a generic class as a value");
             return opd_dead(ft);
         }
         MirOperand self = lb_expr(L, node->a);
-        uint32_t slot = lb_virtual_slot(L, ci, node->name);
         if (slot != UINT32_MAX) return fn_virtual_method(L, n, (uint32_t)fi, slot, self);
+        uint32_t body = (uint32_t)fi;
+        if (generic) {
+            /* the instance for the object's class arguments */
+            TypeId ity, iret;
+            body = lb_generic_callee(L, n, (uint32_t)fi, obj->type, &ity, &iret);
+        }
         MirOperand c = lb_clone(L, self);
         c.kind = OPD_MOVE;
-        return fn_closure(L, (uint32_t)fi, ft, &c, 1, node->span);
+        return fn_closure(L, body, ft, &c, 1, node->span);
     }
     if (obj->type == TYPE_STR) {
         MirOperand recv = lb_expr(L, node->a);

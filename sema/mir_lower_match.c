@@ -126,6 +126,20 @@ static SymId mp_find_capture(Lb *L, NodeId pat, StrId name) {
     return r;
 }
 
+/* The value in `p` as the type `to` a name has after its pattern matched
+ * (sema narrows `as` names and captures after `case None`): the present
+ * value of an Option, a derived class. */
+static MirPlace mp_narrow(Lb *L, MirPlace p, TypeId to, Span sp) {
+    TypeId t = mir_place_type(L->b, p);
+    if (t == to) return p;
+    if (type_get(t)->kind == TY_OPTION && type_get(to)->kind != TY_OPTION) {
+        t = type_get(t)->args[0];
+        p = lb_project(L, p, PROJ_PAYLOAD, 0, t);
+    }
+    if (t != to && type_get(t)->kind == TY_CLASS && type_get(to)->kind == TY_CLASS) p = mp_as_class(L, p, to, sp);
+    return p;
+}
+
 /* A capture: the name gets the value in `p` (copied; a part of the subject
  * is cloned, the match's own subject is moved when nothing reads it later). */
 static void mp_capture(Lb *L, Mp *m, SymId sym, MirPlace p, NodeId at) {
@@ -137,8 +151,9 @@ static void mp_capture(Lb *L, Mp *m, SymId sym, MirPlace p, NodeId at) {
     }
     const Symbol *s = prog_sym(L->prog, sym);
     if (s->type == TYPE_NONE) return;
-    TypeId pt = mir_place_type(L->b, p);
     Span sp = lb_node(L, at)->span;
+    p = mp_narrow(L, p, s->type, sp);
+    TypeId pt = mir_place_type(L->b, p);
     MirOperand v = opd_place(L, p, sp);
     if (!mir_type_is_copy(pt)) {
         if (m->may_move && p.local == m->subject && p.proj_count == 0) v.kind = OPD_MOVE;
@@ -256,6 +271,12 @@ static void mp_walk(Lb *L, Mp *m, NodeId pat, MirPlace p, MirBlockId fail, bool 
     }
     case N_PAT_SEQUENCE: {
         TypeId t = mir_place_type(L->b, p);
+        if (type_get(t)->kind == TY_OPTION) {
+            /* after `case None:` a sequence pattern tests the present value */
+            if (!bind) mp_require(L, mp_tag_is(L, p, 1, sp), fail);
+            t = type_get(t)->args[0];
+            p = lb_project(L, p, PROJ_PAYLOAD, 0, t);
+        }
         const Type *ty = type_get(t);
         uint32_t n = node->list.count;
         if (ty->kind == TY_TUPLE) {
@@ -430,9 +451,18 @@ static MirOperand mp_call_self(Lb *L, const ClassInfo *ci, StrId name, MirPlace 
     NodeList params = lb_node(L, f->def)->list;
     uint32_t np = type_get(fty)->nargs;
     if (np == 0 || params.count != np) ICE("MIR: method `%s` without self", str_text(name));
-    if (f->tparams.len || ci->tparams.len) {
-        lb_unsupported(L, at, "`with` on an instance of a generic class");
-        return opd_dead(f->ret);
+    /* a method of a generic class: its instance for this object's type
+     * arguments (methods with type parameters of their own are not) */
+    uint32_t body = (uint32_t)fi;
+    TypeId fret = f->ret;
+    if (f->tparams.len) {
+        const Type *st = type_get(mir_place_type(L->b, self));
+        if (f->tparams.len != ci->tparams.len || st->kind != TY_CLASS || st->sym != f->cls) {
+            lb_unsupported(L, at, "`with` on a generic context method");
+            return opd_dead(f->ret);
+        }
+        body = lb_generic_callee(L, at, (uint32_t)fi, mir_place_type(L->b, self), &fty, &fret);
+        f = &L->prog->funcs.items[fi];
     }
     if (lb_node(L, ast_list_at(L->ast, params, 0))->flags & NF_OWN) {
         lb_unsupported(L, at, "an `own self` context method");
@@ -449,18 +479,18 @@ static MirOperand mp_call_self(Lb *L, const ClassInfo *ci, StrId name, MirPlace 
         else {
             lb_unsupported(L, at, "a context method whose parameters do not accept None");
             free(args);
-            return opd_dead(f->ret);
+            return opd_dead(fret);
         }
         if (lb_node(L, ast_list_at(L->ast, params, k))->flags & NF_OWN) args[k] = lb_consume(L, args[k]);
     }
     uint32_t slot = lb_virtual_slot(L, ci, name);
-    MirCallee callee = {CALLEE_FN, (uint32_t)fi, 0};
-    if (slot != UINT32_MAX) callee = (MirCallee){CALLEE_VIRTUAL, (uint32_t)fi, slot};
+    MirCallee callee = {CALLEE_FN, body, 0};
+    if (slot != UINT32_MAX) callee = (MirCallee){CALLEE_VIRTUAL, body, slot};
     MirRvalue rv = {.kind = RV_CALL, .callee = callee, .ops_start = lb_ops(L, args, np), .ops_count = np,
-                    .type = f->ret, .loc = at};
+                    .type = fret, .loc = at};
     free(args);
     MirOperand r = lb_temp_of(L, rv, sp);
-    if (f->ret == TYPE_NEVER) {
+    if (fret == TYPE_NEVER) {
         lb_term(L, (MirTerm){.kind = MT_UNREACHABLE, .span = sp});
         lb_continue_dead(L);
     }
@@ -501,11 +531,6 @@ void lb_with(Lb *L, NodeId n) {
         MirOperand v = lb_expr(L, it->a);
         const ClassInfo *ci = lb_class(L, v.type);
         if (!ci || !(ci->flags & CLS_CONTEXT)) ICE("MIR: `with` on a %s", type_name(v.type));
-        if (ci->tparams.len) {
-            lb_unsupported(L, iid, "`with` on an instance of a generic class");
-            L->cleanups.len = base;
-            return;
-        }
         LbCleanup c = {.exit_fn = lb_method_func(ci, intern_cstr("__exit__")), .owned = MIR_NO_LOCAL,
                        .loop_depth = L->loops.len, .span = it->span, .at = iid};
         bool fresh = false;

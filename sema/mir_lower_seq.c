@@ -4,6 +4,7 @@
  * list(), set(), ord(), chr(), and the list/str/bytes methods the core
  * lowering does not cover. */
 #include "mir_lower.h"
+#include "strformat.h"
 
 static Span seq_span(Lb *L, NodeId n) { return lb_node(L, n)->span; }
 
@@ -317,6 +318,18 @@ void lb_seq_for(Lb *L, NodeId n) {
     }
     for (uint32_t i = first; i < last; i++) lb_drop(L, L->owned.items[i], node->span);
 }
+/* The runtime's slice operands of N_SLICE `sl`: start, stop, step (0 when
+ * absent) and the mask of those given (bit 0 start, 1 stop, 2 step). */
+static void seq_slice_ops(Lb *L, const Node *sl, MirOperand out[4]) {
+    NodeId parts[3] = {sl->a, sl->b, sl->c};
+    int64_t has = 0;
+    for (int i = 0; i < 3; i++) {
+        out[i] = parts[i] ? lb_expr_as(L, parts[i], TYPE_INT) : opd_int(0);
+        if (parts[i]) has |= (int64_t)1 << i;
+    }
+    out[3] = opd_int(has);
+}
+
 
 /* ==== Slicing, repetition, concatenation ================================== */
 
@@ -328,19 +341,82 @@ MirOperand lb_seq_slice(Lb *L, NodeId n, MirOperand o) {
         lb_unsupported(L, n, "slicing this type");
         return opd_dead(node->type);
     }
-    NodeId parts[3] = {sl->a, sl->b, sl->c};
     MirOperand ops[5] = {o};
-    int64_t has = 0;
-    for (int i = 0; i < 3; i++) {
-        if (parts[i]) {
-            ops[1 + i] = lb_expr_as(L, parts[i], TYPE_INT);
-            has |= (int64_t)1 << i;
-        } else {
-            ops[1 + i] = opd_int(0);
-        }
-    }
-    ops[4] = opd_int(has);
+    seq_slice_ops(L, sl, ops + 1);
     return lb_temp_of(L, rv_rt(L, f, node->type, ops, 5, n), node->span);
+}
+
+/* xs[a:b:c] = v: v (a list of the same type) is moved into the runtime,
+ * which moves its elements into place and frees the emptied list. */
+void lb_seq_store_slice(Lb *L, NodeId target, MirOperand xs, MirOperand v, NodeId at) {
+    const Node *sl = lb_node(L, lb_node(L, target)->b);
+    Span sp = lb_node(L, target)->span;
+    MirOperand ops[6] = {xs};
+    seq_slice_ops(L, sl, ops + 1);
+    v = lb_convert(L, v, xs.type, at);
+    /* `xs[a:b] = xs`: the runtime must get a list of its own */
+    if (v.kind != OPD_CONST && xs.kind != OPD_CONST && v.place.local == xs.place.local) v = lb_clone(L, v);
+    ops[5] = lb_consume(L, v);
+    lb_call_void_loc(L, MRT_LIST_SET_SLICE, ops, 6, target, sp);
+}
+
+/* del xs[a:b:c] of a list: the selected elements are dropped and the rest
+ * close up (any step, unlike slice assignment's extended form). */
+void lb_seq_del_slice(Lb *L, NodeId target) {
+    const Node *t = lb_node(L, target);
+    const Node *sl = lb_node(L, t->b);
+    MirOperand ops[5] = {lb_expr(L, t->a)};
+    seq_slice_ops(L, sl, ops + 1);
+    lb_call_void_loc(L, MRT_LIST_DEL_SLICE, ops, 5, target, t->span);
+}
+
+/* a, b = xs and first, *rest = xs of a list: the length is checked first
+ * (Python's ValueError, a panic here); each element is read borrowed and
+ * stored (a consuming store clones it); a starred target gets the slice
+ * between the targets before and after it. */
+void lb_seq_unpack_list(Lb *L, NodeId target, MirOperand v, NodeId at) {
+    const Node *t = lb_node(L, target);
+    Span sp = lb_node(L, at)->span;
+    TypeId et = type_get(v.type)->args[0];
+    uint32_t n = t->list.count, star = UINT32_MAX;
+    for (uint32_t i = 0; i < n; i++)
+        if (lb_node(L, ast_list_at(L->ast, t->list, i))->kind == N_STARRED) star = i;
+    int64_t need = star == UINT32_MAX ? (int64_t)n : (int64_t)n - 1;
+    MirOperand len = lb_temp_of(L, rv_rt(L, MRT_LIST_LEN, TYPE_INT, &v, 1, 0), sp);
+    MirOperand few = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, len, opd_int(need), 0), sp);
+    MirBlockId few_bb = lb_block(L), more_bb = lb_block(L);
+    lb_branch(L, few, few_bb, more_bb);
+    L->cur = few_bb;
+    char msg[96];
+    snprintf(msg, sizeof msg, "not enough values to unpack (expected %s%lld)", star == UINT32_MAX ? "" : "at least ",
+             (long long)need);
+    lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = opd_str(intern_cstr(msg)), .loc = target, .span = sp});
+    L->cur = more_bb;
+    if (star == UINT32_MAX) {
+        MirOperand many = lb_temp_of(L, rv_binary(L, TOK_GT, TYPE_BOOL, len, opd_int(need), 0), sp);
+        MirBlockId many_bb = lb_block(L), ok_bb = lb_block(L);
+        lb_branch(L, many, many_bb, ok_bb);
+        L->cur = many_bb;
+        snprintf(msg, sizeof msg, "too many values to unpack (expected %lld)", (long long)need);
+        lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = opd_str(intern_cstr(msg)), .loc = target, .span = sp});
+        L->cur = ok_bb;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        NodeId ti = ast_list_at(L->ast, t->list, i);
+        if (i == star) {
+            /* xs[i:] when the starred target is last, else xs[i:-(targets after it)] */
+            int64_t after = (int64_t)(n - 1 - i);
+            MirOperand ops[5] = {v, opd_int((int64_t)i), opd_int(-after), opd_int(0), opd_int(after ? 3 : 1)};
+            MirOperand rest = lb_temp_of(L, rv_rt(L, MRT_LIST_SLICE, v.type, ops, 5, target), sp);
+            lb_store_target(L, lb_node(L, ti)->a, rest, at);
+            continue;
+        }
+        int64_t idx = star != UINT32_MAX && i > star ? (int64_t)i - (int64_t)n : (int64_t)i;
+        MirOperand ops[2] = {v, opd_int(idx)};
+        MirLocalId cur = lb_local(L, et, 0, (Span){0}, MIRL_BORROWED);
+        lb_assign(L, lb_place(cur), rv_rt(L, MRT_LIST_AT, et, ops, 2, target), sp);
+        lb_store_target(L, ti, opd_local(L, cur), at);
+    }
 }
 
 /* b[i] of bytes: an int. */
@@ -445,19 +521,86 @@ static MirOperand seq_sorted(Lb *L, NodeId n) {
     return l;
 }
 
-/* min()/max() of one iterable (lb_minmax does two or more numbers, the
- * only other form sema accepts): a clone of the first smallest (largest)
- * element; an empty iterable panics. */
+/* min(xs, key=f, default=d) / max(...). With a key, a copy of the list is
+ * sorted by the key (stable; descending for max, which keeps the first of
+ * equal elements first, as Python's max returns the first maximal one) and
+ * its first element taken; an empty list gives the default or panics. */
+static MirOperand seq_minmax_keywords(Lb *L, NodeId n, bool is_max, NodeId key, NodeId def) {
+    const Node *node = lb_node(L, n);
+    TypeId t = node->type;
+    Span sp = node->span;
+    MirOperand l = key ? seq_owned_list(L, seq_pos_arg(L, n, 0)) : (MirOperand){0};
+    if (!key) {
+        bool fresh;
+        l = seq_as_list(L, seq_pos_arg(L, n, 0), &fresh);
+    }
+    MirOperand len = lb_temp_of(L, rv_rt(L, MRT_LIST_LEN, TYPE_INT, &l, 1, 0), sp);
+    MirOperand empty = lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, len, opd_int(0), 0), sp);
+    MirLocalId res = lb_temp(L, t);
+    MirBlockId eb = lb_block(L), pb = lb_block(L), join = lb_block(L);
+    lb_branch(L, empty, eb, pb);
+    L->cur = eb;
+    if (def) {
+        /* temporaries of each arm are dropped in the arm (lb_take_arm) */
+        uint32_t mark = L->pending.len;
+        MirOperand d = lb_expr_as(L, def, t);
+        lb_assign(L, lb_place(res), rv_use(L, lb_take_arm(L, d, mark)), sp);
+        lb_flush(L, mark);
+        lb_goto(L, join);
+    } else {
+        const char *msg = is_max ? "max() arg is an empty sequence" : "min() arg is an empty sequence";
+        lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = opd_str(intern_cstr(msg)), .loc = n, .span = sp});
+    }
+    L->cur = pb;
+    uint32_t mark = L->pending.len;
+    if (key) {
+        lb_sort_by_key(L, l, key, opd_bool(is_max), n);
+        MirOperand ops[2] = {l, opd_int(0)};
+        lb_assign(L, lb_place(res), rv_rt(L, MRT_LIST_POP, t, ops, 2, n), sp);
+    } else {
+        MirOperand ops[2] = {l, opd_bool(is_max)};
+        lb_assign(L, lb_place(res), rv_rt(L, MRT_LIST_MINMAX, t, ops, 2, n), sp);
+    }
+    lb_flush(L, mark);
+    lb_goto(L, join);
+    L->cur = join;
+    if (!mir_type_is_copy(t)) vec_push(&L->pending, res);
+    return opd_local(L, res);
+}
+
+/* min()/max() of one iterable, or of two or more str/bytes (lb_minmax does
+ * two or more numbers): a clone of the first smallest (largest) element;
+ * an empty iterable panics. */
 MirOperand lb_seq_minmax(Lb *L, NodeId n, bool is_max) {
     const Node *node = lb_node(L, n);
     TypeId t = node->type;
-    if (!lb_plain_args(L, n)) return opd_dead(t);
-    if (node->list.count != 1) {
-        lb_unsupported(L, n, is_max ? "this form of max()" : "this form of min()");
-        return opd_dead(t);
+    NodeId key = 0, def = 0;
+    for (uint32_t i = 0; i < node->list.count; i++) {
+        const Node *a = lb_node(L, ast_list_at(L->ast, node->list, i));
+        if (a->kind == N_KEYWORD && a->name == intern_cstr("key")) key = a->a;
+        else if (a->kind == N_KEYWORD && a->name == intern_cstr("default")) def = a->a;
     }
+    if (key || def) return seq_minmax_keywords(L, n, is_max, key, def);
+    if (!lb_plain_args(L, n)) return opd_dead(t);
     bool fresh;
-    MirOperand l = seq_as_list(L, ast_list_at(L->ast, node->list, 0), &fresh);
+    MirOperand l;
+    if (node->list.count >= 2) {
+        /* min(a, b, ...) of str/bytes: a list of clones (the arguments
+         * stay with their owners), then as min(xs) */
+        MirOperand ops[64];
+        uint32_t argc = node->list.count;
+        if (argc > 64) {
+            lb_unsupported(L, n, is_max ? "max() of more than 64 arguments" : "min() of more than 64 arguments");
+            return opd_dead(t);
+        }
+        for (uint32_t i = 0; i < argc; i++) {
+            MirOperand v = lb_expr_as(L, ast_list_at(L->ast, node->list, i), t);
+            ops[i] = lb_consume(L, v.kind == OPD_CONST ? v : lb_clone(L, v));
+        }
+        l = lb_temp_of(L, rv_agg(L, AGG_LIST, type_list(t), ops, argc), node->span);
+    } else {
+        l = seq_as_list(L, ast_list_at(L->ast, node->list, 0), &fresh);
+    }
     MirOperand ops[2] = {l, opd_bool(is_max)};
     return lb_temp_of(L, rv_rt(L, MRT_LIST_MINMAX, t, ops, 2, n), node->span);
 }
@@ -467,6 +610,19 @@ MirOperand lb_seq_builtin(Lb *L, NodeId n, BuiltinId bi) {
     Span sp = node->span;
     TypeId t = node->type;
     if (bi == BI_SORTED) return seq_sorted(L, n);
+    if (bi == BI_ENUMERATE) {
+        /* enumerate(xs), enumerate(xs, start), enumerate(xs, start=k) */
+        NodeId start = seq_pos_arg(L, n, 1);
+        for (uint32_t i = 0; i < node->list.count; i++) {
+            const Node *a = lb_node(L, ast_list_at(L->ast, node->list, i));
+            if (a->kind == N_KEYWORD) start = a->a;
+        }
+        bool fresh;
+        MirOperand ops[2];
+        ops[0] = seq_as_list(L, seq_pos_arg(L, n, 0), &fresh);
+        ops[1] = start ? lb_expr_as(L, start, TYPE_INT) : opd_int(0);
+        return lb_temp_of(L, rv_rt(L, MRT_LIST_ENUMERATE, t, ops, 2, n), sp);
+    }
     if (!lb_plain_args(L, n)) return opd_dead(t);
     NodeId a0 = seq_pos_arg(L, n, 0), a1 = seq_pos_arg(L, n, 1);
     switch (bi) {
@@ -483,11 +639,6 @@ MirOperand lb_seq_builtin(Lb *L, NodeId n, BuiltinId bi) {
         bool fresh;
         MirOperand l = seq_as_list(L, a0, &fresh);
         return lb_temp_of(L, rv_rt(L, MRT_SEQ_SET_FROM_LIST, t, &l, 1, 0), sp);
-    }
-    case BI_ENUMERATE: {
-        bool fresh;
-        MirOperand l = seq_as_list(L, a0, &fresh);
-        return lb_temp_of(L, rv_rt(L, MRT_LIST_ENUMERATE, t, &l, 1, 0), sp);
     }
     case BI_ZIP: {
         bool f0, f1;
@@ -531,6 +682,42 @@ MirOperand lb_seq_builtin(Lb *L, NodeId n, BuiltinId bi) {
     case BI_CHR: {
         MirOperand v = lb_expr_as(L, a0, TYPE_INT);
         return lb_temp_of(L, rv_rt(L, MRT_STR_CHR, TYPE_STR, &v, 1, n), sp);
+    }
+    case BI_HEX:
+    case BI_BIN:
+    case BI_OCT: {
+        MirOperand ops[2] = {lb_expr_as(L, a0, TYPE_INT), opd_int(bi == BI_HEX ? 16 : bi == BI_BIN ? 2 : 8)};
+        return lb_temp_of(L, rv_rt(L, MRT_INT_TO_BASE, TYPE_STR, ops, 2, 0), sp);
+    }
+    case BI_ROUND: {
+        TypeId xt = lb_node(L, a0)->type;
+        MirOperand x = lb_expr_as(L, a0, xt);
+        if (!a1) /* round(x) -> int */
+            return xt == TYPE_INT ? x : lb_temp_of(L, rv_rt(L, MRT_FLOAT_ROUND, TYPE_INT, &x, 1, n), sp);
+        MirOperand ops[2] = {x, lb_expr_as(L, a1, TYPE_INT)};
+        if (xt == TYPE_INT) return lb_temp_of(L, rv_rt(L, MRT_INT_ROUND_DIGITS, TYPE_INT, ops, 2, n), sp);
+        return lb_temp_of(L, rv_rt(L, MRT_FLOAT_ROUND_DIGITS, TYPE_FLOAT, ops, 2, 0), sp);
+    }
+    case BI_DIVMOD:
+    case BI_POW: {
+        NodeId a2 = seq_pos_arg(L, n, 2);
+        TypeId num = bi == BI_DIVMOD ? type_get(t)->args[0] : t;
+        MirOperand x = lb_expr_as(L, a0, num), y = lb_expr_as(L, a1, num);
+        if (bi == BI_POW && a2) {
+            MirOperand ops[3] = {x, y, lb_expr_as(L, a2, TYPE_INT)};
+            return lb_temp_of(L, rv_rt(L, MRT_INT_POWMOD, TYPE_INT, ops, 3, n), sp);
+        }
+        MirOperand ops[2] = {x, y};
+        bool f = num == TYPE_FLOAT;
+        if (bi == BI_POW)
+            return lb_temp_of(L, rv_rt(L, f ? MRT_FLOAT_POW : MRT_INT_POW, num, ops, 2, f ? 0 : n), sp);
+        x = lb_pin(L, x, sp);
+        y = lb_pin(L, y, sp);
+        MirOperand qr[2] = {x, y};
+        MirOperand q = lb_temp_of(L, rv_rt(L, f ? MRT_FLOAT_FLOORDIV : MRT_INT_FLOORDIV, num, qr, 2, n), sp);
+        MirOperand r = lb_temp_of(L, rv_rt(L, f ? MRT_FLOAT_MOD : MRT_INT_MOD, num, qr, 2, n), sp);
+        MirOperand parts[2] = {q, r};
+        return lb_temp_of(L, rv_agg(L, AGG_TUPLE, t, parts, 2), sp);
     }
     case BI_LEN: {
         MirOperand v = lb_expr(L, a0);
@@ -583,6 +770,7 @@ static const SeqMethod seq_str_methods[] = {
     {"center", MRT_STR_CENTER, 1, 2, true},        {"ljust", MRT_STR_LJUST, 1, 2, true},
     {"rjust", MRT_STR_RJUST, 1, 2, true},          {"removeprefix", MRT_STR_REMOVEPREFIX, 1, 1, false},
     {"removesuffix", MRT_STR_REMOVESUFFIX, 1, 1, false},
+    {"swapcase", MRT_STR_SWAPCASE, 0, 0, false},   {"casefold", MRT_STR_CASEFOLD, 0, 0, false},
 };
 
 static const SeqMethod seq_bytes_methods[] = {
@@ -591,6 +779,100 @@ static const SeqMethod seq_bytes_methods[] = {
     {"startswith", MRT_STR_STARTSWITH, 1, 1, false},
     {"endswith", MRT_STR_ENDSWITH, 1, 1, false},
 };
+
+/* t.count(x) / t.index(x) of a tuple whose elements share one type: the
+ * elements are compared with == one by one (unrolled; a tuple is small).
+ * index() scans from the back so the first match is the one kept, and a
+ * missing value panics with Python's ValueError text. */
+static MirOperand seq_tuple_count_index(Lb *L, NodeId n, MirOperand t, bool is_index) {
+    Span sp = lb_node(L, n)->span;
+    const Type *tt = type_get(t.type);
+    MirPlace tp = lb_as_place(L, t, sp);
+    MirOperand x = lb_expr_as(L, lb_arg(L, n, 0), tt->args[0]);
+    MirLocalId res = lb_temp(L, TYPE_INT);
+    lb_assign(L, lb_place(res), rv_use(L, opd_int(is_index ? -1 : 0)), sp);
+    for (uint32_t k = 0; k < tt->nargs; k++) {
+        uint32_t i = is_index ? tt->nargs - 1 - k : k;
+        MirOperand el = opd_place(L, lb_project(L, tp, PROJ_FIELD, i, type_get(t.type)->args[i]), sp);
+        MirOperand eq = lb_cmp(L, TOK_EQ, el, x, n);
+        MirBlockId hit = lb_block(L), next = lb_block(L);
+        lb_branch(L, eq, hit, next);
+        L->cur = hit;
+        MirRvalue v = is_index ? rv_use(L, opd_int((int64_t)i))
+                               : rv_binary(L, TOK_PLUS, TYPE_INT, opd_local(L, res), opd_int(1), 0);
+        lb_assign(L, lb_place(res), v, sp);
+        lb_goto(L, next);
+        L->cur = next;
+    }
+    if (is_index) {
+        MirOperand bad = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, opd_local(L, res), opd_int(0), 0), sp);
+        lb_panic_if(L, bad, "ValueError: tuple.index(x): x not in tuple", n, sp);
+    }
+    return opd_local(L, res);
+}
+
+/* "...".format(args) of a literal format string (sema checked its fields):
+ * the arguments are evaluated once, in call order, then each piece becomes
+ * a part of one concatenation: literal text, str()/repr() of an argument,
+ * or an argument formatted with its spec like an f-string field. */
+static MirOperand seq_str_format(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    const Node *fs = lb_node(L, lb_node(L, node->a)->a);
+    uint32_t argc = node->list.count;
+    MirOperand vals[32];
+    StrId names[32];
+    NodeId at[32];
+    int32_t pos_of[32];
+    uint32_t npos = 0;
+    if (argc > 32) {
+        lb_unsupported(L, n, "`str.format` with more than 32 arguments");
+        return opd_dead(TYPE_STR);
+    }
+    for (uint32_t i = 0; i < argc; i++) {
+        NodeId aid = ast_list_at(L->ast, node->list, i);
+        const Node *a = lb_node(L, aid);
+        at[i] = a->kind == N_KEYWORD ? a->a : aid;
+        names[i] = a->kind == N_KEYWORD ? a->name : 0;
+        vals[i] = lb_expr(L, at[i]);
+        if (a->kind != N_KEYWORD) pos_of[npos++] = (int32_t)i;
+    }
+    StrFmt f = {.s = str_text(fs->v.str), .len = str_len(fs->v.str)};
+    StrFmtPiece pc;
+    const char *err = NULL;
+    uint32_t np = 0, cap = 8;
+    MirOperand *parts = xmalloc(sizeof *parts * cap);
+    while (strfmt_next(&f, &pc, &err) == 1) {
+        if (np == cap) parts = xrealloc(parts, sizeof *parts * (cap *= 2));
+        if (!pc.field) {
+            parts[np++] = opd_str(intern(pc.lit, pc.lit_len));
+            continue;
+        }
+        int32_t k = -1;
+        if (pc.index >= 0 && (uint32_t)pc.index < npos) k = pos_of[pc.index];
+        for (uint32_t i = 0; pc.index < 0 && i < argc; i++)
+            if (names[i] && str_len(names[i]) == pc.name_len && !memcmp(str_text(names[i]), pc.name, pc.name_len))
+                k = (int32_t)i;
+        if (k < 0) ICE("MIR: str.format field without an argument");
+        MirOperand v = vals[k];
+        if (!pc.spec_len) {
+            parts[np++] = lb_stringify_value(L, v, pc.conv == 'r', false, at[k]);
+            continue;
+        }
+        if (pc.conv || v.type == TYPE_NONE || v.type == TYPE_BYTES)
+            v = lb_stringify_value(L, v, pc.conv == 'r', false, at[k]);
+        MirRtFn rf = MRT_FMT_STR;
+        if (v.type == TYPE_INT) rf = MRT_FMT_INT;
+        else if (v.type == TYPE_FLOAT) rf = MRT_FMT_FLOAT;
+        else if (v.type == TYPE_BOOL) rf = MRT_FMT_BOOL;
+        else if (v.type != TYPE_STR) v = lb_stringify_value(L, v, false, false, at[k]);
+        MirOperand ops[2] = {v, opd_str(intern(pc.spec, pc.spec_len))};
+        parts[np++] = lb_temp_of(L, rv_rt(L, rf, TYPE_STR, ops, 2, n), node->span);
+    }
+    MirOperand r = np ? lb_temp_of(L, rv_rt(L, MRT_STR_JOIN_PARTS, TYPE_STR, parts, np, 0), node->span)
+                      : opd_str(intern("", 0));
+    free(parts);
+    return r;
+}
 
 /* Methods this file lowers; false leaves the call to lb_builtin_method. */
 bool lb_seq_method(Lb *L, NodeId n, MirOperand recv, MirOperand *out) {
@@ -644,15 +926,84 @@ bool lb_seq_method(Lb *L, NodeId n, MirOperand recv, MirOperand *out) {
         }
         return false;
     }
+    if (rt->kind == TY_TUPLE && (!strcmp(m, "count") || !strcmp(m, "index")) && argc == 1) {
+        *out = lb_plain_args(L, n) ? seq_tuple_count_index(L, n, recv, m[0] == 'i') : opd_dead(node->type);
+        return true;
+    }
     if (recv.type != TYPE_STR && recv.type != TYPE_BYTES) return false;
     if (!strcmp(m, "clone") && argc == 0) {
         *out = lb_clone(L, recv);
         return true;
     }
-    if (recv.type == TYPE_STR && (!strcmp(m, "find") || !strcmp(m, "rfind")) && argc == 1 && lb_plain_args(L, n)) {
+    /* find()/rfind() give `int | None` (SPEC section 3); index()/rindex()
+     * give an int and, like list.index(), panic with Python's ValueError
+     * when the substring is missing */
+    bool fwd = !strcmp(m, "find") || !strcmp(m, "index");
+    bool idx = !strcmp(m, "index") || !strcmp(m, "rindex");
+    if (recv.type == TYPE_STR && (fwd || idx || !strcmp(m, "rfind")) && argc == 1 && lb_plain_args(L, n)) {
         MirOperand ops[2] = {recv, lb_expr_as(L, lb_arg(L, n, 0), TYPE_STR)};
-        MirOperand r = lb_temp_of(L, rv_rt(L, m[0] == 'f' ? MRT_STR_FIND : MRT_STR_RFIND, TYPE_INT, ops, 2, 0), sp);
-        *out = seq_opt_index(L, r, node->type, sp);
+        MirOperand r = lb_temp_of(L, rv_rt(L, fwd ? MRT_STR_FIND : MRT_STR_RFIND, TYPE_INT, ops, 2, 0), sp);
+        if (idx) {
+            MirOperand bad = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, r, opd_int(0), 0), sp);
+            lb_panic_if(L, bad, "ValueError: substring not found", n, sp);
+            *out = r;
+        } else {
+            *out = seq_opt_index(L, r, node->type, sp);
+        }
+        return true;
+    }
+    if (recv.type == TYPE_STR && (!strcmp(m, "partition") || !strcmp(m, "rpartition")) && argc == 1 &&
+        lb_plain_args(L, n)) {
+        MirOperand ops[3] = {recv, lb_expr_as(L, lb_arg(L, n, 0), TYPE_STR), opd_bool(m[0] == 'r')};
+        *out = lb_temp_of(L, rv_rt(L, MRT_STR_PARTITION, node->type, ops, 3, n), sp);
+        return true;
+    }
+    if (recv.type == TYPE_STR && (!strcmp(m, "split") || !strcmp(m, "rsplit")) && argc >= 1 &&
+        lb_node(L, ast_list_at(L->ast, node->list, argc - 1))->kind == N_KEYWORD) {
+        /* split(sep, maxsplit=n) / split(sep=s, maxsplit=n): keywords by name */
+        NodeId sep = seq_pos_arg(L, n, 0), max = seq_pos_arg(L, n, 1);
+        for (uint32_t i = 0; i < argc; i++) {
+            const Node *a = lb_node(L, ast_list_at(L->ast, node->list, i));
+            if (a->kind == N_KEYWORD && a->name == intern_cstr("sep")) sep = a->a;
+            else if (a->kind == N_KEYWORD && a->name == intern_cstr("maxsplit")) max = a->a;
+        }
+        if (!sep) { /* on whitespace */
+            MirOperand ops[2] = {recv, max ? lb_expr_as(L, max, TYPE_INT) : opd_int(-1)};
+            MirRtFn f = m[0] == 'r' ? MRT_STR_RSPLIT_WS : MRT_STR_SPLIT_WS;
+            *out = lb_temp_of(L, rv_rt(L, f, node->type, ops, 2, n), sp);
+            return true;
+        }
+        MirOperand ops[3] = {recv, lb_expr_as(L, sep, TYPE_STR), max ? lb_expr_as(L, max, TYPE_INT) : opd_int(-1)};
+        *out = lb_temp_of(L, rv_rt(L, m[0] == 'r' ? MRT_STR_RSPLIT : MRT_STR_SPLITN, node->type, ops, 3, n), sp);
+        return true;
+    }
+    if (recv.type == TYPE_STR && (!strcmp(m, "startswith") || !strcmp(m, "endswith")) && argc == 1 &&
+        type_get(lb_node(L, lb_arg(L, n, 0))->type)->kind == TY_TUPLE && lb_plain_args(L, n)) {
+        /* s.startswith((a, b, ...)): true at the first alternative that matches */
+        MirOperand alts = lb_expr(L, lb_arg(L, n, 0));
+        MirPlace ap = lb_as_place(L, alts, sp);
+        uint32_t na = type_get(alts.type)->nargs;
+        MirLocalId res = lb_temp(L, TYPE_BOOL);
+        MirBlockId yes = lb_block(L), join = lb_block(L);
+        lb_assign(L, lb_place(res), rv_use(L, opd_bool(false)), sp);
+        for (uint32_t i = 0; i < na; i++) {
+            MirOperand ops[2] = {recv, opd_place(L, lb_project(L, ap, PROJ_FIELD, i, TYPE_STR), sp)};
+            MirOperand hit = lb_temp_of(L, rv_rt(L, m[0] == 's' ? MRT_STR_STARTSWITH : MRT_STR_ENDSWITH,
+                                                 TYPE_BOOL, ops, 2, 0), sp);
+            MirBlockId next = lb_block(L);
+            lb_branch(L, hit, yes, next);
+            L->cur = next;
+        }
+        lb_goto(L, join);
+        L->cur = yes;
+        lb_assign(L, lb_place(res), rv_use(L, opd_bool(true)), sp);
+        lb_goto(L, join);
+        L->cur = join;
+        *out = opd_local(L, res);
+        return true;
+    }
+    if (recv.type == TYPE_STR && !strcmp(m, "format")) {
+        *out = seq_str_format(L, n);
         return true;
     }
     const SeqMethod *tab = recv.type == TYPE_STR ? seq_str_methods : seq_bytes_methods;

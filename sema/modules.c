@@ -304,10 +304,7 @@ static bool mods_defines(const Sema *s, uint32_t m, SymId id) {
 /* Names SPEC gives standard-library modules that lib/ does not declare
  * yet: importing one is "not supported yet", not "no such name". */
 static bool mods_spec_name_pending(const char *module, const char *name) {
-    static const char *const runtime_names[] = {
-        "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "DiagnosticLevel", "DiagnosticEvent",
-        "diagnostic_event", "emit_diagnostic",
-    };
+    static const char *const signal_names[] = {"ctrl_c", "terminate", "shutdown_stream"}; /* async */
     static const char *const process_names[] = {
         "Command", "run_shell", "output_shell", "run_timeout", "output_timeout", "async_run", "async_output",
         "async_spawn",
@@ -317,9 +314,9 @@ static bool mods_spec_name_pending(const char *module, const char *name) {
             if (!strcmp(process_names[i], name)) return true;
         return false;
     }
-    if (strcmp(module, "sifr.runtime")) return false;
-    for (size_t i = 0; i < sizeof runtime_names / sizeof runtime_names[0]; i++)
-        if (!strcmp(runtime_names[i], name)) return true;
+    if (strcmp(module, "sifr.signal")) return false;
+    for (size_t i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)
+        if (!strcmp(signal_names[i], name)) return true;
     return false;
 }
 

@@ -250,7 +250,8 @@ static const char *const sema_builtin_names[BI__COUNT] = {
     [BI_ZIP] = "zip",     [BI_SUM] = "sum",     [BI_ISINSTANCE] = "isinstance",
     [BI_LIST] = "list",   [BI_DICT] = "dict",   [BI_SET] = "set",     [BI_OK] = "Ok",
     [BI_ERR] = "Err",     [BI_ANY] = "any",     [BI_ALL] = "all",     [BI_ORD] = "ord",
-    [BI_CHR] = "chr",
+    [BI_CHR] = "chr",     [BI_ROUND] = "round", [BI_DIVMOD] = "divmod", [BI_POW] = "pow",
+    [BI_HEX] = "hex",     [BI_BIN] = "bin",     [BI_OCT] = "oct",
 };
 
 static void sema_names_init(Sema *s) {
@@ -525,6 +526,23 @@ static void sema_declare_module(Sema *s, NodeId root) {
     }
 }
 
+/* Is `e` a call of class `t`'s constructor with constant positional
+ * arguments, in a standard-library module? */
+static bool sema_lib_ctor_const(Sema *s, NodeId e, TypeId t) {
+    uint32_t m = mods_current();
+    if (m == UINT32_MAX || m >= s->prog->modules.len || !s->prog->modules.items[m].is_lib) return false;
+    const Node *n = sema_node(s, e);
+    if (n->kind != N_CALL || sema_node(s, n->a)->kind != N_NAME) return false;
+    SymId c = symmap_get(&s->module, sema_node(s, n->a)->name);
+    if (!c || sema_sym(s, c)->kind != SYM_CLASS || sema_sym(s, c)->type != t) return false;
+    for (uint32_t i = 0; i < n->list.count; i++) {
+        NodeId a = ast_list_at(s->ast, n->list, i);
+        if (sema_node(s, a)->kind == N_KEYWORD || sema_node(s, a)->kind == N_STARRED) return false;
+        if (!sema_const_expr_ok(s, a, "a module constant")) return false;
+    }
+    return true;
+}
+
 /* Pass 2: module constants, in source order (a constant may use the ones
  * declared before it). */
 static void sema_check_const(Sema *s, NodeId sid) {
@@ -535,6 +553,15 @@ static void sema_check_const(Sema *s, NodeId sid) {
     if (sym->kind != SYM_CONST || sym->decl != sid) return;
     TypeId t = sema_annotation(s, n->b);
     n->type = t;
+    /* lib/ only: a constant of a class type built by that class's
+     * constructor from constants (sifr.runtime's `INFO = DiagnosticLevel(
+     * "info")`); like every constant it is re-evaluated where it is used. */
+    if (t != TYPE_ERROR && type_get(t)->kind == TY_CLASS && n->c && sema_lib_ctor_const(s, n->c, t)) {
+        sema_expr_expect(s, n->c, t, "the constant");
+        target->type = t;
+        sema_sym(s, target->sym)->type = t;
+        return;
+    }
     if (t != TYPE_ERROR && t != TYPE_INT && t != TYPE_FLOAT && t != TYPE_BOOL && t != TYPE_STR &&
         t != TYPE_BYTES) {
         Diagnostic *d = sema_diag(s, CODE_TYPE_UNSUPPORTED, sema_node(s, n->b)->span,

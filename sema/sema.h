@@ -133,6 +133,12 @@ typedef enum BuiltinId {
     BI_ALL,       /* all(xs: list[bool]) */
     BI_ORD,       /* ord(c: str) -> int */
     BI_CHR,       /* chr(i: int) -> str */
+    BI_ROUND,     /* round(x) -> int, round(x, ndigits) -> type of x (half to even) */
+    BI_DIVMOD,    /* divmod(a, b) -> (a // b, a % b) */
+    BI_POW,       /* pow(a, b) = a ** b; pow(a, b, m) of ints, modular */
+    BI_HEX,       /* hex(i) -> "0x.." */
+    BI_BIN,       /* bin(i) -> "0b.." */
+    BI_OCT,       /* oct(i) -> "0o.." */
     BI__COUNT
 } BuiltinId;
 

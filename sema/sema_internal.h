@@ -223,6 +223,9 @@ TypeId sema_builtin_method_call(Sema *s, NodeId call, TypeId recv, bool *found);
 /* `recv.name` as a value (bound method) / `str.upper` unbound. */
 TypeId sema_builtin_method_value(Sema *s, TypeId recv, StrId name, bool bound);
 TypeId sema_core_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint);
+/* Inside `try`, record `d[k]` (read, `d[k] op= v`, `del d[k]`) as a point
+ * where KeyError reaches the except clauses (check_expr.c). */
+void sema_key_error_point(Sema *s, NodeId e, TypeId t);
 bool sema_has_builtin_methods(TypeId t);
 
 /* ==== generics.c ========================================================== */
@@ -254,6 +257,9 @@ void sema_narrow_cond(Sema *s, NodeId cond, bool when_true);
 void sema_func_body(Sema *s, uint32_t fn_index);
 void sema_block(Sema *s, NodeList body);
 bool sema_block_terminates(const Sema *s, NodeList body);
+/* check_match.c: a case `match` (subject type st) misses, written into buf,
+ * or NULL when it is exhaustive. */
+const char *sema_match_missing(const Sema *s, NodeId match, TypeId st, char *buf, size_t cap);
 /* Assign a value of type `tv` (from node `value`, may be 0) to a target. */
 void sema_assign_target(Sema *s, NodeId target, NodeId value, TypeId tv);
 

@@ -417,3 +417,92 @@ Test(rt_set, iteration_remove_clear_subset_symdiff) {
     rt_set_drop(sd);
     rt_set_drop(small);
 }
+
+/* ---- set with a lent key, and the last-lookup hint --------------------- */
+
+/* rt_dict_set_ref leaves the key with the caller: an update stores the
+ * value only, an insertion keeps a clone (the caller's key is dropped here
+ * right after and the dict's must survive). */
+Test(rt_dict, set_ref_lends_the_key) {
+    RtDict *d = rt_dict_new(&rt_type_str, &rt_type_int);
+    RtStr *k = S("word");
+    int64_t v = 1;
+    rt_dict_set_ref(d, &k, &v);
+    v = 2;
+    rt_dict_set_ref(d, &k, &v);
+    rt_str_drop(k);
+    cr_expect_eq(rt_dict_len(d), 1);
+    cr_expect_eq(*get_si(d, "word"), 2);
+    RtStr *e = S("");
+    v = 7;
+    rt_dict_set_ref(d, &e, &v);
+    rt_str_drop(e);
+    cr_expect_eq(*get_si(d, ""), 7);
+    expect_repr(&t_dict_str_int, &d, "{\"word\": 2, \"\": 7}");
+    rt_dict_drop(d);
+}
+
+/* The hint names the entry of the last successful lookup; stores of other
+ * keys, of a deleted key, and after the table was rebuilt must not use it. */
+Test(rt_dict, hint_never_misleads) {
+    RtDict *d = rt_dict_new(&rt_type_str, &rt_type_int);
+    set_si(d, "a", 1);
+    int64_t zero = 0, got;
+    RtStr *ka = S("a"), *kb = S("b");
+    rt_dict_get_or(d, &ka, &zero, &got); /* hint: "a" */
+    cr_expect_eq(got, 1);
+    int64_t v = 5;
+    rt_dict_set_ref(d, &kb, &v); /* another key: inserts */
+    cr_expect_eq(rt_dict_len(d), 2);
+    cr_expect_eq(*get_si(d, "a"), 1);
+    rt_dict_get_or(d, &ka, &zero, &got); /* hint: "a" again */
+    cr_expect(rt_dict_remove(d, &ka, NULL));
+    v = 9;
+    rt_dict_set_ref(d, &ka, &v); /* deleted: a new entry, after "b" */
+    expect_repr(&t_dict_str_int, &d, "{\"b\": 5, \"a\": 9}");
+    /* grow far past the first table: entries move, the hint is reset */
+    rt_dict_get_or(d, &kb, &zero, &got);
+    char name[16];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(name, sizeof name, "k%d", i);
+        set_si(d, name, i);
+    }
+    v = 6;
+    rt_dict_set_ref(d, &kb, &v);
+    cr_expect_eq(*get_si(d, "b"), 6);
+    cr_expect_eq(*get_si(d, "k999"), 999);
+    cr_expect_eq(rt_dict_len(d), 1002);
+    /* taking set after a lookup of the same key: replaces, drops the key */
+    rt_dict_get_or(d, &ka, &zero, &got);
+    set_si(d, "a", 10);
+    cr_expect_eq(*get_si(d, "a"), 10);
+    cr_expect_eq(rt_dict_len(d), 1002);
+    rt_str_drop(ka);
+    rt_str_drop(kb);
+    rt_dict_drop(d);
+}
+
+/* Keys of every length up to 40 bytes that differ only in their last byte
+ * (the short-key comparison reads the head and tail words). */
+Test(rt_dict, short_key_compare_every_length) {
+    RtDict *d = rt_dict_new(&rt_type_str, &rt_type_int);
+    char buf[41];
+    for (int n = 1; n <= 40; n++)
+        for (char last = 'a'; last <= 'c'; last++) {
+            memset(buf, 'x', (size_t)n);
+            buf[n - 1] = last;
+            buf[n] = 0;
+            set_si(d, buf, n * 10 + (last - 'a'));
+        }
+    cr_expect_eq(rt_dict_len(d), 120);
+    for (int n = 1; n <= 40; n++)
+        for (char last = 'a'; last <= 'c'; last++) {
+            memset(buf, 'x', (size_t)n);
+            buf[n - 1] = last;
+            buf[n] = 0;
+            int64_t *v = get_si(d, buf);
+            cr_assert(v, "missing %s", buf);
+            cr_expect_eq(*v, n * 10 + (last - 'a'), "value of %s", buf);
+        }
+    rt_dict_drop(d);
+}

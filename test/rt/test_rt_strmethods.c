@@ -930,6 +930,12 @@ static const struct { const char *in; int len; bool ok; } decode_cases[] = {
     {"\342\202", 2, false},
     {"\360\237\230\200", 4, true},
     {"", 0, true},
+    /* past the eight-bytes-at-a-time ASCII scan */
+    {"abcdefgh\377", 9, false},
+    {"abcdefghijklmnop\303\251", 18, true},
+    {"abcdefg\303\251abcdefgh", 17, true},
+    {"abcdefghabcdefg\342\202", 17, false},
+    {"abcdefghabcdefgh", 16, true},
 };
 
 Test(rt_strmethods, upper_lower) {
@@ -1109,4 +1115,154 @@ Test(rt_strmethods, panic_slice_step_zero, .exit_code = 101) {
 
 Test(rt_strmethods, panic_bytes_index, .exit_code = 101) {
     (void)rt_bytes_at((RtStr *)&lit_abc, -4, &here);
+}
+
+/* ---- ASCII fast paths: their edges against the general paths ------------- */
+
+/* The parts of l joined with \037, as a C string owned by the caller. */
+static char *join_parts(const RtList *l) {
+    RtStr *us = S("\037");
+    RtStr *j = rt_str_join(us, l);
+    char *out = strdup(j->data);
+    rt_str_drop(j);
+    rt_str_drop(us);
+    return out;
+}
+
+Test(rt_strmethods, strip_ascii_table_edges) {
+    static const struct { const char *in, *chars, *s, *l, *r; } cases[] = {
+        {"\"(don't)!", ".,;:!?\"'()", "don't", "don't)!", "\"(don't"},
+        {"...", ".", "", "", ""},
+        {"", ".", "", "", ""},
+        {"\303\251.", ".", "\303\251", "\303\251.", "\303\251"},
+        {".\303\251", ".", "\303\251", "\303\251", ".\303\251"},
+        {"\303\251", ".", "\303\251", "\303\251", "\303\251"},
+        {"\303\251.x\303\251", ".\303\251", "x", "x\303\251", "\303\251.x"},
+        {"\302\240 a \342\200\203", NULL, "a", "a \342\200\203", "\302\240 a"},
+        {"\034\037 a\037", NULL, "a", "a\037", "\034\037 a"},
+        {"a\001", NULL, "a\001", "a\001", "a\001"},
+        {"\177x\177", "\177", "x", "x\177", "\177x"},
+    };
+    for (size_t k = 0; k < N(cases); k++) {
+        RtStr *s = S(cases[k].in), *ch = S(cases[k].chars);
+        EXPECT_STR(rt_str_strip(s, ch), cases[k].s, "strip %zu", k);
+        EXPECT_STR(rt_str_lstrip(s, ch), cases[k].l, "lstrip %zu", k);
+        EXPECT_STR(rt_str_rstrip(s, ch), cases[k].r, "rstrip %zu", k);
+        rt_str_drop(s);
+        rt_str_drop(ch);
+    }
+}
+
+/* The table of a literal's characters is cached by address: alternating
+ * literals, and heap strings with other contents, must each get their own. */
+static struct {
+    int64_t len, cap;
+    char data[4];
+} lit_dot = {1, RT_STR_STATIC, "."}, lit_x = {1, RT_STR_STATIC, "x"};
+
+Test(rt_strmethods, strip_literal_cache) {
+    RtStr *s = S("x.ax.");
+    for (int round = 0; round < 2; round++) {
+        EXPECT_STR(rt_str_strip(s, (RtStr *)&lit_dot), "x.ax", "dot %d", round);
+        EXPECT_STR(rt_str_strip(s, (RtStr *)&lit_x), ".ax.", "x %d", round);
+        RtStr *heap = S("x.");
+        EXPECT_STR(rt_str_strip(s, heap), "a", "heap %d", round);
+        rt_str_drop(heap);
+        heap = S("a");
+        EXPECT_STR(rt_str_strip(s, heap), "x.ax.", "heap a %d", round);
+        rt_str_drop(heap);
+    }
+    rt_str_drop(s);
+}
+
+Test(rt_strmethods, lower_ascii_and_mixed) {
+    RtStr *s = S("ABC xyz @[`{ Z");
+    EXPECT_STR(rt_str_lower(s), "abc xyz @[`{ z", "ascii bounds");
+    rt_str_drop(s);
+    s = S("");
+    EXPECT_STR(rt_str_lower(s), "", "empty");
+    rt_str_drop(s);
+    s = S("ABC\303\200");
+    EXPECT_STR(rt_str_lower(s), "abc\303\240", "trailing non-ASCII");
+    rt_str_drop(s);
+    /* long enough for the vectorised loop, with its tail */
+    char up[200], low[200];
+    for (int i = 0; i < 199; i++) {
+        up[i] = (char)('A' + i % 26);
+        low[i] = (char)('a' + i % 26);
+    }
+    up[199] = low[199] = 0;
+    s = S(up);
+    EXPECT_STR(rt_str_lower(s), low, "long");
+    rt_str_drop(s);
+}
+
+Test(rt_strmethods, split_whitespace_fast_path) {
+    static const struct { const char *in, *parts; int64_t n; } cases[] = {
+        {"a\001b c\177d \034 e\037", "a\001b\037c\177d\037e", 3},
+        {"a\302\205b\302\240c\343\200\200d", "a\037b\037c\037d", 4},
+        {"\303\251t\303\251 \303\251", "\303\251t\303\251\037\303\251", 2},
+        {"x", "x", 1},
+    };
+    for (size_t k = 0; k < N(cases); k++) {
+        RtStr *s = S(cases[k].in);
+        RtList *parts = rt_str_split(s, NULL, -1, NULL);
+        cr_expect_eq(rt_list_len(parts), cases[k].n, "split %zu", k);
+        char *got = join_parts(parts);
+        cr_expect_str_eq(got, cases[k].parts, "split %zu", k);
+        free(got);
+        rt_list_drop(parts);
+        rt_str_drop(s);
+    }
+    /* more words than the first capacity (64) */
+    char text[3 * 300 + 1];
+    for (int i = 0; i < 300; i++) memcpy(text + 3 * i, "ab ", 3);
+    text[900] = 0;
+    RtStr *s = S(text);
+    RtList *parts = rt_str_split(s, NULL, -1, NULL);
+    cr_expect_eq(rt_list_len(parts), 300);
+    cr_expect_str_eq((*(RtStr **)rt_list_at(parts, 299, NULL))->data, "ab");
+    rt_list_drop(parts);
+    rt_str_drop(s);
+}
+
+Test(rt_strmethods, splitlines_word_at_a_time) {
+    static const struct { const char *in, *parts; int64_t n; } cases[] = {
+        {"a\037b", "a\037b", 1},
+        {"x\034y\035z\036w", "x\037y\037z\037w", 4},
+        {"one\342\200\250two\342\200\251three", "one\037two\037three", 3},
+        {"euro\342\202\254sign\302\205next", "euro\342\202\254sign\037next", 2},
+        {"nb\302\240sp", "nb\302\240sp", 1},
+        {"0123456\r\n89abcdef\rX\nY", "0123456\03789abcdef\037X\037Y", 4},
+        {"\n\n", "\037", 2},
+        {"abc\013def\014ghi", "abc\037def\037ghi", 3},
+        {"12345678901234567\n", "12345678901234567", 1},
+        {"", "", 0},
+    };
+    for (size_t k = 0; k < N(cases); k++) {
+        RtStr *s = S(cases[k].in);
+        RtList *parts = rt_str_splitlines(s);
+        cr_expect_eq(rt_list_len(parts), cases[k].n, "splitlines %zu", k);
+        char *got = join_parts(parts);
+        cr_expect_str_eq(got, cases[k].parts, "splitlines %zu", k);
+        free(got);
+        rt_list_drop(parts);
+        rt_str_drop(s);
+    }
+}
+
+/* rt_str_new copies short strings with overlapping moves: every length
+ * around the 4/8/16-byte cases. */
+Test(rt_strmethods, str_new_every_short_length) {
+    const char *src = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
+    for (int64_t n = 0; n <= 40; n++) {
+        RtStr *s = rt_str_new(src, n);
+        cr_expect_eq(s->len, n);
+        cr_expect_eq(memcmp(s->data, src, (size_t)n), 0, "length %lld", (long long)n);
+        cr_expect_eq(s->data[n], 0);
+        RtStr *c = rt_str_clone(s);
+        cr_expect(rt_str_eq(c, s));
+        rt_str_drop(c);
+        rt_str_drop(s);
+    }
 }

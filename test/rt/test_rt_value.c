@@ -408,6 +408,37 @@ Test(rt_value, user_overrides) {
     cr_expect_eq(drops_seen, 2);
 }
 
+/* Objects of different classes under one base: Python's order of __eq__
+ * hooks, a hook standing aside for objects its `other` does not accept. */
+Test(rt_value, user_eq_across_classes) {
+    RtType base = t_point; /* generated __eq__ */
+    RtType wide = t_point, narrow = t_point;
+    wide.name = "Wide";
+    wide.base = &base;
+    wide.user_eq = point_user_eq;
+    wide.eq_other = &base; /* `other: Point` */
+    narrow.name = "Narrow";
+    narrow.base = &base;
+    narrow.user_eq = point_user_eq; /* eq_other NULL: `other: Narrow` */
+    void *b = new_point(1, 2), *w = new_point(1, 3), *n = new_point(1, 4), *w2 = new_point(1, 5);
+    ((Point *)b)->cls = &base;
+    ((Point *)w)->cls = ((Point *)w2)->cls = &wide;
+    ((Point *)n)->cls = &narrow;
+    cr_expect(rt_value_eq(&base, &b, &w));
+    cr_expect(rt_value_eq(&base, &w, &b));
+    cr_expect(!rt_value_eq(&base, &b, &n));
+    cr_expect(!rt_value_eq(&base, &n, &b));
+    cr_expect(rt_value_eq(&base, &n, &w)); /* Narrow's stands aside, Wide's answers */
+    cr_expect(rt_value_eq(&base, &w, &n));
+    /* hand-written __eq__: the root class's name is the hash */
+    cr_expect_eq(rt_value_hash(&base, &w), rt_value_hash(&base, &n));
+    cr_expect_eq(rt_value_hash(&base, &w), rt_value_hash(&base, &w2));
+    rt_value_drop(&base, &b);
+    rt_value_drop(&base, &w);
+    rt_value_drop(&base, &n);
+    rt_value_drop(&base, &w2);
+}
+
 /* ---- hashing and ordering ---------------------------------------------------------- */
 
 Test(rt_value, hash_equal_values) {
