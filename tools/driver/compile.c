@@ -162,6 +162,21 @@ static bool drv_front_end(const DrvOptions *opts, FileId file, Ast *ast, Program
     return ok && diag_error_count() == 0;
 }
 
+static int drv_generate(const DrvOptions *opts, const Program *prog, const char *output, const char *tmp_dir);
+
+/* Copy the file at `path` to stdout. */
+static bool drv_copy_to_stdout(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    char buf[1 << 16];
+    size_t n;
+    bool ok = true;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) ok = fwrite(buf, 1, n, stdout) == n;
+    ok = ok && !ferror(f) && fflush(stdout) == 0;
+    fclose(f);
+    return ok;
+}
+
 int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir) {
     const char *err = NULL;
     FileId file = source_load(opts->input, &err);
@@ -184,16 +199,41 @@ int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir)
          * the linker are skipped. */
         if (!drv_check_lowering(&prog)) status = 1;
     } else {
+        /* -o -: write into the private directory, then copy to stdout */
+        bool to_stdout = strcmp(output, "-") == 0;
+        StrBuf staged = {0};
+        if (to_stdout) {
+            sb_printf(&staged, "%s/stdout.out", tmp_dir);
+            output = staged.data;
+        }
+        status = drv_generate(opts, &prog, output, tmp_dir);
+        if (to_stdout && status == 0 && !drv_copy_to_stdout(output)) {
+            diag_error(CODE_CLI_IO, (Span){0, 0, 0}, "cannot write to standard output: %s", strerror(errno));
+            status = 1;
+        }
+        sb_free(&staged);
+    }
+    drv_render_diagnostics(opts);
+
+    /* The program only exists when sema produced it. */
+    if (prog.ast) program_free(&prog);
+    ast_free(&ast);
+    source_reset();
+    return status;
+}
+
+/* Everything after the front end of `sifr build`/`run`: MIR or code into
+ * `output`. The exit status (0, 1, or 2 for an output that is the input). */
+static int drv_generate(const DrvOptions *opts, const Program *prog_in, const char *output, const char *tmp_dir) {
+    const Program *prog = prog_in;
+    int status = 0;
+    {
         if (drv_output_is_input(output, opts->input)) {
-            drv_render_diagnostics(opts);
             fprintf(stderr, DRV_NAME ": error: the output %s would overwrite the input; choose another with -o\n",
                     output);
             return 2;
         }
-        if (opts->emit_mir) {
-            status = drv_emit_mir(&prog, output) ? 0 : 1;
-            goto done;
-        }
+        if (opts->emit_mir) return drv_emit_mir(prog, output) ? 0 : 1;
         char *rt_dir = drv_find_rt_dir();
         CodegenOptions cg = {
             .output = output,
@@ -207,7 +247,7 @@ int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir)
             .verbose = opts->verbose,
         };
         drv_stage(opts, "generating code for");
-        if (!cg_build(&prog, &cg)) {
+        if (!cg_build(prog, &cg)) {
             /* cg_build promises a diagnostic for every failure it returns. */
             if (diag_error_count() == 0) ICE("code generation failed without reporting an error");
             status = 1;
@@ -216,12 +256,5 @@ int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir)
         }
         free(rt_dir);
     }
-done:
-    drv_render_diagnostics(opts);
-
-    /* The program only exists when sema produced it. */
-    if (prog.ast) program_free(&prog);
-    ast_free(&ast);
-    source_reset();
     return status;
 }

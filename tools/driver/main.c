@@ -11,7 +11,7 @@ static const char drv_usage_text[] =
     "\n"
     "commands:\n"
     "  build FILE [-o OUT] [--release] [--target TRIPLE] [--cpu CPU]\n"
-    "             [--emit llvm-ir|asm|obj|bc|mir]\n"
+    "             [--emit llvm-ir|asm|obj|bc|mir]   (-o - : to standard output)\n"
     "                      compile FILE to a native executable (or IR, assembly, object, bitcode)\n"
     "  run FILE [--release] [--cpu CPU] [-- ARGS...]\n"
     "                      compile FILE and run it with ARGS; exits with the program's status\n"
@@ -160,6 +160,8 @@ static void drv_parse_args(int argc, char **argv, DrvOptions *o) {
         if (o->target && o->command == DRV_CMD_RUN)
             drv_usage_error("--target is only valid for `sifr build`%s", "");
     }
+    if (o->output && strcmp(o->output, "-") == 0 && (!o->emit_given || (o->emit == EMIT_EXE && !o->emit_mir)))
+        drv_usage_error("-o - writes to standard output, which needs --emit (llvm-ir, asm, obj, bc or mir)%s", "");
     if (o->command == DRV_CMD_CHECK && o->cpu) drv_usage_error("--cpu is not valid for `sifr check`%s", "");
     if (o->command == DRV_CMD_CHECK && o->release)
         drv_usage_error("--release is not valid for `sifr check`%s", "");
