@@ -793,6 +793,14 @@ static int sema_builtin_args(Sema *s, NodeId call, const char *fname, TypeId *ty
     for (uint32_t i = 0; i < args.count; i++) {
         NodeId aid = ast_list_at(s->ast, args, i);
         Node *a = sema_node(s, aid);
+        if (a->kind == N_KEYWORD && !strcmp(fname, "print") && a->name &&
+            (!strcmp(str_text(a->name), "sep") || !strcmp(str_text(a->name), "end"))) {
+            /* print(..., sep=" ", end="\n"): text put between and after */
+            TypeId kt = sema_expr_expect(s, a->a, TYPE_STR, !strcmp(str_text(a->name), "sep") ? "`sep`" : "`end`");
+            sema_set(s, aid, kt);
+            if (kt == TYPE_ERROR) *any_error = true;
+            continue;
+        }
         if (a->kind == N_KEYWORD || a->kind == N_STARRED) {
             char what[96];
             if (a->kind == N_STARRED) snprintf(what, sizeof what, "a `*` argument");
