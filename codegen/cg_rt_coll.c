@@ -72,6 +72,13 @@ LLVMValueRef cg_rt_coll(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand 
         args[1] = cg_coll_addr(c, ops, a, 1);
         args[2] = cg_coll_addr(c, ops, a, 2);
         return cg_rtn(c, f == MRT_DICT_SET ? "rt_dict_set" : "rt_dict_set_ref", "v(ppp)", args, 3);
+    case MRT_DICT_ADD_INT:
+        args[0] = a[0];
+        args[1] = cg_coll_addr(c, ops, a, 1);
+        args[2] = a[2];
+        args[3] = a[3];
+        args[4] = cg_loc_or_null(c, rv->loc);
+        return cg_rtn(c, "rt_dict_add_int", "v(ppiip)", args, 5);
     case MRT_DICT_CONTAINS:
         args[0] = a[0];
         args[1] = cg_coll_addr(c, ops, a, 1);

@@ -396,6 +396,20 @@ void rt_dict_set_ref(RtDict *d, const void *key, const void *value) {
     else rt_dict_set_clone(d, key, value);
 }
 
+void rt_dict_add_int(RtDict *d, const void *key, int64_t dflt, int64_t delta, const RtLoc *loc) {
+    unsigned char *e = rt_dict_hinted(d, key);
+    if (!e) e = rt_dict_find(d, key);
+    int64_t v;
+    if (e) {
+        int64_t *slot = (int64_t *)(void *)(e + d->voff);
+        if (__builtin_add_overflow(*slot, delta, &v)) rt_panic_overflow(loc);
+        *slot = v;
+        return;
+    }
+    if (__builtin_add_overflow(dflt, delta, &v)) rt_panic_overflow(loc);
+    rt_dict_set_clone(d, key, &v);
+}
+
 void *rt_dict_get(const RtDict *d, const void *key) {
     unsigned char *e = rt_dict_find(d, key);
     return e ? e + d->voff : NULL;

@@ -179,6 +179,9 @@ int64_t rt_dict_len(const RtDict *d);
 void rt_dict_set(RtDict *d, const void *key, const void *value);
 /* The same with *key borrowed: cloned only when it makes a new entry. */
 void rt_dict_set_ref(RtDict *d, const void *key, const void *value);
+/* d[k] = d.get(k, dflt) + delta on a dict[K, int], one lookup: borrows k
+ * (cloned if new); overflow panics at loc. */
+void rt_dict_add_int(RtDict *d, const void *key, int64_t dflt, int64_t delta, const RtLoc *loc);
 /* Borrow the value for key, or NULL when absent. */
 void *rt_dict_get(const RtDict *d, const void *key);
 bool rt_dict_contains(const RtDict *d, const void *key);

@@ -201,6 +201,7 @@ typedef enum MirRtFn {
     MRT_DICT_GET,        /* rt_dict_get_clone(d, &k, &out) -> Option[V] (a clone) */
     MRT_DICT_GET_OR,     /* rt_dict_get_or(d, &k, &dflt, &out) -> V (a clone) */
     MRT_DICT_SET,        /* rt_dict_set(d, &k, &v): takes k and v */
+    MRT_DICT_ADD_INT,    /* rt_dict_add_int(d, &k, dflt, delta, loc): d[k] = d.get(k, dflt) + delta */
     MRT_DICT_SET_REF,    /* rt_dict_set_ref(d, &k, &v): borrows k (cloned if new), takes v */
     MRT_DICT_CONTAINS,   /* rt_dict_contains(d, &k) -> bool */
     MRT_DICT_DEL,        /* rt_dict_del(d, &k, loc) */

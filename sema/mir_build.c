@@ -1536,6 +1536,7 @@ void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at) {
 
 void lb_assign_stmt(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
+    if (lb_coll_counter_update(L, n)) return; /* d[k] = d.get(k, 0) + 1 */
     MirOperand v = lb_expr(L, node->a);
     if (node->list.count == 1 && lb_node(L, ast_list_at(L->ast, node->list, 0))->kind != N_NAME) {
         lb_store_target(L, ast_list_at(L->ast, node->list, 0), v, node->a);

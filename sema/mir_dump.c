@@ -71,6 +71,7 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_DICT_GET] = "rt_dict_get_clone",
     [MRT_DICT_GET_OR] = "rt_dict_get_or",
     [MRT_DICT_SET] = "rt_dict_set",
+    [MRT_DICT_ADD_INT] = "rt_dict_add_int",
     [MRT_DICT_SET_REF] = "rt_dict_set_ref",
     [MRT_DICT_CONTAINS] = "rt_dict_contains",
     [MRT_DICT_DEL] = "rt_dict_del",

@@ -192,6 +192,7 @@ void lb_del(Lb *L, NodeId n);
 MirOperand lb_coll_subscript(Lb *L, NodeId n, MirOperand d); /* d[k] read (a borrow) */
 /* target = v for a dict item target; false when the target is not one. */
 bool lb_coll_store_subscript(Lb *L, NodeId target, MirOperand v, NodeId at);
+bool lb_coll_counter_update(Lb *L, NodeId stmt);
 bool lb_coll_aug_assign(Lb *L, NodeId n); /* xs[i] op= v, d[k] op= v; false for other targets */
 bool lb_coll_method(Lb *L, NodeId n, MirOperand recv, MirOperand *out); /* dict and set methods */
 /* `in` on dicts, sets, bytes, tuples and lists of another element type; the

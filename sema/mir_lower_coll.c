@@ -46,6 +46,44 @@ MirOperand lb_coll_subscript(Lb *L, NodeId n, MirOperand d) {
     return coll_borrow(L, MRT_DICT_AT, dt->args[1], ops, 2, n, node->span);
 }
 
+/* A name or an int literal: an operand evaluated without side effects. */
+static bool coll_pure_int(Lb *L, NodeId e) {
+    const Node *n = lb_node(L, e);
+    return n->type == TYPE_INT && (n->kind == N_INT || (n->kind == N_NAME && n->sym));
+}
+
+/* The counting idiom `d[k] = d.get(k, c) + e` on a dict[K, int], with d
+ * and k names and c, e names or literals: one lookup (rt_dict_add_int)
+ * instead of a get and a set. Evaluation order is unobservable: every
+ * operand is a plain read. */
+bool lb_coll_counter_update(Lb *L, NodeId stmt) {
+    const Node *node = lb_node(L, stmt);
+    if (node->list.count != 1) return false;
+    const Node *t = lb_node(L, ast_list_at(L->ast, node->list, 0));
+    const Node *rhs = lb_node(L, node->a);
+    if (t->kind != N_SUBSCRIPT || rhs->kind != N_BINARY || rhs->op != TOK_PLUS || rhs->type != TYPE_INT) return false;
+    const Node *dn = lb_node(L, t->a), *kn = lb_node(L, t->b);
+    const Type *dt = type_get(dn->type);
+    if (dn->kind != N_NAME || !dn->sym || kn->kind != N_NAME || !kn->sym || dt->kind != TY_DICT ||
+        dt->args[1] != TYPE_INT || kn->type != dt->args[0])
+        return false;
+    const Node *call = lb_node(L, rhs->a);
+    if (call->kind != N_CALL || call->list.count != 2 || !coll_pure_int(L, rhs->b)) return false;
+    const Node *callee = lb_node(L, call->a);
+    if (callee->kind != N_ATTR || strcmp(str_text(callee->name), "get")) return false;
+    const Node *cd = lb_node(L, callee->a);
+    const Node *ck = lb_node(L, ast_list_at(L->ast, call->list, 0));
+    NodeId dflt = ast_list_at(L->ast, call->list, 1);
+    if (cd->kind != N_NAME || cd->sym != dn->sym || ck->kind != N_NAME || ck->sym != kn->sym ||
+        !coll_pure_int(L, dflt))
+        return false;
+    if (L->prog->unwraps.len && prog_unwrap_of(L->prog, node->a)) return false;
+    MirOperand ops[4] = {lb_expr(L, t->a), lb_expr(L, t->b), lb_expr_as(L, dflt, TYPE_INT),
+                         lb_expr_as(L, rhs->b, TYPE_INT)};
+    lb_call_void_loc(L, MRT_DICT_ADD_INT, ops, 4, node->a, node->span);
+    return true;
+}
+
 bool lb_coll_store_subscript(Lb *L, NodeId target, MirOperand v, NodeId at) {
     const Node *t = lb_node(L, target);
     Span sp = coll_span(L, at);
