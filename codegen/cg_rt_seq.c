@@ -74,6 +74,10 @@ static const CgSeqFn cg_seq_fns[] = {
     {MRT_LIST_DEL_SLICE, "v(piiiwp)", SEQ_LOC},
     {MRT_STR_SPLIT_WS, "p(pip)", SEQ_LOC},
     {MRT_STR_RSPLIT_WS, "p(pip)", SEQ_LOC},
+    {MRT_STR_ISDECIMAL, "b(p)", 0},
+    {MRT_STR_ISNUMERIC, "b(p)", 0},
+    {MRT_BYTES_ZEROS, "p(ip)", SEQ_LOC},
+    {MRT_BYTES_FROM_LIST, "p(pp)", SEQ_LOC},
 };
 
 /* A table entry: the operands in order, missing trailing ones defaulted

@@ -66,6 +66,16 @@ static void cg_gate_type(CgGate *g, NodeId n, TypeId t) {
 
 static void cg_gate_expr(CgGate *g, NodeId n);
 
+/* An Enum class named as a value (sema types it as the list of its
+ * members): lowered where it is iterated, or given to list()/len()/sorted()/
+ * reversed()/enumerate(); elsewhere (print(Color)) Python means the class. */
+static bool cg_enum_members(const CgGate *g, NodeId n) {
+    const Node *e = cg_gnode(g, n);
+    if (e->kind != N_NAME || !e->sym || prog_sym(g->prog, e->sym)->kind != SYM_CLASS) return false;
+    const Type *t = type_get(e->type);
+    return t && t->kind == TY_LIST;
+}
+
 static void cg_gate_list(CgGate *g, NodeList l) {
     for (uint32_t i = 0; i < l.count && !g->reported; i++) cg_gate_expr(g, ast_list_at(g->ast, l, i));
 }
@@ -124,7 +134,7 @@ static void cg_gate_call(CgGate *g, NodeId n) {
         /* the sequence builtins (sema/mir_lower_seq.c) */
         bool seq_bi = bi == BI_SORTED || bi == BI_REVERSED || bi == BI_ENUMERATE || bi == BI_ZIP || bi == BI_SUM ||
                       bi == BI_LIST || bi == BI_SET || bi == BI_ANY || bi == BI_ALL || bi == BI_ORD || bi == BI_CHR ||
-                      (bi >= BI_ROUND && bi <= BI_OCT) ||
+                      (bi >= BI_ROUND && bi <= BI_OCT) || bi == BI_BYTES ||
                       bi == BI_OK || bi == BI_ERR; /* Ok/Err: sema/mir_lower_errors.c */
         seq_bi = seq_bi || bi == BI_DICT; /* dict(): sema/mir_lower_coll.c */
         if ((bi >= BI_SORTED && !seq_bi) || bi == BI_RANGE) {
@@ -155,6 +165,11 @@ static void cg_gate_call(CgGate *g, NodeId n) {
         if (a->kind == N_KEYWORD) cg_gate_expr(g, a->a);
         else if (a->kind == N_STARRED) cg_gate_fail(g, a->span, "a `*` argument");
         else if (s && cg_gate_range_call(g, aid)) cg_gate_list(g, a->list); /* list(range(3)), zip(range(n), xs) */
+        else if (s && (s->kind == SYM_BUILTIN || s->kind == SYM_TYPE) && cg_enum_members(g, aid) &&
+                 (s->index == BI_LIST || s->index == BI_LEN || s->index == BI_SORTED || s->index == BI_REVERSED ||
+                  s->index == BI_ENUMERATE)) {
+            /* list(Color), len(Color) */
+        }
         else cg_gate_expr(g, aid);
     }
 }
@@ -203,6 +218,8 @@ static void cg_gate_expr(CgGate *g, NodeId n) {
         return;
     case N_NAME: {
         const Symbol *s = e->sym ? prog_sym(g->prog, e->sym) : NULL;
+        if (s && (s->kind == SYM_BUILTIN || s->kind == SYM_TYPE) && type_get(e->type)->kind == TY_FUNC)
+            return; /* a builtin as a function value (sema typed it for one argument type) */
         if (!s || (s->kind != SYM_LOCAL && s->kind != SYM_PARAM && s->kind != SYM_CONST && s->kind != SYM_FUNC &&
                    s->kind != SYM_LAMBDA_PARAM))
             cg_gate_fail(g, e->span, "this name as a value");
@@ -257,7 +274,7 @@ static void cg_gate_expr(CgGate *g, NodeId n) {
             NodeId fid = ast_list_at(g->ast, e->list, i);
             const Node *f = cg_gnode(g, fid);
             if (cg_gate_range_call(g, f->b)) cg_gate_list(g, cg_gnode(g, f->b)->list);
-            else cg_gate_expr(g, f->b);
+            else if (!cg_enum_members(g, f->b)) cg_gate_expr(g, f->b);
             cg_gate_expr(g, f->a); /* a name or a tuple of names */
             cg_gate_list(g, f->list);
         }
@@ -332,7 +349,7 @@ static void cg_gate_stmt(CgGate *g, NodeId sid) {
             cg_gnode(g, n->b)->type == TYPE_BYTES || type_get(cg_gnode(g, n->b)->type)->kind == TY_TUPLE ||
             type_get(cg_gnode(g, n->b)->type)->kind == TY_DICT || type_get(cg_gnode(g, n->b)->type)->kind == TY_SET) {
             cg_gate_target(g, n->a);
-            cg_gate_expr(g, n->b);
+            if (!cg_enum_members(g, n->b)) cg_gate_expr(g, n->b);
             cg_gate_block(g, n->list);
             cg_gate_block(g, n->list2);
             return;

@@ -494,3 +494,29 @@ RtDict *rt_dict_from_pairs(const RtList *pairs, const RtType *key_t, const RtTyp
     rt_free(v);
     return d;
 }
+
+/* ---- bytes() constructors -------------------------------------------------- */
+
+/* bytes(n): n zero bytes (Python raises ValueError "negative count"). */
+RtStr *rt_bytes_zeros(int64_t n, const RtLoc *loc) {
+    if (n < 0) rt_panic("negative count", loc);
+    RtBuf b = {0};
+    rt_buf_reserve(&b, (size_t)n + 1);
+    for (int64_t i = 0; i < n; i++) rt_buf_putc(&b, 0);
+    return rt_buf_finish(&b);
+}
+
+/* bytes(list[int]): one byte per item, each in 0..255. */
+RtStr *rt_bytes_from_list(const RtList *l, const RtLoc *loc) {
+    RtBuf b = {0};
+    rt_buf_reserve(&b, (size_t)l->len + 1);
+    const int64_t *items = (const int64_t *)(const void *)l->data;
+    for (int64_t i = 0; i < l->len; i++) {
+        if (items[i] < 0 || items[i] > 255) {
+            rt_buf_free(&b);
+            rt_panic("bytes must be in range(0, 256)", loc);
+        }
+        rt_buf_putc(&b, (char)items[i]);
+    }
+    return rt_buf_finish(&b);
+}

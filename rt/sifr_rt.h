@@ -118,6 +118,12 @@ RtList *rt_list_enumerate_from(const RtList *l, int64_t start, const RtType *tup
 /* split(maxsplit=n) / rsplit(maxsplit=n) on runs of whitespace (rt/rt_strmethods.c) */
 RtList *rt_str_split_ws(const RtStr *s, int64_t maxsplit, const RtLoc *loc);
 RtList *rt_str_rsplit_ws(const RtStr *s, int64_t maxsplit, const RtLoc *loc);
+/* str.isdecimal()/isnumeric(): Unicode Numeric_Type Decimal / any numeric type */
+bool rt_str_isdecimal(const RtStr *s);
+bool rt_str_isnumeric(const RtStr *s);
+/* bytes(n): n zero bytes; bytes(list[int]): each item in 0..255, else a panic */
+RtStr *rt_bytes_zeros(int64_t n, const RtLoc *loc);
+RtStr *rt_bytes_from_list(const RtList *l, const RtLoc *loc);
 /* del xs[start:stop:step] (has: which of the three were given) */
 void rt_list_del_slice(RtList *l, int64_t start, int64_t stop, int64_t step, uint32_t has, const RtLoc *loc);
 void rt_list_set_slice(RtList *l, int64_t start, int64_t stop, int64_t step, uint32_t has, RtList *items,

@@ -19,6 +19,7 @@ static const char *const sema_str_methods[] = {
     "capitalize:>s", "zfill:i>s", "center:i|s>s", "ljust:i|s>s", "rjust:i|s>s",
     "removeprefix:s>s", "removesuffix:s>s", "clone:>s", "swapcase:>s", "casefold:>s",
     "partition:s>Qsss", "rpartition:s>Qsss", "index:s>i", "rindex:s>i",
+    "isdecimal:>b", "isnumeric:>b",
 };
 static const char *const sema_bytes_methods[] = {
     "decode:>s", "hex:>s", "startswith:y>b", "endswith:y>b", "clone:>y",
@@ -260,6 +261,13 @@ static TypeId sema_str_format(Sema *s, NodeId call) {
     return TYPE_STR;
 }
 
+/* A `key=` function: a lambda typed against the element, or a name; a
+ * builtin name (`key=len`) needs the element type to be typed at all. */
+static TypeId sema_key_fn(Sema *s, NodeId e, TypeId hint) {
+    if (sema_node(s, e)->kind == N_NAME) return sema_expr_hint(s, e, hint);
+    return sema_lambda(s, e, hint);
+}
+
 TypeId sema_builtin_method_call(Sema *s, NodeId call, TypeId recv, bool *found) {
     NodeId callee = sema_node(s, call)->a;
     StrId name = sema_node(s, callee)->name;
@@ -312,7 +320,7 @@ TypeId sema_builtin_method_call(Sema *s, NodeId call, TypeId recv, bool *found) 
                 NodeId aid = ast_list_at(s->ast, args, i);
                 Node *a = sema_node(s, aid);
                 if (a->kind == N_KEYWORD && a->name == ks[0].name) {
-                    TypeId ft = sema_lambda(s, a->a, type_func(&c.T, 1, 0));
+                    TypeId ft = sema_key_fn(s, a->a, type_func(&c.T, 1, 0));
                     if (sema_key_not_callable(s, a->a, ft)) ft = TYPE_ERROR;
                     sema_node(s, aid)->type = ft;
                 } else if (a->kind == N_KEYWORD && a->name == ks[1].name) {
@@ -418,7 +426,7 @@ static bool sema_sorted_keywords(Sema *s, NodeId call, TypeId elem) {
         if (a->kind != N_KEYWORD) continue;
         const char *kn = a->name ? str_text(a->name) : "";
         if (!strcmp(kn, "key")) {
-            TypeId ft = sema_lambda(s, a->a, type_func(&elem, 1, 0));
+            TypeId ft = sema_key_fn(s, a->a, type_func(&elem, 1, 0));
             if (sema_key_not_callable(s, a->a, ft)) {
                 ft = TYPE_ERROR;
                 ok = false;
@@ -488,7 +496,7 @@ static TypeId sema_minmax_keywords(Sema *s, NodeId call, BuiltinId bi) {
     }
     bool ok = true;
     if (key) {
-        TypeId ft = sema_lambda(s, sema_node(s, key)->a, type_func(&e, 1, 0));
+        TypeId ft = sema_key_fn(s, sema_node(s, key)->a, type_func(&e, 1, 0));
         if (sema_key_not_callable(s, sema_node(s, key)->a, ft)) ft = TYPE_ERROR;
         sema_node(s, key)->type = ft;
         if (ft == TYPE_ERROR) ok = false;
@@ -587,7 +595,8 @@ TypeId sema_core_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint) {
     switch (bi) {
     case BI_ZIP: lo = 2, hi = 2; break;
     case BI_LIST:
-    case BI_SET: lo = 0, hi = 1; break;
+    case BI_SET:
+    case BI_BYTES: lo = 0, hi = 1; break;
     case BI_DICT: lo = 0, hi = 0; break;
     case BI_ISINSTANCE: lo = 2, hi = 2; break;
     case BI_SUM: lo = 1, hi = 2; break;
@@ -798,6 +807,20 @@ TypeId sema_core_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint) {
     case BI_ROUND:
     case BI_DIVMOD:
     case BI_POW: return sema_numeric_builtin(s, call, bi, npos);
+    case BI_BYTES:
+        /* bytes() empty, bytes(n) n zero bytes, bytes(list[int]) one byte per item */
+        ret = TYPE_BYTES;
+        if (!a0) break;
+        t0 = sema_expr_hint(s, a0, type_list(TYPE_INT));
+        if (t0 == TYPE_ERROR) return TYPE_ERROR;
+        if (t0 != TYPE_INT && t0 != type_list(TYPE_INT)) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, a0)->span,
+                                      "`bytes` does not accept a value of type `%s`", type_name(t0));
+            diag_label(d, "expected `int` or `list[int]`");
+            diag_emit(d);
+            return TYPE_ERROR;
+        }
+        break;
     default: ICE("sema_core_builtin: %d", (int)bi);
     }
     sema_node(s, callee)->type = t0 ? type_func(&t0, 1, ret) : type_func(NULL, 0, ret);

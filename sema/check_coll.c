@@ -3,6 +3,7 @@
  * comprehensions (with their own scope for the loop variables) and lambdas
  * (parameter types from the expected Callable type). */
 #include "sema_internal.h"
+#include "mir.h"
 
 TypeId sema_iter_elem(TypeId t) {
     const Type *ty = type_get(t);
@@ -184,6 +185,68 @@ static bool sema_const_int(const Sema *s, NodeId e, int64_t *out) {
     return false;
 }
 
+bool tuple_slice_select(int64_t len, bool has_lo, int64_t lo, bool has_hi, int64_t hi, int64_t step,
+                        int64_t *first, int64_t *stride, int64_t *count) {
+    if (step == 0) return false;
+    /* clamp like Python's PySlice_AdjustIndices */
+    int64_t lower = step < 0 ? -1 : 0, upper = step < 0 ? len - 1 : len;
+    int64_t a = has_lo ? lo : (step < 0 ? upper : lower);
+    int64_t b = has_hi ? hi : (step < 0 ? lower : upper);
+    if (has_lo) {
+        if (a < 0) a = a + len < lower ? lower : a + len;
+        else if (a > upper) a = upper;
+    }
+    if (has_hi) {
+        if (b < 0) b = b + len < lower ? lower : b + len;
+        else if (b > upper) b = upper;
+    }
+    int64_t n = 0;
+    if (step > 0 && a < b) n = (b - a - 1) / step + 1;
+    if (step < 0 && a > b) n = (a - b - 1) / -step + 1;
+    *first = a;
+    *stride = step;
+    *count = n;
+    return true;
+}
+
+/* t[a:b:c] on a tuple: the element types depend on which elements are
+ * selected, so the bounds and the step must be integer literals (possibly
+ * negative or omitted). The selection follows Python's slice rules; MIR
+ * recomputes it from the same literals. */
+static TypeId sema_tuple_slice(Sema *s, NodeId e, TypeId t) {
+    const Node *sl = sema_node(s, sema_node(s, e)->b);
+    NodeId parts[3] = {sl->a, sl->b, sl->c};
+    int64_t v[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) {
+        if (parts[i] && !sema_const_int(s, parts[i], &v[i])) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, parts[i])->span,
+                                      "a tuple slice bound must be an integer literal");
+            diag_label(d, "the element types depend on the bounds");
+            diag_emit(d);
+            return TYPE_ERROR;
+        }
+    }
+    if (parts[2] && v[2] == 0) {
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, parts[2])->span, "slice step cannot be zero");
+        diag_label(d, "a zero step selects nothing");
+        diag_emit(d);
+        return TYPE_ERROR;
+    }
+    uint32_t n = type_get(t)->nargs;
+    int64_t start = 0, step = 1, count = 0;
+    if (!tuple_slice_select((int64_t)n, parts[0] != 0, v[0], parts[1] != 0, v[1], parts[2] ? v[2] : 1, &start,
+                            &step, &count) ||
+        count > 64) {
+        sema_unsupported(s, sema_node(s, e)->span, "a slice of a tuple this long");
+        return TYPE_ERROR;
+    }
+    TypeId el[64];
+    for (int64_t i = 0; i < count; i++) {
+        el[i] = type_get(t)->args[start + i * step];
+    }
+    return type_tuple(el, (uint32_t)count);
+}
+
 static bool sema_slice(Sema *s, NodeId sl) {
     Node *n = sema_node(s, sl);
     NodeId parts[3] = {n->a, n->b, n->c};
@@ -209,6 +272,7 @@ TypeId sema_subscript(Sema *s, NodeId e) {
     if (is_slice) {
         if (!sema_slice(s, index)) return TYPE_ERROR;
         if (t == TYPE_STR || t == TYPE_BYTES || k == TY_LIST) return t;
+        if (k == TY_TUPLE) return sema_tuple_slice(s, e, t);
         Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, e)->span, "`%s` cannot be sliced",
                                   type_name(t));
         diag_label(d, "slices apply to str, bytes and lists");

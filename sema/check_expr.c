@@ -76,7 +76,6 @@ static const char *const sema_known_unsupported[] = {
     "frozenset", "bytearray", "object", "type", "Some", "Any",
     "input", "open", "map", "filter", "iter", "next", "hash", "id", "hex", "bin", "oct", "round",
     "divmod", "pow", "super", "getattr", "setattr", "hasattr", "format", "callable", "exit",
-    "bytes",
 };
 
 bool sema_is_known_unsupported(StrId name) {
@@ -184,6 +183,10 @@ static TypeId sema_name(Sema *s, NodeId e) {
     case SYM_CLASS:
         if (sym->type == TYPE_ERROR) return TYPE_ERROR;
         {
+            /* an Enum class as a value is the list of its members in
+             * definition order (`for m in Color`, list(Color), len(Color)) */
+            const ClassInfo *eci = prog_class_of(s->prog, sym->type);
+            if (eci && (eci->flags & CLS_ENUM) && !(eci->flags & CLS_BUILTIN)) return type_list(sym->type);
             char what[128];
             snprintf(what, sizeof what, "using the class `%s` as a value", str_text(n->name));
             sema_unsupported(s, n->span, what);
@@ -201,6 +204,58 @@ static TypeId sema_name(Sema *s, NodeId e) {
     case SYM_NONE: break;
     }
     ICE("sema_name: symbol %u has no kind", id);
+}
+
+/* A builtin of one argument named where a function of one parameter is
+ * expected (`key=len`, `f: Callable[[int], int] = abs`): typed as that
+ * builtin applied to the parameter type; sema/mir_lower_fn.c wraps it in a
+ * closure. Other names, and other builtins, go through sema_name. */
+static TypeId sema_name_callable(Sema *s, NodeId e, TypeId hint) {
+    Node *n = sema_node(s, e);
+    SymId id = sema_lookup_name(s, n->name);
+    if (!id || (sema_sym(s, id)->kind != SYM_BUILTIN && sema_sym(s, id)->kind != SYM_TYPE)) return sema_name(s, e);
+    const Type *h = type_get(hint);
+    BuiltinId bi = (BuiltinId)sema_sym(s, id)->index;
+    if (h->nargs == 1 && h->args[0] == TYPE_ERROR) {
+        n->sym = id;
+        return TYPE_ERROR; /* the argument type was already reported */
+    }
+    TypeId a = h->nargs == 1 && !type_has_typevar(h->args[0]) ? h->args[0] : TYPE_ERROR;
+    TypeKind k = a != TYPE_ERROR ? type_get(a)->kind : TY_NEVER;
+    TypeId ret = 0;
+    switch (bi) {
+    case BI_LEN:
+        if (a == TYPE_STR || a == TYPE_BYTES || k == TY_LIST || k == TY_DICT || k == TY_SET || k == TY_TUPLE)
+            ret = TYPE_INT;
+        break;
+    case BI_ABS: ret = type_is_numeric(a) ? a : 0; break;
+    case BI_STR:
+    case BI_REPR: ret = a != TYPE_NONE && sema_printable(a, true) ? TYPE_STR : 0; break;
+    case BI_INT:
+    case BI_FLOAT:
+        if (a == TYPE_INT || a == TYPE_FLOAT || a == TYPE_BOOL) ret = bi == BI_INT ? TYPE_INT : TYPE_FLOAT;
+        break;
+    case BI_BOOL:
+        if (a == TYPE_INT || a == TYPE_FLOAT || a == TYPE_BOOL || a == TYPE_STR || a == TYPE_BYTES || k == TY_LIST ||
+            k == TY_DICT || k == TY_SET)
+            ret = TYPE_BOOL;
+        break;
+    case BI_ORD: ret = a == TYPE_STR ? TYPE_INT : 0; break;
+    case BI_CHR: ret = a == TYPE_INT ? TYPE_STR : 0; break;
+    default: break;
+    }
+    n->sym = id;
+    if (!ret) {
+        char what[160];
+        if (a == TYPE_ERROR)
+            snprintf(what, sizeof what, "using the builtin `%s` as a value here", str_text(n->name));
+        else
+            snprintf(what, sizeof what, "using the builtin `%s` as a function of `%s`", str_text(n->name),
+                     type_name(a));
+        sema_unsupported(s, n->span, what);
+        return TYPE_ERROR;
+    }
+    return type_func(&a, 1, ret);
 }
 
 /* ==== Operators =========================================================== */
@@ -331,6 +386,23 @@ static bool sema_elem_orderable(TypeId e) {
     return true;
 }
 
+/* Tuples of different types (lengths, or int against float) compare
+ * element by element over the common prefix: each pair must compare. */
+static bool sema_tuples_compare(TypeId tl, TypeId tr, bool eq) {
+    const Type *a = type_get(tl), *b = type_get(tr);
+    if (a->kind != TY_TUPLE || b->kind != TY_TUPLE) return false;
+    for (uint32_t i = 0; i < a->nargs && i < b->nargs; i++) {
+        TypeId x = type_get(tl)->args[i], y = type_get(tr)->args[i];
+        const Type *xt = type_get(x);
+        if (type_is_numeric(x) && type_is_numeric(y)) continue;
+        if (x == y && (eq ? xt->kind != TY_FUNC && xt->kind != TY_RANGE && x != TYPE_NONE : sema_elem_orderable(x)))
+            continue;
+        if (x != y && sema_tuples_compare(x, y, eq)) continue;
+        return false;
+    }
+    return true;
+}
+
 /* One link `l op r` of a comparison chain; false after a diagnostic. */
 static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
     TypeId tl = sema_node(s, l)->type, tr = sema_node(s, r)->type;
@@ -392,6 +464,7 @@ static bool sema_compare_pair(Sema *s, NodeId l, NodeId r, uint32_t op) {
                 if (!sema_elem_orderable(type_get(tl)->args[i])) ord = false;
             if (ord) return true;
         }
+        if (!same && sema_tuples_compare(tl, tr, eq)) return true;
         /* an Option against its payload: `x == 3` where x: int | None */
         if (eq && a->kind == TY_OPTION && sema_assignable(a->args[0], tr)) opt_none = true;
         if (eq && type_get(tr)->kind == TY_OPTION && sema_assignable(type_get(tr)->args[0], tl)) opt_none = true;
@@ -1287,7 +1360,7 @@ static TypeId sema_expr_kind(Sema *s, NodeId e, TypeId hint) {
     case N_BOOL: return TYPE_BOOL;
     case N_NONE: return TYPE_NONE;
     case N_FSTRING: return sema_fstring(s, e);
-    case N_NAME: return sema_name(s, e);
+    case N_NAME: return hint && type_get(hint)->kind == TY_FUNC ? sema_name_callable(s, e, hint) : sema_name(s, e);
     case N_UNARY: return sema_unary(s, e);
     case N_BINARY: return sema_binary(s, e);
     case N_BOOLOP: return sema_boolop(s, e);

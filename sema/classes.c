@@ -399,13 +399,7 @@ static void sema_check_hook(Sema *s, const ClassInfo *ci, const SemaFunc *f) {
         const Type *ot = type_get(ft->args[1]);
         ok = ft->args[1] == TYPE_ERROR || (ot->kind == TY_CLASS && sema_class_derives(s, ci->sym, ot->sym));
     }
-    if (ok) {
-        /* the monomorphiser lowers a generic class's __str__/__eq__ hooks
-         * for each instance (sema/mir_generics.c), not yet its __repr__ */
-        if (!is_eq && f->name != s->n.str_ && ci->tparams.len)
-            sema_unsupported(s, sema_def_name_span(s, f->def), "a hand-written `__repr__` in a generic class");
-        return;
-    }
+    if (ok) return; /* a generic class's hooks are lowered per instance (sema/mir_generics.c) */
     Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_def_name_span(s, f->def), "`%s` has the wrong signature",
                               str_text(f->name));
     diag_label(d, "this is `%s`", type_name(f->type));
@@ -505,6 +499,14 @@ TypeId sema_construct(Sema *s, NodeId call, SymId cls, TypeId hint) {
         sema_args_quiet(s, call);
         sema_node(s, callee)->type = TYPE_ERROR;
         return TYPE_ERROR;
+    }
+    if ((ci->flags & CLS_ENUM) && !(ci->flags & CLS_BUILTIN) && sema_node(s, call)->list.count == 1 &&
+        sema_node(s, ast_list_at(s->ast, sema_node(s, call)->list, 0))->kind != N_KEYWORD &&
+        sema_node(s, ast_list_at(s->ast, sema_node(s, call)->list, 0))->kind != N_STARRED) {
+        /* Color(2): the member with that value (a ValueError panic if none) */
+        NodeId arg = ast_list_at(s->ast, sema_node(s, call)->list, 0);
+        if (sema_expr_expect(s, arg, TYPE_INT, "the member value") == TYPE_ERROR) return TYPE_ERROR;
+        return sema_sym(s, cls)->type;
     }
     if (ci->flags & CLS_ENUM) {
         sema_args_quiet(s, call);

@@ -300,6 +300,10 @@ typedef enum MirRtFn {
     MRT_LIST_SET_SLICE, /* ops list, start, stop, step, has mask, new items (moved in) */
     MRT_STR_SPLIT_WS,   /* split(maxsplit=n) on whitespace: ops s, maxsplit */
     MRT_STR_RSPLIT_WS,
+    MRT_STR_ISDECIMAL,
+    MRT_STR_ISNUMERIC,
+    MRT_BYTES_ZEROS,     /* rt_bytes_zeros(n, loc): bytes(n) */
+    MRT_BYTES_FROM_LIST, /* rt_bytes_from_list(l, loc): bytes(list[int]) */
     /* ---- errors as values (sema/mir_lower_errors.c; codegen/cg_rt_errors.c) ---- */
     MRT_STR_TO_INT_RESULT,   /* rt_str_to_int_result(s, desc, &out) -> Result[int, ValueError] */
     MRT_STR_TO_FLOAT_RESULT, /* rt_str_to_float_result(s, desc, &out) -> Result[float, ValueError] */
@@ -461,5 +465,12 @@ void mir_verify(const MirBody *b);
 
 /* Is `t` a copy type (never moved, never dropped)? */
 bool mir_type_is_copy(TypeId t);
+
+/* The elements a constant slice [lo:hi:step] selects from a tuple of `len`
+ * elements (Python's rules; has_lo/has_hi false for an omitted bound): the
+ * first index, the step and the count. False for a zero step. Defined in
+ * check_coll.c: sema types the slice, MIR lowers it, both from these. */
+bool tuple_slice_select(int64_t len, bool has_lo, int64_t lo, bool has_hi, int64_t hi, int64_t step,
+                        int64_t *first, int64_t *stride, int64_t *count);
 
 #endif

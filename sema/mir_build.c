@@ -341,6 +341,37 @@ static bool lb_derives(Lb *L, TypeId sub, TypeId base) {
     return false;
 }
 
+/* l OP r on tuples of different types (lengths, or int against float):
+ * Python's rule, element by element: the first pair that is not equal
+ * decides, else the lengths do (the shorter tuple is smaller). */
+static MirOperand lb_tuple_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId at) {
+    Span sp = lb_node(L, at)->span;
+    const Type *a = type_get(l.type), *b = type_get(r.type);
+    int64_t nl = a->nargs, nr = b->nargs;
+    if ((op == TOK_EQ || op == TOK_NE) && nl != nr) return opd_bool(op == TOK_NE);
+    MirPlace pl = lb_as_place(L, l, sp), pr = lb_as_place(L, r, sp);
+    MirLocalId res = lb_temp(L, TYPE_BOOL);
+    MirBlockId end = lb_block(L);
+    for (int64_t i = 0; i < (nl < nr ? nl : nr); i++) {
+        TypeId ta = type_get(l.type)->args[i], tb = type_get(r.type)->args[i];
+        MirOperand x = opd_place(L, lb_project(L, pl, PROJ_FIELD, (uint32_t)i, ta), sp);
+        MirOperand y = opd_place(L, lb_project(L, pr, PROJ_FIELD, (uint32_t)i, tb), sp);
+        MirBlockId same = lb_block(L), differ = lb_block(L);
+        lb_branch(L, lb_cmp(L, TOK_EQ, x, y, at), same, differ);
+        L->cur = differ;
+        MirOperand d = op == TOK_EQ || op == TOK_NE ? opd_bool(op == TOK_NE) : lb_cmp(L, op, x, y, at);
+        lb_assign(L, lb_place(res), rv_use(L, d), sp);
+        lb_goto(L, end);
+        L->cur = same;
+    }
+    bool by_len = op == TOK_EQ ? nl == nr : op == TOK_NE ? nl != nr : op == TOK_LT ? nl < nr
+                  : op == TOK_LE ? nl <= nr : op == TOK_GT ? nl > nr : nl >= nr;
+    lb_assign(L, lb_place(res), rv_use(L, opd_bool(by_len)), sp);
+    lb_goto(L, end);
+    L->cur = end;
+    return opd_local(L, res);
+}
+
 MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId at) {
     Span sp = lb_node(L, at)->span;
     TypeId lt = l.type, rt = r.type;
@@ -424,6 +455,8 @@ MirOperand lb_cmp(Lb *L, uint32_t op, MirOperand l, MirOperand r, NodeId at) {
         MirOperand c = lb_temp_of(L, rv_rt(L, MRT_STR_CMP, TYPE_INT, ops, 2, 0), sp);
         return lb_temp_of(L, rv_binary(L, op, TYPE_BOOL, c, opd_int(0), 0), sp);
     }
+    if (lt != rt && type_get(lt)->kind == TY_TUPLE && type_get(rt)->kind == TY_TUPLE)
+        return lb_tuple_cmp(L, op, l, r, at);
     if (lt == rt && (op == TOK_EQ || op == TOK_NE)) {
         MirOperand ops[2] = {l, r};
         MirOperand eq = lb_temp_of(L, rv_rt(L, MRT_VALUE_EQ, TYPE_BOOL, ops, 2, 0), sp);
@@ -675,6 +708,26 @@ MirPlace lb_sym_place(Lb *L, SymId s) {
     return p;
 }
 
+/* An Enum class as a value: a new list of its members in definition order;
+ * as in Python, a member repeating an earlier value is an alias, not listed. */
+static MirOperand lb_enum_members(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    TypeId et = type_get(node->type)->args[0];
+    const ClassInfo *ci = type_get(node->type)->kind == TY_LIST ? lb_class(L, et) : NULL;
+    if (!ci || !(ci->flags & CLS_ENUM)) ICE("MIR: class `%s` used as a value", str_text(node->name));
+    uint32_t nm = 0;
+    MirOperand *ops = ci->members.len ? calloc(ci->members.len, sizeof *ops) : NULL;
+    for (uint32_t i = 0; i < ci->members.len; i++) {
+        bool alias = false;
+        for (uint32_t j = 0; j < i; j++)
+            if (ci->members.items[j].value == ci->members.items[i].value) alias = true;
+        if (!alias) ops[nm++] = (MirOperand){.kind = OPD_CONST, .type = et, .c = {.kind = MC_ENUM, .i = (int64_t)i}};
+    }
+    MirOperand r = lb_temp_of(L, rv_agg(L, AGG_LIST, node->type, ops, nm), node->span);
+    free(ops);
+    return r;
+}
+
 MirOperand lb_name(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     if (!node->sym) ICE("MIR: unresolved name `%s`", str_text(node->name));
@@ -692,7 +745,10 @@ MirOperand lb_name(Lb *L, NodeId n) {
             return lb_narrowed_read(L, n, p, s->type); /* narrowed to a derived class */
         return opd_place(L, p, node->span);
     }
-    case SYM_FUNC: return lb_fn_value(L, n); /* a function as a value */
+    case SYM_FUNC:
+    case SYM_BUILTIN:
+    case SYM_TYPE: return lb_fn_value(L, n); /* a function (or a builtin, `key=len`) as a value */
+    case SYM_CLASS: return lb_enum_members(L, n); /* sema allows only an Enum class */
     case SYM_CONST: {
         /* Module constants are re-evaluated where used (literals and simple
          * expressions of them in this subset), as codegen does. */
@@ -985,6 +1041,7 @@ MirOperand lb_builtin(Lb *L, NodeId n, BuiltinId bi) {
     case BI_SORTED: case BI_REVERSED: case BI_ENUMERATE: case BI_ZIP: case BI_SUM: case BI_LIST: case BI_SET:
     case BI_ANY: case BI_ALL: case BI_ORD: case BI_CHR: return lb_seq_builtin(L, n, bi);
     case BI_ROUND: case BI_DIVMOD: case BI_POW: case BI_HEX: case BI_BIN: case BI_OCT: return lb_seq_builtin(L, n, bi);
+    case BI_BYTES: return lb_seq_builtin(L, n, bi);
     case BI_ISINSTANCE: return lb_isinstance(L, n);
     case BI_DICT: return lb_temp_of(L, rv_agg(L, AGG_DICT, node->type, NULL, 0), node->span); /* dict() */
     case BI_OK: case BI_ERR: return lb_result_ctor(L, n, bi, node->type);
@@ -1101,12 +1158,43 @@ bool lb_plain_args(Lb *L, NodeId n) {
 /* C(args): the generated __init__ binds arguments to fields (positional in
  * field order, keywords by name, defaults); a user __init__ runs on a
  * zeroed object. */
+/* Color(v): the first member whose value is v, tested in definition order;
+ * Python's ValueError when there is none. */
+static MirOperand lb_enum_of_value(Lb *L, NodeId n, const ClassInfo *ci) {
+    const Node *node = lb_node(L, n);
+    Span sp = node->span;
+    MirOperand v = lb_expr_as(L, ast_list_at(L->ast, node->list, 0), TYPE_INT);
+    MirLocalId r = lb_temp(L, node->type);
+    MirBlockId join = lb_block(L);
+    for (uint32_t i = 0; i < ci->members.len; i++) {
+        MirOperand hit = lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, v, opd_int(ci->members.items[i].value), 0), sp);
+        MirBlockId found = lb_block(L), next = lb_block(L);
+        lb_branch(L, hit, found, next);
+        L->cur = found;
+        MirOperand m = {.kind = OPD_CONST, .type = node->type, .c = {.kind = MC_ENUM, .i = (int64_t)i}};
+        lb_assign(L, lb_place(r), rv_use(L, m), sp);
+        lb_goto(L, join);
+        L->cur = next;
+    }
+    char tail[160];
+    snprintf(tail, sizeof tail, " is not a valid %s", str_text(ci->name));
+    MirOperand text = lb_temp_of(L, rv_rt(L, MRT_STR_OF, TYPE_STR, &v, 1, 0), sp);
+    MirOperand head[2] = {opd_str(intern_cstr("ValueError: ")), text};
+    MirOperand msg = lb_temp_of(L, rv_rt(L, MRT_STR_CONCAT, TYPE_STR, head, 2, 0), sp);
+    MirOperand full[2] = {msg, opd_str(intern_cstr(tail))};
+    msg = lb_temp_of(L, rv_rt(L, MRT_STR_CONCAT, TYPE_STR, full, 2, 0), sp);
+    lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = msg, .loc = n, .span = sp});
+    L->cur = join;
+    return opd_local(L, r);
+}
+
 MirOperand lb_construct(Lb *L, NodeId n, const Symbol *cs) {
     const Node *node = lb_node(L, n);
     TypeId t = node->type;
     const ClassInfo *ci = lb_class(L, t);
     if (!ci) ICE("MIR: construction of a non-class");
     (void)cs;
+    if (ci->flags & CLS_ENUM) return lb_enum_of_value(L, n, ci);
     int32_t init = lb_method_func(ci, intern_cstr("__init__"));
     if (init >= 0 && (ci->flags & CLS_USER_INIT)) {
         MirOperand obj = lb_temp_of(L, rv_agg(L, AGG_OBJECT, t, NULL, 0), node->span);
@@ -1316,6 +1404,38 @@ MirOperand lb_seq_literal(Lb *L, NodeId n, MirAggKind k) {
     return r;
 }
 
+/* t[a:b:c] on a tuple: a new tuple of copies of the selected fields (sema
+ * checked that the bounds are literals; tuple_slice_select picks them). */
+static MirOperand lb_tuple_slice(Lb *L, NodeId n, MirOperand o) {
+    const Node *node = lb_node(L, n);
+    const Node *sl = lb_node(L, node->b);
+    NodeId parts[3] = {sl->a, sl->b, sl->c};
+    int64_t v[3] = {0, 0, 1};
+    for (int i = 0; i < 3; i++) {
+        const Node *p = parts[i] ? lb_node(L, parts[i]) : NULL;
+        if (!p) continue;
+        if (p->kind == N_INT) v[i] = (int64_t)p->v.ival;
+        else if (p->kind == N_UNARY && p->op == TOK_MINUS && lb_node(L, p->a)->kind == N_INT)
+            v[i] = -(int64_t)lb_node(L, p->a)->v.ival;
+        else ICE("MIR: a tuple slice bound that is not a literal");
+    }
+    const Type *ot = type_get(o.type);
+    int64_t first, stride, count;
+    if (!tuple_slice_select((int64_t)ot->nargs, parts[0] != 0, v[0], parts[1] != 0, v[1], v[2], &first, &stride,
+                            &count) ||
+        count != (int64_t)type_get(node->type)->nargs)
+        ICE("MIR: tuple slice disagrees with its type");
+    MirPlace p = lb_as_place(L, o, node->span);
+    MirOperand *ops = count ? calloc((size_t)count, sizeof *ops) : NULL;
+    for (int64_t i = 0; i < count; i++) {
+        uint32_t f = (uint32_t)(first + i * stride);
+        ops[i] = lb_consume(L, opd_place(L, lb_project(L, p, PROJ_FIELD, f, ot->args[f]), node->span));
+    }
+    MirOperand r = lb_temp_of(L, rv_agg(L, AGG_TUPLE, node->type, ops, (uint32_t)count), node->span);
+    free(ops);
+    return r;
+}
+
 /* obj[index] read: list elements are borrowed (a borrowed temporary: a
  * consuming use clones it); tuple elements are fields; str indexing makes a
  * new str. */
@@ -1325,6 +1445,7 @@ MirOperand lb_subscript(Lb *L, NodeId n) {
     MirOperand o = lb_expr(L, node->a);
     const Type *ot = type_get(o.type);
     Span sp = node->span;
+    if (ix->kind == N_SLICE && ot->kind == TY_TUPLE) return lb_tuple_slice(L, n, o);
     if (ix->kind == N_SLICE) return lb_seq_slice(L, n, o);
     if (o.type == TYPE_BYTES) return lb_seq_bytes_at(L, n, o);
     if (ot->kind == TY_DICT) return lb_coll_subscript(L, n, o); /* d[k] */

@@ -166,6 +166,10 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_LIST_DEL_SLICE] = "rt_list_del_slice",
     [MRT_STR_SPLIT_WS] = "rt_str_split_ws",
     [MRT_STR_RSPLIT_WS] = "rt_str_rsplit_ws",
+    [MRT_STR_ISDECIMAL] = "rt_str_isdecimal",
+    [MRT_STR_ISNUMERIC] = "rt_str_isnumeric",
+    [MRT_BYTES_ZEROS] = "rt_bytes_zeros",
+    [MRT_BYTES_FROM_LIST] = "rt_bytes_from_list",
     /* errors as values */
     [MRT_STR_TO_INT_RESULT] = "rt_str_to_int_result",
     [MRT_STR_TO_FLOAT_RESULT] = "rt_str_to_float_result",

@@ -13,8 +13,8 @@
  * the generic types before the next instance. Calls of generic functions
  * inside a body pick their instance from the callee node's (now concrete)
  * type. Instances are discovered while lowering (calls) and by scanning the
- * types a body uses (class instances need their __str__/__eq__ hooks), and
- * lowered from a worklist until no new one appears.
+ * types a body uses (class instances need their __str__/__repr__/__eq__
+ * hooks), and lowered from a worklist until no new one appears.
  *
  * An instance's body index is provisional while lowering (MONO_BASE + k):
  * lambda bodies take the indices right after the functions', so instance
@@ -188,7 +188,7 @@ uint32_t lb_generic_callee(Lb *L, NodeId call, uint32_t fi, TypeId self_type, Ty
 
 static void mono_scan_type(Mono *M, TypeId t);
 
-/* A generic class instance needs its descriptor hooks (__str__, __eq__)
+/* A generic class instance needs its descriptor hooks (__str__, __repr__, __eq__)
  * lowered for it; its field types may name further instances. */
 static void mono_class(Mono *M, TypeId t) {
     for (uint32_t i = 0; i < M->classes.len; i++)
@@ -202,8 +202,11 @@ static void mono_class(Mono *M, TypeId t) {
         const ClassMethod *m = &ci->methods.items[i];
         const SemaFunc *f = &M->prog->funcs.items[m->func];
         if (f->cls != ci->sym || f->tparams.len != ci->tparams.len) continue;
+        /* a hand-written __repr__ is one of the class's own methods; sema
+         * rejected one without the hook's shape */
         bool hook = (m->name == intern_cstr("__str__") && (ci->flags & CLS_USER_STR)) ||
-                    (m->name == intern_cstr("__eq__") && (ci->flags & CLS_USER_EQ));
+                    (m->name == intern_cstr("__eq__") && (ci->flags & CLS_USER_EQ)) ||
+                    m->name == intern_cstr("__repr__");
         if (hook) mono_request(M, m->func, type_tuple(type_get(t)->args, type_get(t)->nargs));
     }
 }

@@ -1,5 +1,6 @@
-/* Lowering of function values: lambdas with captures, named functions and
- * bound/unbound methods used as values, and calls through them.
+/* Lowering of function values: lambdas with captures, named functions,
+ * builtins of one argument (`key=len`) and bound/unbound methods used as
+ * values, and calls through them.
  *
  * A function value is a closure (AGG_CLOSURE): code plus an environment
  * holding the captured values. Its code takes a pointer to the environment
@@ -311,9 +312,78 @@ static bool fn_params_ok(Lb *L, NodeId n, uint32_t fi, bool bound_generic) {
     return true;
 }
 
+/* The builtin `bi` applied to x (type t), inside the body of a builtin
+ * used as a value; `at` locates panics (abs overflow, chr range). Sema
+ * (sema_name_callable) admitted only these builtins and argument types. */
+static MirOperand fn_builtin_apply(Lb *L, BuiltinId bi, MirOperand x, TypeId t, NodeId at, Span sp) {
+    const Type *ty = type_get(t);
+    switch (bi) {
+    case BI_LEN:
+        if (t == TYPE_STR) return lb_temp_of(L, rv_rt(L, MRT_STR_LEN, TYPE_INT, &x, 1, 0), sp);
+        if (t == TYPE_BYTES) return lb_temp_of(L, rv_unary(L, MOP_BYTE_LEN, TYPE_INT, x, 0), sp);
+        if (ty->kind == TY_LIST) return lb_temp_of(L, rv_rt(L, MRT_LIST_LEN, TYPE_INT, &x, 1, 0), sp);
+        if (ty->kind == TY_TUPLE) return opd_int((int64_t)ty->nargs);
+        if (ty->kind == TY_SET) return lb_temp_of(L, rv_rt(L, MRT_SEQ_SET_LEN, TYPE_INT, &x, 1, 0), sp);
+        if (ty->kind == TY_DICT) return lb_coll_len(L, x, sp);
+        break;
+    case BI_ABS: {
+        if (t == TYPE_FLOAT) return lb_temp_of(L, rv_unary(L, MOP_ABS, TYPE_FLOAT, x, 0), sp);
+        /* x < 0 ? -x : x with the checked negation, as abs(x) in a call */
+        MirLocalId res = lb_temp(L, TYPE_INT);
+        MirOperand neg = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, x, opd_int(0), 0), sp);
+        MirBlockId nb = lb_block(L), pb = lb_block(L), end = lb_block(L);
+        lb_branch(L, neg, nb, pb);
+        L->cur = nb;
+        lb_assign(L, lb_place(res), rv_unary(L, TOK_MINUS, TYPE_INT, x, at), sp);
+        lb_goto(L, end);
+        L->cur = pb;
+        lb_assign(L, lb_place(res), rv_use(L, x), sp);
+        lb_goto(L, end);
+        L->cur = end;
+        return opd_local(L, res);
+    }
+    case BI_STR:
+    case BI_REPR: return lb_stringify_value(L, x, bi == BI_REPR, true, at);
+    case BI_INT:
+        if (t == TYPE_FLOAT) return lb_temp_of(L, rv_rt(L, MRT_FLOAT_TO_INT, TYPE_INT, &x, 1, at), sp);
+        return lb_convert(L, x, TYPE_INT, at);
+    case BI_FLOAT: return lb_convert(L, x, TYPE_FLOAT, at);
+    case BI_BOOL: {
+        if (t == TYPE_BOOL) return x;
+        MirOperand zero = t == TYPE_FLOAT ? opd_float(0.0) : opd_int(0), len = x;
+        if (t == TYPE_STR || t == TYPE_BYTES) len = lb_temp_of(L, rv_unary(L, MOP_BYTE_LEN, TYPE_INT, x, 0), sp);
+        else if (ty->kind != TY_INT && ty->kind != TY_FLOAT) len = fn_builtin_apply(L, BI_LEN, x, t, at, sp);
+        return lb_temp_of(L, rv_binary(L, TOK_NE, TYPE_BOOL, len, zero, 0), sp);
+    }
+    case BI_ORD: return lb_temp_of(L, rv_rt(L, MRT_STR_ORD, TYPE_INT, &x, 1, at), sp);
+    case BI_CHR: return lb_temp_of(L, rv_rt(L, MRT_STR_CHR, TYPE_STR, &x, 1, at), sp);
+    default: break;
+    }
+    ICE("MIR: the builtin %d as a function of %s", (int)bi, type_name(t));
+}
+
+/* A builtin as a value (`key=len`): a body `(env, x) -> builtin(x)` for
+ * the one parameter type sema chose, with an empty environment. */
+static MirOperand fn_builtin_value(Lb *L, NodeId n, BuiltinId bi) {
+    const Node *node = lb_node(L, n);
+    TypeId ft = node->type;
+    if (!fn_type_ok(L, n, ft)) return opd_dead(ft);
+    const Type *t = type_get(ft);
+    if (t->nargs != 1) ICE("MIR: builtin `%s` as a value of type %s", str_text(node->name), type_name(ft));
+    TypeId envt = type_tuple(NULL, 0);
+    uint32_t index = fn_reserve(L);
+    Lb B;
+    MirBody *b = fn_body_open(L, &B, str_text(node->name), envt, t->args, 1, t->ret, n);
+    MirOperand v = fn_builtin_apply(&B, bi, opd_local(&B, B.env + 1), t->args[0], n, node->span);
+    fn_body_close(L, &B, v, node->span);
+    fn_install(L, index, b);
+    return fn_closure(L, index, ft, NULL, 0, node->span);
+}
+
 MirOperand lb_fn_value(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Symbol *s = prog_sym(L->prog, node->sym);
+    if (s->kind == SYM_BUILTIN || s->kind == SYM_TYPE) return fn_builtin_value(L, n, (BuiltinId)s->index);
     if (s->kind != SYM_FUNC) ICE("MIR: `%s` is not a function", str_text(s->name));
     if (!fn_type_ok(L, n, node->type) || !fn_params_ok(L, n, s->index, false)) return opd_dead(node->type);
     return fn_closure(L, s->index, node->type, NULL, 0, node->span);

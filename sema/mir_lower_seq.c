@@ -689,6 +689,17 @@ MirOperand lb_seq_builtin(Lb *L, NodeId n, BuiltinId bi) {
         MirOperand ops[2] = {lb_expr_as(L, a0, TYPE_INT), opd_int(bi == BI_HEX ? 16 : bi == BI_BIN ? 2 : 8)};
         return lb_temp_of(L, rv_rt(L, MRT_INT_TO_BASE, TYPE_STR, ops, 2, 0), sp);
     }
+    case BI_BYTES: {
+        if (!a0) /* bytes(): the empty constant */
+            return (MirOperand){.kind = OPD_CONST, .type = TYPE_BYTES, .c = {.kind = MC_BYTES, .s = intern("", 0)}};
+        if (lb_node(L, a0)->type == TYPE_INT) {
+            MirOperand v = lb_expr_as(L, a0, TYPE_INT);
+            return lb_temp_of(L, rv_rt(L, MRT_BYTES_ZEROS, TYPE_BYTES, &v, 1, n), sp);
+        }
+        bool fresh;
+        MirOperand l = seq_as_list(L, a0, &fresh);
+        return lb_temp_of(L, rv_rt(L, MRT_BYTES_FROM_LIST, TYPE_BYTES, &l, 1, n), sp);
+    }
     case BI_ROUND: {
         TypeId xt = lb_node(L, a0)->type;
         MirOperand x = lb_expr_as(L, a0, xt);
@@ -771,6 +782,7 @@ static const SeqMethod seq_str_methods[] = {
     {"rjust", MRT_STR_RJUST, 1, 2, true},          {"removeprefix", MRT_STR_REMOVEPREFIX, 1, 1, false},
     {"removesuffix", MRT_STR_REMOVESUFFIX, 1, 1, false},
     {"swapcase", MRT_STR_SWAPCASE, 0, 0, false},   {"casefold", MRT_STR_CASEFOLD, 0, 0, false},
+    {"isdecimal", MRT_STR_ISDECIMAL, 0, 0, false}, {"isnumeric", MRT_STR_ISNUMERIC, 0, 0, false},
 };
 
 static const SeqMethod seq_bytes_methods[] = {

@@ -251,7 +251,7 @@ static const char *const sema_builtin_names[BI__COUNT] = {
     [BI_LIST] = "list",   [BI_DICT] = "dict",   [BI_SET] = "set",     [BI_OK] = "Ok",
     [BI_ERR] = "Err",     [BI_ANY] = "any",     [BI_ALL] = "all",     [BI_ORD] = "ord",
     [BI_CHR] = "chr",     [BI_ROUND] = "round", [BI_DIVMOD] = "divmod", [BI_POW] = "pow",
-    [BI_HEX] = "hex",     [BI_BIN] = "bin",     [BI_OCT] = "oct",
+    [BI_HEX] = "hex",     [BI_BIN] = "bin",     [BI_OCT] = "oct",     [BI_BYTES] = "bytes",
 };
 
 static void sema_names_init(Sema *s) {
@@ -292,7 +292,7 @@ static void sema_builtins_init(Sema *s) {
     for (uint32_t i = 0; i < BI__COUNT; i++) {
         /* The conversions are type names that can be called: SYM_TYPE. */
         bool is_type = i == BI_STR || i == BI_INT || i == BI_FLOAT || i == BI_BOOL || i == BI_LIST ||
-                       i == BI_DICT || i == BI_SET;
+                       i == BI_DICT || i == BI_SET || i == BI_BYTES;
         SymId id = sema_new_sym(s, is_type ? SYM_TYPE : SYM_BUILTIN, s->n.builtin[i], 0, 0);
         sema_sym(s, id)->index = i;
         symmap_put(&s->builtins, s->n.builtin[i], id);

@@ -139,6 +139,7 @@ typedef enum BuiltinId {
     BI_HEX,       /* hex(i) -> "0x.." */
     BI_BIN,       /* bin(i) -> "0b.." */
     BI_OCT,       /* oct(i) -> "0o.." */
+    BI_BYTES,     /* bytes() / bytes(n) / bytes(list[int]) */
     BI__COUNT
 } BuiltinId;
 
