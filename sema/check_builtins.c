@@ -627,7 +627,7 @@ TypeId sema_core_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint) {
             else if (id && sema_sym(s, id)->kind == SYM_TYPE) {
                 BuiltinId b = (BuiltinId)sema_sym(s, id)->index;
                 ct = b == BI_INT ? TYPE_INT : b == BI_FLOAT ? TYPE_FLOAT : b == BI_STR ? TYPE_STR
-                     : b == BI_BOOL ? TYPE_BOOL : 0;
+                     : b == BI_BOOL ? TYPE_BOOL : b == BI_BYTES ? TYPE_BYTES : 0;
             }
             cn->sym = id;
         }
