@@ -397,8 +397,7 @@ void rt_dict_set_ref(RtDict *d, const void *key, const void *value) {
 }
 
 void rt_dict_add_int(RtDict *d, const void *key, int64_t dflt, int64_t delta, const RtLoc *loc) {
-    unsigned char *e = rt_dict_hinted(d, key);
-    if (!e) e = rt_dict_find(d, key);
+    unsigned char *e = rt_dict_find(d, key); /* one lookup: the hint would not help */
     int64_t v;
     if (e) {
         int64_t *slot = (int64_t *)(void *)(e + d->voff);
