@@ -1898,6 +1898,21 @@ bool lb_hold_fresh(Lb *L, uint32_t mark, MirOperand v) {
     return false;
 }
 
+/* The start of an indexed for loop: a counter set to 0 (*counter), the
+ * loop's blocks, and L->cur at its head (see lb_loop_next for the end). */
+LbLoopBlocks lb_loop_begin(Lb *L, const Node *loop, MirLocalId *counter, Span isp) {
+    *counter = lb_temp(L, TYPE_INT);
+    lb_assign(L, lb_place(*counter), rv_use(L, opd_int(0)), isp);
+    LbLoopBlocks bb;
+    bb.head = lb_block(L);
+    bb.latch = lb_block(L);
+    bb.end = lb_block(L);
+    bb.else_bb = loop->list2.count ? lb_block(L) : bb.end;
+    lb_goto(L, bb.head);
+    L->cur = bb.head;
+    return bb;
+}
+
 /* The end of an indexed for loop, after its body: the latch sets `counter`
  * to `next` + 1 and jumps back to the head; then the `else` block, if any;
  * leaves L->cur at the loop's end. */
@@ -1922,12 +1937,9 @@ void lb_for_list(Lb *L, NodeId n) {
     TypeId lt = xs.type, et = type_get(lt)->args[0];
     bool held = lb_hold_fresh(L, mark, xs);
     lb_flush(L, 0);
-    MirLocalId idx = lb_temp(L, TYPE_INT);
-    lb_assign(L, lb_place(idx), rv_use(L, opd_int(0)), isp);
-    MirBlockId head = lb_block(L), body = lb_block(L), latch = lb_block(L), end = lb_block(L);
-    MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
-    lb_goto(L, head);
-    L->cur = head;
+    MirLocalId idx;
+    LbLoopBlocks bb = lb_loop_begin(L, node, &idx, isp);
+    MirBlockId body = lb_block(L), latch = bb.latch, end = bb.end, else_bb = bb.else_bb;
     MirOperand len = lb_temp_of(L, rv_rt(L, MRT_LIST_LEN, TYPE_INT, &xs, 1, 0), isp);
     MirOperand more = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, opd_local(L, idx), len, 0), isp);
     lb_branch(L, more, body, else_bb);
@@ -1950,7 +1962,7 @@ void lb_for_list(Lb *L, NodeId n) {
     lb_stmts(L, node->list);
     L->loops.len--;
     if (bsym) L->sym_local[bsym] = saved;
-    lb_loop_next(L, node, (LbLoopBlocks){head, latch, else_bb, end}, idx, opd_local(L, idx), isp);
+    lb_loop_next(L, node, bb, idx, opd_local(L, idx), isp);
     if (held) lb_drop(L, xs.place.local, isp);
 }
 

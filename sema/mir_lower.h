@@ -149,6 +149,7 @@ typedef struct LbLoopBlocks {
 } LbLoopBlocks;
 void lb_panic_if(Lb *L, MirOperand cond, const char *msg, NodeId loc, Span sp);
 bool lb_hold_fresh(Lb *L, uint32_t mark, MirOperand v);
+LbLoopBlocks lb_loop_begin(Lb *L, const Node *loop, MirLocalId *counter, Span isp);
 void lb_loop_next(Lb *L, const Node *loop, LbLoopBlocks bb, MirLocalId counter, MirOperand next, Span isp);
 void lb_for(Lb *L, NodeId n);
 void lb_assert(Lb *L, NodeId n);

@@ -404,12 +404,9 @@ bool lb_coll_for(Lb *L, NodeId n) {
     bool is_set = kind == CI_SET;
     MirOperand len0 = lb_temp_of(L, rv_rt(L, is_set ? MRT_SET_LEN : MRT_DICT_LEN, TYPE_INT, &c, 1, 0), isp);
     lb_flush(L, 0);
-    MirLocalId pos = lb_temp(L, TYPE_INT);
-    lb_assign(L, lb_place(pos), rv_use(L, opd_int(0)), isp);
-    MirBlockId head = lb_block(L), body = lb_block(L), latch = lb_block(L), end = lb_block(L);
-    MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
-    lb_goto(L, head);
-    L->cur = head;
+    MirLocalId pos;
+    LbLoopBlocks bb = lb_loop_begin(L, node, &pos, isp);
+    MirBlockId body = lb_block(L), latch = bb.latch, end = bb.end, else_bb = bb.else_bb;
     MirOperand nops[3] = {c, opd_local(L, pos), len0};
     MirLocalId slot = lb_temp(L, TYPE_INT);
     lb_assign(L, lb_place(slot), rv_rt(L, is_set ? MRT_SET_NEXT_SLOT : MRT_DICT_NEXT_SLOT, TYPE_INT, nops, 3, node->b),
@@ -439,7 +436,7 @@ bool lb_coll_for(Lb *L, NodeId n) {
     vec_push(&L->loops, ((LbLoop){end, latch}));
     lb_stmts(L, node->list);
     L->loops.len--;
-    lb_loop_next(L, node, (LbLoopBlocks){head, latch, else_bb, end}, pos, opd_local(L, slot), isp);
+    lb_loop_next(L, node, bb, pos, opd_local(L, slot), isp);
     if (held) lb_drop(L, c.place.local, isp); /* the exit drops then skip it */
     return true;
 }

@@ -22,6 +22,19 @@ typedef struct LbTry {
     MirLocalId *hlocal;      /* per clause: the local holding the caught error */
 } LbTry;
 
+
+/* The error held in local `err`, moved out as class `to` (a base class of
+ * its type: the same pointer, cast). */
+static MirOperand le_moved_as(Lb *L, MirLocalId err, TypeId to, Span sp) {
+    MirOperand v = opd_local(L, err);
+    v.kind = OPD_MOVE;
+    if (v.type == to) return v;
+    MirLocalId c = lb_temp(L, to);
+    lb_assign(L, lb_place(c), rv_cast(L, v, to), sp);
+    v = opd_local(L, c);
+    v.kind = OPD_MOVE;
+    return v;
+}
 static const ClassInfo *le_class(Lb *L, TypeId t) { return prog_class_of(L->prog, t); }
 
 /* Does every value of class type `sub` belong to class type `base`? */
@@ -263,14 +276,7 @@ static void le_throw(Lb *L, MirLocalId err, Span sp, NodeId soft_at) {
                     type_name(ret));
             }
             TypeId fe = type_get(ret)->args[1];
-            MirOperand v = opd_local(L, err);
-            v.kind = OPD_MOVE;
-            if (fe != et) {
-                MirLocalId c = lb_temp(L, fe);
-                lb_assign(L, lb_place(c), rv_cast(L, v, fe), sp);
-                v = opd_local(L, c);
-                v.kind = OPD_MOVE;
-            }
+            MirOperand v = le_moved_as(L, err, fe, sp);
             lb_assign(L, lb_place(0), rv_agg(L, AGG_ERR, ret, &v, 1), sp);
             lb_exit_drops(L, sp);
             lb_term(L, (MirTerm){.kind = MT_RETURN, .span = sp});
@@ -494,14 +500,7 @@ MirOperand lb_result_convert(Lb *L, MirOperand v, TypeId to, NodeId at) {
     MirLocalId e = lb_temp(L, ferr);
     lb_assign(L, lb_place(e), rv_use(L, opd_place(L, lb_project(L, lb_place(rl), PROJ_PAYLOAD, 1, ferr), sp)), sp);
     le_forget(L, rl, sp);
-    MirOperand ev = opd_local(L, e);
-    ev.kind = OPD_MOVE;
-    if (ferr != terr) {
-        MirLocalId c = lb_temp(L, terr);
-        lb_assign(L, lb_place(c), rv_cast(L, ev, terr), sp);
-        ev = opd_local(L, c);
-        ev.kind = OPD_MOVE;
-    }
+    MirOperand ev = le_moved_as(L, e, terr, sp);
     lb_assign(L, lb_place(res), rv_agg(L, AGG_ERR, to, &ev, 1), sp);
     lb_goto(L, end);
 
