@@ -684,6 +684,15 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
         LLVMValueRef args[2] = {a[0], rv->ops_count > 1 ? a[1] : LLVMConstNull(c->t_ptr)};
         return cg_rtn(c, "rt_str_strip", "p(pp)", args, 2);
     }
+    case MRT_STR_STRIP_OVER:
+    case MRT_STR_LSTRIP_OVER:
+    case MRT_STR_RSTRIP_OVER: {
+        /* w's old value only where w holds one (ops[2]): the local is
+         * uninitialised otherwise */
+        LLVMValueRef old = LLVMBuildSelect(c->b, a[2], a[1], LLVMConstNull(c->t_ptr), "old");
+        LLVMValueRef args[3] = {a[0], rv->ops_count > 3 ? a[3] : LLVMConstNull(c->t_ptr), old};
+        return cg_rtn(c, mir_rt_name(f), "p(ppp)", args, 3);
+    }
     case MRT_STR_SPLIT: {
         LLVMValueRef args[4] = {a[0], rv->ops_count > 1 ? a[1] : LLVMConstNull(c->t_ptr), cg_i64(c, -1), loc};
         return cg_rtn(c, "rt_str_split", "p(ppip)", args, 4);

@@ -78,6 +78,9 @@ static const CgSeqFn cg_seq_fns[] = {
     {MRT_STR_ISNUMERIC, "b(p)", 0},
     {MRT_BYTES_ZEROS, "p(ip)", SEQ_LOC},
     {MRT_BYTES_FROM_LIST, "p(pp)", SEQ_LOC},
+    {MRT_STR_SCRATCH, "p(p)", 0},
+    {MRT_STR_SPLIT_NEXT, "i(pippp)", SEQ_LOC},
+    {MRT_STR_SPLITLINES_NEXT, "i(pip)", 0},
 };
 
 /* A table entry: the operands in order, missing trailing ones defaulted

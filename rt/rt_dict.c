@@ -396,7 +396,46 @@ void rt_dict_set_ref(RtDict *d, const void *key, const void *value) {
     else rt_dict_set_clone(d, key, value);
 }
 
+/* The entry of str key k in a dict with int32_t index slots, or NULL: the
+ * lookup of counting words, with the key kind and slot width known, no
+ * hint kept and no stack frame. */
+static inline __attribute__((always_inline)) unsigned char *rt_dict_find_str32(const RtDict *d, const RtStr *k) {
+    uint64_t h = rt_dict_str_hash(k);
+    if (h == RT_HASH_DEAD) h--;
+    const int32_t *index = d->index;
+    uint64_t slot = h & d->mask;
+    for (;;) {
+        int32_t ix = index[slot];
+        if (ix == RT_IX_EMPTY) return NULL;
+        if (ix >= 0) {
+            unsigned char *e = rt_entry(d, ix);
+            if (rt_entry_hash(e) == h) {
+                const RtStr *x = *(RtStr *const *)(e + d->koff);
+                if (x->len == k->len && rt_bytes_eq(x->data, k->data, (size_t)k->len)) return e;
+            }
+        }
+        slot = (slot + 1) & d->mask;
+    }
+}
+
+static __attribute__((noinline)) void rt_dict_add_int_any(RtDict *d, const void *key, int64_t dflt, int64_t delta,
+                                                         const RtLoc *loc);
+
 void rt_dict_add_int(RtDict *d, const void *key, int64_t dflt, int64_t delta, const RtLoc *loc) {
+    /* a str key already counted: the one lookup, then the add */
+    if (d->keykind == RT_KEY_STR && !d->wide && d->len) {
+        unsigned char *e = rt_dict_find_str32(d, *(RtStr *const *)key);
+        if (e) {
+            int64_t *slot = (int64_t *)(void *)(e + d->voff), v;
+            if (__builtin_add_overflow(*slot, delta, &v)) rt_panic_overflow(loc);
+            *slot = v;
+            return;
+        }
+    }
+    rt_dict_add_int_any(d, key, dflt, delta, loc);
+}
+
+static void rt_dict_add_int_any(RtDict *d, const void *key, int64_t dflt, int64_t delta, const RtLoc *loc) {
     unsigned char *e = rt_dict_find(d, key); /* one lookup: the hint would not help */
     int64_t v;
     if (e) {

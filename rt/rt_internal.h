@@ -4,6 +4,8 @@
 #ifndef SIFR_RT_INTERNAL_H
 #define SIFR_RT_INTERNAL_H
 
+#include <string.h>
+
 #include "sifr_rt.h"
 
 /* Size of the stdout buffer; 64 KiB keeps the syscall count low for long
@@ -36,6 +38,46 @@ void rt_buf_put(RtBuf *b, const char *bytes, size_t len);
 void rt_buf_putc(RtBuf *b, char c);
 void rt_buf_puts(RtBuf *b, const char *s);
 /* Hand the bytes over as a fresh RtStr and free the buffer. */
+/* Copy len bytes; dst and src may overlap (every load comes before the
+ * stores). Words and keys are mostly 1-16 bytes: two overlapping
+ * fixed-size moves (inlined) instead of a call of memmove. */
+static inline __attribute__((always_inline)) void rt_copy_bytes(char *dst, const char *src, int64_t len) {
+    if (len >= 8 && len <= 16) {
+        uint64_t x, y;
+        memcpy(&x, src, 8);
+        memcpy(&y, src + len - 8, 8);
+        memcpy(dst, &x, 8);
+        memcpy(dst + len - 8, &y, 8);
+    } else if (len >= 4 && len < 8) {
+        uint32_t x, y;
+        memcpy(&x, src, 4);
+        memcpy(&y, src + len - 4, 4);
+        memcpy(dst, &x, 4);
+        memcpy(dst + len - 4, &y, 4);
+    } else if (len > 0 && len < 4) {
+        char x = src[0], y = src[len / 2], z = src[len - 1];
+        dst[0] = x;
+        dst[len / 2] = y;
+        dst[len - 1] = z;
+    } else if (len) {
+        memmove(dst, src, (size_t)len);
+    }
+}
+
+/* bytes as an owned str, written over `old` (an owned str the caller
+ * gives up, or NULL) when it has room, else a fresh str (old dropped).
+ * bytes may point into old. */
+RtStr *rt_str_new_over_fresh(RtStr *old, const char *bytes, int64_t len);
+static inline __attribute__((always_inline)) RtStr *rt_str_new_over(RtStr *old, const char *bytes, int64_t len) {
+    if (old && len <= old->cap) { /* a literal's cap, RT_STR_STATIC, is negative */
+        rt_copy_bytes(old->data, bytes, len);
+        old->len = len;
+        old->data[len] = '\0';
+        return old;
+    }
+    return rt_str_new_over_fresh(old, bytes, len);
+}
+
 RtStr *rt_buf_finish(RtBuf *b);
 void rt_buf_free(RtBuf *b);
 

@@ -26,22 +26,25 @@ static RtStr *rt_str_alloc(int64_t len) {
 
 RtStr *rt_str_new(const char *bytes, int64_t len) {
     RtStr *s = rt_str_alloc(len);
-    /* Words and keys are mostly 1-16 bytes: two overlapping fixed-size
-     * moves (inlined) instead of a call of memcpy. */
-    if (len >= 8 && len <= 16) {
-        memcpy(s->data, bytes, 8);
-        memcpy(s->data + len - 8, bytes + len - 8, 8);
-    } else if (len >= 4 && len < 8) {
-        memcpy(s->data, bytes, 4);
-        memcpy(s->data + len - 4, bytes + len - 4, 4);
-    } else if (len > 0 && len < 4) {
-        s->data[0] = bytes[0];
-        s->data[len / 2] = bytes[len / 2];
-        s->data[len - 1] = bytes[len - 1];
-    } else if (len) {
-        memcpy(s->data, bytes, (size_t)len);
-    }
+    rt_copy_bytes(s->data, bytes, len);
     return s;
+}
+
+_Static_assert(RT_STR_STATIC < 0, "rt_str_new_over tests a literal by len <= cap");
+
+RtStr *rt_str_new_over_fresh(RtStr *old, const char *bytes, int64_t len) {
+    RtStr *s = rt_str_new(bytes, len);
+    rt_str_drop(old); /* after the copy: bytes may lie in old */
+    return s;
+}
+
+/* An empty str with room for the longest piece of s: the reused element
+ * of a loop over s.split() or s.splitlines() (rt_str_split_next). */
+RtStr *rt_str_scratch(const RtStr *s) {
+    RtStr *r = rt_str_alloc(s->len);
+    r->len = 0;
+    r->data[0] = '\0';
+    return r;
 }
 
 void rt_str_drop(RtStr *s) {

@@ -600,7 +600,8 @@ static bool rt_ascii_set_make(RtAsciiSet *t, const RtStr *chars) {
 /* strip with a set that has non-ASCII members (or is whitespace): ASCII
  * bytes still go through the table, other code points are decoded. */
 static __attribute__((noinline)) RtStr *rt_str_strip_wide(const RtStr *s, const RtStr *chars,
-                                                          const RtAsciiSet *tab, bool left, bool right) {
+                                                          const RtAsciiSet *tab, bool left, bool right,
+                                                          RtStr *old) {
     RtAsciiSet ascii = *tab;
     const bool wide = true;
     /* The full set is needed only to test non-ASCII code points. */
@@ -639,12 +640,13 @@ static __attribute__((noinline)) RtStr *rt_str_strip_wide(const RtStr *s, const 
         }
     }
     if (set.cps) rt_free(set.cps);
-    return rt_str_new(s->data + a, b - a);
+    return rt_str_new_over(old, s->data + a, b - a);
 }
 
-static RtStr *rt_str_strip_impl(const RtStr *s, const RtStr *chars, bool left, bool right) {
+static inline __attribute__((always_inline)) RtStr *rt_str_strip_impl(const RtStr *s, const RtStr *chars,
+                                                                     bool left, bool right, RtStr *old) {
     RtAsciiSet ascii;
-    if (rt_ascii_set_make(&ascii, chars)) return rt_str_strip_wide(s, chars, &ascii, left, right);
+    if (rt_ascii_set_make(&ascii, chars)) return rt_str_strip_wide(s, chars, &ascii, left, right, old);
     /* Only ASCII members: a non-ASCII byte is never one (the table's upper
      * half is empty), so the loops test one bit per byte and stop there. */
     const unsigned char *p = (const unsigned char *)s->data;
@@ -653,12 +655,25 @@ static RtStr *rt_str_strip_impl(const RtStr *s, const RtStr *chars, bool left, b
         while (a < b && rt_ascii_has(&ascii, p[a])) a++;
     if (right)
         while (b > a && rt_ascii_has(&ascii, p[b - 1])) b--;
-    return rt_str_new(s->data + a, b - a);
+    return rt_str_new_over(old, s->data + a, b - a);
 }
 
-RtStr *rt_str_strip(const RtStr *s, const RtStr *chars) { return rt_str_strip_impl(s, chars, true, true); }
-RtStr *rt_str_lstrip(const RtStr *s, const RtStr *chars) { return rt_str_strip_impl(s, chars, true, false); }
-RtStr *rt_str_rstrip(const RtStr *s, const RtStr *chars) { return rt_str_strip_impl(s, chars, false, true); }
+RtStr *rt_str_strip(const RtStr *s, const RtStr *chars) { return rt_str_strip_impl(s, chars, true, true, NULL); }
+RtStr *rt_str_lstrip(const RtStr *s, const RtStr *chars) { return rt_str_strip_impl(s, chars, true, false, NULL); }
+RtStr *rt_str_rstrip(const RtStr *s, const RtStr *chars) { return rt_str_strip_impl(s, chars, false, true, NULL); }
+
+/* The same, for `w = s.strip(chars)` where w's old value (`old`, or NULL
+ * when w holds none) would be dropped by the assignment: its buffer takes
+ * the result when it is large enough (s and chars may be old itself). */
+RtStr *rt_str_strip_over(const RtStr *s, const RtStr *chars, RtStr *old) {
+    return rt_str_strip_impl(s, chars, true, true, old);
+}
+RtStr *rt_str_lstrip_over(const RtStr *s, const RtStr *chars, RtStr *old) {
+    return rt_str_strip_impl(s, chars, true, false, old);
+}
+RtStr *rt_str_rstrip_over(const RtStr *s, const RtStr *chars, RtStr *old) {
+    return rt_str_strip_impl(s, chars, false, true, old);
+}
 
 /* ---- split, join, replace ------------------------------------------------ */
 
@@ -682,13 +697,20 @@ static inline uint64_t rt_swar_below(uint64_t w, unsigned n) {
     return (w - 0x0101010101010101ULL * n) & ~w & 0x8080808080808080ULL;
 }
 
+/* The length of the non-ASCII code point at offset i, negated when it is
+ * whitespace (out of line: the word loops stay small). */
+static __attribute__((noinline)) int rt_wide_space(const RtStr *s, int64_t i) {
+    int n;
+    uint32_t cp = rt_u8_get((const unsigned char *)s->data + i, s->len - i, &n);
+    return rt_cp_isspace(cp) ? -n : n;
+}
+
 /* Length of the whitespace code point at offset i, or 0. */
 static inline int rt_space_at(const RtStr *s, int64_t i) {
     unsigned char c = (unsigned char)s->data[i];
     if (c < 0x80) return rt_ascii_has(&rt_ascii_space, c);
-    int n;
-    uint32_t cp = rt_u8_get((const unsigned char *)s->data + i, s->len - i, &n);
-    return rt_cp_isspace(cp) ? n : 0;
+    int n = rt_wide_space(s, i);
+    return n < 0 ? -n : 0;
 }
 
 /* Length of the code point at offset i when it is not whitespace, else 0
@@ -696,9 +718,8 @@ static inline int rt_space_at(const RtStr *s, int64_t i) {
 static inline int rt_word_at(const RtStr *s, int64_t i) {
     unsigned char c = (unsigned char)s->data[i];
     if (c < 0x80) return !rt_ascii_has(&rt_ascii_space, c);
-    int n;
-    uint32_t cp = rt_u8_get((const unsigned char *)s->data + i, s->len - i, &n);
-    return rt_cp_isspace(cp) ? 0 : n;
+    int n = rt_wide_space(s, i);
+    return n < 0 ? 0 : n;
 }
 
 /* A first capacity for the list of words of s: words are at least one byte
@@ -708,41 +729,51 @@ static int64_t rt_split_guess(const RtStr *s) {
     return n < 64 ? n : 64;
 }
 
+/* The next word of s at or after offset i (split() on whitespace): skips
+ * whitespace, then returns the word's end and sets *start to its first
+ * byte; -1 when only whitespace is left. */
+static inline __attribute__((always_inline)) int64_t rt_ws_word(const RtStr *s, int64_t i, int64_t *start) {
+    int n;
+    while (i < s->len && (n = rt_space_at(s, i)) > 0) i += n;
+    if (i >= s->len) return -1;
+    *start = i;
+    while (i < s->len) {
+        /* Eight bytes at a time up to the first one below '!' or
+         * above DEL: only those can end a word. */
+        if (RT_SWAR && i + 8 <= s->len) {
+            uint64_t w;
+            memcpy(&w, s->data + i, 8);
+            uint64_t stop = rt_swar_below(w, 0x21) | (w & 0x8080808080808080ULL);
+            if (!stop) {
+                i += 8;
+                continue;
+            }
+            i += __builtin_ctzll(stop) >> 3;
+        }
+        /* '!'..DEL: the printable ASCII bytes, none of them space */
+        if ((unsigned char)(s->data[i] - 0x21) < 0x5F) {
+            i++;
+            continue;
+        }
+        if ((n = rt_word_at(s, i)) == 0) break;
+        i += n;
+    }
+    return i;
+}
+
 RtList *rt_str_split(const RtStr *s, const RtStr *sep, int64_t maxsplit, const RtLoc *loc) {
     RtList *l = rt_list_new(&rt_type_str, sep ? 0 : rt_split_guess(s));
     if (!sep) {
-        int64_t i = 0, splits = 0;
+        int64_t i = 0, splits = 0, start;
         for (;;) {
-            int n;
-            while (i < s->len && (n = rt_space_at(s, i)) > 0) i += n;
-            if (i >= s->len) break;
             if (maxsplit >= 0 && splits == maxsplit) {
+                int n;
+                while (i < s->len && (n = rt_space_at(s, i)) > 0) i += n;
                 /* The rest, as it is: Python keeps trailing whitespace here. */
-                rt_push_piece(l, s->data + i, s->len - i);
+                if (i < s->len) rt_push_piece(l, s->data + i, s->len - i);
                 break;
             }
-            int64_t start = i;
-            while (i < s->len) {
-                /* Eight bytes at a time up to the first one below '!' or
-                 * above DEL: only those can end a word. */
-                if (RT_SWAR && i + 8 <= s->len) {
-                    uint64_t w;
-                    memcpy(&w, s->data + i, 8);
-                    uint64_t stop = rt_swar_below(w, 0x21) | (w & 0x8080808080808080ULL);
-                    if (!stop) {
-                        i += 8;
-                        continue;
-                    }
-                    i += __builtin_ctzll(stop) >> 3;
-                }
-                /* '!'..DEL: the printable ASCII bytes, none of them space */
-                if ((unsigned char)(s->data[i] - 0x21) < 0x5F) {
-                    i++;
-                    continue;
-                }
-                if ((n = rt_word_at(s, i)) == 0) break;
-                i += n;
-            }
+            if ((i = rt_ws_word(s, i, &start)) < 0) break;
             rt_push_piece(l, s->data + start, i - start);
             splits++;
         }
@@ -763,6 +794,29 @@ RtList *rt_str_split(const RtStr *s, const RtStr *sep, int64_t maxsplit, const R
     }
     rt_push_piece(l, s->data + i, s->len - i);
     return l;
+}
+
+/* One step of `for piece in s.split(sep)` without the list: writes the
+ * piece that starts the search at offset pos (0 first) into `piece` (a
+ * rt_str_scratch of s) and returns where the next step starts, or -1 when
+ * there is no piece left. The pieces are exactly those of rt_str_split. */
+int64_t rt_str_split_next(const RtStr *s, int64_t pos, RtStr *piece, const RtStr *sep, const RtLoc *loc) {
+    int64_t start, end;
+    if (!sep) {
+        if ((end = rt_ws_word(s, pos, &start)) < 0) return -1;
+    } else {
+        if (sep->len == 0) rt_panic("empty separator", loc);
+        if (pos > s->len) return -1; /* after the last piece */
+        const char *hit = memmem(s->data + pos, (size_t)(s->len - pos), sep->data, (size_t)sep->len);
+        start = pos;
+        end = hit ? hit - s->data : s->len;
+    }
+    int64_t n = end - start;
+    rt_copy_bytes(piece->data, s->data + start, n);
+    piece->data[n] = '\0';
+    piece->len = n;
+    if (!sep) return end;
+    return end == s->len ? s->len + 1 : end + sep->len;
 }
 
 RtStr *rt_str_join(const RtStr *sep, const RtList *parts) {
@@ -1084,9 +1138,11 @@ RtStr *rt_bytes_repr(const RtStr *bs) {
 static bool rt_utf8_valid(const unsigned char *p, int64_t len) {
     int64_t i = 0;
     while (i < len) {
-        /* ASCII text: eight bytes per step while no high bit is set */
-        uint64_t w;
-        while (len - i >= 8 && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ull) == 0)) i += 8;
+        /* ASCII text: 32 bytes per step, then 8, while no high bit is set */
+        uint64_t w[4];
+        while (len - i >= 32 && (memcpy(w, p + i, 32), ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull) == 0))
+            i += 32;
+        while (len - i >= 8 && (memcpy(w, p + i, 8), (w[0] & 0x8080808080808080ull) == 0)) i += 8;
         if (i >= len) break;
         unsigned char c = p[i];
         if (c < 0x80) {
@@ -1112,6 +1168,8 @@ static bool rt_utf8_valid(const unsigned char *p, int64_t len) {
     }
     return true;
 }
+
+bool rt_bytes_valid_utf8(const RtStr *b) { return rt_utf8_valid((const unsigned char *)b->data, b->len); }
 
 bool rt_bytes_decode(const RtStr *b, RtStr **out) {
     if (!rt_utf8_valid((const unsigned char *)b->data, b->len)) return false;
@@ -1336,10 +1394,11 @@ static const RtAsciiSet rt_ascii_line_breaks = {{0x0000000070003C00ULL, 0, 0, 0}
 
 /* splitlines(): on \n, \r, \r\n and the other line boundaries Python
  * knows, without the line ends. */
-RtList *rt_str_splitlines(const RtStr *s) {
-    RtList *l = rt_list_new(&rt_type_str, 0);
+/* The end of the line of s that starts at offset i (i < s->len): the
+ * offset of its line boundary, or s->len; *next is where the next line
+ * starts (after the boundary; \r\n is one). */
+static inline __attribute__((always_inline)) int64_t rt_line_end(const RtStr *s, int64_t i, int64_t *next) {
     const unsigned char *p = (const unsigned char *)s->data;
-    int64_t start = 0, i = 0;
     while (i < s->len) {
         /* Eight bytes at a time up to the first one that could start a
          * boundary: every boundary begins with a byte below 0x20 or a lead
@@ -1371,13 +1430,32 @@ RtList *rt_str_splitlines(const RtStr *s) {
             i += n;
             continue;
         }
-        rt_push_piece(l, s->data + start, i - start);
-        i += n;
-        if (cp == '\r' && i < s->len && p[i] == '\n') i++;
-        start = i;
+        *next = i + n;
+        if (cp == '\r' && *next < s->len && p[*next] == '\n') ++*next;
+        return i;
     }
-    if (start < s->len) rt_push_piece(l, s->data + start, s->len - start);
+    *next = s->len;
+    return s->len;
+}
+
+RtList *rt_str_splitlines(const RtStr *s) {
+    RtList *l = rt_list_new(&rt_type_str, 0);
+    for (int64_t i = 0, next; i < s->len; i = next) {
+        int64_t end = rt_line_end(s, i, &next);
+        rt_push_piece(l, s->data + i, end - i);
+    }
     return l;
+}
+
+/* One step of `for line in s.splitlines()` without the list (see
+ * rt_str_split_next). */
+int64_t rt_str_splitlines_next(const RtStr *s, int64_t pos, RtStr *piece) {
+    if (pos >= s->len) return -1;
+    int64_t next, end = rt_line_end(s, pos, &next), n = end - pos;
+    rt_copy_bytes(piece->data, s->data + pos, n);
+    piece->data[n] = '\0';
+    piece->len = n;
+    return next;
 }
 
 /* The code points of s, each as a one-character str (iteration). */

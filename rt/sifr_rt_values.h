@@ -259,6 +259,18 @@ RtStr *rt_str_lower(const RtStr *s);
 RtStr *rt_str_strip(const RtStr *s, const RtStr *chars_or_null);
 RtStr *rt_str_lstrip(const RtStr *s, const RtStr *chars_or_null);
 RtStr *rt_str_rstrip(const RtStr *s, const RtStr *chars_or_null);
+/* w = s.strip(chars) when w held `old` (NULL: nothing), which the
+ * assignment gives up: old's buffer is reused when it has room. */
+RtStr *rt_str_strip_over(const RtStr *s, const RtStr *chars_or_null, RtStr *old);
+RtStr *rt_str_lstrip_over(const RtStr *s, const RtStr *chars_or_null, RtStr *old);
+RtStr *rt_str_rstrip_over(const RtStr *s, const RtStr *chars_or_null, RtStr *old);
+/* `for piece in s.split(sep)` / `for line in s.splitlines()` without a
+ * list: piece = rt_str_scratch(s) (an owned, empty str with room for any
+ * piece of s), then pos = 0 and, while (pos = rt_str_split_next(s, pos,
+ * piece, sep, loc)) >= 0, the loop body sees the piece in `piece`. */
+RtStr *rt_str_scratch(const RtStr *s);
+int64_t rt_str_split_next(const RtStr *s, int64_t pos, RtStr *piece, const RtStr *sep_or_null, const RtLoc *loc);
+int64_t rt_str_splitlines_next(const RtStr *s, int64_t pos, RtStr *piece);
 /* split(): on runs of whitespace when sep is NULL; maxsplit < 0 = no limit.
  * An empty separator panics "empty separator". Returns list[str]. */
 RtList *rt_str_split(const RtStr *s, const RtStr *sep_or_null, int64_t maxsplit, const RtLoc *loc);
@@ -291,6 +303,8 @@ bool rt_str_parse_float(const RtStr *s, double *out);
 RtStr *rt_bytes_repr(const RtStr *b);            /* b'hi\n' */
 /* decode(): UTF-8; false when invalid (codegen builds the error value). */
 bool rt_bytes_decode(const RtStr *b, RtStr **out);
+/* Is b valid UTF-8 (what decode() accepts)? */
+bool rt_bytes_valid_utf8(const RtStr *b);
 int64_t rt_bytes_len(const RtStr *b);            /* bytes, not code points */
 int64_t rt_bytes_at(const RtStr *b, int64_t i, const RtLoc *loc); /* b[i] -> int */
 

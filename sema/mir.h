@@ -304,6 +304,15 @@ typedef enum MirRtFn {
     MRT_STR_ISNUMERIC,
     MRT_BYTES_ZEROS,     /* rt_bytes_zeros(n, loc): bytes(n) */
     MRT_BYTES_FROM_LIST, /* rt_bytes_from_list(l, loc): bytes(list[int]) */
+    /* `for x in s.split(sep)` / `s.splitlines()` without a list (lb_for_split) */
+    MRT_STR_SCRATCH,         /* rt_str_scratch(s): the piece the loop reuses */
+    MRT_STR_SPLIT_NEXT,      /* rt_str_split_next(s, pos, piece, sep or NULL, loc) -> next pos, -1 at the end */
+    MRT_STR_SPLITLINES_NEXT, /* rt_str_splitlines_next(s, pos, piece) -> next pos, -1 at the end */
+    /* `w = s.strip(chars)` over w's old value (mir_reuse_strings): ops s, w,
+       "w is initialised" (bool), then chars when given */
+    MRT_STR_STRIP_OVER,
+    MRT_STR_LSTRIP_OVER,
+    MRT_STR_RSTRIP_OVER,
     /* ---- errors as values (sema/mir_lower_errors.c; codegen/cg_rt_errors.c) ---- */
     MRT_STR_TO_INT_RESULT,   /* rt_str_to_int_result(s, desc, &out) -> Result[int, ValueError] */
     MRT_STR_TO_FLOAT_RESULT, /* rt_str_to_float_result(s, desc, &out) -> Result[float, ValueError] */
@@ -448,6 +457,13 @@ char *mir_dump_string(const MirBody *b);
  * owned local at every MS_DROP and rewrites it into a plain drop, nothing, or
  * a flag-guarded MS_DROP_IF. */
 void mir_elaborate_drops(MirBody *b);
+
+/* After drop elaboration (mir_reuse.c): `w = s.strip(...)` hands w's old
+ * value to the runtime, which writes the result over it when it fits. */
+void mir_reuse_strings(MirBody *b);
+/* `return out.stdout` and the like: a clone of a str/bytes part of an owned
+ * local that nothing reads afterwards becomes a move (mir_reuse.c). */
+void mir_take_last_clones(MirBody *b);
 
 /* Ownership check (mir_drops.c), run by mir_build before drop elaboration:
  * a forward "maybe moved" dataflow reports every read of a local whose value

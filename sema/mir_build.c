@@ -1898,6 +1898,28 @@ bool lb_hold_fresh(Lb *L, uint32_t mark, MirOperand v) {
     return false;
 }
 
+/* Keep every temporary made since `mark` and still waiting to be dropped
+ * alive for a whole loop instead: the iterable may be one of them or a part
+ * of one (`for x in make().items`). Returns them (xmalloc'd, *n of them);
+ * the caller drops them after the loop (exits from inside it drop them as
+ * owned values). */
+MirLocalId *lb_hold_temps(Lb *L, uint32_t mark, uint32_t *n) {
+    *n = L->pending.len - mark;
+    MirLocalId *held = xmalloc(sizeof *held * (*n ? *n : 1));
+    for (uint32_t i = 0; i < *n; i++) {
+        held[i] = L->pending.items[mark + i];
+        vec_push(&L->owned, held[i]);
+    }
+    L->pending.len = mark;
+    return held;
+}
+
+/* Drop what lb_hold_temps held, newest first. */
+void lb_drop_held(Lb *L, MirLocalId *held, uint32_t n, Span sp) {
+    for (uint32_t i = n; i > 0; i--) lb_drop(L, held[i - 1], sp);
+    free(held);
+}
+
 /* The start of an indexed for loop: a counter set to 0 (*counter), the
  * loop's blocks, and L->cur at its head (see lb_loop_next for the end). */
 LbLoopBlocks lb_loop_begin(Lb *L, const Node *loop, MirLocalId *counter, Span isp) {
@@ -1917,9 +1939,14 @@ LbLoopBlocks lb_loop_begin(Lb *L, const Node *loop, MirLocalId *counter, Span is
  * to `next` + 1 and jumps back to the head; then the `else` block, if any;
  * leaves L->cur at the loop's end. */
 void lb_loop_next(Lb *L, const Node *loop, LbLoopBlocks bb, MirLocalId counter, MirOperand next, Span isp) {
+    lb_loop_latch(L, loop, bb, counter, rv_binary(L, TOK_PLUS, TYPE_INT, next, opd_int(1), 0), isp);
+}
+
+/* lb_loop_next with the counter's next value given (`v`). */
+void lb_loop_latch(Lb *L, const Node *loop, LbLoopBlocks bb, MirLocalId counter, MirRvalue v, Span isp) {
     lb_goto(L, bb.latch);
     L->cur = bb.latch;
-    lb_assign(L, lb_place(counter), rv_binary(L, TOK_PLUS, TYPE_INT, next, opd_int(1), 0), isp);
+    lb_assign(L, lb_place(counter), v, isp);
     lb_goto(L, bb.head);
     if (loop->list2.count) {
         L->cur = bb.else_bb;
@@ -1929,24 +1956,38 @@ void lb_loop_next(Lb *L, const Node *loop, LbLoopBlocks bb, MirLocalId counter, 
     L->cur = bb.end;
 }
 
+static void lb_for_body(Lb *L, NodeId n, LbLoopBlocks bb, MirRvalue elv, TypeId et);
+
 void lb_for_list(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     Span isp = lb_node(L, node->b)->span;
     uint32_t mark = L->pending.len;
     MirOperand xs = lb_expr(L, node->b);
     TypeId lt = xs.type, et = type_get(lt)->args[0];
-    bool held = lb_hold_fresh(L, mark, xs);
+    uint32_t nheld;
+    MirLocalId *held = lb_hold_temps(L, mark, &nheld);
     lb_flush(L, 0);
     MirLocalId idx;
     LbLoopBlocks bb = lb_loop_begin(L, node, &idx, isp);
-    MirBlockId body = lb_block(L), latch = bb.latch, end = bb.end, else_bb = bb.else_bb;
+    MirBlockId body = lb_block(L), else_bb = bb.else_bb;
     MirOperand len = lb_temp_of(L, rv_rt(L, MRT_LIST_LEN, TYPE_INT, &xs, 1, 0), isp);
     MirOperand more = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, opd_local(L, idx), len, 0), isp);
     lb_branch(L, more, body, else_bb);
     L->cur = body;
     MirOperand ops[2] = {xs, opd_local(L, idx)};
+    lb_for_body(L, n, bb, rv_rt(L, MRT_LIST_AT, et, ops, 2, node->b), et);
+    lb_loop_next(L, node, bb, idx, opd_local(L, idx), isp);
+    lb_drop_held(L, held, nheld, isp);
+}
+
+/* The body of an indexed for loop, in L->cur: the element (`el`, a borrow
+ * of type et) bound to the loop's target, then the statements; breaks go
+ * to bb.end, continues to bb.latch. */
+static void lb_for_body(Lb *L, NodeId n, LbLoopBlocks bb, MirRvalue elv, TypeId et) {
+    const Node *node = lb_node(L, n);
+    Span isp = lb_node(L, node->b)->span;
     MirLocalId el = lb_local(L, et, 0, (Span){0}, MIRL_BORROWED);
-    lb_assign(L, lb_place(el), rv_rt(L, MRT_LIST_AT, et, ops, 2, node->b), isp);
+    lb_assign(L, lb_place(el), elv, isp);
     SymId bsym = 0;
     MirLocalId saved = MIR_NO_LOCAL;
     if (!mir_type_is_copy(et) && lb_for_borrows(L, n)) {
@@ -1958,12 +1999,56 @@ void lb_for_list(Lb *L, NodeId n) {
         lb_store_target(L, node->a, opd_local(L, el), node->b);
     }
     lb_flush(L, 0);
-    vec_push(&L->loops, ((LbLoop){end, latch}));
+    vec_push(&L->loops, ((LbLoop){bb.end, bb.latch}));
     lb_stmts(L, node->list);
     L->loops.len--;
     if (bsym) L->sym_local[bsym] = saved;
-    lb_loop_next(L, node, bb, idx, opd_local(L, idx), isp);
-    if (held) lb_drop(L, xs.place.local, isp);
+}
+
+/* `for x in s.split()`, `s.split(sep)` and `s.splitlines()` (s a str): the
+ * pieces are made one at a time, each into the same string (`piece`, as
+ * long as s, owned by the loop), and the body borrows it; no list is built.
+ * The target borrows the piece under the conditions of a list loop's
+ * (lb_for_borrows) and is a clone of it otherwise, so nothing can observe
+ * the reuse. Returns false, emitting nothing, for any other iterable. */
+static bool lb_for_split(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    const Node *it = lb_node(L, node->b);
+    if (it->kind != N_CALL) return false;
+    const Node *callee = lb_node(L, it->a);
+    if (callee->kind != N_ATTR || lb_node(L, callee->a)->type != TYPE_STR) return false;
+    const Node *obj = lb_node(L, callee->a);
+    if (obj->kind == N_NAME && obj->sym) { /* not `str.split(s)` */
+        SymKind k = prog_sym(L->prog, obj->sym)->kind;
+        if (k != SYM_LOCAL && k != SYM_PARAM && k != SYM_CONST) return false;
+    }
+    bool lines = callee->name == intern_cstr("splitlines");
+    if (!lines && callee->name != intern_cstr("split")) return false;
+    if (it->list.count > (lines ? 0u : 1u)) return false;
+    NodeId sepn = it->list.count ? ast_list_at(L->ast, it->list, 0) : 0;
+    if (sepn && (lb_node(L, sepn)->kind == N_KEYWORD || lb_node(L, sepn)->type != TYPE_STR)) return false;
+    Span isp = it->span;
+    uint32_t mark = L->pending.len;
+    MirOperand ops[4];
+    ops[0] = lb_expr(L, callee->a);
+    if (sepn) ops[3] = lb_expr(L, sepn);
+    ops[2] = lb_temp_of(L, rv_rt(L, MRT_STR_SCRATCH, TYPE_STR, ops, 1, 0), isp);
+    uint32_t nheld;
+    MirLocalId *held = lb_hold_temps(L, mark, &nheld); /* s, sep, the piece and what they borrow from */
+    lb_flush(L, 0);
+    MirLocalId pos;
+    LbLoopBlocks bb = lb_loop_begin(L, node, &pos, isp);
+    MirBlockId body = lb_block(L);
+    ops[1] = opd_local(L, pos);
+    MirOperand next = lb_temp_of(L, rv_rt(L, lines ? MRT_STR_SPLITLINES_NEXT : MRT_STR_SPLIT_NEXT, TYPE_INT, ops,
+                                          sepn ? 4 : 3, lines ? 0 : node->b), isp);
+    MirOperand more = lb_temp_of(L, rv_binary(L, TOK_GE, TYPE_BOOL, next, opd_int(0), 0), isp);
+    lb_branch(L, more, body, bb.else_bb);
+    L->cur = body;
+    lb_for_body(L, n, bb, rv_use(L, ops[2]), TYPE_STR);
+    lb_loop_latch(L, node, bb, pos, rv_use(L, next), isp);
+    lb_drop_held(L, held, nheld, isp);
+    return true;
 }
 
 /* for NAME in range(start, stop, step): a hidden counter walks the range, so
@@ -1983,6 +2068,7 @@ void lb_for(Lb *L, NodeId n) {
     }
     if (!is_range && lb_coll_for(L, n)) return; /* dicts (keys, values(), items()), sets */
     if (!is_range && type_get(it->type)->kind == TY_LIST) {
+        if (lb_for_split(L, n)) return;
         lb_for_list(L, n);
         return;
     }
@@ -2362,6 +2448,8 @@ bool mir_build(const Program *prog, MirProgram *out) {
         mir_verify(out->bodies.items[i]);
 #endif
         mir_elaborate_drops(out->bodies.items[i]);
+        mir_reuse_strings(out->bodies.items[i]);
+        mir_take_last_clones(out->bodies.items[i]);
 #ifndef NDEBUG
         mir_verify(out->bodies.items[i]);
 #endif

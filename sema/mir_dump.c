@@ -170,6 +170,12 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_STR_ISNUMERIC] = "rt_str_isnumeric",
     [MRT_BYTES_ZEROS] = "rt_bytes_zeros",
     [MRT_BYTES_FROM_LIST] = "rt_bytes_from_list",
+    [MRT_STR_SCRATCH] = "rt_str_scratch",
+    [MRT_STR_SPLIT_NEXT] = "rt_str_split_next",
+    [MRT_STR_SPLITLINES_NEXT] = "rt_str_splitlines_next",
+    [MRT_STR_STRIP_OVER] = "rt_str_strip_over",
+    [MRT_STR_LSTRIP_OVER] = "rt_str_lstrip_over",
+    [MRT_STR_RSTRIP_OVER] = "rt_str_rstrip_over",
     /* errors as values */
     [MRT_STR_TO_INT_RESULT] = "rt_str_to_int_result",
     [MRT_STR_TO_FLOAT_RESULT] = "rt_str_to_float_result",

@@ -149,8 +149,11 @@ typedef struct LbLoopBlocks {
 } LbLoopBlocks;
 void lb_panic_if(Lb *L, MirOperand cond, const char *msg, NodeId loc, Span sp);
 bool lb_hold_fresh(Lb *L, uint32_t mark, MirOperand v);
+MirLocalId *lb_hold_temps(Lb *L, uint32_t mark, uint32_t *n);
+void lb_drop_held(Lb *L, MirLocalId *held, uint32_t n, Span sp);
 LbLoopBlocks lb_loop_begin(Lb *L, const Node *loop, MirLocalId *counter, Span isp);
 void lb_loop_next(Lb *L, const Node *loop, LbLoopBlocks bb, MirLocalId counter, MirOperand next, Span isp);
+void lb_loop_latch(Lb *L, const Node *loop, LbLoopBlocks bb, MirLocalId counter, MirRvalue v, Span isp);
 void lb_for(Lb *L, NodeId n);
 void lb_assert(Lb *L, NodeId n);
 void lb_stmt(Lb *L, NodeId n);
