@@ -396,10 +396,30 @@ void rt_dict_set_ref(RtDict *d, const void *key, const void *value) {
     else rt_dict_set_clone(d, key, value);
 }
 
-/* The entry of str key k in a dict with int32_t index slots, or NULL: the
+/* Equal bytes, n <= 16 known equal for both: no call, no loop. */
+static inline __attribute__((always_inline)) bool rt_short_eq(const char *a, const char *b, size_t n) {
+    if (n >= 8) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8), memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8), memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4), memcpy(&b0, b, 4);
+        memcpy(&a1, a + n - 4, 4), memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n == 0) return true;
+    /* 1-3 bytes: the first, middle and last (the same bytes when n is 1) */
+    return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
+/* The entry of str key k (at most 16 bytes) in a dict with int32_t index slots, or NULL: the
  * lookup of counting words, with the key kind and slot width known, no
  * hint kept and no stack frame. */
 static inline __attribute__((always_inline)) unsigned char *rt_dict_find_str32(const RtDict *d, const RtStr *k) {
+    if ((uint64_t)k->len > 16) __builtin_unreachable();
     uint64_t h = rt_dict_str_hash(k);
     if (h == RT_HASH_DEAD) h--;
     const int32_t *index = d->index;
@@ -411,7 +431,7 @@ static inline __attribute__((always_inline)) unsigned char *rt_dict_find_str32(c
             unsigned char *e = rt_entry(d, ix);
             if (rt_entry_hash(e) == h) {
                 const RtStr *x = *(RtStr *const *)(e + d->koff);
-                if (x->len == k->len && rt_bytes_eq(x->data, k->data, (size_t)k->len)) return e;
+                if (x->len == k->len && rt_short_eq(x->data, k->data, (size_t)k->len)) return e;
             }
         }
         slot = (slot + 1) & d->mask;
@@ -422,9 +442,11 @@ static __attribute__((noinline)) void rt_dict_add_int_any(RtDict *d, const void 
                                                          const RtLoc *loc);
 
 void rt_dict_add_int(RtDict *d, const void *key, int64_t dflt, int64_t delta, const RtLoc *loc) {
-    /* a str key already counted: the one lookup, then the add */
-    if (d->keykind == RT_KEY_STR && !d->wide && d->len) {
-        unsigned char *e = rt_dict_find_str32(d, *(RtStr *const *)key);
+    /* a short str key already counted: the one lookup, then the add (no
+     * call on this path, so no stack frame) */
+    const RtStr *k = *(RtStr *const *)key;
+    if (d->keykind == RT_KEY_STR && !d->wide && d->len && (uint64_t)k->len <= 16) {
+        unsigned char *e = rt_dict_find_str32(d, k);
         if (e) {
             int64_t *slot = (int64_t *)(void *)(e + d->voff), v;
             if (__builtin_add_overflow(*slot, delta, &v)) rt_panic_overflow(loc);

@@ -800,7 +800,10 @@ RtList *rt_str_split(const RtStr *s, const RtStr *sep, int64_t maxsplit, const R
  * piece that starts the search at offset pos (0 first) into `piece` (a
  * rt_str_scratch of s) and returns where the next step starts, or -1 when
  * there is no piece left. The pieces are exactly those of rt_str_split. */
-int64_t rt_str_split_next(const RtStr *s, int64_t pos, RtStr *piece, const RtStr *sep, const RtLoc *loc) {
+/* The general step (any separator, any text); rt_str_split_next below
+ * handles ASCII words between ASCII whitespace itself. */
+static __attribute__((noinline)) int64_t rt_split_next_any(const RtStr *s, int64_t pos, RtStr *piece,
+                                                          const RtStr *sep, const RtLoc *loc) {
     int64_t start, end;
     if (!sep) {
         if ((end = rt_ws_word(s, pos, &start)) < 0) return -1;
@@ -817,6 +820,47 @@ int64_t rt_str_split_next(const RtStr *s, int64_t pos, RtStr *piece, const RtStr
     piece->len = n;
     if (!sep) return end;
     return end == s->len ? s->len + 1 : end + sep->len;
+}
+
+/* The ASCII whitespace (rt_ascii_space), all below '!': bit c set for each. */
+#define RT_ASCII_SPACE_LOW 0x00000001F0003E00ULL
+
+int64_t rt_str_split_next(const RtStr *s, int64_t pos, RtStr *piece, const RtStr *sep, const RtLoc *loc) {
+    if (sep) return rt_split_next_any(s, pos, piece, sep, loc);
+    /* Split on whitespace while the bytes are ASCII; the first other byte
+     * hands the step to the general code (from pos, so it redoes it all). */
+    const unsigned char *p = (const unsigned char *)s->data;
+    int64_t len = s->len, i = pos;
+    for (;; i++) {
+        if (i >= len) return -1;
+        unsigned char c = p[i];
+        if (c >= 0x80) return rt_split_next_any(s, pos, piece, sep, loc);
+        if (c > 0x20 || !((RT_ASCII_SPACE_LOW >> c) & 1)) break;
+    }
+    int64_t start = i;
+    for (;;) {
+        /* eight bytes at a time up to the first one below '!' or above DEL */
+        if (RT_SWAR && i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            uint64_t stop = rt_swar_below(w, 0x21) | (w & 0x8080808080808080ULL);
+            if (!stop) {
+                i += 8;
+                continue;
+            }
+            i += __builtin_ctzll(stop) >> 3;
+        }
+        if (i >= len) break;
+        unsigned char c = p[i];
+        if (c >= 0x80) return rt_split_next_any(s, pos, piece, sep, loc);
+        if (c <= 0x20 && ((RT_ASCII_SPACE_LOW >> c) & 1)) break;
+        i++;
+    }
+    int64_t n = i - start;
+    rt_copy_bytes(piece->data, s->data + start, n);
+    piece->data[n] = '\0';
+    piece->len = n;
+    return i;
 }
 
 RtStr *rt_str_join(const RtStr *sep, const RtList *parts) {

@@ -1266,3 +1266,101 @@ Test(rt_strmethods, str_new_every_short_length) {
         rt_str_drop(s);
     }
 }
+
+/* ---- loops over split pieces without a list, and strip over an old value */
+
+static const char *const piece_texts[] = {
+    "", " ", "a", "  a  bb\tccc\n dddd  ", "one two", "a,b,,c,", ",", ",,", "abc", "a--b--c",
+    "x\343\200\200y\302\240z", "caf\303\251 \303\251t\303\251", "l1\nl2\r\nl3\rl4\n\nl6", "\n", "a\342\200\250b\034c",
+    "\r\n\r\n", "tail\r", "0123456789abcdefXYZ word", "\303\251\303\251\303\251 \303\251", "a\x7f b\x01c",
+};
+
+/* The pieces of the step function, in order, joined by '|'. */
+static RtStr *pieces_by_steps(const RtStr *s, const RtStr *sep, bool lines) {
+    RtStr *piece = rt_str_scratch(s);
+    RtList *got = rt_list_new(&rt_type_str, 0);
+    for (int64_t pos = 0;;) {
+        pos = lines ? rt_str_splitlines_next(s, pos, piece) : rt_str_split_next(s, pos, piece, sep, NULL);
+        if (pos < 0) break;
+        cr_assert_leq(piece->len, s->len);
+        cr_assert_eq(piece->data[piece->len], '\0');
+        RtStr *copy = rt_str_clone(piece);
+        rt_list_push(got, &copy);
+    }
+    rt_str_drop(piece);
+    RtStr *bar = S("|");
+    RtStr *joined = rt_str_join(bar, got);
+    rt_str_drop(bar);
+    rt_list_drop(got);
+    return joined;
+}
+
+static RtStr *pieces_by_list(RtList *l) {
+    RtStr *bar = S("|");
+    RtStr *joined = rt_str_join(bar, l);
+    rt_str_drop(bar);
+    rt_list_drop(l);
+    return joined;
+}
+
+Test(rt_strmethods, split_steps_match_split) {
+    const char *seps[] = {NULL, ",", "--", "a", "\303\251"};
+    for (size_t i = 0; i < N(piece_texts); i++) {
+        RtStr *s = S(piece_texts[i]);
+        for (size_t k = 0; k < N(seps); k++) {
+            RtStr *sep = S(seps[k]);
+            RtStr *want = pieces_by_list(rt_str_split(s, sep, -1, NULL));
+            RtStr *got = pieces_by_steps(s, sep, false);
+            cr_expect_str_eq(got->data, want->data, "split(%s) of \"%s\"", seps[k] ? seps[k] : "None", piece_texts[i]);
+            rt_str_drop(want);
+            rt_str_drop(got);
+            rt_str_drop(sep);
+        }
+        RtStr *want = pieces_by_list(rt_str_splitlines(s));
+        RtStr *got = pieces_by_steps(s, NULL, true);
+        cr_expect_str_eq(got->data, want->data, "splitlines() of \"%s\"", piece_texts[i]);
+        rt_str_drop(want);
+        rt_str_drop(got);
+        rt_str_drop(s);
+    }
+}
+
+/* Literals as generated code has them: never freed, never written. */
+static struct {
+    int64_t len, cap;
+    char data[8];
+} lit_old = {3, RT_STR_STATIC, "lit"};
+
+Test(rt_strmethods, strip_over_matches_strip) {
+    const char *olds[] = {NULL, "", "x", "a longer old value than any result here", "lit"};
+    const char *charsets[] = {NULL, " .", "ab\303\251"};
+    for (size_t i = 0; i < N(strip_cases); i++) {
+        RtStr *s = S(strip_cases[i].in);
+        for (size_t c = 0; c < N(charsets); c++) {
+            RtStr *chars = S(charsets[c]);
+            RtStr *want[3] = {rt_str_strip(s, chars), rt_str_lstrip(s, chars), rt_str_rstrip(s, chars)};
+            for (size_t o = 0; o < N(olds); o++) {
+                for (int f = 0; f < 3; f++) {
+                    RtStr *old = o == 4 ? (RtStr *)(void *)&lit_old : S(olds[o]);
+                    RtStr *got = f == 0 ? rt_str_strip_over(s, chars, old)
+                                 : f == 1 ? rt_str_lstrip_over(s, chars, old)
+                                          : rt_str_rstrip_over(s, chars, old);
+                    cr_expect_eq(got->len, want[f]->len);
+                    cr_expect_str_eq(got->data, want[f]->data, "strip %d of case %zu over old %zu", f, i, o);
+                    rt_str_drop(got);
+                }
+            }
+            cr_expect_str_eq(lit_old.data, "lit"); /* a literal is never written over */
+            for (int f = 0; f < 3; f++) rt_str_drop(want[f]);
+            rt_str_drop(chars);
+        }
+        rt_str_drop(s);
+    }
+    /* w = w.strip(): the source is the old value itself */
+    RtStr *w = S("  ..both ends..  ");
+    w = rt_str_strip_over(w, NULL, w);
+    cr_expect_str_eq(w->data, "..both ends..");
+    w = rt_str_strip_over(w, (RtStr *)(void *)&lit_dot, w);
+    cr_expect_str_eq(w->data, "both ends");
+    rt_str_drop(w);
+}
