@@ -697,6 +697,21 @@ static inline uint64_t rt_swar_below(uint64_t w, unsigned n) {
     return (w - 0x0101010101010101ULL * n) & ~w & 0x8080808080808080ULL;
 }
 
+/* From offset i of p[0..len), skip whole runs of eight bytes that hold no
+ * byte below `below` nor above DEL, and return the offset of the first such
+ * byte in the next run; i itself when fewer than eight bytes are left. */
+static inline __attribute__((always_inline)) int64_t rt_swar_scan(const unsigned char *p, int64_t i, int64_t len,
+                                                                  unsigned below) {
+    while (RT_SWAR && i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        uint64_t stop = rt_swar_below(w, below) | (w & 0x8080808080808080ULL);
+        if (stop) return i + (__builtin_ctzll(stop) >> 3);
+        i += 8;
+    }
+    return i;
+}
+
 /* The length of the non-ASCII code point at offset i, negated when it is
  * whitespace (out of line: the word loops stay small). */
 static __attribute__((noinline)) int rt_wide_space(const RtStr *s, int64_t i) {
@@ -738,18 +753,10 @@ static inline __attribute__((always_inline)) int64_t rt_ws_word(const RtStr *s, 
     if (i >= s->len) return -1;
     *start = i;
     while (i < s->len) {
-        /* Eight bytes at a time up to the first one below '!' or
-         * above DEL: only those can end a word. */
-        if (RT_SWAR && i + 8 <= s->len) {
-            uint64_t w;
-            memcpy(&w, s->data + i, 8);
-            uint64_t stop = rt_swar_below(w, 0x21) | (w & 0x8080808080808080ULL);
-            if (!stop) {
-                i += 8;
-                continue;
-            }
-            i += __builtin_ctzll(stop) >> 3;
-        }
+        /* eight bytes at a time up to the first one below '!' or above
+         * DEL: only those can end a word */
+        i = rt_swar_scan((const unsigned char *)s->data, i, s->len, 0x21);
+        if (i >= s->len) break;
         /* '!'..DEL: the printable ASCII bytes, none of them space */
         if ((unsigned char)(s->data[i] - 0x21) < 0x5F) {
             i++;
@@ -839,17 +846,7 @@ int64_t rt_str_split_next(const RtStr *s, int64_t pos, RtStr *piece, const RtStr
     }
     int64_t start = i;
     for (;;) {
-        /* eight bytes at a time up to the first one below '!' or above DEL */
-        if (RT_SWAR && i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            uint64_t stop = rt_swar_below(w, 0x21) | (w & 0x8080808080808080ULL);
-            if (!stop) {
-                i += 8;
-                continue;
-            }
-            i += __builtin_ctzll(stop) >> 3;
-        }
+        i = rt_swar_scan(p, i, len, 0x21); /* to the first byte below '!' or above DEL */
         if (i >= len) break;
         unsigned char c = p[i];
         if (c >= 0x80) return rt_split_next_any(s, pos, piece, sep, loc);
@@ -1447,16 +1444,8 @@ static inline __attribute__((always_inline)) int64_t rt_line_end(const RtStr *s,
         /* Eight bytes at a time up to the first one that could start a
          * boundary: every boundary begins with a byte below 0x20 or a lead
          * byte (0xC2 for U+0085, 0xE2 for U+2028/9). */
-        if (RT_SWAR && i + 8 <= s->len) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            uint64_t cand = rt_swar_below(w, 0x20) | (w & 0x8080808080808080ULL);
-            if (!cand) {
-                i += 8;
-                continue;
-            }
-            i += __builtin_ctzll(cand) >> 3;
-        }
+        i = rt_swar_scan(p, i, s->len, 0x20);
+        if (i >= s->len) break;
         /* Bytes that cannot start a line boundary are skipped without
          * decoding: every ASCII byte but the seven breaks, continuation
          * bytes, and lead bytes other than 0xC2 (U+0085) and 0xE2
