@@ -88,7 +88,11 @@ bool diag_parse_format(const char *name, DiagFormat *out);
 #define CODE_FLOW_RETURN        "SIFR-FLOW-0003"  /* return outside a function */
 
 #define CODE_OWN_USE_AFTER_MOVE "SIFR-OWN-0001"   /* use of a moved value */
+#define CODE_OWN_CONFLICTING_BORROWS "SIFR-OWN-0002" /* a mutable borrow and another use of the value in one call */
+#define CODE_OWN_ESCAPE         "SIFR-OWN-0003"   /* a borrowed parameter (or scoped value) escapes */
 #define CODE_OWN_MOVE_IN_LOOP   "SIFR-OWN-0004"   /* a value moved in one loop iteration, used in the next */
+#define CODE_OWN_MUTATE_IMMUTABLE "SIFR-OWN-0005" /* mutation through an immutable parameter or `self` */
+#define CODE_OWN_REBIND_PARAM   "SIFR-OWN-0006"   /* rebinding a parameter not declared `mut` */
 
 #define CODE_RESULT_UNHANDLED   "SIFR-RESULT-0005"
 

@@ -295,13 +295,20 @@ static void mv_report(MvState *m, const MirOperand *o, Span at) {
     if (o->kind == OPD_MOVE && !other.file) {
         d = diag_new(SEV_ERROR, CODE_OWN_MOVE_IN_LOOP, at, "value `%s` moved here in a previous iteration of the loop",
                      name);
-        diag_label(d, "moved again here; assign it a new value first or use `.clone()`");
+        diag_label(d, "moved again here; the loop runs this more than once");
+        diag_help(d, "move a copy each time (`%s.clone()`), or give `%s` a new value in the loop before this", name,
+                  name);
     } else {
         d = diag_new(SEV_ERROR, CODE_OWN_USE_AFTER_MOVE, at, "use of moved value `%s`", name);
         diag_label(d, "value used here after it was moved");
         StrId into = other.file ? mv_move_callee(m->b, site) : 0;
-        if (into) diag_note(d, other, "`%s` was moved into `%s`", name, str_text(into));
-        else if (other.file) diag_note(d, other, "`%s` was moved here", name);
+        if (into) {
+            diag_note(d, other, "`%s` was moved into `%s`, whose parameter takes it with `own`", name, str_text(into));
+            diag_help(d, "pass a copy with `%s.clone()`, or declare the parameter without `own` to borrow it", name);
+        } else {
+            if (other.file) diag_note(d, other, "`%s` was moved here", name);
+            diag_help(d, "move a copy (`%s.clone()`) instead, or give `%s` a new value before this use", name, name);
+        }
     }
     diag_emit(d);
 }

@@ -867,6 +867,8 @@ bool sema_check_program(Ast *ast, const SemaModuleSet *set, Program *out) {
     vec_free(&s.saves);
     vec_free(&s.handler_errs);
     sema_current = NULL;
+    /* the ownership rules about parameters (check_own.c), on a well-typed program */
+    if (diag_error_count() == errors_before) sema_check_ownership(out);
     return diag_error_count() == errors_before;
 }
 

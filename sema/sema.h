@@ -354,6 +354,9 @@ bool sema_check(Ast *ast, const char *module_name, Program *out);
 /* Check a program of several modules (modules_load's result); the entry
  * module is named "main". */
 bool sema_check_program(Ast *ast, const SemaModuleSet *set, Program *out);
+/* The ownership rules about parameters (check_own.c): SIFR-OWN-0002, -0003,
+ * -0005, -0006. Run by sema_check_program on a program without errors. */
+bool sema_check_ownership(const Program *p);
 /* The link-name prefix of function `fi`: its module's dotted name. */
 const char *prog_func_module(const Program *p, uint32_t fi);
 void program_free(Program *p);

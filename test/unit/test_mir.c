@@ -298,21 +298,6 @@ Test(mir, borrowed_and_own_parameters) {
     cr_assert_eq(count_stmts(m, MS_DROP, bb), 0, "a value moved into a call is dropped by the caller");
 }
 
-Test(mir, reassigned_borrowed_parameter_gets_an_owned_copy) {
-    build("def g(s: str) -> str:\n"
-          "    s = s + \"!\"\n"
-          "    return s\n"
-          "def main() -> None:\n"
-          "    print(g(\"a\"))\n");
-    const MirBody *g = body("main.g");
-    MirLocalId s = local(g, "s");
-    cr_assert_neq(s, 1, "the body writes the parameter itself");
-    cr_assert(g->locals.items[s].flags & MIRL_USER);
-    expect_in(g, fmt("_%u = rt_str_clone(copy _1);", s));
-    expect_in(g, fmt("_0 = move _%u;", s));
-    cr_assert_eq(count_stmts(g, MS_DROP, 1), 0);
-}
-
 /* ==== Arithmetic, conversions, comparisons ================================ */
 
 Test(mir, checked_add_carries_its_location) {

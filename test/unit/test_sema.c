@@ -67,7 +67,7 @@ Test(sema, arithmetic_follows_python_result_types) {
 }
 
 Test(sema, python_scoping_gives_one_local_per_name) {
-    expect_ok("def f(n: int) -> int:\n"
+    expect_ok("def f(mut n: int) -> int:\n"
               "    total = 0\n"
               "    for i in range(n):\n"
               "        if i > 2:\n"
@@ -77,7 +77,8 @@ Test(sema, python_scoping_gives_one_local_per_name) {
               "    n = n + 1\n"
               "    return total\n"
               "def main() -> None:\n"
-              "    print(f(4))\n");
+              "    k = 4\n"
+              "    print(f(k))\n");
     int32_t fi = func_index("f");
     cr_assert_geq(fi, 0);
     SemaFunc *f = &g_prog.funcs.items[fi];
@@ -96,7 +97,7 @@ Test(sema, python_scoping_gives_one_local_per_name) {
     }
     /* both writes of `total` name the same local */
     cr_assert_eq(node_at(N_NAME, 2, 5)->sym, node_at(N_NAME, 5, 13)->sym);
-    /* a parameter can be reassigned; the target names the parameter */
+    /* a `mut` parameter can be reassigned; the target names the parameter */
     cr_assert_eq(node_at(N_NAME, 8, 5)->sym, f->params.items[0]);
     /* the loop variable and range() */
     Node *loop_var = node_at(N_NAME, 3, 9);

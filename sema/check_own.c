@@ -1,0 +1,681 @@
+/* The ownership rules about parameters, checked on the typed AST after type
+ * checking (docs/design/ownership.md). They are not flow-sensitive: what a
+ * parameter is allowed to do depends only on how it is declared.
+ *
+ *  SIFR-OWN-0006  rebinding a parameter not declared `mut` (`n = n + 1`,
+ *                 `n += 1`, `for n in ...`, `del n`).
+ *  SIFR-OWN-0005  mutating through a parameter not declared `mut` (`self`
+ *                 of a method without `mut self` included): storing into
+ *                 a field or an element, a mutating method (`xs.append`, a
+ *                 `mut self` method), or passing it on to a `mut`
+ *                 parameter. A loop variable that borrows the elements of
+ *                 such a parameter is immutable the same way.
+ *  SIFR-OWN-0003  a borrowed parameter escaping the call: returned, stored
+ *                 in a field or a container, or moved into an `own`
+ *                 parameter. A field or element read out of a parameter is
+ *                 a copy and may go anywhere; the parameter's own value may
+ *                 not (the caller still owns it).
+ *  SIFR-OWN-0002  one call borrowing a value mutably and also another way
+ *                 (`f(xs, xs)` where the first parameter is `mut`):
+ *                 arguments that may overlap, the receiver of a `mut self`
+ *                 method included. Copy-type arguments are copies.
+ * Use after move (SIFR-OWN-0001, -0004) is a dataflow check on the MIR
+ * (mir_drops.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mir.h"
+#include "sema.h"
+
+typedef struct Own {
+    const Program *p;
+    const Ast *ast;
+    const SemaFunc *f;
+    SymId *alias; /* per symbol: the immutable parameter a loop variable borrows from */
+    bool ok;
+} Own;
+
+static const Node *on(const Own *o, NodeId n) { return &o->ast->nodes.items[n]; }
+static NodeId on_at(const Own *o, NodeList l, uint32_t i) { return ast_list_at(o->ast, l, i); }
+
+/* The N_PARAM node of parameter symbol s of the current function, or NULL
+ * when s is not one. */
+static const Node *own_param(const Own *o, SymId s) {
+    if (!s) return NULL;
+    const Symbol *sym = prog_sym(o->p, s);
+    if (sym->kind == SYM_LAMBDA_PARAM && sym->decl) return on(o, sym->decl); /* a lambda's: always shared */
+    if (sym->kind != SYM_PARAM || !sym->decl) return NULL;
+    for (uint32_t i = 0; i < o->f->params.len; i++)
+        if (o->f->params.items[i] == s) return on(o, sym->decl);
+    return NULL;
+}
+
+static bool own_param_is_mut(const Own *o, const Node *param, SymId s) {
+    if (prog_sym(o->p, s)->kind == SYM_LAMBDA_PARAM) return false;
+    if (param->flags & NF_MUT) return true;
+    if (!o->f->cls || !o->f->params.len || o->f->params.items[0] != s) return false;
+    /* __init__ sets up the object it is given, with or without `mut self` */
+    return o->f->self_mut || o->f->name == intern_cstr("__init__");
+}
+
+/* The immutable parameter that expression e is a part of (through fields
+ * and subscripts, and loop variables borrowing from it), or 0. */
+static SymId own_imm_root(const Own *o, NodeId e) {
+    while (e) {
+        const Node *x = on(o, e);
+        if (x->kind == N_ATTR || x->kind == N_SUBSCRIPT) {
+            e = x->a;
+            continue;
+        }
+        if (x->kind != N_NAME || !x->sym) return 0;
+        if (o->alias[x->sym]) return o->alias[x->sym];
+        const Node *param = own_param(o, x->sym);
+        if (!param || own_param_is_mut(o, param, x->sym)) return 0;
+        return x->sym;
+    }
+    return 0;
+}
+
+static bool own_is_self(const Own *o, SymId s) {
+    return o->f->cls && o->f->params.len && o->f->params.items[0] == s;
+}
+
+static const char *own_name(const Own *o, SymId s) { return str_text(prog_sym(o->p, s)->name); }
+
+static void own_note_param(const Own *o, Diagnostic *d, SymId s) {
+    const Symbol *sym = prog_sym(o->p, s);
+    if (sym->kind == SYM_LAMBDA_PARAM)
+        diag_note(d, on(o, sym->decl)->span, "`%s` is a parameter of a lambda, which only borrows its arguments",
+                  str_text(sym->name));
+    else if (own_is_self(o, s))
+        diag_note(d, on(o, sym->decl)->span, "`self` is immutable in a method declared without `mut self`");
+    else
+        diag_note(d, on(o, sym->decl)->span, "`%s` is declared here without `mut`", str_text(sym->name));
+}
+
+static void own_help_mut(const Own *o, Diagnostic *d, SymId s) {
+    if (prog_sym(o->p, s)->kind == SYM_LAMBDA_PARAM)
+        diag_help(d, "write a function with a `mut` parameter instead of the lambda");
+    else if (own_is_self(o, s)) diag_help(d, "declare the method with `mut self` to let it change the object");
+    else diag_help(d, "declare the parameter as `mut %s` to let the function change the caller's value", own_name(o, s));
+}
+
+/* SIFR-OWN-0005 at `at`: the change `what` ("assign to a field of") of
+ * immutable parameter s. */
+static void own_report_mutation(Own *o, Span at, SymId s, const char *what) {
+    Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_MUTATE_IMMUTABLE, at, "cannot %s `%s`, which is not mutable", what,
+                             own_name(o, s));
+    diag_label(d, "mutation through an immutable %s", own_is_self(o, s) ? "`self`" : "parameter");
+    own_note_param(o, d, s);
+    own_help_mut(o, d, s);
+    diag_emit(d);
+    o->ok = false;
+}
+
+/* ---- SIFR-OWN-0006: rebinding -------------------------------------------- */
+
+static void own_bind(Own *o, NodeId t) {
+    if (!t) return;
+    const Node *x = on(o, t);
+    switch ((NodeKind)x->kind) {
+    case N_WALRUS:
+    case N_NAME: {
+        const Node *param = own_param(o, x->sym);
+        if (!param || own_param_is_mut(o, param, x->sym)) return;
+        Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_REBIND_PARAM, x->span, "cannot assign to parameter `%s`",
+                                 own_name(o, x->sym));
+        diag_label(d, "rebinds an immutable parameter");
+        own_note_param(o, d, x->sym);
+        if (param->flags & NF_OWN)
+            diag_help(d, "bind the new value to a new name, or declare the parameter as `own mut %s`",
+                      own_name(o, x->sym));
+        else
+            diag_help(d, "bind the new value to a new name (`%s2 = ...`), or declare the parameter as `mut %s`",
+                      own_name(o, x->sym), own_name(o, x->sym));
+        diag_emit(d);
+        o->ok = false;
+        return;
+    }
+    case N_TUPLE:
+    case N_LIST:
+        for (uint32_t i = 0; i < x->list.count; i++) own_bind(o, on_at(o, x->list, i));
+        return;
+    case N_STARRED: own_bind(o, x->a); return;
+    default: return;
+    }
+}
+
+/* ---- SIFR-OWN-0003: escapes ---------------------------------------------- */
+
+/* Is e, as a whole value, a mutably borrowed parameter (`mut x`, or `self`
+ * of a `mut self` method) of a type that is not copied? Returns the
+ * parameter's symbol or 0. A shared borrow that must become owned is
+ * copied instead (docs/design/ownership.md). */
+static SymId own_borrowed_param(const Own *o, NodeId e) {
+    const Node *x = on(o, e);
+    if (x->kind != N_NAME || !x->sym) return 0;
+    const Node *param = own_param(o, x->sym);
+    if (!param || (param->flags & NF_OWN) || !own_param_is_mut(o, param, x->sym)) return 0;
+    if (mir_type_is_copy(prog_sym(o->p, x->sym)->type)) return 0;
+    return x->sym;
+}
+
+static void own_report_escape(Own *o, Span at, SymId s, const char *how, bool captured);
+
+/* A lambda that is `how` (returned, stored ...) outlives the call: a
+ * mutably borrowed parameter it captures escapes with it. */
+static void own_escape_capture(Own *o, NodeId e, const char *how) {
+    if (!e) return;
+    const Node *x = on(o, e);
+    if (x->kind == N_NAME) {
+        SymId s = own_borrowed_param(o, e);
+        if (s) own_report_escape(o, x->span, s, how, true);
+        return;
+    }
+    own_escape_capture(o, x->a, how);
+    own_escape_capture(o, x->b, how);
+    own_escape_capture(o, x->c, how);
+    for (uint32_t i = 0; i < x->list.count; i++) own_escape_capture(o, on_at(o, x->list, i), how);
+    for (uint32_t i = 0; i < x->list2.count; i++) own_escape_capture(o, on_at(o, x->list2, i), how);
+}
+
+/* e flows, as a value, to where `how` says ("returned", "stored in a
+ * field" ...): a borrowed parameter there escapes. Looks through
+ * conditional expressions and `and`/`or`, whose value is an operand. */
+static void own_escape(Own *o, NodeId e, const char *how) {
+    if (!e) return;
+    const Node *x = on(o, e);
+    if (x->kind == N_IFEXP) {
+        own_escape(o, x->b, how);
+        own_escape(o, x->c, how);
+        return;
+    }
+    if (x->kind == N_BOOLOP) {
+        own_escape(o, x->a, how);
+        own_escape(o, x->b, how);
+        return;
+    }
+    if (x->kind == N_STARRED) {
+        own_escape(o, x->a, how);
+        return;
+    }
+    if (x->kind == N_LAMBDA) {
+        own_escape_capture(o, x->a, how);
+        return;
+    }
+    SymId s = own_borrowed_param(o, e);
+    if (s) own_report_escape(o, x->span, s, how, false);
+}
+
+static void own_report_escape(Own *o, Span at, SymId s, const char *how, bool captured) {
+    Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_ESCAPE, at, "mutably borrowed `%s` escapes: %s %s",
+                             own_name(o, s), captured ? "a lambda capturing it is" : "it is", how);
+    if (captured) diag_label(d, "captured here by a lambda that outlives the call");
+    else diag_label(d, "`%s` is %s here", own_name(o, s), how);
+    const Symbol *sym = prog_sym(o->p, s);
+    bool self = own_is_self(o, s);
+    diag_note(d, on(o, sym->decl)->span, "`%s` is lent to the call for its duration only (`mut`)", own_name(o, s));
+    if (self) diag_help(d, "use a copy, `self.clone()`");
+    else
+        diag_help(d, "use a copy, `%s.clone()`, or declare the parameter as `own mut %s` to take it from the caller",
+                  own_name(o, s), own_name(o, s));
+    diag_emit(d);
+    o->ok = false;
+}
+
+/* ---- calls ----------------------------------------------------------------- */
+
+static bool own_in(const char *name, const char *const *set) {
+    for (; *set; set++)
+        if (!strcmp(name, *set)) return true;
+    return false;
+}
+
+/* Does builtin method `name` of a receiver of type t change the receiver? */
+static bool own_builtin_mutates(TypeId t, const char *name) {
+    static const char *const list_m[] = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", NULL};
+    static const char *const dict_m[] = {"pop", "popitem", "clear", "update", "setdefault", NULL};
+    static const char *const set_m[] = {"add", "remove", "discard", "clear", "update", "pop", "difference_update",
+                                        "intersection_update", "symmetric_difference_update", NULL};
+    const Type *ty = type_get(t);
+    if (!ty) return false;
+    if (ty->kind == TY_LIST) return own_in(name, list_m);
+    if (ty->kind == TY_DICT) return own_in(name, dict_m);
+    if (ty->kind == TY_SET) return own_in(name, set_m);
+    return false;
+}
+
+/* Builtin methods that store an argument in the receiver. */
+static bool own_builtin_stores(TypeId t, const char *name) {
+    static const char *const list_m[] = {"append", "insert", NULL};
+    static const char *const set_m[] = {"add", NULL};
+    static const char *const dict_m[] = {"setdefault", NULL};
+    const Type *ty = type_get(t);
+    if (!ty) return false;
+    if (ty->kind == TY_LIST) return own_in(name, list_m);
+    if (ty->kind == TY_SET) return own_in(name, set_m);
+    if (ty->kind == TY_DICT) return own_in(name, dict_m);
+    return false;
+}
+
+/* The user function a call runs (a function, a method, a class's
+ * __init__ through its constructor), or -1; *self_arg is set when the
+ * receiver is the first parameter. */
+static int32_t own_callee(const Own *o, const Node *call, bool *self_arg, bool *ctor) {
+    *self_arg = *ctor = false;
+    const Node *c = on(o, call->a);
+    if (c->kind == N_NAME && c->sym) {
+        const Symbol *s = prog_sym(o->p, c->sym);
+        if (s->kind == SYM_FUNC) return (int32_t)s->index;
+        if (s->kind == SYM_CLASS) *ctor = true;
+        return -1;
+    }
+    if (c->kind != N_ATTR) return -1;
+    const Node *obj = on(o, c->a);
+    if (obj->kind == N_NAME && obj->sym) {
+        SymKind k = prog_sym(o->p, obj->sym)->kind;
+        if (k == SYM_CLASS || k == SYM_TYPE || k == SYM_MODULE) {
+            if (k == SYM_MODULE && c->sym && prog_sym(o->p, c->sym)->kind == SYM_FUNC)
+                return (int32_t)prog_sym(o->p, c->sym)->index;
+            if (k == SYM_MODULE && c->sym && prog_sym(o->p, c->sym)->kind == SYM_CLASS) *ctor = true;
+            return -1;
+        }
+    }
+    const ClassInfo *ci = prog_class_of(o->p, obj->type);
+    if (!ci) return -1;
+    for (uint32_t i = 0; i < ci->fields.len; i++)
+        if (ci->fields.items[i].name == c->name) return -1; /* a function stored in a field */
+    for (uint32_t i = ci->methods.len; i > 0; i--)
+        if (ci->methods.items[i - 1].name == c->name) {
+            *self_arg = true;
+            return (int32_t)ci->methods.items[i - 1].func;
+        }
+    return -1;
+}
+
+/* One argument of a call, matched to its parameter. */
+typedef struct OwnArg {
+    NodeId e;
+    bool mut, own;
+} OwnArg;
+
+/* The local an argument is a part of, and how: `path` holds the attribute
+ * names from the local outwards (0 for a subscript: any element). */
+typedef struct OwnPath {
+    SymId root;
+    StrId path[8];
+    uint32_t len;
+    bool deep; /* more than 8 steps: compared as overlapping */
+} OwnPath;
+
+static OwnPath own_path(const Own *o, NodeId e) {
+    OwnPath p = {0};
+    StrId rev[32];
+    uint32_t n = 0;
+    while (e) {
+        const Node *x = on(o, e);
+        if (x->kind == N_ATTR || x->kind == N_SUBSCRIPT) {
+            if (n < 32) rev[n] = x->kind == N_ATTR ? x->name : 0;
+            n++;
+            e = x->a;
+            continue;
+        }
+        if (x->kind == N_NAME && x->sym) {
+            SymKind k = prog_sym(o->p, x->sym)->kind;
+            if (k == SYM_LOCAL || k == SYM_PARAM) p.root = o->alias[x->sym] ? o->alias[x->sym] : x->sym;
+        }
+        break;
+    }
+    if (n > 8 || n > 32) p.deep = true;
+    for (uint32_t i = 0; i < n && i < 8; i++) p.path[i] = rev[n - 1 - i];
+    p.len = n < 8 ? n : 8;
+    return p;
+}
+
+static bool own_overlap(const OwnPath *a, const OwnPath *b) {
+    if (!a->root || a->root != b->root) return false;
+    if (a->deep || b->deep) return true;
+    uint32_t n = a->len < b->len ? a->len : b->len;
+    for (uint32_t i = 0; i < n; i++)
+        if (a->path[i] && b->path[i] && a->path[i] != b->path[i]) return false;
+    return true;
+}
+
+static void own_call_args(Own *o, NodeId n) {
+    const Node *call = on(o, n);
+    bool self_arg, ctor;
+    int32_t fi = own_callee(o, call, &self_arg, &ctor);
+    const Node *c = on(o, call->a);
+    OwnArg args[64];
+    uint32_t na = 0;
+    if (c->kind == N_ATTR && !ctor) {
+        /* the receiver: builtin mutators and `mut self` methods change it */
+        const char *m = str_text(c->name);
+        const SemaFunc *mf = fi >= 0 ? &o->p->funcs.items[fi] : NULL;
+        bool mutates = self_arg ? mf->self_mut : own_builtin_mutates(on(o, c->a)->type, m);
+        SymId r = mutates ? own_imm_root(o, c->a) : 0;
+        if (r) {
+            char what[96];
+            snprintf(what, sizeof what, "call `%s()`, which changes its receiver, on", m);
+            own_report_mutation(o, c->span, r, what);
+        }
+        if (self_arg) args[na++] = (OwnArg){c->a, mf->self_mut, false};
+        if (!self_arg && own_builtin_stores(on(o, c->a)->type, m))
+            for (uint32_t i = 0; i < call->list.count; i++) {
+                NodeId a = on_at(o, call->list, i);
+                /* insert(i, x) stores its last argument */
+                if (!strcmp(m, "insert") && i == 0) continue;
+                own_escape(o, on(o, a)->kind == N_KEYWORD ? on(o, a)->a : a, "stored in a container");
+            }
+    }
+    if (ctor) {
+        for (uint32_t i = 0; i < call->list.count; i++) {
+            NodeId a = on_at(o, call->list, i);
+            own_escape(o, on(o, a)->kind == N_KEYWORD ? on(o, a)->a : a, "stored in a field");
+        }
+        return;
+    }
+    if (c->kind == N_NAME && c->sym && prog_sym(o->p, c->sym)->kind == SYM_BUILTIN) {
+        const char *b = str_text(c->name);
+        if (!strcmp(b, "Ok") || !strcmp(b, "Err") || !strcmp(b, "Some"))
+            for (uint32_t i = 0; i < call->list.count; i++) own_escape(o, on_at(o, call->list, i), "stored in a result");
+        return;
+    }
+    if (fi < 0) return;
+    const SemaFunc *f = &o->p->funcs.items[fi];
+    uint32_t first = self_arg ? 1 : 0;
+    for (uint32_t i = 0; i < call->list.count && na < 64; i++) {
+        NodeId a = on_at(o, call->list, i);
+        const Node *an = on(o, a);
+        int32_t pi = -1;
+        NodeId val = a;
+        if (an->kind == N_KEYWORD) {
+            val = an->a;
+            for (uint32_t k = first; k < f->params.len; k++)
+                if (prog_sym(o->p, f->params.items[k])->name == an->name) pi = (int32_t)k;
+        } else if (an->kind != N_STARRED && first + i < f->params.len) {
+            pi = (int32_t)(first + i);
+        }
+        if (pi < 0) continue;
+        const Symbol *ps = prog_sym(o->p, f->params.items[pi]);
+        const Node *pn = ps->decl ? on(o, ps->decl) : NULL;
+        if (!pn || pn->kind != N_PARAM) continue;
+        bool mut = pn->flags & NF_MUT, own = pn->flags & NF_OWN;
+        if (mut && !own) {
+            SymId r = own_imm_root(o, val);
+            if (r && !mir_type_is_copy(on(o, val)->type)) {
+                char what[96];
+                snprintf(what, sizeof what, "lend to `mut %s` a part of", str_text(ps->name));
+                own_report_mutation(o, on(o, val)->span, r, what);
+            }
+        }
+        if (own) own_escape(o, val, "moved into an `own` parameter");
+        args[na++] = (OwnArg){val, mut && !own, own};
+    }
+    /* SIFR-OWN-0002: a mutable borrow next to another use of the same value */
+    for (uint32_t i = 0; i < na; i++) {
+        if (!args[i].mut) continue;
+        OwnPath pi = own_path(o, args[i].e);
+        if (!pi.root) continue;
+        for (uint32_t j = 0; j < na; j++) {
+            if (j == i || mir_type_is_copy(on(o, args[j].e)->type)) continue;
+            if (args[j].mut && j < i) continue; /* the pair was reported from j */
+            OwnPath pj = own_path(o, args[j].e);
+            if (!own_overlap(&pi, &pj)) continue;
+            NodeId later = args[i].e, earlier = args[j].e;
+            if (on(o, later)->span.lo < on(o, earlier)->span.lo) {
+                NodeId t = later;
+                later = earlier;
+                earlier = t;
+            }
+            const char *nm = own_name(o, pi.root);
+            Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_CONFLICTING_BORROWS, on(o, later)->span,
+                                     "`%s` is borrowed mutably and also used in the same call", nm);
+            diag_label(d, "a second borrow of `%s` while the call may change it", nm);
+            diag_note(d, on(o, earlier)->span, "the other borrow of `%s` is here", nm);
+            diag_help(d, "pass a copy (`.clone()`) as the argument that is only read, or make two calls");
+            diag_emit(d);
+            o->ok = false;
+            i = na; /* one report per call */
+            break;
+        }
+    }
+}
+
+/* ---- the walk ------------------------------------------------------------- */
+
+static void own_expr(Own *o, NodeId e);
+static void own_stmts(Own *o, NodeList l);
+
+static void own_list(Own *o, NodeList l) {
+    for (uint32_t i = 0; i < l.count; i++) own_expr(o, on_at(o, l, i));
+}
+
+static void own_expr(Own *o, NodeId e) {
+    if (!e) return;
+    const Node *x = on(o, e);
+    switch ((NodeKind)x->kind) {
+    case N_LAMBDA:
+        own_expr(o, x->a); /* its parameters are immutable roots too */
+        return;
+    case N_FUNC_DEF:
+    case N_CLASS_DEF:
+        return; /* their own functions */
+    case N_CALL:
+        own_expr(o, x->a);
+        own_list(o, x->list);
+        own_call_args(o, e);
+        return;
+    case N_LIST:
+    case N_SET:
+        for (uint32_t i = 0; i < x->list.count; i++) {
+            own_escape(o, on_at(o, x->list, i), "stored in a container");
+            own_expr(o, on_at(o, x->list, i));
+        }
+        return;
+    case N_TUPLE:
+        for (uint32_t i = 0; i < x->list.count; i++) {
+            own_escape(o, on_at(o, x->list, i), "stored in a tuple");
+            own_expr(o, on_at(o, x->list, i));
+        }
+        return;
+    case N_DICT_ITEM:
+        own_escape(o, x->a, "stored in a container");
+        own_escape(o, x->b, "stored in a container");
+        break;
+    case N_WALRUS:
+        own_bind(o, e); /* `(n := ...)` rebinds n */
+        break;
+    case N_COMP:
+        own_escape(o, x->a, "stored in a container");
+        own_escape(o, x->b, "stored in a container");
+        break;
+    default: break;
+    }
+    own_expr(o, x->a);
+    own_expr(o, x->b);
+    own_expr(o, x->c);
+    own_list(o, x->list);
+    own_list(o, x->list2);
+}
+
+/* A store target: `p.f = v`, `p[i] = v`, `del p[i]`, or a rebinding. */
+static void own_target(Own *o, NodeId t, const char *what) {
+    if (!t) return;
+    const Node *x = on(o, t);
+    if (x->kind == N_ATTR || x->kind == N_SUBSCRIPT) {
+        SymId r = own_imm_root(o, x->a);
+        char msg[64];
+        snprintf(msg, sizeof msg, "%s %s of", what, x->kind == N_ATTR ? "a field" : "an element");
+        if (r) own_report_mutation(o, x->span, r, msg);
+        own_expr(o, x->a);
+        if (x->kind == N_SUBSCRIPT) own_expr(o, x->b);
+        return;
+    }
+    if (x->kind == N_TUPLE || x->kind == N_LIST) {
+        for (uint32_t i = 0; i < x->list.count; i++) own_target(o, on_at(o, x->list, i), what);
+        return;
+    }
+    if (x->kind == N_STARRED) {
+        own_target(o, x->a, what);
+        return;
+    }
+    own_bind(o, t);
+}
+
+/* How many places in the function bind symbol s (assignments, loop and
+ * `with` targets). */
+static uint32_t own_bindings(const Own *o, NodeId t, SymId s) {
+    if (!t) return 0;
+    const Node *x = on(o, t);
+    if (x->kind == N_NAME) return x->sym == s;
+    uint32_t n = 0;
+    if (x->kind == N_TUPLE || x->kind == N_LIST)
+        for (uint32_t i = 0; i < x->list.count; i++) n += own_bindings(o, on_at(o, x->list, i), s);
+    if (x->kind == N_STARRED) n += own_bindings(o, x->a, s);
+    return n;
+}
+
+static uint32_t own_count_bindings(const Own *o, NodeList body, SymId s) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < body.count; i++) {
+        const Node *x = on(o, on_at(o, body, i));
+        switch ((NodeKind)x->kind) {
+        case N_ASSIGN:
+            for (uint32_t k = 0; k < x->list.count; k++) n += own_bindings(o, on_at(o, x->list, k), s);
+            break;
+        case N_ANN_ASSIGN:
+        case N_AUG_ASSIGN: n += own_bindings(o, x->a, s); break;
+        case N_FOR:
+            n += own_bindings(o, x->a, s);
+            n += own_count_bindings(o, x->list, s) + own_count_bindings(o, x->list2, s);
+            break;
+        case N_WHILE:
+        case N_IF: n += own_count_bindings(o, x->list, s) + own_count_bindings(o, x->list2, s); break;
+        case N_WITH:
+            for (uint32_t k = 0; k < x->list.count; k++) n += own_bindings(o, on(o, on_at(o, x->list, k))->b, s);
+            n += own_count_bindings(o, x->list2, s);
+            break;
+        case N_TRY:
+            n += own_count_bindings(o, x->list, s) + own_count_bindings(o, x->list3, s) +
+                 own_count_bindings(o, x->list4, s);
+            for (uint32_t k = 0; k < x->list2.count; k++) n += own_count_bindings(o, on(o, on_at(o, x->list2, k))->list, s);
+            break;
+        case N_MATCH:
+            for (uint32_t k = 0; k < x->list.count; k++) n += 1 + own_count_bindings(o, on(o, on_at(o, x->list, k))->list, s);
+            break;
+        default: break;
+        }
+    }
+    return n;
+}
+
+static void own_stmt(Own *o, NodeId n) {
+    const Node *x = on(o, n);
+    switch ((NodeKind)x->kind) {
+    case N_EXPR_STMT: own_expr(o, x->a); return;
+    case N_ASSIGN: {
+        own_expr(o, x->a);
+        bool store = false;
+        for (uint32_t i = 0; i < x->list.count; i++) {
+            const Node *t = on(o, on_at(o, x->list, i));
+            if (t->kind == N_ATTR) own_escape(o, x->a, "stored in a field"), store = true;
+            else if (t->kind == N_SUBSCRIPT && !store) own_escape(o, x->a, "stored in a container"), store = true;
+            own_target(o, on_at(o, x->list, i), "assign to");
+        }
+        return;
+    }
+    case N_ANN_ASSIGN:
+        own_expr(o, x->c);
+        if (x->c && on(o, x->a)->kind == N_ATTR) own_escape(o, x->c, "stored in a field");
+        if (x->c) own_target(o, x->a, "assign to");
+        return;
+    case N_AUG_ASSIGN:
+        own_expr(o, x->b);
+        own_target(o, x->a, "change");
+        return;
+    case N_DEL:
+        for (uint32_t i = 0; i < x->list.count; i++) own_target(o, on_at(o, x->list, i), "delete");
+        return;
+    case N_RETURN:
+        own_expr(o, x->a);
+        own_escape(o, x->a, "returned");
+        return;
+    case N_RAISE:
+        own_expr(o, x->a);
+        own_escape(o, x->a, "raised");
+        own_expr(o, x->b);
+        return;
+    case N_ASSERT:
+        own_expr(o, x->a);
+        own_expr(o, x->b);
+        return;
+    case N_IF:
+    case N_WHILE:
+        own_expr(o, x->a);
+        own_stmts(o, x->list);
+        own_stmts(o, x->list2);
+        return;
+    case N_FOR: {
+        own_expr(o, x->b);
+        own_bind(o, x->a);
+        /* a loop variable that borrows the elements of an immutable
+         * parameter (the only place binding it) is immutable too */
+        const Node *t = on(o, x->a);
+        SymId r = own_imm_root(o, x->b);
+        if (r && t->kind == N_NAME && t->sym && !mir_type_is_copy(t->type) &&
+            own_count_bindings(o, on(o, o->f->def)->list2, t->sym) == 1)
+            o->alias[t->sym] = r;
+        own_stmts(o, x->list);
+        own_stmts(o, x->list2);
+        return;
+    }
+    case N_WITH:
+        for (uint32_t i = 0; i < x->list.count; i++) {
+            const Node *it = on(o, on_at(o, x->list, i));
+            own_expr(o, it->a);
+            own_bind(o, it->b);
+        }
+        own_stmts(o, x->list2);
+        return;
+    case N_TRY:
+        own_stmts(o, x->list);
+        for (uint32_t i = 0; i < x->list2.count; i++) own_stmts(o, on(o, on_at(o, x->list2, i))->list);
+        own_stmts(o, x->list3);
+        own_stmts(o, x->list4);
+        return;
+    case N_MATCH:
+        own_expr(o, x->a);
+        for (uint32_t i = 0; i < x->list.count; i++) {
+            const Node *c = on(o, on_at(o, x->list, i));
+            own_expr(o, c->b);
+            own_stmts(o, c->list);
+        }
+        return;
+    default: return; /* pass, break, continue, nested defs (checked as their own functions) ... */
+    }
+}
+
+static void own_stmts(Own *o, NodeList l) {
+    for (uint32_t i = 0; i < l.count; i++) own_stmt(o, on_at(o, l, i));
+}
+
+bool sema_check_ownership(const Program *p) {
+    Own o = {.p = p, .ast = p->ast, .ok = true};
+    o.alias = calloc(p->syms.len ? p->syms.len : 1, sizeof *o.alias);
+    for (uint32_t fi = 0; fi < p->funcs.len; fi++) {
+        const SemaFunc *f = &p->funcs.items[fi];
+        if (!f->def || f->rt_symbol || f->is_async) continue;
+        const Node *def = &p->ast->nodes.items[f->def];
+        o.f = f;
+        memset(o.alias, 0, sizeof *o.alias * p->syms.len);
+        if (def->kind == N_LAMBDA) { /* its body is the value it returns */
+            own_expr(&o, def->a);
+            own_escape(&o, def->a, "returned");
+        } else if (def->kind == N_FUNC_DEF) {
+            own_stmts(&o, def->list2);
+        }
+    }
+    free(o.alias);
+    return o.ok;
+}
