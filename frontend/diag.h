@@ -93,6 +93,11 @@ bool diag_parse_format(const char *name, DiagFormat *out);
 #define CODE_OWN_MOVE_IN_LOOP   "SIFR-OWN-0004"   /* a value moved in one loop iteration, used in the next */
 #define CODE_OWN_MUTATE_IMMUTABLE "SIFR-OWN-0005" /* mutation through an immutable parameter or `self` */
 #define CODE_OWN_REBIND_PARAM   "SIFR-OWN-0006"   /* rebinding a parameter not declared `mut` */
+#define CODE_OWN_ACROSS_AWAIT   "SIFR-OWN-0009"   /* a mutable borrow, guard or permit alive across `await` */
+#define CODE_OWN_SEND_SPAWN     "SIFR-OWN-0010"   /* a non-sendable value crosses `spawn` (or a worker boundary) */
+#define CODE_OWN_SEND_CHANNEL   "SIFR-OWN-0011"   /* a non-sendable channel payload */
+#define CODE_OWN_SHARED_MUTABLE "SIFR-OWN-0012"   /* `Shared` of a mutable value */
+#define CODE_OWN_LINEAR_DROPPED "SIFR-OWN-0013"   /* a must-consume value dropped without being consumed */
 
 #define CODE_RESULT_UNHANDLED   "SIFR-RESULT-0005"
 

@@ -23,6 +23,7 @@
  * (mir_drops.c). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mir.h"
 #include "sema.h"
@@ -660,7 +661,20 @@ static void own_stmts(Own *o, NodeList l) {
     for (uint32_t i = 0; i < l.count; i++) own_stmt(o, on_at(o, l, i));
 }
 
+/* Time spent in the ownership checks, for `sifr --time`. */
+static uint64_t g_own_ns;
+
+uint64_t own_clock_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+void own_time_add(uint64_t ns) { g_own_ns += ns; }
+uint64_t sema_ownership_ns(void) { return g_own_ns; }
+
 bool sema_check_ownership(const Program *p) {
+    uint64_t t0 = own_clock_ns();
     Own o = {.p = p, .ast = p->ast, .ok = true};
     o.alias = calloc(p->syms.len ? p->syms.len : 1, sizeof *o.alias);
     for (uint32_t fi = 0; fi < p->funcs.len; fi++) {
@@ -677,5 +691,6 @@ bool sema_check_ownership(const Program *p) {
         }
     }
     free(o.alias);
+    own_time_add(own_clock_ns() - t0);
     return o.ok;
 }

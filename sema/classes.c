@@ -2,6 +2,7 @@
  * declarations (type parameters, single inheritance, annotated fields, enum
  * members, methods), method inheritance and override checks, generated
  * constructors, and attribute access on instances and on class names. */
+#include "modules.h"
 #include "sema_internal.h"
 
 /* ==== Lookup ============================================================== */
@@ -281,8 +282,28 @@ static void sema_class_layout(Sema *s, uint32_t cix) {
     g_layout_state[cix] = 1;
     Node *n = sema_node(s, def);
     SymId cls = ci->sym;
-    for (uint32_t i = 0; i < n->list3.count; i++)
-        sema_unsupported(s, sema_node(s, ast_list_at(s->ast, n->list3, i))->span, "a class decorator");
+    for (uint32_t i = 0; i < n->list3.count; i++) {
+        /* @linear, @must_consume, @scoped: the standard library's ownership kinds */
+        Node *dec = sema_node(s, ast_list_at(s->ast, n->list3, i));
+        Node *e = sema_node(s, dec->a);
+        const char *name = e->kind == N_NAME ? str_text(e->name) : "";
+        uint32_t kind = !strcmp(name, "linear")         ? CLS_LINEAR
+                        : !strcmp(name, "must_consume") ? CLS_LINEAR | CLS_MUST_CONSUME
+                        : !strcmp(name, "scoped")       ? CLS_SCOPED
+                                                        : 0;
+        if (!kind) {
+            sema_unsupported(s, dec->span, "a class decorator");
+            continue;
+        }
+        if (!mods_file_is_lib(n->span.file)) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_UNSUPPORTED, dec->span,
+                                      "`@%s` is only available to the standard library", name);
+            diag_label(d, "an ownership kind of the runtime's types");
+            diag_emit(d);
+            continue;
+        }
+        s->prog->classes.items[cix].flags |= kind;
+    }
 
     /* type parameters: in scope for fields and methods */
     symmap_free(&s->typevars);
@@ -327,7 +348,7 @@ static void sema_class_layout(Sema *s, uint32_t cix) {
             sema_unsupported(s, n->span, "deriving from a generic class");
         } else {
             ci->base = base;
-            flags |= bi->flags & (CLS_ERROR | CLS_ENUM | CLS_NONSEND);
+            flags |= bi->flags & (CLS_ERROR | CLS_ENUM | CLS_NONSEND | CLS_LINEAR | CLS_MUST_CONSUME | CLS_SCOPED);
             if ((bi->flags & CLS_ENUM) && !(bi->flags & CLS_BUILTIN))
                 sema_unsupported(s, n->span, "deriving from an `Enum` with members");
             for (uint32_t i = 0; i < bi->fields.len; i++) {

@@ -22,6 +22,7 @@
 
 typedef uint32_t MirLocalId; /* index into MirBody.locals; 0 is the return place */
 typedef uint32_t MirBlockId;
+#define MIR_NO_LOCAL UINT32_MAX /* no local (a search found none) */
 
 /* ==== Locals ============================================================= */
 enum {
@@ -471,6 +472,32 @@ void mir_take_last_clones(MirBody *b);
  * the same statement in an earlier iteration of a loop). False after a
  * diagnostic. */
 bool mir_check_moves(const MirBody *b);
+
+/* Is owned local l maybe initialised just before statement `stmt` of block
+ * bb (stmt = the block's length: before its terminator)? The dataflow of drop
+ * elaboration; the query behind SIFR-OWN-0009 (mir_own.c). */
+bool mir_maybe_init_at(const MirBody *b, MirLocalId l, MirBlockId bb, uint32_t stmt);
+
+/* Ownership kinds (mir_own.c, docs/design/ownership.md). A type is linear,
+ * must-consume or scoped when it is a class with that kind (CLS_LINEAR,
+ * CLS_MUST_CONSUME, CLS_SCOPED) or holds one (list, dict, set, tuple,
+ * Option, Result of it). */
+bool own_type_has_kind(const Program *p, TypeId t, uint32_t cls_flag);
+/* Can a value of type t cross a task or worker boundary? Scalars, str, bytes,
+ * None, function values, and lists, dicts, sets, tuples, Options, Results and
+ * classes whose parts are all sendable; not classes inheriting NonSend,
+ * linear (handles) or scoped (guards, permits) ones. When not, *culprit (if
+ * given) is the innermost type that makes it so. The call sites that move
+ * values across (spawn, channels, parallel) report SIFR-OWN-0010/-0011. */
+bool own_type_sendable(const Program *p, TypeId t, TypeId *culprit);
+/* The first local of a scoped type that may be alive just before statement
+ * `stmt` of block bb, or MIR_NO_LOCAL: a suspension point there would be
+ * SIFR-OWN-0009 (the async lowering asks at each `await`). */
+MirLocalId own_scoped_live_at(const Program *p, const MirBody *b, MirBlockId bb, uint32_t stmt);
+/* The kind rules on one body after drop elaboration: a scoped value
+ * returned or stored (SIFR-OWN-0003), a must-consume value dropped without
+ * being consumed (SIFR-OWN-0013). False after a diagnostic. */
+bool own_check_kinds(const Program *p, const MirBody *b);
 
 /* Check the structural invariants of a body (every block terminated, block,
  * local and projection indices in range, assignment and operand types

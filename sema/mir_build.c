@@ -2436,8 +2436,10 @@ bool mir_build(const Program *prog, MirProgram *out) {
     }
     /* A value read after it was moved would be freed twice: reject it
      * before drop elaboration relies on the moves. */
+    uint64_t t0 = own_clock_ns();
     for (uint32_t i = 0; i < out->bodies.len; i++)
         if (!out->bodies.items[i]->is_template) ok &= mir_check_moves(out->bodies.items[i]);
+    own_time_add(own_clock_ns() - t0);
     if (!ok) {
         mir_cur_prog = NULL;
         return false;
@@ -2448,6 +2450,10 @@ bool mir_build(const Program *prog, MirProgram *out) {
         mir_verify(out->bodies.items[i]);
 #endif
         mir_elaborate_drops(out->bodies.items[i]);
+        /* the kind rules read the elaborated drops (must-consume values) */
+        uint64_t t1 = own_clock_ns();
+        ok &= own_check_kinds(prog, out->bodies.items[i]);
+        own_time_add(own_clock_ns() - t1);
         mir_reuse_strings(out->bodies.items[i]);
         mir_take_last_clones(out->bodies.items[i]);
 #ifndef NDEBUG
@@ -2455,7 +2461,7 @@ bool mir_build(const Program *prog, MirProgram *out) {
 #endif
     }
     mir_cur_prog = NULL;
-    return true;
+    return ok;
 }
 
 void mir_program_free(MirProgram *mp) {

@@ -397,3 +397,34 @@ bool mir_check_moves(const MirBody *b) {
     free(bit);
     return m.ok;
 }
+
+/* ==== Maybe-initialised at a point ==========================================
+ * The dataflow of drop elaboration, asked about one place in the body: the
+ * "lives across a suspension point" query of the await checks (SIFR-OWN-0009)
+ * asks it at each suspension point for the values that may not cross one. */
+bool mir_maybe_init_at(const MirBody *b, MirLocalId l, MirBlockId bb, uint32_t stmt) {
+    if (l >= b->locals.len || bb >= b->blocks.len || !mir_local_is_owned(b, l)) return false;
+    De d = {.b = (MirBody *)b};
+    uint32_t nl = b->locals.len, nb = b->blocks.len;
+    d.bit = xmalloc(sizeof *d.bit * nl);
+    for (MirLocalId k = 0; k < nl; k++) d.bit[k] = mir_local_is_owned(b, k) ? d.ntracked++ : UINT32_MAX;
+    d.nwords = (d.ntracked + 63) / 64;
+    size_t rows = (size_t)nb * d.nwords;
+    d.init_in = xcalloc(rows, sizeof *d.init_in);
+    d.uninit_in = xcalloc(rows, sizeof *d.uninit_in);
+    d.reached = xcalloc(nb, sizeof *d.reached);
+    de_solve(&d);
+    uint64_t *init = xcalloc(d.nwords, sizeof *init), *uninit = xcalloc(d.nwords, sizeof *uninit);
+    memcpy(init, de_row(&d, d.init_in, bb), d.nwords * sizeof *init);
+    memcpy(uninit, de_row(&d, d.uninit_in, bb), d.nwords * sizeof *uninit);
+    const MirBlock *blk = &b->blocks.items[bb];
+    for (uint32_t i = 0; i < stmt && i < blk->stmts.len; i++) de_transfer(&d, &blk->stmts.items[i], init, uninit);
+    bool live = d.reached[bb] && de_get(init, d.bit[l]);
+    free(init);
+    free(uninit);
+    free(d.bit);
+    free(d.init_in);
+    free(d.uninit_in);
+    free(d.reached);
+    return live;
+}

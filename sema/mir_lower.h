@@ -8,7 +8,9 @@
 
 #include "mir_internal.h"
 
+#ifndef MIR_NO_LOCAL
 #define MIR_NO_LOCAL UINT32_MAX
+#endif
 
 typedef struct LbLoop {
     MirBlockId brk, cont;

@@ -538,6 +538,13 @@ static bool mods_is_c_ident(const char *t) {
     return true;
 }
 
+bool mods_file_is_lib(uint32_t file) {
+    if (!g_mods.set) return false;
+    for (uint32_t i = 0; i < g_mods.set->mods.len; i++)
+        if (g_mods.set->mods.items[i].file == file) return g_mods.set->mods.items[i].is_lib;
+    return false;
+}
+
 void mods_decorators(Sema *s, uint32_t fi) {
     NodeId def = s->prog->funcs.items[fi].def;
     Node *d = sema_node(s, def);

@@ -31,6 +31,8 @@ void mods_end(Sema *s);
  * names in the current scope. False when the statement is not such an
  * import (builtin or CPython modules). */
 bool mods_import_from(Sema *s, NodeId stmt);
+/* Is source file `file` a standard-library module (lib/sifr/)? */
+bool mods_file_is_lib(uint32_t file);
 /* `from sifr.X import ...` when lib/ has no sifr/X.sifr: names the seed
  * page denies are unknown, builtin error types are bound, the rest is "not
  * supported yet". False for other modules. */

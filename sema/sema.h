@@ -193,6 +193,12 @@ enum {
     CLS_USER_STR = 1 << 5, /* __str__ written by hand (else generated) */
     CLS_NONSEND = 1 << 6,  /* inherits NonSend: never crosses a task boundary */
     CLS_CONTEXT = 1 << 7,  /* has __enter__ and __exit__ (usable in `with`) */
+    /* ownership kinds, given by standard-library classes with the class
+     * decorators @linear, @must_consume and @scoped (docs/design/ownership.md) */
+    CLS_LINEAR = 1 << 8,       /* use-once: moved, never copied (task handles) */
+    CLS_MUST_CONSUME = 1 << 9, /* linear, and dropping it unconsumed is SIFR-OWN-0013 */
+    CLS_SCOPED = 1 << 10,      /* never returned or stored (SIFR-OWN-0003), never alive
+                                  across a suspension point (SIFR-OWN-0009): guards, permits */
 };
 
 typedef struct ClassField {
@@ -357,6 +363,11 @@ bool sema_check_program(Ast *ast, const SemaModuleSet *set, Program *out);
 /* The ownership rules about parameters (check_own.c): SIFR-OWN-0002, -0003,
  * -0005, -0006. Run by sema_check_program on a program without errors. */
 bool sema_check_ownership(const Program *p);
+/* Nanoseconds spent so far in the ownership checks (this pass and the MIR's
+ * move checks), for `sifr --time`; own_time_add/own_clock_ns feed it. */
+uint64_t sema_ownership_ns(void);
+uint64_t own_clock_ns(void);
+void own_time_add(uint64_t ns);
 /* The link-name prefix of function `fi`: its module's dotted name. */
 const char *prog_func_module(const Program *p, uint32_t fi);
 void program_free(Program *p);

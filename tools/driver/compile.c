@@ -191,14 +191,17 @@ int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir)
     Program prog;
     memset(&prog, 0, sizeof prog);
     int status = 0;
+    uint64_t t0 = own_clock_ns(), t_front = 0;
     if (!drv_front_end(opts, file, &ast, &prog)) {
         status = 1;
     } else if (opts->command == DRV_CMD_CHECK) {
         /* `check` answers "would this build?": the code generator's support
          * gate and the ownership checks on the MIR run too; only LLVM and
          * the linker are skipped. */
+        t_front = own_clock_ns();
         if (!drv_check_lowering(&prog)) status = 1;
     } else {
+        t_front = own_clock_ns();
         /* -o -: write into the private directory, then copy to stdout */
         bool to_stdout = strcmp(output, "-") == 0;
         StrBuf staged = {0};
@@ -212,6 +215,15 @@ int drv_compile(const DrvOptions *opts, const char *output, const char *tmp_dir)
             status = 1;
         }
         sb_free(&staged);
+    }
+    if (opts->time) {
+        /* ownership: the parameter rules (in the front end) and the MIR's
+         * move checks (in the lowering) */
+        uint64_t t_end = own_clock_ns();
+        if (!t_front) t_front = t_end;
+        fprintf(stderr, DRV_NAME ": time: front end %.3f ms, after it %.3f ms, total %.3f ms; ownership checks %.3f ms\n",
+                (double)(t_front - t0) / 1e6, (double)(t_end - t_front) / 1e6, (double)(t_end - t0) / 1e6,
+                (double)sema_ownership_ns() / 1e6);
     }
     drv_render_diagnostics(opts);
 

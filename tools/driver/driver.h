@@ -19,6 +19,7 @@ typedef struct DrvOptions {
     bool emit_mir;            /* --emit mir: print the MIR instead of generating code */
     bool release;
     bool verbose;
+    bool time;                /* --time: print how long the stages took */
     DiagFormat diag_format;
     bool diag_color;
     char **program_args;      /* run: the arguments after `--` */

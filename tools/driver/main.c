@@ -23,6 +23,7 @@ static const char drv_usage_text[] =
     "                      x86-64-v4; default: the target's portable baseline\n"
     "  --diagnostic-format human|json|compact   how errors are printed (default: human)\n"
     "  -v, --verbose       print the stages and the link command\n"
+    "  --time              print how long the compiler's stages took (standard error)\n"
     "  -h, --help          show this help\n"
     "  --version           print the version\n"
     "\n"
@@ -99,6 +100,8 @@ static void drv_parse_args(int argc, char **argv, DrvOptions *o) {
                 drv_usage_error("unknown diagnostic format `%s` (expected human, json or compact)", v);
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             o->verbose = true;
+        } else if (strcmp(a, "--time") == 0) {
+            o->time = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             want_help = true;
         } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
