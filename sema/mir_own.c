@@ -9,6 +9,11 @@
 
 #include "mir_internal.h"
 
+/* The type kinds whose parts are their type arguments. */
+static bool own_is_container(TypeKind k) {
+    return k == TY_LIST || k == TY_DICT || k == TY_SET || k == TY_TUPLE || k == TY_OPTION || k == TY_RESULT;
+}
+
 bool own_type_has_kind(const Program *p, TypeId t, uint32_t cls_flag) {
     const Type *ty = type_get(t);
     if (!ty) return false;
@@ -20,16 +25,11 @@ bool own_type_has_kind(const Program *p, TypeId t, uint32_t cls_flag) {
             if (own_type_has_kind(p, ty->args[i], cls_flag)) return true;
         return false;
     }
-    case TY_LIST:
-    case TY_DICT:
-    case TY_SET:
-    case TY_TUPLE:
-    case TY_OPTION:
-    case TY_RESULT:
+    default:
+        if (!own_is_container(ty->kind)) return false;
         for (uint32_t i = 0; i < ty->nargs; i++)
             if (own_type_has_kind(p, ty->args[i], cls_flag)) return true;
         return false;
-    default: return false;
     }
 }
 
@@ -63,18 +63,12 @@ static bool own_sendable(const Program *p, TypeId t, TypeId *culprit, const Send
             }
         return true;
     }
-    case TY_LIST:
-    case TY_DICT:
-    case TY_SET:
-    case TY_TUPLE:
-    case TY_OPTION:
-    case TY_RESULT:
-        for (uint32_t i = 0; i < ty->nargs; i++)
-            if (!own_sendable(p, ty->args[i], culprit, up)) return false;
-        return true;
     default:
         /* scalars, str, bytes, None; function values carry copies of
          * what they capture, which the site that sends one checks */
+        if (!own_is_container(ty->kind)) return true;
+        for (uint32_t i = 0; i < ty->nargs; i++)
+            if (!own_sendable(p, ty->args[i], culprit, up)) return false;
         return true;
     }
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "mir.h"
+#include "mir_harness.h"
 
 /* ==== Harness ============================================================= */
 
@@ -45,22 +46,8 @@ static void build(const char *src) {
     for (uint32_t i = 0; i < g_mir.bodies.len; i++) mir_verify(g_mir.bodies.items[i]);
 }
 
-static const MirBody *body(const char *symbol) {
-    for (uint32_t i = 0; i < g_mir.bodies.len; i++)
-        if (!strcmp(g_mir.bodies.items[i]->symbol, symbol)) return g_mir.bodies.items[i];
-    cr_assert_fail("no body %s", symbol);
-    return NULL;
-}
-
-/* The local holding the named variable (the last one of that name, so that
- * a reassigned parameter finds its owned copy). */
-static MirLocalId local(const MirBody *b, const char *name) {
-    StrId id = intern_cstr(name);
-    for (uint32_t i = b->locals.len; i > 0; i--)
-        if (b->locals.items[i - 1].name == id) return i - 1;
-    cr_assert_fail("no local %s", name);
-    return 0;
-}
+static const MirBody *body(const char *symbol) { return mir_body_in(&g_mir, symbol); }
+static MirLocalId local(const MirBody *b, const char *name) { return mir_local_named(b, name); }
 
 static char *g_dump;
 static const char *dump(const MirBody *b) {

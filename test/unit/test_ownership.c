@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mir.h"
+#include "mir_harness.h"
 #include "sema_harness.h"
 
 static MirProgram g_mir;
@@ -32,20 +33,8 @@ static ClassInfo *class_named(const char *name) {
     return NULL;
 }
 
-static const MirBody *body(const char *symbol) {
-    for (uint32_t i = 0; i < g_mir.bodies.len; i++)
-        if (!strcmp(g_mir.bodies.items[i]->symbol, symbol)) return g_mir.bodies.items[i];
-    cr_assert_fail("no body %s", symbol);
-    return NULL;
-}
-
-static MirLocalId local(const MirBody *b, const char *name) {
-    StrId id = intern_cstr(name);
-    for (uint32_t i = b->locals.len; i > 0; i--)
-        if (b->locals.items[i - 1].name == id) return i - 1;
-    cr_assert_fail("no local %s", name);
-    return 0;
-}
+static const MirBody *body(const char *symbol) { return mir_body_in(&g_mir, symbol); }
+static MirLocalId local(const MirBody *b, const char *name) { return mir_local_named(b, name); }
 
 /* Check `src` (must pass), give class `cls` the kind `flags`, lower it. */
 static bool lower_with_kind(const char *src, const char *cls, uint32_t flags) {
@@ -73,6 +62,22 @@ static void expect_rendered(const char *what) {
     free(text);
     cr_assert(found, "expected the diagnostics to contain: %s", what);
 }
+
+/* A class to give a kind, a function that takes one, and main's start. */
+#define HANDLE_PROG                         \
+    "class Handle:\n"                       \
+    "    id: int\n"                         \
+    "def finish(own h: Handle) -> int:\n"   \
+    "    return h.id\n"                     \
+    "def main() -> None:\n"                 \
+    "    h = Handle(3)\n"
+
+#define GUARD_USE_PROG                      \
+    "class Guard:\n"                        \
+    "    n: int\n"                          \
+    "def use(own g: Guard) -> int:\n"       \
+    "    return g.n\n"                      \
+    "def main() -> None:\n"
 
 static const char *guard_prog = "class Guard:\n"
                                 "    n: int\n"
@@ -118,12 +123,7 @@ Test(ownership, the_same_program_without_the_kind_is_accepted) {
 }
 
 Test(ownership, must_consume_dropped_on_one_path_is_rejected) {
-    cr_assert_not(lower_with_kind("class Handle:\n"
-                                  "    id: int\n"
-                                  "def finish(own h: Handle) -> int:\n"
-                                  "    return h.id\n"
-                                  "def main() -> None:\n"
-                                  "    h = Handle(3)\n"
+    cr_assert_not(lower_with_kind(HANDLE_PROG
                                   "    if len(\"ab\") > 1:\n"
                                   "        print(finish(h))\n",
                                   "Handle", CLS_LINEAR | CLS_MUST_CONSUME));
@@ -133,12 +133,7 @@ Test(ownership, must_consume_dropped_on_one_path_is_rejected) {
 Test(ownership, must_consume_consumed_on_every_path_is_accepted) {
     /* main consumes h on both paths; finish, which takes it, only reads it
      * and so drops it: the one error */
-    cr_assert_not(lower_with_kind("class Handle:\n"
-                              "    id: int\n"
-                              "def finish(own h: Handle) -> int:\n"
-                              "    return h.id\n"
-                              "def main() -> None:\n"
-                              "    h = Handle(3)\n"
+    cr_assert_not(lower_with_kind(HANDLE_PROG
                               "    if len(\"ab\") > 1:\n"
                               "        print(finish(h))\n"
                               "    else:\n"
@@ -160,12 +155,7 @@ Test(ownership, linear_without_must_consume_may_be_dropped) {
 
 Test(ownership, a_linear_value_is_used_once) {
     /* consuming it twice is a use after move */
-    cr_assert_not(lower_with_kind("class Handle:\n"
-                                  "    id: int\n"
-                                  "def finish(own h: Handle) -> int:\n"
-                                  "    return h.id\n"
-                                  "def main() -> None:\n"
-                                  "    h = Handle(3)\n"
+    cr_assert_not(lower_with_kind(HANDLE_PROG
                                   "    print(finish(h))\n"
                                   "    print(finish(h))\n",
                                   "Handle", CLS_LINEAR | CLS_MUST_CONSUME));
@@ -173,11 +163,7 @@ Test(ownership, a_linear_value_is_used_once) {
 }
 
 Test(ownership, scoped_values_alive_at_a_point) {
-    cr_assert(lower_with_kind("class Guard:\n"
-                              "    n: int\n"
-                              "def use(own g: Guard) -> int:\n"
-                              "    return g.n\n"
-                              "def main() -> None:\n"
+    cr_assert(lower_with_kind(GUARD_USE_PROG
                               "    a = 1\n"
                               "    g = Guard(a)\n"
                               "    b = a + 1\n"
@@ -207,11 +193,7 @@ Test(ownership, scoped_values_alive_at_a_point) {
 }
 
 Test(ownership, a_value_moved_on_one_branch_is_maybe_alive_after) {
-    cr_assert(lower_with_kind("class Guard:\n"
-                              "    n: int\n"
-                              "def use(own g: Guard) -> int:\n"
-                              "    return g.n\n"
-                              "def main() -> None:\n"
+    cr_assert(lower_with_kind(GUARD_USE_PROG
                               "    g = Guard(1)\n"
                               "    if len(\"a\") > 0:\n"
                               "        print(use(g))\n"
