@@ -498,6 +498,10 @@ MirLocalId own_scoped_live_at(const Program *p, const MirBody *b, MirBlockId bb,
  * returned or stored (SIFR-OWN-0003), a must-consume value dropped without
  * being consumed (SIFR-OWN-0013). False after a diagnostic. */
 bool own_check_kinds(const Program *p, const MirBody *b);
+/* Live borrows (mir_own.c): a change that may free a part of a value while
+ * a borrow of that part is still to be used (SIFR-OWN-0002). Runs before
+ * drop elaboration. False after a diagnostic. */
+bool own_check_live_borrows(const Program *p, const MirBody *b);
 
 /* Check the structural invariants of a body (every block terminated, block,
  * local and projection indices in range, assignment and operand types

@@ -2439,6 +2439,8 @@ bool mir_build(const Program *prog, MirProgram *out) {
     uint64_t t0 = own_clock_ns();
     for (uint32_t i = 0; i < out->bodies.len; i++)
         if (!out->bodies.items[i]->is_template) ok &= mir_check_moves(out->bodies.items[i]);
+    for (uint32_t i = 0; ok && i < out->bodies.len; i++)
+        if (!out->bodies.items[i]->is_template) ok &= own_check_live_borrows(prog, out->bodies.items[i]);
     own_time_add(own_clock_ns() - t0);
     if (!ok) {
         mir_cur_prog = NULL;

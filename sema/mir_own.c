@@ -6,6 +6,7 @@
  * (SIFR-OWN-0009, asked by the async lowering through own_scoped_live_at),
  * and a must-consume value may not be dropped unconsumed (SIFR-OWN-0013). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "mir_internal.h"
 
@@ -146,4 +147,219 @@ bool own_check_kinds(const Program *p, const MirBody *b) {
     }
     free(reported);
     return ok;
+}
+
+/* ==== Live borrows ===========================================================
+ * A borrowed local that holds a part of another value (an element from
+ * rt_list_at, a dict value, a field copied out as a borrow, the loop
+ * variable of `for x in xs`) is valid while that value keeps the part. An
+ * operation that may free parts of the value (removing or overwriting
+ * elements, storing into a field, reassigning, moving or dropping it, lending
+ * it to a `mut` parameter) while such a borrow is still to be used is a
+ * conflict (SIFR-OWN-0002): the borrow would read freed memory. A backward
+ * liveness of the borrowed locals finds "still to be used". */
+
+/* Runtime operations that drop elements or values of their first operand. */
+static bool own_rt_frees(MirRtFn f) {
+    switch (f) {
+    case MRT_LIST_SET: case MRT_LIST_POP: case MRT_LIST_REMOVE: case MRT_LIST_CLEAR: case MRT_LIST_DEL:
+    case MRT_LIST_DEL_SLICE: case MRT_LIST_SET_SLICE: case MRT_DICT_SET: case MRT_DICT_SET_REF: case MRT_DICT_DEL:
+    case MRT_DICT_CLEAR: case MRT_DICT_POP: case MRT_DICT_POP_OR: case MRT_DICT_UPDATE: case MRT_SET_REMOVE:
+    case MRT_SET_DISCARD: case MRT_SET_CLEAR:
+        return true;
+    default: return false;
+    }
+}
+
+/* Is parameter k of the user function a call runs declared `mut` (or the
+ * receiver of a `mut self` method)? */
+static bool own_callee_param_mut(const Program *p, const MirBody *b, const MirRvalue *rv, uint32_t k) {
+    if (rv->callee.kind != CALLEE_FN && rv->callee.kind != CALLEE_VIRTUAL) return false;
+    if (!b->program || rv->callee.fn >= b->program->bodies.len) return false;
+    uint32_t fi = b->program->bodies.items[rv->callee.fn]->func;
+    if (fi >= p->funcs.len) return false;
+    const SemaFunc *f = &p->funcs.items[fi];
+    if (k >= f->params.len) return false;
+    if (f->cls && k == 0 && f->self_mut) return true;
+    const Symbol *ps = prog_sym(p, f->params.items[k]);
+    return ps->decl && (p->ast->nodes.items[ps->decl].flags & NF_MUT);
+}
+
+typedef struct LbState {
+    const Program *p;
+    const MirBody *b;
+    MirLocalId *base;   /* per local: the value it borrows from, or MIR_NO_LOCAL */
+    Span *made;         /* per local: where the borrow was made */
+    uint32_t *bit;      /* per local: its liveness bit, or UINT32_MAX */
+    uint32_t nwords;
+    bool *reported;
+    bool ok;
+} LbState;
+
+static bool lb_get(const uint64_t *s, uint32_t i) { return (s[i / 64] >> (i % 64)) & 1; }
+static void lb_put(uint64_t *s, uint32_t i, bool v) {
+    if (v) s[i / 64] |= (uint64_t)1 << (i % 64);
+    else s[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+
+static MirLocalId lb_root(const LbState *st, MirLocalId l) {
+    return st->base[l] != MIR_NO_LOCAL ? st->base[l] : l;
+}
+
+/* The locals whose parts statement s may free (at most `cap`, into out);
+ * returns how many. */
+static uint32_t lb_freed_by(const LbState *st, const MirStmt *s, MirLocalId *out, uint32_t cap) {
+    const MirBody *b = st->b;
+    uint32_t n = 0;
+#define LB_ADD(l)                                                          \
+    do {                                                                   \
+        if (n < cap && st->base[(l)] == MIR_NO_LOCAL) out[n++] = (l);      \
+    } while (0)
+    if (s->kind == MS_DROP && !s->place.proj_count) LB_ADD(s->place.local);
+    if (s->kind != MS_ASSIGN) return n;
+    const MirRvalue *rv = &s->rv;
+    const MirOperand *ops = mir_rv_ops(b, rv);
+    /* reassigning a value, or storing into a part of it */
+    if (s->place.local != 0 && st->bit[s->place.local] == UINT32_MAX) LB_ADD(s->place.local);
+    for (uint32_t j = 0; j < rv->ops_count; j++)
+        if (ops[j].kind == OPD_MOVE) LB_ADD(ops[j].place.local);
+    if (rv->kind != RV_CALL) return n;
+    if (rv->callee.kind == CALLEE_RT) {
+        if (rv->ops_count && ops[0].kind == OPD_COPY && own_rt_frees((MirRtFn)rv->callee.fn)) LB_ADD(ops[0].place.local);
+        return n;
+    }
+    uint32_t first = rv->callee.kind == CALLEE_CLOSURE ? 1 : 0;
+    for (uint32_t j = first; j < rv->ops_count; j++)
+        if (ops[j].kind == OPD_COPY && own_callee_param_mut(st->p, b, rv, j - first)) LB_ADD(ops[j].place.local);
+#undef LB_ADD
+    return n;
+}
+
+/* The uses and definitions of the borrowed locals, backwards through s. */
+static void lb_transfer(const LbState *st, const MirStmt *s, uint64_t *live) {
+    if (s->kind != MS_ASSIGN) return;
+    if (!s->place.proj_count && st->bit[s->place.local] != UINT32_MAX) lb_put(live, st->bit[s->place.local], false);
+    const MirOperand *ops = mir_rv_ops(st->b, &s->rv);
+    for (uint32_t j = 0; j < s->rv.ops_count; j++)
+        if (ops[j].kind != OPD_CONST && st->bit[ops[j].place.local] != UINT32_MAX)
+            lb_put(live, st->bit[ops[j].place.local], true);
+    if ((s->rv.kind == RV_REF || s->rv.kind == RV_DISCRIMINANT) && st->bit[s->rv.place.local] != UINT32_MAX)
+        lb_put(live, st->bit[s->rv.place.local], true);
+    if (s->place.proj_count && st->bit[s->place.local] != UINT32_MAX) lb_put(live, st->bit[s->place.local], true);
+}
+
+static void lb_term_uses(const LbState *st, const MirTerm *t, uint64_t *live) {
+    if ((t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC) && t->cond.kind != OPD_CONST &&
+        st->bit[t->cond.place.local] != UINT32_MAX)
+        lb_put(live, st->bit[t->cond.place.local], true);
+}
+
+static void lb_successors(const MirBody *b, const MirTerm *t, MirBlockId *out, uint32_t *n) {
+    *n = 0;
+    if (t->kind == MT_GOTO) out[(*n)++] = t->target;
+    if (t->kind == MT_BRANCH) out[(*n)++] = t->then_bb, out[(*n)++] = t->else_bb;
+    if (t->kind == MT_SWITCH) {
+        for (uint32_t i = 0; i < t->cases_count; i++) out[(*n)++] = b->case_targets.items[t->cases_start + i];
+        out[(*n)++] = t->otherwise;
+    }
+}
+
+/* Into cur: the borrows used after the last statement of block bi (its
+ * successors' live-in sets and the terminator's operand). */
+static void lb_live_out(const LbState *st, MirBlockId bi, const uint64_t *live_in, MirBlockId *succ, uint64_t *cur) {
+    const MirBlock *bb = &st->b->blocks.items[bi];
+    memset(cur, 0, st->nwords * sizeof *cur);
+    uint32_t ns;
+    lb_successors(st->b, &bb->term, succ, &ns);
+    for (uint32_t k = 0; k < ns; k++)
+        for (uint32_t w = 0; w < st->nwords; w++) cur[w] |= live_in[(size_t)succ[k] * st->nwords + w];
+    lb_term_uses(st, &bb->term, cur);
+}
+
+static void lb_report(LbState *st, const MirStmt *s, MirLocalId borrow, MirLocalId owner) {
+    if (st->reported[borrow]) return;
+    st->reported[borrow] = true;
+    st->ok = false;
+    const MirBody *b = st->b;
+    const char *on = b->locals.items[owner].name ? str_text(b->locals.items[owner].name) : "a value";
+    const char *bn = b->locals.items[borrow].name ? str_text(b->locals.items[borrow].name) : "a borrow of it";
+    Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_CONFLICTING_BORROWS, s->span,
+                             "`%s` may lose the part that `%s` borrows, while `%s` is still used", on, bn, bn);
+    diag_label(d, "this may free or replace what `%s` refers to", bn);
+    if (st->made[borrow].file) diag_note(d, st->made[borrow], "`%s` borrows from `%s` here", bn, on);
+    diag_help(d, "take a copy first (`%s.clone()`), or iterate over a copy (`for x in %s.clone():`)", bn, on);
+    diag_emit(d);
+}
+
+bool own_check_live_borrows(const Program *p, const MirBody *b) {
+    uint32_t nl = b->locals.len, nb = b->blocks.len;
+    LbState st = {.p = p, .b = b, .ok = true};
+    st.base = malloc(sizeof *st.base * (nl ? nl : 1));
+    st.made = calloc(nl ? nl : 1, sizeof *st.made);
+    st.bit = malloc(sizeof *st.bit * (nl ? nl : 1));
+    for (MirLocalId l = 0; l < nl; l++) st.base[l] = MIR_NO_LOCAL, st.bit[l] = UINT32_MAX;
+    uint32_t nb_bits = 0;
+    /* the borrowed locals made from a part of another local (in block
+     * order, so a borrow of a borrow finds its root) */
+    for (MirBlockId bi = 0; bi < nb; bi++) {
+        const MirBlock *bb = &b->blocks.items[bi];
+        for (uint32_t k = 0; k < bb->stmts.len; k++) {
+            const MirStmt *s = &bb->stmts.items[k];
+            MirLocalId l = s->place.local;
+            if (s->kind != MS_ASSIGN || s->place.proj_count || l <= b->nparams ||
+                !(b->locals.items[l].flags & MIRL_BORROWED) || mir_type_is_copy(b->locals.items[l].type))
+                continue;
+            const MirOperand *ops = mir_rv_ops(b, &s->rv);
+            if (!s->rv.ops_count || ops[0].kind == OPD_CONST) continue;
+            MirLocalId root = lb_root(&st, ops[0].place.local);
+            if (root == l) continue;
+            st.base[l] = root;
+            st.made[l] = s->span;
+            if (st.bit[l] == UINT32_MAX) st.bit[l] = nb_bits++;
+        }
+    }
+    if (!nb_bits) {
+        free(st.base), free(st.made), free(st.bit);
+        return true;
+    }
+    st.nwords = (nb_bits + 63) / 64;
+    st.reported = calloc(nl, sizeof *st.reported);
+    uint64_t *live_in = calloc((size_t)nb * st.nwords, sizeof *live_in);
+    uint64_t *cur = calloc(st.nwords, sizeof *cur);
+    uint32_t cap = 2;
+    for (MirBlockId bi = 0; bi < nb; bi++)
+        if (b->blocks.items[bi].term.kind == MT_SWITCH && b->blocks.items[bi].term.cases_count + 1 > cap)
+            cap = b->blocks.items[bi].term.cases_count + 1;
+    MirBlockId *succ = malloc(sizeof *succ * cap);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (MirBlockId bi = nb; bi-- > 0;) {
+            const MirBlock *bb = &b->blocks.items[bi];
+            lb_live_out(&st, bi, live_in, succ, cur);
+            for (uint32_t k = bb->stmts.len; k-- > 0;) lb_transfer(&st, &bb->stmts.items[k], cur);
+            uint64_t *row = live_in + (size_t)bi * st.nwords;
+            for (uint32_t w = 0; w < st.nwords; w++) {
+                changed |= (row[w] | cur[w]) != row[w];
+                row[w] |= cur[w];
+            }
+        }
+    }
+    /* report: walking each block backwards, `cur` is what is used after */
+    for (MirBlockId bi = 0; bi < nb; bi++) {
+        const MirBlock *bb = &b->blocks.items[bi];
+        lb_live_out(&st, bi, live_in, succ, cur);
+        for (uint32_t k = bb->stmts.len; k-- > 0;) {
+            const MirStmt *s = &bb->stmts.items[k];
+            MirLocalId owners[8];
+            uint32_t no = lb_freed_by(&st, s, owners, 8);
+            for (uint32_t q = 0; q < no; q++)
+                for (MirLocalId l = 0; l < nl; l++)
+                    if (st.bit[l] != UINT32_MAX && st.base[l] == owners[q] && lb_get(cur, st.bit[l]))
+                        lb_report(&st, s, l, owners[q]);
+            lb_transfer(&st, s, cur);
+        }
+    }
+    free(succ), free(cur), free(live_in), free(st.reported);
+    free(st.base), free(st.made), free(st.bit);
+    return st.ok;
 }
