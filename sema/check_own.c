@@ -33,6 +33,7 @@ typedef struct Own {
     const Ast *ast;
     const SemaFunc *f;
     SymId *alias; /* per symbol: the immutable parameter a loop variable borrows from */
+    VEC(SymId) aliased; /* the symbols with an alias entry (reset per function) */
     bool ok;
 } Own;
 
@@ -625,8 +626,10 @@ static void own_stmt(Own *o, NodeId n) {
         const Node *t = on(o, x->a);
         SymId r = own_imm_root(o, x->b);
         if (r && t->kind == N_NAME && t->sym && !mir_type_is_copy(t->type) &&
-            own_count_bindings(o, on(o, o->f->def)->list2, t->sym) == 1)
+            own_count_bindings(o, on(o, o->f->def)->list2, t->sym) == 1) {
             o->alias[t->sym] = r;
+            vec_push(&o->aliased, t->sym);
+        }
         own_stmts(o, x->list);
         own_stmts(o, x->list2);
         return;
@@ -682,7 +685,8 @@ bool sema_check_ownership(const Program *p) {
         if (!f->def || f->rt_symbol || f->is_async) continue;
         const Node *def = &p->ast->nodes.items[f->def];
         o.f = f;
-        memset(o.alias, 0, sizeof *o.alias * p->syms.len);
+        for (uint32_t i = 0; i < o.aliased.len; i++) o.alias[o.aliased.items[i]] = 0; /* the last function's */
+        o.aliased.len = 0;
         if (def->kind == N_LAMBDA) { /* its body is the value it returns */
             own_expr(&o, def->a);
             own_escape(&o, def->a, "returned");
@@ -691,6 +695,7 @@ bool sema_check_ownership(const Program *p) {
         }
     }
     free(o.alias);
+    vec_free(&o.aliased);
     own_time_add(own_clock_ns() - t0);
     return o.ok;
 }
