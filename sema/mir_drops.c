@@ -296,6 +296,7 @@ static void mv_report(MvState *m, const MirOperand *o, Span at) {
         d = diag_new(SEV_ERROR, CODE_OWN_MOVE_IN_LOOP, at, "value `%s` moved here in a previous iteration of the loop",
                      name);
         diag_label(d, "moved again here; the loop runs this more than once");
+        if (loc->span.file) diag_note(d, loc->span, "`%s` is declared outside the loop here", name);
         diag_help(d, "move a copy each time (`%s.clone()`), or give `%s` a new value in the loop before this", name,
                   name);
     } else {
