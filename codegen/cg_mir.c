@@ -293,6 +293,9 @@ TypeId cg_place_type(const MirBody *b, MirPlace p) {
 
 /* The value of a place of value type `t`; NULL for None. */
 LLVMValueRef cg_load_place(Cg *c, MirPlace p, TypeId t) {
+    /* a `mut` reference itself (lent on to a call): the pointer it holds */
+    if (!p.proj_count && (c->body->locals.items[p.local].flags & MIRL_MUT_REF))
+        return LLVMBuildLoad2(c->b, c->t_ptr, c->local_slot[p.local], "");
     LLVMTypeRef lt = cg_type(c, t);
     if (lt == c->t_void) return NULL;
     bool mem;
@@ -895,7 +898,7 @@ static LLVMValueRef cg_rvalue(Cg *c, const MirRvalue *rv) {
     case RV_AGGREGATE: return cg_aggregate(c, rv, ops);
     case RV_DISCRIMINANT: return cg_discriminant(c, rv);
     case RV_ISA: return cg_isa(c, rv, ops);
-    case RV_REF: break;
+    case RV_REF: return cg_place_addr(c, rv->place); /* into a MIRL_MUT_REF local */
     }
     ICE("codegen: rvalue kind %d in %s is not produced by the lowering yet", (int)rv->kind, c->body->symbol);
 }

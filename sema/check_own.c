@@ -33,7 +33,8 @@ typedef struct Own {
     const Ast *ast;
     const SemaFunc *f;
     SymId *alias; /* per symbol: the immutable parameter a loop variable borrows from */
-    VEC(SymId) aliased; /* the symbols with an alias entry (reset per function) */
+    VEC(SymId) aliased; /* the symbols with an alias or lambda entry (reset per function) */
+    NodeId *lambda;     /* per symbol: the lambda a local was last bound to (its captures go where it goes) */
     bool ok;
 } Own;
 
@@ -203,6 +204,10 @@ static void own_escape(Own *o, NodeId e, const char *how) {
     }
     if (x->kind == N_LAMBDA) {
         own_escape_capture(o, x->a, how);
+        return;
+    }
+    if (x->kind == N_NAME && x->sym && o->lambda[x->sym]) {
+        own_escape_capture(o, on(o, o->lambda[x->sym])->a, how);
         return;
     }
     SymId s = own_borrowed_param(o, e);
@@ -572,12 +577,23 @@ static uint32_t own_count_bindings(const Own *o, NodeList body, SymId s) {
     return n;
 }
 
+/* `f = lambda: ...`: remember the lambda, so that where f goes its
+ * captures go (a plain name target; any other value forgets it). */
+static void own_note_lambda(Own *o, NodeId target, NodeId value) {
+    const Node *t = on(o, target);
+    if (t->kind != N_NAME || !t->sym) return;
+    NodeId lam = value && on(o, value)->kind == N_LAMBDA ? value : 0;
+    if (lam && !o->lambda[t->sym]) vec_push(&o->aliased, t->sym);
+    o->lambda[t->sym] = lam;
+}
+
 static void own_stmt(Own *o, NodeId n) {
     const Node *x = on(o, n);
     switch ((NodeKind)x->kind) {
     case N_EXPR_STMT: own_expr(o, x->a); return;
     case N_ASSIGN: {
         own_expr(o, x->a);
+        for (uint32_t i = 0; i < x->list.count; i++) own_note_lambda(o, on_at(o, x->list, i), x->a);
         bool store = false;
         for (uint32_t i = 0; i < x->list.count; i++) {
             const Node *t = on(o, on_at(o, x->list, i));
@@ -589,6 +605,7 @@ static void own_stmt(Own *o, NodeId n) {
     }
     case N_ANN_ASSIGN:
         own_expr(o, x->c);
+        own_note_lambda(o, x->a, x->c);
         if (x->c && on(o, x->a)->kind == N_ATTR) own_escape(o, x->c, "stored in a field");
         if (x->c) own_target(o, x->a, "assign to");
         return;
@@ -680,12 +697,14 @@ bool sema_check_ownership(const Program *p) {
     uint64_t t0 = own_clock_ns();
     Own o = {.p = p, .ast = p->ast, .ok = true};
     o.alias = calloc(p->syms.len ? p->syms.len : 1, sizeof *o.alias);
+    o.lambda = calloc(p->syms.len ? p->syms.len : 1, sizeof *o.lambda);
     for (uint32_t fi = 0; fi < p->funcs.len; fi++) {
         const SemaFunc *f = &p->funcs.items[fi];
         if (!f->def || f->rt_symbol || f->is_async) continue;
         const Node *def = &p->ast->nodes.items[f->def];
         o.f = f;
-        for (uint32_t i = 0; i < o.aliased.len; i++) o.alias[o.aliased.items[i]] = 0; /* the last function's */
+        for (uint32_t i = 0; i < o.aliased.len; i++) /* the last function's */
+            o.alias[o.aliased.items[i]] = 0, o.lambda[o.aliased.items[i]] = 0;
         o.aliased.len = 0;
         if (def->kind == N_LAMBDA) { /* its body is the value it returns */
             own_expr(&o, def->a);
@@ -695,6 +714,7 @@ bool sema_check_ownership(const Program *p) {
         }
     }
     free(o.alias);
+    free(o.lambda);
     vec_free(&o.aliased);
     own_time_add(own_clock_ns() - t0);
     return o.ok;

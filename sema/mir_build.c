@@ -836,7 +836,7 @@ MirOperand lb_user_call_slot(Lb *L, NodeId n, uint32_t fi, const MirOperand *sel
         uint16_t pf = lb_node(L, ast_list_at(L->ast, params, k))->flags;
         if (pf & NF_OWN) args[k] = lb_consume(L, args[k]); /* the callee owns it now (also `own mut`) */
         else if ((pf & NF_MUT) && !lb_is_boxed(type_get(fty)->args[k]))
-            lb_unsupported(L, n, "passing an argument to a `mut` parameter");
+            args[k] = lb_lend_mut(L, args[k], n);
         /* a borrowed argument stays a copy of the caller's bits */
     }
     MirCallee callee = {CALLEE_FN, body, 0};
@@ -1584,7 +1584,15 @@ void lb_store(Lb *L, SymId s, MirOperand v, NodeId at) {
         return;
     }
     v = lb_consume(L, v);
-    if (p.proj_count == 0) lb_drop(L, p.local, sp);
+    if (p.proj_count == 0) {
+        lb_drop(L, p.local, sp);
+    } else {
+        /* through a `mut` parameter: the caller's old value is replaced,
+         * so it is taken out and dropped at the end of the statement */
+        MirLocalId old = lb_temp(L, sym->type);
+        lb_assign(L, lb_place(old), rv_use(L, opd_place(L, p, sp)), sp);
+        vec_push(&L->pending, old);
+    }
     lb_assign(L, p, rv_use(L, v), sp);
 }
 
@@ -2225,6 +2233,37 @@ void lb_stmts(Lb *L, NodeList body) {
 
 /* ==== Parameters ========================================================== */
 
+/* The argument of a `mut` parameter of an unboxed type (int, str ...): a
+ * pointer to the caller's value, in a MIRL_MUT_REF temporary. A variable
+ * (or a `mut` parameter being lent on, or a field) is lent itself, so the
+ * callee's changes reach it; any other value is put in a temporary first,
+ * whose changes are lost, as with any temporary. */
+MirOperand lb_lend_mut(Lb *L, MirOperand arg, NodeId at) {
+    Span sp = lb_node(L, at)->span;
+    bool place = arg.kind == OPD_COPY;
+    if (place && arg.place.proj_count) {
+        /* a field: its memory form must be the register form the callee
+         * reads through the pointer (a bool field is a byte) */
+        const MirProj *last = &L->b->projs.items[arg.place.proj_start + arg.place.proj_count - 1];
+        bool deref_of_ref = arg.place.proj_count == 1 && last->kind == PROJ_DEREF &&
+                            (L->b->locals.items[arg.place.local].flags & MIRL_MUT_REF);
+        if (!deref_of_ref && (last->kind != PROJ_FIELD || arg.type == TYPE_BOOL)) {
+            lb_unsupported(L, at, "lending this value to a `mut` parameter");
+            return arg;
+        }
+    }
+    if (!place) {
+        MirLocalId t = lb_temp(L, arg.type);
+        lb_assign(L, lb_place(t), rv_use(L, arg), sp);
+        if (!mir_type_is_copy(arg.type)) vec_push(&L->pending, t);
+        arg = opd_local(L, t);
+    }
+    MirLocalId ref = lb_local(L, arg.type, 0, sp, MIRL_MUT_REF);
+    MirRvalue rv = {.kind = RV_REF, .place = arg.place, .mut_ref = true, .type = arg.type};
+    lb_assign(L, lb_place(ref), rv, sp);
+    return opd_local(L, ref);
+}
+
 /* Is `sym` the target of an assignment anywhere in `body`? */
 bool lb_assigned_in(Lb *L, NodeList body, SymId sym) {
     for (uint32_t i = 0; i < body.count; i++) {
@@ -2355,7 +2394,9 @@ MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
         const Symbol *sym = prog_sym(prog, s);
         const Node *p = ast_node(ast, sym->decl);
         uint32_t flags = MIRL_PARAM;
-        if ((p->flags & NF_MUT) && !lb_is_boxed(sym->type)) flags |= MIRL_MUT_REF;
+        /* `mut x` of an unboxed type is a pointer to the caller's value;
+         * `own mut x` is the callee's own value, like `own x` */
+        if ((p->flags & NF_MUT) && !(p->flags & NF_OWN) && !lb_is_boxed(sym->type)) flags |= MIRL_MUT_REF;
         else if (!(p->flags & NF_OWN) && !mir_type_is_copy(sym->type)) flags |= MIRL_BORROWED;
         L.sym_local[s] = lb_local(&L, sym->type, sym->name, p->span, flags);
         if (!(flags & (MIRL_BORROWED | MIRL_MUT_REF)) && !mir_type_is_copy(sym->type)) vec_push(&L.owned, L.sym_local[s]);
