@@ -1839,9 +1839,13 @@ static bool lb_target_binds(Lb *L, NodeId t, SymId s) {
  * element outlives every use (the list is not shortened while it is
  * borrowed: the loop holds it), mutations through it reach the list's
  * element as in Python, and uses that must own it (a move) clone it. */
-static bool lb_for_borrows(Lb *L, NodeId n) {
+bool lb_for_borrows(Lb *L, NodeId n) { return lb_for_borrows_name(L, n, lb_node(L, n)->a); }
+
+/* The same for the name `name` of the loop's target (a part of a tuple
+ * target: `for i, x in enumerate(xs)`). */
+bool lb_for_borrows_name(Lb *L, NodeId n, NodeId name) {
     const Node *node = lb_node(L, n);
-    const Node *t = lb_node(L, node->a);
+    const Node *t = lb_node(L, name);
     if (t->kind != N_NAME || !t->sym || node->list.count == 0) return false;
     SymId s = t->sym;
     const Node *def = lb_node(L, L->fn->def);
@@ -1871,7 +1875,7 @@ static bool lb_for_borrows(Lb *L, NodeId n) {
             if (lb_target_binds(L, x->b, s)) return false;
             break;
         case N_NAME:
-            if (x->sym == s && id != node->a && (x->span.lo < lo || x->span.hi > hi)) return false;
+            if (x->sym == s && id != name && (x->span.lo < lo || x->span.hi > hi)) return false;
             break;
         default:
             if (x->sym == s) return false; /* bound by a pattern, `except ... as`, `:=` ... */
@@ -1964,7 +1968,7 @@ void lb_loop_latch(Lb *L, const Node *loop, LbLoopBlocks bb, MirLocalId counter,
     L->cur = bb.end;
 }
 
-static void lb_for_body(Lb *L, NodeId n, LbLoopBlocks bb, MirRvalue elv, TypeId et);
+static void lb_for_body(Lb *L, NodeId n, LbLoopBlocks bb, MirRvalue elv, TypeId et, NodeId target);
 
 void lb_for_list(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
@@ -1983,7 +1987,7 @@ void lb_for_list(Lb *L, NodeId n) {
     lb_branch(L, more, body, else_bb);
     L->cur = body;
     MirOperand ops[2] = {xs, opd_local(L, idx)};
-    lb_for_body(L, n, bb, rv_rt(L, MRT_LIST_AT, et, ops, 2, node->b), et);
+    lb_for_body(L, n, bb, rv_rt(L, MRT_LIST_AT, et, ops, 2, node->b), et, node->a);
     lb_loop_next(L, node, bb, idx, opd_local(L, idx), isp);
     lb_drop_held(L, held, nheld, isp);
 }
@@ -1991,26 +1995,67 @@ void lb_for_list(Lb *L, NodeId n) {
 /* The body of an indexed for loop, in L->cur: the element (`el`, a borrow
  * of type et) bound to the loop's target, then the statements; breaks go
  * to bb.end, continues to bb.latch. */
-static void lb_for_body(Lb *L, NodeId n, LbLoopBlocks bb, MirRvalue elv, TypeId et) {
+static void lb_for_body(Lb *L, NodeId n, LbLoopBlocks bb, MirRvalue elv, TypeId et, NodeId target) {
     const Node *node = lb_node(L, n);
     Span isp = lb_node(L, node->b)->span;
     MirLocalId el = lb_local(L, et, 0, (Span){0}, MIRL_BORROWED);
     lb_assign(L, lb_place(el), elv, isp);
     SymId bsym = 0;
     MirLocalId saved = MIR_NO_LOCAL;
-    if (!mir_type_is_copy(et) && lb_for_borrows(L, n)) {
-        bsym = lb_node(L, node->a)->sym;
+    if (!mir_type_is_copy(et) && lb_for_borrows_name(L, n, target)) {
+        bsym = lb_node(L, target)->sym;
         saved = L->sym_local[bsym];
         L->sym_local[bsym] = el;
         L->b->locals.items[el].name = prog_sym(L->prog, bsym)->name;
     } else {
-        lb_store_target(L, node->a, opd_local(L, el), node->b);
+        lb_store_target(L, target, opd_local(L, el), node->b);
     }
     lb_flush(L, 0);
     vec_push(&L->loops, ((LbLoop){bb.end, bb.latch}));
     lb_stmts(L, node->list);
     L->loops.len--;
     if (bsym) L->sym_local[bsym] = saved;
+}
+
+/* `for i, x in enumerate(xs)` (xs a list, no start): an indexed loop over
+ * xs whose counter is i, without the list of pairs; x borrows each element
+ * under the conditions of a list loop's (so changing an object through x
+ * changes the list's), else it is a clone. */
+static bool lb_for_enumerate(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    const Node *it = lb_node(L, node->b);
+    if (it->kind != N_CALL || it->list.count != 1) return false;
+    const Node *fn = lb_node(L, it->a);
+    if (fn->kind != N_NAME || !fn->sym) return false;
+    const Symbol *fs = prog_sym(L->prog, fn->sym);
+    if (fs->kind != SYM_BUILTIN || fs->index != BI_ENUMERATE) return false;
+    NodeId arg = ast_list_at(L->ast, it->list, 0);
+    const Node *an = lb_node(L, arg);
+    if (an->kind == N_KEYWORD || an->kind == N_STARRED || type_get(an->type)->kind != TY_LIST) return false;
+    const Node *t = lb_node(L, node->a);
+    if ((t->kind != N_TUPLE && t->kind != N_LIST) || t->list.count != 2) return false;
+    NodeId in = ast_list_at(L->ast, t->list, 0), xn = ast_list_at(L->ast, t->list, 1);
+    if (lb_node(L, in)->kind == N_STARRED || lb_node(L, xn)->kind == N_STARRED) return false;
+    Span isp = it->span;
+    uint32_t mark = L->pending.len;
+    MirOperand xs = lb_expr(L, arg);
+    TypeId et = type_get(xs.type)->args[0];
+    uint32_t nheld;
+    MirLocalId *held = lb_hold_temps(L, mark, &nheld);
+    lb_flush(L, 0);
+    MirLocalId idx;
+    LbLoopBlocks bb = lb_loop_begin(L, node, &idx, isp);
+    MirBlockId body = lb_block(L);
+    MirOperand len = lb_temp_of(L, rv_rt(L, MRT_LIST_LEN, TYPE_INT, &xs, 1, 0), isp);
+    MirOperand more = lb_temp_of(L, rv_binary(L, TOK_LT, TYPE_BOOL, opd_local(L, idx), len, 0), isp);
+    lb_branch(L, more, body, bb.else_bb);
+    L->cur = body;
+    lb_store_target(L, in, opd_local(L, idx), node->b);
+    MirOperand ops[2] = {xs, opd_local(L, idx)};
+    lb_for_body(L, n, bb, rv_rt(L, MRT_LIST_AT, et, ops, 2, node->b), et, xn);
+    lb_loop_next(L, node, bb, idx, opd_local(L, idx), isp);
+    lb_drop_held(L, held, nheld, isp);
+    return true;
 }
 
 /* `for x in s.split()`, `s.split(sep)` and `s.splitlines()` (s a str): the
@@ -2053,7 +2098,7 @@ static bool lb_for_split(Lb *L, NodeId n) {
     MirOperand more = lb_temp_of(L, rv_binary(L, TOK_GE, TYPE_BOOL, next, opd_int(0), 0), isp);
     lb_branch(L, more, body, bb.else_bb);
     L->cur = body;
-    lb_for_body(L, n, bb, rv_use(L, ops[2]), TYPE_STR);
+    lb_for_body(L, n, bb, rv_use(L, ops[2]), TYPE_STR, node->a);
     lb_loop_latch(L, node, bb, pos, rv_use(L, next), isp);
     lb_drop_held(L, held, nheld, isp);
     return true;
@@ -2076,7 +2121,7 @@ void lb_for(Lb *L, NodeId n) {
     }
     if (!is_range && lb_coll_for(L, n)) return; /* dicts (keys, values(), items()), sets */
     if (!is_range && type_get(it->type)->kind == TY_LIST) {
-        if (lb_for_split(L, n)) return;
+        if (lb_for_split(L, n) || lb_for_enumerate(L, n)) return;
         lb_for_list(L, n);
         return;
     }

@@ -152,6 +152,8 @@ typedef struct LbLoopBlocks {
 void lb_panic_if(Lb *L, MirOperand cond, const char *msg, NodeId loc, Span sp);
 bool lb_hold_fresh(Lb *L, uint32_t mark, MirOperand v);
 MirLocalId *lb_hold_temps(Lb *L, uint32_t mark, uint32_t *n);
+bool lb_for_borrows(Lb *L, NodeId n);
+bool lb_for_borrows_name(Lb *L, NodeId n, NodeId name);
 MirOperand lb_lend_mut(Lb *L, MirOperand arg, NodeId at);
 void lb_drop_held(Lb *L, MirLocalId *held, uint32_t n, Span sp);
 LbLoopBlocks lb_loop_begin(Lb *L, const Node *loop, MirLocalId *counter, Span isp);

@@ -388,8 +388,10 @@ static bool coll_iter_kind(Lb *L, NodeId it, NodeId *coll, CollIter *kind) {
  * re-checked against the live table each step, so a body that mutates the
  * container can never make the loop read freed memory. The key/value are
  * borrowed from the table and stored into the target (a clone for owned
- * types), so the target stays valid whatever the body does. A container
- * computed by the iterable expression is held for the whole loop. */
+ * types), so the target stays valid whatever the body does; a value the
+ * variable of `for v in d.values()` may borrow (lb_for_borrows) is not
+ * cloned, and the live-borrow check keeps the body from freeing it. The
+ * temporaries the iterable expression made are held for the whole loop. */
 bool lb_coll_for(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     NodeId cn;
@@ -400,7 +402,8 @@ bool lb_coll_for(Lb *L, NodeId n) {
     MirOperand c = lb_expr(L, cn);
     if (c.type == TYPE_NEVER) return true;
     const Type *ct = type_get(c.type);
-    bool held = lb_hold_fresh(L, mark, c);
+    uint32_t nheld;
+    MirLocalId *held = lb_hold_temps(L, mark, &nheld); /* the container and what it is a part of */
     bool is_set = kind == CI_SET;
     MirOperand len0 = lb_temp_of(L, rv_rt(L, is_set ? MRT_SET_LEN : MRT_DICT_LEN, TYPE_INT, &c, 1, 0), isp);
     lb_flush(L, 0);
@@ -416,6 +419,8 @@ bool lb_coll_for(Lb *L, NodeId n) {
     L->cur = body;
     MirOperand sops[2] = {c, opd_local(L, slot)};
     MirOperand key = {0}, val = {0};
+    SymId bsym = 0;
+    MirLocalId saved = MIR_NO_LOCAL;
     if (kind != CI_VALUES)
         key = coll_borrow(L, is_set ? MRT_SET_ELEM_AT : MRT_DICT_KEY_AT, ct->args[0], sops, 2, 0, isp);
     if (kind == CI_VALUES || kind == CI_ITEMS) val = coll_borrow(L, MRT_DICT_VALUE_AT, ct->args[1], sops, 2, 0, isp);
@@ -429,6 +434,13 @@ bool lb_coll_for(Lb *L, NodeId n) {
         TypeId tt = type_tuple((TypeId[]){ct->args[0], ct->args[1]}, 2);
         MirOperand pair = lb_temp_of(L, rv_agg(L, AGG_TUPLE, tt, parts, 2), isp);
         lb_store_target(L, node->a, pair, node->b);
+    } else if (kind == CI_VALUES && !mir_type_is_copy(ct->args[1]) && lb_for_borrows(L, n)) {
+        /* the variable borrows each value, as a list loop's borrows each
+         * element: changing an object through it changes the dict's */
+        bsym = tn->sym;
+        saved = L->sym_local[bsym];
+        L->sym_local[bsym] = val.place.local;
+        L->b->locals.items[val.place.local].name = prog_sym(L->prog, bsym)->name;
     } else {
         lb_store_target(L, node->a, kind == CI_VALUES ? val : key, node->b);
     }
@@ -436,7 +448,8 @@ bool lb_coll_for(Lb *L, NodeId n) {
     vec_push(&L->loops, ((LbLoop){end, latch}));
     lb_stmts(L, node->list);
     L->loops.len--;
+    if (bsym) L->sym_local[bsym] = saved;
     lb_loop_next(L, node, bb, pos, opd_local(L, slot), isp);
-    if (held) lb_drop(L, c.place.local, isp); /* the exit drops then skip it */
+    lb_drop_held(L, held, nheld, isp);
     return true;
 }
