@@ -4,7 +4,8 @@
  * rules that follow on a body after drop elaboration: a scoped value may not
  * be returned or stored (SIFR-OWN-0003) nor be alive at a suspension point
  * (SIFR-OWN-0009, asked by the async lowering through own_scoped_live_at),
- * and a must-consume value may not be dropped unconsumed (SIFR-OWN-0013). */
+ * a must-consume value may not be dropped unconsumed (SIFR-OWN-0013), and
+ * a linear or scoped value may not be copied (SIFR-OWN-0014). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +103,7 @@ bool own_check_kinds(const Program *p, const MirBody *b) {
     bool ok = true;
     bool any = false;
     for (MirLocalId l = 1; l < b->locals.len && !any; l++)
-        any = own_type_has_kind(p, b->locals.items[l].type, CLS_SCOPED | CLS_MUST_CONSUME);
+        any = own_type_has_kind(p, b->locals.items[l].type, CLS_SCOPED | CLS_MUST_CONSUME | CLS_LINEAR);
     if (!any) return true;
     bool *reported = calloc(b->locals.len, sizeof *reported);
     for (MirBlockId bi = 0; bi < b->blocks.len; bi++) {
@@ -127,6 +128,18 @@ bool own_check_kinds(const Program *p, const MirBody *b) {
             if (s->kind != MS_ASSIGN) continue;
             const MirRvalue *rv = &s->rv;
             const MirOperand *ops = mir_rv_ops(b, rv);
+            if (rv->kind == RV_CALL && rv->callee.kind == CALLEE_RT && rv->callee.fn == MRT_VALUE_CLONE &&
+                rv->ops_count == 1 && own_type_has_kind(p, rv->type, CLS_LINEAR | CLS_SCOPED)) {
+                /* `.clone()`, or the copy a borrowed value gets where it
+                 * must be owned: a handle or a guard exists once */
+                ok = false;
+                Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_LINEAR_COPIED, ops[0].span.file ? ops[0].span : s->span,
+                                         "a value of type `%s` cannot be copied", type_name(rv->type));
+                diag_label(d, "copied here");
+                diag_help(d, "move it instead (it can be used once), or keep using it where it is");
+                diag_emit(d);
+                continue;
+            }
             for (uint32_t j = 0; j < rv->ops_count; j++) {
                 const MirOperand *o = &ops[j];
                 if (o->kind != OPD_MOVE || o->place.proj_count || reported[o->place.local]) continue;

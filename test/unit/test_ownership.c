@@ -299,3 +299,28 @@ Test(ownership, a_mut_parameter_returned_suggests_a_copy) {
                 "SIFR-OWN-0003", 2, 12);
     expect_rendered("use a copy, `a.clone()`, or declare the parameter as `own mut a`");
 }
+
+Test(ownership, a_linear_value_cannot_be_copied) {
+    cr_assert_not(lower_with_kind("class Handle:\n"
+                                  "    id: int\n"
+                                  "def main() -> None:\n"
+                                  "    h = Handle(3)\n"
+                                  "    k = h.clone()\n"
+                                  "    print(h.id, k.id)\n",
+                                  "Handle", CLS_LINEAR));
+    expect_rendered("SIFR-OWN-0014]: a value of type `Handle` cannot be copied");
+}
+
+Test(ownership, a_borrowed_scoped_value_is_not_copied_into_a_list) {
+    /* the loop variable borrows each guard; storing it needs a copy */
+    cr_assert_not(lower_with_kind("class Guard:\n"
+                                  "    n: int\n"
+                                  "def main() -> None:\n"
+                                  "    gs = [Guard(1)]\n"
+                                  "    keep: list[Guard] = []\n"
+                                  "    for g in gs:\n"
+                                  "        keep.append(g)\n"
+                                  "    print(len(keep))\n",
+                                  "Guard", CLS_SCOPED));
+    expect_rendered("SIFR-OWN-0014]");
+}
