@@ -41,6 +41,11 @@ int rt_exit(int code);
 void *rt_alloc(size_t size);          /* never NULL: out of memory panics */
 void *rt_realloc(void *p, size_t size);
 void rt_free(void *p);
+/* Coroutine frames of async functions (coro.alloc / coro.free; the size
+ * freed is the size allocated, a constant after LLVM splits the coroutine).
+ * 16-byte aligned; the layout is in rt_task.h. */
+void *rt_frame_alloc(size_t size);
+void rt_frame_free(void *frame, size_t size);
 
 /* ---- panics ------------------------------------------------------------- */
 _Noreturn void rt_panic(const char *msg, const RtLoc *loc);
