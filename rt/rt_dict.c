@@ -132,28 +132,31 @@ static inline uint64_t rt_dict_key_hash(const RtDict *d, const void *key) {
     return h == RT_HASH_DEAD ? h - 1 : h;
 }
 
-/* Equal bytes, n known equal for both: keys are mostly short words, for
- * which two overlapping word loads beat a call of memcmp. Never reads past
- * the n bytes (memcheck sees string blocks at their exact size). */
-static inline bool rt_bytes_eq(const char *a, const char *b, size_t n) {
-    if (n >= 8 && n <= 16) {
+/* Equal bytes, n <= 16 known equal for both: keys are mostly short words,
+ * for which two overlapping word loads beat a call of memcmp; no call, no
+ * loop. Never reads past the n bytes (memcheck sees string blocks at their
+ * exact size). */
+static inline __attribute__((always_inline)) bool rt_short_eq(const char *a, const char *b, size_t n) {
+    if (n >= 8) {
         uint64_t a0, a1, b0, b1;
         memcpy(&a0, a, 8), memcpy(&b0, b, 8);
         memcpy(&a1, a + n - 8, 8), memcpy(&b1, b + n - 8, 8);
         return ((a0 ^ b0) | (a1 ^ b1)) == 0;
     }
-    if (n >= 4 && n < 8) {
+    if (n >= 4) {
         uint32_t a0, a1, b0, b1;
         memcpy(&a0, a, 4), memcpy(&b0, b, 4);
         memcpy(&a1, a + n - 4, 4), memcpy(&b1, b + n - 4, 4);
         return ((a0 ^ b0) | (a1 ^ b1)) == 0;
     }
-    if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            if (a[i] != b[i]) return false;
-        return true;
-    }
-    return memcmp(a, b, n) == 0;
+    if (n == 0) return true;
+    /* 1-3 bytes: the first, middle and last (the same bytes when n is 1) */
+    return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
+/* Equal bytes of any length n known equal for both. */
+static inline bool rt_bytes_eq(const char *a, const char *b, size_t n) {
+    return n <= 16 ? rt_short_eq(a, b, n) : memcmp(a, b, n) == 0;
 }
 
 static inline bool rt_dict_key_eq(const RtDict *d, const void *a, const void *b) {
@@ -396,24 +399,6 @@ void rt_dict_set_ref(RtDict *d, const void *key, const void *value) {
     else rt_dict_set_clone(d, key, value);
 }
 
-/* Equal bytes, n <= 16 known equal for both: no call, no loop. */
-static inline __attribute__((always_inline)) bool rt_short_eq(const char *a, const char *b, size_t n) {
-    if (n >= 8) {
-        uint64_t a0, a1, b0, b1;
-        memcpy(&a0, a, 8), memcpy(&b0, b, 8);
-        memcpy(&a1, a + n - 8, 8), memcpy(&b1, b + n - 8, 8);
-        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
-    if (n >= 4) {
-        uint32_t a0, a1, b0, b1;
-        memcpy(&a0, a, 4), memcpy(&b0, b, 4);
-        memcpy(&a1, a + n - 4, 4), memcpy(&b1, b + n - 4, 4);
-        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
-    if (n == 0) return true;
-    /* 1-3 bytes: the first, middle and last (the same bytes when n is 1) */
-    return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
-}
 
 /* The entry of str key k (at most 16 bytes) in a dict with int32_t index slots, or NULL: the
  * lookup of counting words, with the key kind and slot width known, no

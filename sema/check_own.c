@@ -333,7 +333,7 @@ static OwnPath own_path(const Own *o, NodeId e) {
         }
         break;
     }
-    if (n > 8 || n > 32) p.deep = true;
+    p.deep = n > 8;
     for (uint32_t i = 0; i < n && i < 8; i++) p.path[i] = rev[n - 1 - i];
     p.len = n < 8 ? n : 8;
     return p;

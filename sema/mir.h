@@ -477,6 +477,9 @@ bool mir_check_moves(const MirBody *b);
  * bb (stmt = the block's length: before its terminator)? The dataflow of drop
  * elaboration; the query behind SIFR-OWN-0009 (mir_own.c). */
 bool mir_maybe_init_at(const MirBody *b, MirLocalId l, MirBlockId bb, uint32_t stmt);
+/* The same for every local at once (one dataflow): a calloc'd array of
+ * locals.len flags, freed by the caller. */
+bool *mir_maybe_init_locals_at(const MirBody *b, MirBlockId bb, uint32_t stmt);
 
 /* Ownership kinds (mir_own.c, docs/design/ownership.md). A type is linear,
  * must-consume or scoped when it is a class with that kind (CLS_LINEAR,

@@ -136,17 +136,31 @@ static void de_solve(De *d) {
     free(uninit);
 }
 
-void mir_elaborate_drops(MirBody *b) {
-    De d = {.b = b};
+/* Track every owned local of b and solve the dataflow (de_free releases). */
+static void de_setup(De *d, MirBody *b) {
+    *d = (De){.b = b};
     uint32_t nl = b->locals.len, nb = b->blocks.len;
-    d.bit = xmalloc(sizeof *d.bit * (nl ? nl : 1));
-    for (MirLocalId l = 0; l < nl; l++) d.bit[l] = mir_local_is_owned(b, l) ? d.ntracked++ : UINT32_MAX;
-    d.nwords = (d.ntracked + 63) / 64;
-    size_t rows = (size_t)(nb ? nb : 1) * (d.nwords ? d.nwords : 1);
-    d.init_in = xcalloc(rows, sizeof *d.init_in);
-    d.uninit_in = xcalloc(rows, sizeof *d.uninit_in);
-    d.reached = xcalloc(nb ? nb : 1, sizeof *d.reached);
-    if (d.ntracked) de_solve(&d);
+    d->bit = xmalloc(sizeof *d->bit * (nl ? nl : 1));
+    for (MirLocalId l = 0; l < nl; l++) d->bit[l] = mir_local_is_owned(b, l) ? d->ntracked++ : UINT32_MAX;
+    d->nwords = (d->ntracked + 63) / 64;
+    size_t rows = (size_t)(nb ? nb : 1) * (d->nwords ? d->nwords : 1);
+    d->init_in = xcalloc(rows, sizeof *d->init_in);
+    d->uninit_in = xcalloc(rows, sizeof *d->uninit_in);
+    d->reached = xcalloc(nb ? nb : 1, sizeof *d->reached);
+    if (d->ntracked) de_solve(d);
+}
+
+static void de_free(De *d) {
+    free(d->bit);
+    free(d->init_in);
+    free(d->uninit_in);
+    free(d->reached);
+}
+
+void mir_elaborate_drops(MirBody *b) {
+    De d;
+    de_setup(&d, b);
+    uint32_t nl = b->locals.len, nb = b->blocks.len;
 
     /* Pass 1: classify every drop by the state just before it. */
     MirLocalId *flag = xmalloc(sizeof *flag * (nl ? nl : 1));
@@ -229,10 +243,7 @@ void mir_elaborate_drops(MirBody *b) {
     free(init);
     free(uninit);
     free(flag);
-    free(d.bit);
-    free(d.init_in);
-    free(d.uninit_in);
-    free(d.reached);
+    de_free(&d);
 }
 
 /* ==== Use after move ======================================================
@@ -403,29 +414,30 @@ bool mir_check_moves(const MirBody *b) {
  * The dataflow of drop elaboration, asked about one place in the body: the
  * "lives across a suspension point" query of the await checks (SIFR-OWN-0009)
  * asks it at each suspension point for the values that may not cross one. */
+bool *mir_maybe_init_locals_at(const MirBody *b, MirBlockId bb, uint32_t stmt) {
+    uint32_t nl = b->locals.len;
+    bool *out = xcalloc(nl ? nl : 1, sizeof *out);
+    if (bb >= b->blocks.len) return out;
+    De d;
+    de_setup(&d, (MirBody *)b);
+    if (d.ntracked && d.reached[bb]) {
+        uint64_t *init = xcalloc(d.nwords, sizeof *init), *uninit = xcalloc(d.nwords, sizeof *uninit);
+        memcpy(init, de_row(&d, d.init_in, bb), d.nwords * sizeof *init);
+        memcpy(uninit, de_row(&d, d.uninit_in, bb), d.nwords * sizeof *uninit);
+        const MirBlock *blk = &b->blocks.items[bb];
+        for (uint32_t i = 0; i < stmt && i < blk->stmts.len; i++) de_transfer(&d, &blk->stmts.items[i], init, uninit);
+        for (MirLocalId l = 0; l < nl; l++) out[l] = d.bit[l] != UINT32_MAX && de_get(init, d.bit[l]);
+        free(init);
+        free(uninit);
+    }
+    de_free(&d);
+    return out;
+}
+
 bool mir_maybe_init_at(const MirBody *b, MirLocalId l, MirBlockId bb, uint32_t stmt) {
-    if (l >= b->locals.len || bb >= b->blocks.len || !mir_local_is_owned(b, l)) return false;
-    De d = {.b = (MirBody *)b};
-    uint32_t nl = b->locals.len, nb = b->blocks.len;
-    d.bit = xmalloc(sizeof *d.bit * nl);
-    for (MirLocalId k = 0; k < nl; k++) d.bit[k] = mir_local_is_owned(b, k) ? d.ntracked++ : UINT32_MAX;
-    d.nwords = (d.ntracked + 63) / 64;
-    size_t rows = (size_t)nb * d.nwords;
-    d.init_in = xcalloc(rows, sizeof *d.init_in);
-    d.uninit_in = xcalloc(rows, sizeof *d.uninit_in);
-    d.reached = xcalloc(nb, sizeof *d.reached);
-    de_solve(&d);
-    uint64_t *init = xcalloc(d.nwords, sizeof *init), *uninit = xcalloc(d.nwords, sizeof *uninit);
-    memcpy(init, de_row(&d, d.init_in, bb), d.nwords * sizeof *init);
-    memcpy(uninit, de_row(&d, d.uninit_in, bb), d.nwords * sizeof *uninit);
-    const MirBlock *blk = &b->blocks.items[bb];
-    for (uint32_t i = 0; i < stmt && i < blk->stmts.len; i++) de_transfer(&d, &blk->stmts.items[i], init, uninit);
-    bool live = d.reached[bb] && de_get(init, d.bit[l]);
-    free(init);
-    free(uninit);
-    free(d.bit);
-    free(d.init_in);
-    free(d.uninit_in);
-    free(d.reached);
-    return live;
+    if (l >= b->locals.len) return false;
+    bool *live = mir_maybe_init_locals_at(b, bb, stmt);
+    bool r = live[l];
+    free(live);
+    return r;
 }

@@ -78,11 +78,15 @@ static bool own_sendable(const Program *p, TypeId t, TypeId *culprit, const Send
 bool own_type_sendable(const Program *p, TypeId t, TypeId *culprit) { return own_sendable(p, t, culprit, NULL); }
 
 MirLocalId own_scoped_live_at(const Program *p, const MirBody *b, MirBlockId bb, uint32_t stmt) {
-    for (MirLocalId l = 1; l < b->locals.len; l++) {
+    MirLocalId found = MIR_NO_LOCAL;
+    bool *live = NULL; /* solved once, on the first scoped local */
+    for (MirLocalId l = 1; l < b->locals.len && found == MIR_NO_LOCAL; l++) {
         if (!mir_local_is_owned(b, l) || !own_type_has_kind(p, b->locals.items[l].type, CLS_SCOPED)) continue;
-        if (mir_maybe_init_at(b, l, bb, stmt)) return l;
+        if (!live) live = mir_maybe_init_locals_at(b, bb, stmt);
+        if (live[l]) found = l;
     }
-    return MIR_NO_LOCAL;
+    free(live);
+    return found;
 }
 
 static const char *own_local_name(const MirBody *b, MirLocalId l) {
