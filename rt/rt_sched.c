@@ -328,7 +328,7 @@ static void rt_run_task(RtWorker *w, RtTask *t) {
 
 static void rt_scope_prune(RtScope *sc);
 
-RtTask *rt_spawn(RtScope *sc, void *frame, void *ctx) {
+static RtTask *rt_task_new(RtScope *sc, void *frame, void *ctx) {
     RtTask *t = rt_alloc_small(sizeof *t);
     memset(t, 0, sizeof *t);
     t->frame = t->leaf = frame;
@@ -344,6 +344,11 @@ RtTask *rt_spawn(RtScope *sc, void *frame, void *ctx) {
         if (atomic_load(&sc->flags) & RT_SCOPE_CANCELLED) atomic_store(&t->cancel, 1);
         if ((old >> 32) + 1 >= sc->prune_at) rt_scope_prune(sc);
     }
+    return t;
+}
+
+RtTask *rt_spawn(RtScope *sc, void *frame, void *ctx) {
+    RtTask *t = rt_task_new(sc, frame, ctx);
     rt_enqueue(t, false);
     return t;
 }
@@ -679,8 +684,9 @@ int rt_run(int nworkers, void *frame, RtTask **keep) {
             rt_panic("cannot start a worker thread", NULL);
     pthread_barrier_wait(&S.ready);
 
-    RtTask *root = rt_spawn(NULL, frame, NULL);
-    S.root = root;
+    RtTask *root = rt_task_new(NULL, frame, NULL);
+    S.root = root; /* before any worker can run it */
+    rt_enqueue(root, false);
     rt_worker_loop(w0);
 
     atomic_store(&S.stop, true);

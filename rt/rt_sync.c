@@ -1,0 +1,523 @@
+/* Channels, locks, semaphores, Notify and Shared (rt_sync.h).
+ *
+ * Every primitive keeps its state under a short spin lock and wakes tasks
+ * while holding it: a woken task that was also cancelled re-checks its
+ * registration under the same lock, so it can never finish (and be freed)
+ * while a waker still holds a pointer to it. */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+#include "rt_sync.h"
+
+/* wait_data tokens: what a waker handed to the task it popped */
+#define RT_GRANTED 0x6772616e74ull /* a semaphore permit */
+#define RT_NOTIFIED 0x6e6f74696679ull /* a notify_one */
+#define RT_NOTIFIED_ALL 0x616c6cull     /* a notify_all */
+
+/* ---- Channels ------------------------------------------------------------ */
+
+struct RtChan {
+    RtSpin spin;
+    size_t elem, cap; /* cap 0: unbounded */
+    char *buf;
+    size_t slots;     /* allocated slots (a power of two) */
+    size_t head, len;
+    bool closed, rx_alive;
+    uint32_t senders;
+    RtTask *rx_waiter;
+    RtWaitList tx_waiters;
+    _Atomic uint32_t refs; /* endpoints */
+    RtValueDropFn *drop;
+};
+
+RtChan *rt_chan_new(size_t elem, size_t cap, RtValueDropFn *drop) {
+    RtChan *c = rt_alloc(sizeof *c);
+    memset(c, 0, sizeof *c);
+    c->elem = elem ? elem : 1;
+    c->cap = cap;
+    c->rx_alive = true;
+    c->senders = 1;
+    atomic_init(&c->refs, 2);
+    c->drop = drop;
+    rt_waitlist_init(&c->tx_waiters);
+    return c;
+}
+
+static void rt_chan_unref(RtChan *c) {
+    if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1) return;
+    rt_free(c->buf);
+    rt_free(c);
+}
+
+static void rt_chan_wake_all(RtChan *c) {
+    if (c->rx_waiter) {
+        RtTask *t = c->rx_waiter;
+        c->rx_waiter = NULL;
+        rt_task_wake(t);
+    }
+    RtTask *t;
+    while ((t = rt_waitlist_pop(&c->tx_waiters))) rt_task_wake(t);
+}
+
+void rt_chan_sender_clone(RtChan *c) {
+    rt_spin_lock(&c->spin);
+    c->senders++;
+    rt_spin_unlock(&c->spin);
+    atomic_fetch_add(&c->refs, 1);
+}
+
+void rt_chan_sender_drop(RtChan *c) {
+    rt_spin_lock(&c->spin);
+    if (--c->senders == 0) {
+        c->closed = true;
+        rt_chan_wake_all(c);
+    }
+    rt_spin_unlock(&c->spin);
+    rt_chan_unref(c);
+}
+
+void rt_chan_receiver_drop(RtChan *c) {
+    rt_spin_lock(&c->spin);
+    c->rx_alive = false;
+    c->closed = true;
+    while (c->len) { /* nobody will receive them: drop them here */
+        if (c->drop) c->drop(c->buf + c->head * c->elem);
+        c->head = (c->head + 1) & (c->slots - 1);
+        c->len--;
+    }
+    rt_chan_wake_all(c);
+    rt_spin_unlock(&c->spin);
+    rt_chan_unref(c);
+}
+
+void rt_chan_close(RtChan *c) {
+    rt_spin_lock(&c->spin);
+    c->closed = true;
+    rt_chan_wake_all(c);
+    rt_spin_unlock(&c->spin);
+}
+
+bool rt_chan_closed(RtChan *c) {
+    rt_spin_lock(&c->spin);
+    bool r = c->closed;
+    rt_spin_unlock(&c->spin);
+    return r;
+}
+
+size_t rt_chan_len(RtChan *c) {
+    rt_spin_lock(&c->spin);
+    size_t r = c->len;
+    rt_spin_unlock(&c->spin);
+    return r;
+}
+
+/* Room for one more value (under the lock; the caller checked the bound). */
+static void rt_chan_grow(RtChan *c) {
+    size_t slots = c->slots ? c->slots * 2 : 16;
+    if (c->cap && slots > c->cap) { /* round the bound up to a power of two */
+        slots = 1;
+        while (slots < c->cap) slots *= 2;
+    }
+    char *buf = rt_alloc(slots * c->elem);
+    for (size_t i = 0; i < c->len; i++)
+        memcpy(buf + i * c->elem, c->buf + ((c->head + i) & (c->slots - 1)) * c->elem, c->elem);
+    rt_free(c->buf);
+    c->buf = buf;
+    c->slots = slots;
+    c->head = 0;
+}
+
+static int rt_chan_send_locked(RtTask *me, RtChan *c, const void *value) {
+    if (c->closed) {
+        if (me && rt_waitlink_linked(me)) rt_waitlist_remove(me);
+        return RT_ECLOSED;
+    }
+    if (c->cap && c->len >= c->cap) {
+        if (!me) return RT_EAGAIN;
+        if (rt_task_cancelled(me)) {
+            if (rt_waitlink_linked(me)) rt_waitlist_remove(me);
+            return RT_ECANCELED;
+        }
+        if (!rt_waitlink_linked(me)) rt_waitlist_push(&c->tx_waiters, me);
+        return RT_EAGAIN;
+    }
+    if (me && rt_waitlink_linked(me)) rt_waitlist_remove(me);
+    if (c->len == c->slots) rt_chan_grow(c);
+    memcpy(c->buf + ((c->head + c->len) & (c->slots - 1)) * c->elem, value, c->elem);
+    c->len++;
+    if (c->rx_waiter) {
+        RtTask *t = c->rx_waiter;
+        c->rx_waiter = NULL;
+        rt_task_wake(t);
+    }
+    return 0;
+}
+
+int rt_chan_send(RtTask *me, RtChan *c, const void *value) {
+    rt_spin_lock(&c->spin);
+    int r = rt_chan_send_locked(me, c, value);
+    rt_spin_unlock(&c->spin);
+    return r;
+}
+
+int rt_chan_try_send(RtChan *c, const void *value) { return rt_chan_send(NULL, c, value); }
+
+static int rt_chan_recv_locked(RtTask *me, RtChan *c, void *out) {
+    if (c->len) {
+        memcpy(out, c->buf + c->head * c->elem, c->elem);
+        c->head = (c->head + 1) & (c->slots - 1);
+        c->len--;
+        if (c->rx_waiter == me) c->rx_waiter = NULL;
+        if (c->cap) { /* room for one waiting sender */
+            RtTask *t = rt_waitlist_pop(&c->tx_waiters);
+            if (t) rt_task_wake(t);
+        }
+        return 0;
+    }
+    if (c->rx_waiter == me) c->rx_waiter = NULL;
+    if (c->closed) return RT_ECLOSED;
+    if (!me) return RT_EAGAIN;
+    if (rt_task_cancelled(me)) return RT_ECANCELED;
+    c->rx_waiter = me;
+    return RT_EAGAIN;
+}
+
+int rt_chan_recv(RtTask *me, RtChan *c, void *out) {
+    rt_spin_lock(&c->spin);
+    int r = rt_chan_recv_locked(me, c, out);
+    rt_spin_unlock(&c->spin);
+    return r;
+}
+
+int rt_chan_try_recv(RtChan *c, void *out) { return rt_chan_recv(NULL, c, out); }
+
+void rt_chan_abandon(RtTask *me, RtChan *c) {
+    rt_spin_lock(&c->spin);
+    if (c->rx_waiter == me) c->rx_waiter = NULL;
+    if (rt_waitlink_linked(me)) {
+        rt_waitlist_remove(me);
+    } else if (c->cap && c->len < c->cap && !c->closed) {
+        /* A receive may have picked `me` for the room it made: pass it on. */
+        RtTask *t = rt_waitlist_pop(&c->tx_waiters);
+        if (t) rt_task_wake(t);
+    }
+    rt_spin_unlock(&c->spin);
+}
+
+/* ---- Locks ------------------------------------------------------------ */
+
+#define RT_RW_SPINS 200
+
+static _Thread_local char rt_thread_token;
+
+/* Who takes a guard: the running task, else the thread. */
+static void *rt_lock_owner(void) {
+    RtTask *t = rt_task_current();
+    return t ? (void *)t : (void *)&rt_thread_token;
+}
+
+typedef struct RtReader {
+    void *owner;
+    uint32_t n;
+} RtReader;
+
+/* The read guards are counted per owner in a small array after the lock's
+ * fields (most locks have one or two reading owners at a time). */
+typedef struct RtRwReaders {
+    RtReader *v;
+    uint32_t len, cap;
+} RtRwReaders;
+
+/* RtRwLock.rowner points to the RtRwReaders table (allocated on the first
+ * read). */
+static RtRwReaders *rt_rw_readers(RtRwLock *l) {
+    if (!l->rowner) {
+        RtRwReaders *r = rt_alloc(sizeof *r);
+        memset(r, 0, sizeof *r);
+        l->rowner = r;
+    }
+    return l->rowner;
+}
+
+void rt_rwlock_init(RtRwLock *l) { memset(l, 0, sizeof *l); }
+
+static long rt_futex(_Atomic uint32_t *addr, int op, uint32_t val) {
+    return syscall(SYS_futex, (uint32_t *)addr, op, val, NULL, NULL, 0);
+}
+
+static bool rt_rw_can_read(RtRwLock *l, void *me) { return !l->writer || l->writer == me; }
+
+static bool rt_rw_can_write(RtRwLock *l, void *me) {
+    if (l->writer && l->writer != me) return false;
+    if (!l->readers) return true;
+    RtRwReaders *r = l->rowner;
+    return r->len == 1 && r->v[0].owner == me;
+}
+
+static void rt_rw_add_reader(RtRwLock *l, void *me) {
+    RtRwReaders *r = rt_rw_readers(l);
+    l->readers++;
+    for (uint32_t i = 0; i < r->len; i++)
+        if (r->v[i].owner == me) {
+            r->v[i].n++;
+            return;
+        }
+    if (r->len == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 4;
+        r->v = rt_realloc(r->v, sizeof *r->v * r->cap);
+    }
+    r->v[r->len++] = (RtReader){me, 1};
+}
+
+/* Spin, then sleep on the futex until `can` holds; returns with l->spin held. */
+static void rt_rw_wait(RtRwLock *l, void *me, bool (*can)(RtRwLock *, void *)) {
+    rt_spin_lock(&l->spin);
+    for (unsigned i = 0; !can(l, me); i++) {
+        uint32_t seq = atomic_load(&l->seq);
+        if (i < RT_RW_SPINS) {
+            rt_spin_unlock(&l->spin);
+#if defined(__x86_64__)
+            __builtin_ia32_pause();
+#endif
+        } else {
+            atomic_fetch_add(&l->sleepers, 1);
+            rt_spin_unlock(&l->spin);
+            rt_futex(&l->seq, FUTEX_WAIT_PRIVATE, seq);
+            atomic_fetch_sub(&l->sleepers, 1);
+        }
+        rt_spin_lock(&l->spin);
+    }
+}
+
+static void rt_rw_released(RtRwLock *l) {
+    atomic_fetch_add(&l->seq, 1);
+    bool sleepers = atomic_load(&l->sleepers) != 0;
+    rt_spin_unlock(&l->spin);
+    if (sleepers) rt_futex(&l->seq, FUTEX_WAKE_PRIVATE, INT_MAX);
+}
+
+void rt_rwlock_read(RtRwLock *l) {
+    void *me = rt_lock_owner();
+    rt_rw_wait(l, me, rt_rw_can_read);
+    rt_rw_add_reader(l, me);
+    rt_spin_unlock(&l->spin);
+}
+
+void rt_rwlock_write(RtRwLock *l) {
+    void *me = rt_lock_owner();
+    rt_rw_wait(l, me, rt_rw_can_write);
+    l->writer = me;
+    l->wdepth++;
+    rt_spin_unlock(&l->spin);
+}
+
+bool rt_rwlock_try_read(RtRwLock *l) {
+    void *me = rt_lock_owner();
+    rt_spin_lock(&l->spin);
+    bool ok = rt_rw_can_read(l, me);
+    if (ok) rt_rw_add_reader(l, me);
+    rt_spin_unlock(&l->spin);
+    return ok;
+}
+
+bool rt_rwlock_try_write(RtRwLock *l) {
+    void *me = rt_lock_owner();
+    rt_spin_lock(&l->spin);
+    bool ok = rt_rw_can_write(l, me);
+    if (ok) {
+        l->writer = me;
+        l->wdepth++;
+    }
+    rt_spin_unlock(&l->spin);
+    return ok;
+}
+
+void rt_rwlock_read_unlock(RtRwLock *l) {
+    void *me = rt_lock_owner();
+    rt_spin_lock(&l->spin);
+    RtRwReaders *r = l->rowner;
+    for (uint32_t i = 0; r && i < r->len; i++)
+        if (r->v[i].owner == me) {
+            if (--r->v[i].n == 0) r->v[i] = r->v[--r->len];
+            l->readers--;
+            break;
+        }
+    rt_rw_released(l);
+}
+
+void rt_rwlock_write_unlock(RtRwLock *l) {
+    rt_spin_lock(&l->spin);
+    if (l->wdepth && --l->wdepth == 0) l->writer = NULL;
+    rt_rw_released(l);
+}
+
+void rt_rwlock_fini(RtRwLock *l) {
+    RtRwReaders *r = l->rowner;
+    if (r) {
+        rt_free(r->v);
+        rt_free(r);
+    }
+    l->rowner = NULL;
+}
+
+/* ---- Semaphore ------------------------------------------------------------ */
+
+void rt_sem_init(RtSemaphore *s, int64_t permits) {
+    memset(s, 0, sizeof *s);
+    s->permits = permits;
+    rt_waitlist_init(&s->waiters);
+}
+
+/* The shape Semaphore.acquire and Notify.notified share, under the
+ * primitive's lock: 0 when a waker handed `me` its token (wait_data is
+ * `token` or `token2`) or take(obj) took a free permit; else `me` waits in
+ * FIFO order (RT_EAGAIN), or RT_ECANCELED. */
+static int rt_token_acquire(RtTask *me, RtWaitList *waiters, uint64_t token, uint64_t token2,
+                            bool (*take)(void *), void *obj) {
+    if (me->wait_data == token || (token2 && me->wait_data == token2)) {
+        me->wait_data = 0;
+        return 0;
+    }
+    if (rt_waitlink_linked(me)) { /* woken early: keep waiting unless cancelled */
+        if (!rt_task_cancelled(me)) return RT_EAGAIN;
+        rt_waitlist_remove(me);
+        return RT_ECANCELED;
+    }
+    if (take(obj)) return 0;
+    if (rt_task_cancelled(me)) return RT_ECANCELED;
+    me->wait_data = 0;
+    rt_waitlist_push(waiters, me);
+    return RT_EAGAIN;
+}
+
+static bool rt_sem_take(void *obj) {
+    RtSemaphore *s = obj;
+    if (s->permits <= 0 || !rt_waitlist_empty(&s->waiters)) return false;
+    s->permits--;
+    return true;
+}
+
+int rt_sem_acquire(RtTask *me, RtSemaphore *s) {
+    rt_spin_lock(&s->spin);
+    int r = rt_token_acquire(me, &s->waiters, RT_GRANTED, 0, rt_sem_take, s);
+    rt_spin_unlock(&s->spin);
+    return r;
+}
+
+bool rt_sem_try_acquire(RtSemaphore *s) {
+    rt_spin_lock(&s->spin);
+    bool ok = rt_sem_take(s);
+    rt_spin_unlock(&s->spin);
+    return ok;
+}
+
+static void rt_sem_release_locked(RtSemaphore *s) {
+    RtTask *t = rt_waitlist_pop(&s->waiters);
+    if (t) {
+        t->wait_data = RT_GRANTED;
+        rt_task_wake(t);
+    } else {
+        s->permits++;
+    }
+}
+
+void rt_sem_release(RtSemaphore *s) {
+    rt_spin_lock(&s->spin);
+    rt_sem_release_locked(s);
+    rt_spin_unlock(&s->spin);
+}
+
+void rt_sem_abandon(RtTask *me, RtSemaphore *s) {
+    rt_spin_lock(&s->spin);
+    if (rt_waitlink_linked(me)) {
+        rt_waitlist_remove(me);
+    } else if (me->wait_data == RT_GRANTED) {
+        me->wait_data = 0;
+        rt_sem_release_locked(s);
+    }
+    rt_spin_unlock(&s->spin);
+}
+
+/* ---- Notify ------------------------------------------------------------- */
+
+void rt_notify_init(RtNotify *n) {
+    memset(n, 0, sizeof *n);
+    rt_waitlist_init(&n->waiters);
+}
+
+static void rt_notify_one_locked(RtNotify *n) {
+    RtTask *t = rt_waitlist_pop(&n->waiters);
+    if (t) {
+        t->wait_data = RT_NOTIFIED;
+        rt_task_wake(t);
+    } else {
+        n->permit = true;
+    }
+}
+
+void rt_notify_one(RtNotify *n) {
+    rt_spin_lock(&n->spin);
+    rt_notify_one_locked(n);
+    rt_spin_unlock(&n->spin);
+}
+
+void rt_notify_all(RtNotify *n) {
+    rt_spin_lock(&n->spin);
+    RtTask *t;
+    while ((t = rt_waitlist_pop(&n->waiters))) {
+        t->wait_data = RT_NOTIFIED_ALL;
+        rt_task_wake(t);
+    }
+    rt_spin_unlock(&n->spin);
+}
+
+static bool rt_notify_take(void *obj) {
+    RtNotify *n = obj;
+    bool had = n->permit;
+    n->permit = false;
+    return had;
+}
+
+int rt_notified(RtTask *me, RtNotify *n) {
+    rt_spin_lock(&n->spin);
+    int r = rt_token_acquire(me, &n->waiters, RT_NOTIFIED, RT_NOTIFIED_ALL, rt_notify_take, n);
+    rt_spin_unlock(&n->spin);
+    return r;
+}
+
+void rt_notify_abandon(RtTask *me, RtNotify *n) {
+    rt_spin_lock(&n->spin);
+    if (rt_waitlink_linked(me)) {
+        rt_waitlist_remove(me);
+    } else if (me->wait_data == RT_NOTIFIED) {
+        /* Picked by notify_one but leaving: pass it on so it is not lost. */
+        me->wait_data = 0;
+        rt_notify_one_locked(n);
+    } else if (me->wait_data == RT_NOTIFIED_ALL) {
+        me->wait_data = 0;
+    }
+    rt_spin_unlock(&n->spin);
+}
+
+/* ---- Shared --------------------------------------------------------------- */
+
+RtShared *rt_shared_new(const void *value, size_t size, RtValueDropFn *drop) {
+    RtShared *s = rt_alloc(sizeof *s + size);
+    atomic_init(&s->refs, 1);
+    s->drop = drop;
+    s->size = size;
+    memcpy(s->value, value, size);
+    return s;
+}
+
+void rt_shared_drop(RtShared *s) {
+    if (!s || atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1) return;
+    if (s->drop) s->drop(s->value);
+    rt_free(s);
+}
