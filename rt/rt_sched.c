@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,7 @@ static struct {
     _Atomic int nsearching;
     _Atomic bool stop;
     _Atomic bool root_done;
+    _Atomic bool active; /* between rt_run's start and end */
     RtTask *root;
     pthread_barrier_t ready;
     RtSchedStats last;
@@ -57,7 +59,43 @@ static _Thread_local RtTask *tl_task;
 RtTask *rt_task_current(void) { return tl_task; }
 RtWorker *rt_worker_current(void) { return tl_worker; }
 int rt_worker_id(const RtWorker *w) { return w->id; }
+RtPoller *rt_worker_poller(RtWorker *w) { return &w->poller; }
+
+static void rt_unpark(RtWorker *from, RtWorker *v);
+
+/* Signals the first worker must block (see rt_sched_block_signals). */
+static _Atomic uint64_t rt_sig_block;
+
+static void rt_apply_signal_block(void) {
+    uint64_t m = atomic_exchange(&rt_sig_block, 0);
+    if (!m) return;
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 1; i <= 64; i++)
+        if (m & (1ull << (i - 1))) sigaddset(&set, i);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+void rt_sched_block_signals(uint64_t mask) {
+    atomic_fetch_or(&rt_sig_block, mask);
+    RtWorker *w = tl_worker;
+    if (w && w->id == 0) {
+        rt_apply_signal_block();
+    } else if (S.w) {
+        rt_unpark(w, &S.w[0]);
+    }
+}
+
+/* Every asynchronous signal, for worker threads other than the first. */
+static void rt_block_async_signals(void) {
+    sigset_t set;
+    sigfillset(&set);
+    int sync_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS};
+    for (size_t i = 0; i < sizeof sync_sigs / sizeof *sync_sigs; i++) sigdelset(&set, sync_sigs[i]);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
 int rt_worker_count(void) { return S.n; }
+bool rt_sched_active(void) { return atomic_load(&S.active); }
 
 static inline void rt_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -282,6 +320,7 @@ static void rt_complete(RtWorker *w, RtTask *t) {
         rt_task_unref(t);
     }
     if (failed && (s & RT_TS_RELEASED) && !observed) rt_scope_note_unobserved(sc);
+    if (!sc) rt_task_unref(t); /* the execution's reference */
     if (sc) {
         uint64_t old = atomic_fetch_sub_explicit(&sc->live, 2, memory_order_acq_rel);
         if ((old & 0xffffffffu) == 3u) rt_task_wake(owner); /* the last child, and the owner waits */
@@ -332,7 +371,9 @@ static RtTask *rt_task_new(RtScope *sc, void *frame, void *ctx) {
     RtTask *t = rt_alloc_small(sizeof *t);
     memset(t, 0, sizeof *t);
     t->frame = t->leaf = frame;
-    atomic_init(&t->state, RT_TS_SCHEDULED | (sc ? 2u : 1u) * RT_TS_REF);
+    /* Two references: the handle's, and the scope list's (without a scope,
+     * the execution's, dropped when the task finishes). */
+    atomic_init(&t->state, RT_TS_SCHEDULED | 2u * RT_TS_REF);
     t->scope = sc;
     RtTask *cur = tl_task;
     t->ctx = ctx ? ctx : (sc && sc->ctx) ? sc->ctx : cur ? cur->ctx : NULL;
@@ -513,7 +554,7 @@ int rt_sleep_end(RtTask *me) {
     RtTimerEntry *e = me->sleep;
     if (!e) return 0;
     uint32_t s = atomic_load_explicit(&e->state, memory_order_acquire);
-    if (s == RT_TE_PENDING && !rt_task_cancelled(me)) return -11; /* spurious: keep sleeping (RT_EAGAIN) */
+    if (s == RT_TE_PENDING && !rt_task_cancelled(me)) return RT_EAGAIN; /* resumed early: keep sleeping */
     me->sleep = NULL;
     return rt_timer_stop(e) ? 0 : RT_ECANCELED;
 }
@@ -522,6 +563,7 @@ int rt_sleep_end(RtTask *me) {
 
 /* Inbox, timers and I/O: one pass, at most one io_uring_enter. */
 static void rt_maintain(RtWorker *w) {
+    if (w->id == 0 && atomic_load_explicit(&rt_sig_block, memory_order_relaxed)) rt_apply_signal_block();
     RtTimerEntry *m = atomic_exchange(&w->inbox, NULL);
     while (m) {
         RtTimerEntry *next = m->msg;
@@ -644,6 +686,7 @@ static void rt_worker_loop(RtWorker *w) {
 static void *rt_worker_main(void *arg) {
     RtWorker *w = arg;
     tl_worker = w;
+    rt_block_async_signals();
     int r = rt_poller_init(&w->poller);
     if (r < 0) rt_panic("cannot create the worker's I/O poller", NULL);
     pthread_barrier_wait(&S.ready);
@@ -661,7 +704,9 @@ int rt_run(int nworkers, void *frame, RtTask **keep) {
         nworkers = env ? atoi(env) : 0;
         if (nworkers <= 0) nworkers = rt_ncpus();
     }
+    if (atomic_exchange(&S.active, true)) rt_panic("the task runtime is already running", NULL);
     memset(&S, 0, sizeof S);
+    atomic_store(&S.active, true);
     S.n = nworkers;
     S.w = aligned_alloc(64, sizeof(RtWorker) * (size_t)nworkers);
     if (!S.w) rt_panic("out of memory", NULL);
@@ -713,6 +758,7 @@ int rt_run(int nworkers, void *frame, RtTask **keep) {
     pthread_mutex_destroy(&S.inj_lock);
     free(S.w);
     S.w = NULL;
+    atomic_store(&S.active, false);
     return status;
 }
 

@@ -36,6 +36,7 @@ typedef struct RtTimerEntry RtTimerEntry;
  * body then runs its cleanup and finishes with RT_TASK_CANCELLED). */
 
 #define RT_ECANCELED (-125) /* -ECANCELED */
+#define RT_EAGAIN (-11)     /* would wait: the task is registered; suspend, then call again */
 
 /* Task completion status, set by the body before it finishes. */
 enum { RT_TASK_OK = 0, RT_TASK_FAILED = 1, RT_TASK_CANCELLED = 2 };
@@ -94,7 +95,14 @@ RtTask *rt_task_current(void);
 /* The worker this thread runs (NULL on other threads). */
 RtWorker *rt_worker_current(void);
 int rt_worker_id(const RtWorker *w);
+/* The worker's poller (rt_poll.h); only its own thread may submit to it. */
+struct RtPoller *rt_worker_poller(RtWorker *w);
+/* Ask the first worker (the main thread) to block these signals (a mask of
+ * 1 << (signo - 1)), as the other workers always do, and wake it to do so. */
+void rt_sched_block_signals(uint64_t mask);
 int rt_worker_count(void);
+/* true while rt_run runs (on any thread). */
+bool rt_sched_active(void);
 
 /* Mark the current task's frame to resume (nested coroutines: the innermost
  * one that suspends on a runtime operation). */
@@ -209,7 +217,8 @@ bool rt_timer_stop(RtTimerEntry *e);
 /* Sleep until deadline_ns (absolute CLOCK_MONOTONIC): false means suspend,
  * then call rt_sleep_end. true: the deadline has passed (nothing to end). */
 bool rt_sleep_begin(RtTask *me, uint64_t deadline_ns);
-/* 0 when the deadline passed, RT_ECANCELED when woken by cancellation. */
+/* 0 when the deadline passed, RT_ECANCELED when woken by cancellation,
+ * RT_EAGAIN when resumed early (suspend again). */
 int rt_sleep_end(RtTask *me);
 
 /* ---- Waiter lists (used by channels, locks, semaphores, notify) ---------- */

@@ -6,7 +6,6 @@
 
 #include "rt_sched.h"
 
-#define RT_EAGAIN (-11)  /* would wait: the task is registered; suspend, then call again */
 #define RT_ECLOSED (-32) /* the channel is closed (-EPIPE) */
 
 /* ---- Channels ---------------------------------------------------------- *

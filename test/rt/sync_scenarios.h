@@ -92,7 +92,7 @@ static void canceller_resume(void *p) {
         if (!rt_sleep_begin(me, rt_now_ns() + f->ns)) FR_SUSPEND(f, 1);
         /* fallthrough */
     case 1:
-        if (f->fr.pc == 1 && rt_sleep_end(me) == -11) return;
+        if (f->fr.pc == 1 && rt_sleep_end(me) == RT_EAGAIN) return;
         for (int i = 0; i < f->nvictims; i++) rt_task_cancel(f->victims[i]);
         FR_DONE(f);
     }
