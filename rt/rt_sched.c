@@ -54,9 +54,8 @@ static struct {
 } S;
 
 static _Thread_local RtWorker *tl_worker;
-static _Thread_local RtTask *tl_task;
-
-RtTask *rt_task_current(void) { return tl_task; }
+_Thread_local RtTask *rt_tl_task;
+#define tl_task rt_tl_task
 RtWorker *rt_worker_current(void) { return tl_worker; }
 int rt_worker_id(const RtWorker *w) { return w->id; }
 RtPoller *rt_worker_poller(RtWorker *w) { return &w->poller; }
@@ -340,7 +339,6 @@ static void rt_run_task(RtWorker *w, RtTask *t) {
     }
     w->current = t;
     tl_task = t;
-    t->worker = w;
     rt_coro_resume(t->leaf);
     w->current = NULL;
     tl_task = NULL;

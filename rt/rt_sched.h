@@ -74,8 +74,10 @@ struct RtTask {
     RtTimerEntry *sleep;     /* the pending sleep, if any */
     RtWaitLink wait;         /* a waiter list link of a sync primitive */
     uint64_t wait_data;      /* free for the primitive the task waits on */
-    RtWorker *worker;        /* the worker resuming it (valid while running) */
 };
+
+/* Two cache lines: a million tasks are a lot of memory traffic. */
+_Static_assert(sizeof(RtTask) <= 128, "RtTask fits two cache lines");
 
 /* ---- Running ------------------------------------------------------------ */
 
@@ -91,7 +93,8 @@ int rt_ncpus(void);
 
 /* The task running on this thread (NULL outside tasks). Never cache it
  * across a suspension in runtime code: re-read it after each resume. */
-RtTask *rt_task_current(void);
+extern _Thread_local RtTask *rt_tl_task;
+static inline RtTask *rt_task_current(void) { return rt_tl_task; }
 /* The worker this thread runs (NULL on other threads). */
 RtWorker *rt_worker_current(void);
 int rt_worker_id(const RtWorker *w);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "rt_internal.h"
+#include "rt_poll.h"
 #include "rt_sync.h"
 
 /* wait_data tokens: what a waker handed to the task it popped */
@@ -214,12 +215,62 @@ void rt_chan_abandon(RtTask *me, RtChan *c) {
 
 #define RT_RW_SPINS 200
 
-static _Thread_local char rt_thread_token;
+static long rt_futex(_Atomic uint32_t *addr, int op, uint32_t val) {
+    return syscall(SYS_futex, (uint32_t *)addr, op, val, NULL, NULL, 0);
+}
 
-/* Who takes a guard: the running task, else the thread. */
-static void *rt_lock_owner(void) {
-    RtTask *t = rt_task_current();
-    return t ? (void *)t : (void *)&rt_thread_token;
+_Thread_local char rt_thread_token;
+
+#define RT_MUTEX_SPIN_NS 50000u
+
+/* Spin with exponential backoff for up to RT_MUTEX_SPIN_NS: the waiter
+ * checks the lock ever more rarely, so the holder's cache line stays with
+ * the holder and a holder that takes the lock again and again runs at
+ * uncontended speed (a lock is not fair in the short run, like Go's). true
+ * if it got the lock. */
+static bool rt_mutex_spin(RtMutex *m) {
+    uint64_t start = 0;
+    for (unsigned backoff = 1, i = 0;; i++) {
+        uint32_t s = atomic_load_explicit(&m->state, memory_order_relaxed);
+        if (s == 0 && atomic_compare_exchange_weak_explicit(&m->state, &s, 1, memory_order_acquire,
+                                                            memory_order_relaxed))
+            return true;
+        for (unsigned k = 0; k < backoff; k++) {
+#if defined(__x86_64__)
+            __builtin_ia32_pause();
+#endif
+        }
+        if (backoff < 1024) backoff *= 2;
+        if ((i & 7) == 7) {
+            uint64_t now = rt_now_ns();
+            if (!start) start = now;
+            else if (now - start > RT_MUTEX_SPIN_NS) return false;
+        }
+    }
+}
+
+void rt_mutex_lock_slow(RtMutex *m, void *me) {
+    if (rt_mutex_spin(m)) goto got;
+    atomic_fetch_add(&m->sleepers, 1); /* a full barrier before the next try */
+    for (;;) {
+        uint32_t q = atomic_load(&m->seq);
+        atomic_store(&m->woken, 0); /* awake: the next unlock may wake a sleeper */
+        if (rt_mutex_spin(m)) break;
+        rt_futex(&m->seq, FUTEX_WAIT_PRIVATE, q); /* returns at once if an unlock bumped seq */
+    }
+    atomic_fetch_sub(&m->sleepers, 1);
+got:
+    atomic_store_explicit(&m->owner, me, memory_order_relaxed);
+    m->depth = 1;
+}
+
+void rt_mutex_wake(RtMutex *m) {
+    uint32_t z = 0;
+    if (atomic_load_explicit(&m->woken, memory_order_relaxed) == 0 &&
+        atomic_compare_exchange_strong(&m->woken, &z, 1)) {
+        atomic_fetch_add(&m->seq, 1);
+        rt_futex(&m->seq, FUTEX_WAKE_PRIVATE, 1);
+    }
 }
 
 typedef struct RtReader {
@@ -247,9 +298,6 @@ static RtRwReaders *rt_rw_readers(RtRwLock *l) {
 
 void rt_rwlock_init(RtRwLock *l) { memset(l, 0, sizeof *l); }
 
-static long rt_futex(_Atomic uint32_t *addr, int op, uint32_t val) {
-    return syscall(SYS_futex, (uint32_t *)addr, op, val, NULL, NULL, 0);
-}
 
 static bool rt_rw_can_read(RtRwLock *l, void *me) { return !l->writer || l->writer == me; }
 

@@ -71,10 +71,76 @@ bool rt_rwlock_try_read(RtRwLock *l);
 bool rt_rwlock_try_write(RtRwLock *l);
 void rt_rwlock_read_unlock(RtRwLock *l);
 void rt_rwlock_write_unlock(RtRwLock *l);
-/* Lock[T] is the exclusive half. */
-static inline void rt_lock_lock(RtRwLock *l) { rt_rwlock_write(l); }
-static inline bool rt_lock_try(RtRwLock *l) { return rt_rwlock_try_write(l); }
-static inline void rt_lock_unlock(RtRwLock *l) { rt_rwlock_write_unlock(l); }
+/* Lock[T]: an owner-reentrant mutex with a one-instruction fast path.
+ * `state` is 0 (free) or 1 (held); `owner` and `depth` make it reentrant
+ * and are written only by the holder. Waiters spin briefly on plain loads,
+ * then sleep on the futex word `seq`, counted in `sleepers`. An unlock
+ * wakes a sleeper (bumping `seq`, so a wake-up that comes before the sleep
+ * is not lost) only when none is already awake and on its way (`woken`, as
+ * in Go's mutex): while the woken thread gets going, the holder keeps the
+ * lock uncontended, without a system call per unlock. A waiter clears
+ * `woken` after reading `seq` and before its last try, so either that try
+ * sees the lock free or its sleep sees `seq` move. */
+typedef struct RtMutex {
+    _Atomic uint32_t state;
+    _Atomic uint32_t sleepers;
+    _Atomic uint32_t woken;
+    _Atomic uint32_t seq;
+    uint32_t depth;
+    _Atomic(void *) owner;
+} RtMutex;
+
+/* The owner of a guard: the running task, else the calling thread. */
+extern _Thread_local char rt_thread_token;
+static inline void *rt_lock_owner(void) {
+    RtTask *t = rt_task_current();
+    return t ? (void *)t : (void *)&rt_thread_token;
+}
+
+void rt_mutex_lock_slow(RtMutex *m, void *me);
+void rt_mutex_wake(RtMutex *m);
+
+static inline void rt_lock_init(RtMutex *m) {
+    atomic_init(&m->state, 0);
+    atomic_init(&m->sleepers, 0);
+    atomic_init(&m->woken, 0);
+    atomic_init(&m->seq, 0);
+    m->depth = 0;
+    atomic_init(&m->owner, NULL);
+}
+static inline void rt_lock_lock(RtMutex *m) {
+    void *me = rt_lock_owner();
+    uint32_t z = 0;
+    if (__builtin_expect(atomic_compare_exchange_strong_explicit(&m->state, &z, 1, memory_order_acquire,
+                                                                 memory_order_relaxed), 1)) {
+        atomic_store_explicit(&m->owner, me, memory_order_relaxed);
+        m->depth = 1;
+        return;
+    }
+    if (atomic_load_explicit(&m->owner, memory_order_relaxed) == me) { /* reentrant */
+        m->depth++;
+        return;
+    }
+    rt_mutex_lock_slow(m, me);
+}
+static inline bool rt_lock_try(RtMutex *m) {
+    void *me = rt_lock_owner();
+    uint32_t z = 0;
+    if (atomic_compare_exchange_strong_explicit(&m->state, &z, 1, memory_order_acquire, memory_order_relaxed)) {
+        atomic_store_explicit(&m->owner, me, memory_order_relaxed);
+        m->depth = 1;
+        return true;
+    }
+    if (atomic_load_explicit(&m->owner, memory_order_relaxed) != me) return false;
+    m->depth++;
+    return true;
+}
+static inline void rt_lock_unlock(RtMutex *m) {
+    if (--m->depth) return;
+    atomic_store_explicit(&m->owner, NULL, memory_order_relaxed);
+    atomic_exchange_explicit(&m->state, 0, memory_order_seq_cst); /* a full barrier before reading sleepers */
+    if (atomic_load_explicit(&m->sleepers, memory_order_relaxed)) rt_mutex_wake(m);
+}
 
 /* ---- Semaphore ------------------------------------------------------------ *
  *

@@ -191,7 +191,7 @@ static const char *scenario_conserve(int workers, int producers, int64_t k, size
 
 typedef struct Incr {
     Fr fr;
-    RtRwLock *lock;
+    RtMutex *lock;
     int64_t *counter;
     int64_t n, i;
 } Incr;
@@ -218,7 +218,7 @@ static void incr_resume(void *p) {
 typedef struct LockTest {
     Fr fr;
     RtScope scope;
-    RtRwLock lock;
+    RtMutex lock;
     int64_t counter;
     int tasks;
     int64_t per;
@@ -230,7 +230,7 @@ static void lock_test_resume(void *p) {
     switch (f->fr.pc) {
     case 0:
         rt_scope_init(&f->scope, me, 0);
-        rt_rwlock_init(&f->lock);
+        rt_lock_init(&f->lock);
         for (int i = 0; i < f->tasks; i++) {
             Incr *in = fr_new(sizeof(Incr), incr_resume);
             in->lock = &f->lock;
@@ -242,7 +242,6 @@ static void lock_test_resume(void *p) {
     case 1:
         if (!rt_scope_join_begin(&f->scope, me)) FR_SUSPEND(f, 1);
         rt_scope_fini(&f->scope);
-        rt_rwlock_fini(&f->lock);
         f->fr.out = f->counter;
         FR_DONE(f);
     }

@@ -1,0 +1,7 @@
+/* bounded_1: 10M ints from one producer to one consumer through a channel
+ * of capacity 1, summed: 49999995000000. The body is in bounded.h. */
+#include "bounded.h"
+
+int main(void) {
+    return bounded_main(1);
+}
