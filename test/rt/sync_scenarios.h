@@ -346,4 +346,136 @@ static const char *scenario_semaphore(int workers, int tasks, int rounds, int64_
     return NULL;
 }
 
+
+/* ---- cancellation storm ---------------------------------------------------
+ *
+ * n tasks block in every kind of wait (sleep, receive, semaphore, notify,
+ * join of a sibling that sleeps); the scope is cancelled from another task;
+ * every task must finish CANCELLED with its cleanup run exactly once, and no
+ * semaphore permit or channel value may be lost. */
+
+typedef struct StormShared {
+    RtChan *ch;
+    RtSemaphore sem;
+    RtNotify notify;
+    _Atomic int64_t cleanups;
+} StormShared;
+
+typedef struct Stormer {
+    Fr fr;
+    StormShared *sh;
+    int kind;
+    int64_t got;
+} Stormer;
+
+static void stormer_resume(void *p) {
+    Stormer *f = p;
+    RtTask *me = rt_task_current();
+    int r = 0;
+    switch (f->kind) {
+    case 0: /* sleep for a minute */
+        if (f->fr.pc == 0) {
+            f->fr.pc = 1;
+            if (rt_sleep_begin(me, rt_now_ns() + 60000000000ull)) break;
+            return;
+        }
+        r = rt_sleep_end(me);
+        break;
+    case 1: /* receive from a channel nobody sends on */
+        r = rt_chan_recv(me, f->sh->ch, &f->got);
+        break;
+    case 2: /* a semaphore with no permits */
+        r = rt_sem_acquire(me, &f->sh->sem);
+        break;
+    default: /* a notify nobody notifies */
+        r = rt_notified(me, &f->sh->notify);
+        break;
+    }
+    if (r == RT_EAGAIN) return;
+    if (r == RT_ECANCELED || rt_task_cancelled(me)) {
+        atomic_fetch_add(&f->sh->cleanups, 1);
+        rt_task_set_status(me, RT_TASK_CANCELLED, NULL);
+    }
+    FR_DONE(f);
+}
+
+typedef struct Storm {
+    Fr fr;
+    RtScope scope;
+    StormShared sh;
+    int64_t n, cancelled;
+    RtTask **kids;
+    RtTask *canceller;
+} Storm;
+
+static void scope_canceller_resume(void *p) {
+    Canceller *f = p;
+    RtTask *me = rt_task_current();
+    if (f->fr.pc == 0) {
+        f->fr.pc = 1;
+        if (!rt_sleep_begin(me, rt_now_ns() + f->ns)) return;
+    } else if (rt_sleep_end(me) == RT_EAGAIN) {
+        return;
+    }
+    rt_scope_cancel((RtScope *)f->victims);
+    FR_DONE(f);
+}
+
+static void storm_resume(void *p) {
+    Storm *f = p;
+    RtTask *me = rt_task_current();
+    if (f->fr.pc == 0) {
+        rt_scope_init(&f->scope, me, 0);
+        f->sh.ch = rt_chan_new(sizeof(int64_t), 0, NULL);
+        rt_sem_init(&f->sh.sem, 0);
+        rt_notify_init(&f->sh.notify);
+        f->kids = malloc(sizeof(RtTask *) * (size_t)f->n);
+        for (int64_t i = 0; i < f->n; i++) {
+            Stormer *s = fr_new(sizeof(Stormer), stormer_resume);
+            s->sh = &f->sh;
+            s->kind = (int)(i % 4);
+            f->kids[i] = rt_spawn(&f->scope, s, NULL);
+        }
+        /* the canceller lives outside the scope it cancels */
+        Canceller *k = fr_new(sizeof(Canceller), scope_canceller_resume);
+        k->victims = (RtTask **)&f->scope;
+        k->ns = 5000000; /* 5 ms: everyone is blocked by then */
+        f->canceller = rt_spawn(NULL, k, NULL);
+        f->fr.pc = 1;
+    }
+    if (f->fr.pc == 1) {
+        if (!rt_join_begin(me, f->canceller)) return;
+        rt_task_release(f->canceller);
+        f->fr.pc = 2;
+    }
+    if (!rt_scope_join_begin(&f->scope, me)) return;
+    for (int64_t i = 0; i < f->n; i++) {
+        f->cancelled += f->kids[i]->status == RT_TASK_CANCELLED;
+        rt_task_release(f->kids[i]);
+    }
+    free(f->kids);
+    rt_scope_fini(&f->scope);
+    rt_chan_sender_drop(f->sh.ch);
+    rt_chan_receiver_drop(f->sh.ch);
+    FR_DONE(f);
+}
+
+static const char *scenario_storm(int workers, int64_t n) {
+    Storm *f = fr_new(sizeof(Storm), storm_resume);
+    f->n = n;
+    RtTask *root;
+    uint64_t t0 = rt_now_ns();
+    int st = rt_run(workers, f, &root);
+    uint64_t el = rt_now_ns() - t0;
+    int64_t cancelled = f->cancelled, cleanups = atomic_load(&f->sh.cleanups), permits = f->sh.sem.permits;
+    bool permit = f->sh.notify.permit;
+    rt_task_release(root);
+    SC_CHECK(st == RT_TASK_OK, "root status %d", st);
+    SC_CHECK(cancelled == n, "%lld of %lld tasks finished cancelled", (long long)cancelled, (long long)n);
+    SC_CHECK(cleanups == n, "%lld cleanups for %lld tasks", (long long)cleanups, (long long)n);
+    SC_CHECK(permits == 0 && !permit, "a permit appeared from nowhere");
+    SC_CHECK(el < 30000000000ull, "the storm took %llu ms", (unsigned long long)(el / 1000000));
+    return NULL;
+}
+
 #endif

@@ -189,3 +189,11 @@ Test(shared, last_drop_runs_the_destructor) {
     rt_shared_drop(t);
     cr_assert_eq(shared_dropped, 42);
 }
+
+/* ---- cancellation storms ------------------------------------------------ */
+
+Test(storm, ten_thousand_blocked_tasks_one_worker) { OK(scenario_storm(1, 10000)); }
+Test(storm, hundred_thousand_blocked_tasks) { OK(scenario_storm(0, 100000)); }
+Test(storm, repeated_on_four_workers) {
+    for (int i = 0; i < 10; i++) OK(scenario_storm(4, 5000));
+}

@@ -18,6 +18,7 @@ int main(void) {
     run("receiver_leaves", scenario_conserve(2, 8, 1000, 2, 300, NULL));
     run("lock", scenario_lock(2, 4, 5000));
     run("semaphore", scenario_semaphore(2, 100, 5, 4));
+    for (int i = 0; i < 3; i++) run("storm", scenario_storm(2, 2000));
     if (!failures) printf("tsan_sync: ok\n");
     return failures != 0;
 }
