@@ -543,7 +543,9 @@ static void rt_sleep_fire(RtTimerEntry *e) { rt_task_wake(e->arg); }
 
 bool rt_sleep_begin(RtTask *me, uint64_t deadline_ns) {
     me->sleep = NULL;
-    if (deadline_ns <= rt_now_ns()) return true;
+    /* A task cancelled before it got here does not wait (its caller sees
+     * the cancellation, as after any suspension). */
+    if (rt_task_cancelled(me) || deadline_ns <= rt_now_ns()) return true;
     me->sleep = rt_timer_start(deadline_ns, rt_sleep_fire, me);
     return false;
 }

@@ -218,7 +218,9 @@ RtTimerEntry *rt_timer_start(uint64_t deadline_ns, RtTimerFireFn *fire, void *ar
 bool rt_timer_stop(RtTimerEntry *e);
 
 /* Sleep until deadline_ns (absolute CLOCK_MONOTONIC): false means suspend,
- * then call rt_sleep_end. true: the deadline has passed (nothing to end). */
+ * then call rt_sleep_end. true: nothing to wait for (nothing to end): the
+ * deadline has passed, or `me` is already cancelled (check
+ * rt_task_cancelled, as after any suspension). */
 bool rt_sleep_begin(RtTask *me, uint64_t deadline_ns);
 /* 0 when the deadline passed, RT_ECANCELED when woken by cancellation,
  * RT_EAGAIN when resumed early (suspend again). */

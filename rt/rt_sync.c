@@ -447,7 +447,7 @@ void rt_rwlock_fini(RtRwLock *l) {
 
 void rt_sem_init(RtSemaphore *s, int64_t permits) {
     memset(s, 0, sizeof *s);
-    s->permits = permits;
+    atomic_init(&s->count, permits * 2);
     rt_waitlist_init(&s->waiters);
 }
 
@@ -473,39 +473,61 @@ static int rt_token_acquire(RtTask *me, RtWaitList *waiters, uint64_t token, uin
     return RT_EAGAIN;
 }
 
+#define RT_SEM_WAITERS 1
+
+/* Take a permit if one is free and nobody waits: one atomic subtraction,
+ * undone when it took nothing (the count may dip below zero meanwhile;
+ * others then just take the slow path). */
+static bool rt_sem_fast_take(RtSemaphore *s) {
+    int64_t c = atomic_fetch_sub_explicit(&s->count, 2, memory_order_acquire);
+    if (c >= 2 && !(c & RT_SEM_WAITERS)) return true;
+    atomic_fetch_add_explicit(&s->count, 2, memory_order_relaxed);
+    return false;
+}
+
+/* Under the lock, before `me` joins the list: take a free permit, or mark
+ * the semaphore as having waiters (so fast releases come to the lock). */
 static bool rt_sem_take(void *obj) {
     RtSemaphore *s = obj;
-    if (s->permits <= 0 || !rt_waitlist_empty(&s->waiters)) return false;
-    s->permits--;
-    return true;
+    int64_t c = atomic_load(&s->count);
+    for (;;) {
+        if (c >= 2 && (!(c & RT_SEM_WAITERS) || rt_waitlist_empty(&s->waiters))) {
+            if (atomic_compare_exchange_weak(&s->count, &c, (c - 2) & ~(int64_t)RT_SEM_WAITERS)) return true;
+        } else if (atomic_compare_exchange_weak(&s->count, &c, c | RT_SEM_WAITERS)) {
+            return false;
+        }
+    }
 }
 
 int rt_sem_acquire(RtTask *me, RtSemaphore *s) {
+    if (me->wait_data != RT_GRANTED && !rt_waitlink_linked(me) && rt_sem_fast_take(s)) return 0;
     rt_spin_lock(&s->spin);
     int r = rt_token_acquire(me, &s->waiters, RT_GRANTED, 0, rt_sem_take, s);
     rt_spin_unlock(&s->spin);
     return r;
 }
 
-bool rt_sem_try_acquire(RtSemaphore *s) {
-    rt_spin_lock(&s->spin);
-    bool ok = rt_sem_take(s);
-    rt_spin_unlock(&s->spin);
-    return ok;
-}
+bool rt_sem_try_acquire(RtSemaphore *s) { return rt_sem_fast_take(s); }
 
 static void rt_sem_release_locked(RtSemaphore *s) {
     RtTask *t = rt_waitlist_pop(&s->waiters);
     if (t) {
         t->wait_data = RT_GRANTED;
         rt_task_wake(t);
+        if (rt_waitlist_empty(&s->waiters)) atomic_fetch_and(&s->count, ~(int64_t)RT_SEM_WAITERS);
     } else {
-        s->permits++;
+        int64_t c = atomic_load(&s->count);
+        while (!atomic_compare_exchange_weak(&s->count, &c, (c + 2) & ~(int64_t)RT_SEM_WAITERS)) {
+        }
     }
 }
 
 void rt_sem_release(RtSemaphore *s) {
+    int64_t c = atomic_fetch_add_explicit(&s->count, 2, memory_order_release);
+    if (!(c & RT_SEM_WAITERS)) return;
+    /* Someone waits: turn the permit just added into a hand-over. */
     rt_spin_lock(&s->spin);
+    atomic_fetch_sub(&s->count, 2);
     rt_sem_release_locked(s);
     rt_spin_unlock(&s->spin);
 }
@@ -514,6 +536,7 @@ void rt_sem_abandon(RtTask *me, RtSemaphore *s) {
     rt_spin_lock(&s->spin);
     if (rt_waitlink_linked(me)) {
         rt_waitlist_remove(me);
+        if (rt_waitlist_empty(&s->waiters)) atomic_fetch_and(&s->count, ~(int64_t)RT_SEM_WAITERS);
     } else if (me->wait_data == RT_GRANTED) {
         me->wait_data = 0;
         rt_sem_release_locked(s);

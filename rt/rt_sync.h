@@ -144,11 +144,14 @@ static inline void rt_lock_unlock(RtMutex *m) {
 
 /* ---- Semaphore ------------------------------------------------------------ *
  *
- * Fair (FIFO): a release hands its permit to the oldest waiter. */
+ * Fair (FIFO): a release hands its permit to the oldest waiter, and nobody
+ * takes a free permit while others wait. */
 
 typedef struct RtSemaphore {
+    /* permits << 1 | waiters: acquire and release are one compare-and-swap
+     * while nobody waits; the lock and the list serve the waiting. */
+    _Atomic int64_t count;
     RtSpin spin;
-    int64_t permits;
     RtWaitList waiters;
 } RtSemaphore;
 
@@ -157,6 +160,7 @@ void rt_sem_init(RtSemaphore *s, int64_t permits);
  * RT_ECANCELED: cancelled, nothing acquired. */
 int rt_sem_acquire(RtTask *me, RtSemaphore *s);
 bool rt_sem_try_acquire(RtSemaphore *s);
+static inline int64_t rt_sem_permits(RtSemaphore *s) { return atomic_load(&s->count) >> 1; }
 void rt_sem_release(RtSemaphore *s);
 /* A waiting acquire that will not be retried: unregister, and give back a
  * permit handed over meanwhile. */

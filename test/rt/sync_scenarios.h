@@ -338,7 +338,7 @@ static const char *scenario_semaphore(int workers, int tasks, int rounds, int64_
     RtTask *root;
     int st = rt_run(workers, f, &root);
     int mx = atomic_load(&f->max_inside);
-    int64_t left = f->sem.permits;
+    int64_t left = rt_sem_permits(&f->sem);
     rt_task_release(root);
     SC_CHECK(st == RT_TASK_OK, "root status %d", st);
     SC_CHECK(mx >= 1 && mx <= permits, "%d holders at once with %lld permits", mx, (long long)permits);
@@ -467,7 +467,7 @@ static const char *scenario_storm(int workers, int64_t n) {
     uint64_t t0 = rt_now_ns();
     int st = rt_run(workers, f, &root);
     uint64_t el = rt_now_ns() - t0;
-    int64_t cancelled = f->cancelled, cleanups = atomic_load(&f->sh.cleanups), permits = f->sh.sem.permits;
+    int64_t cancelled = f->cancelled, cleanups = atomic_load(&f->sh.cleanups), permits = rt_sem_permits(&f->sh.sem);
     bool permit = f->sh.notify.permit;
     rt_task_release(root);
     SC_CHECK(st == RT_TASK_OK, "root status %d", st);
