@@ -623,8 +623,12 @@ static void rt_stop_searching(RtWorker *w) {
 
 static bool rt_work_visible(RtWorker *w) {
     if (atomic_load(&S.inj_len) || atomic_load(&w->inbox) || rt_finished(w)) return true;
-    for (int i = 0; i < S.n; i++)
-        if (&S.w[i] != w && rt_runq_len(&S.w[i].q) > 1) return true;
+    for (int i = 0; i < S.n; i++) {
+        RtRunq *q = &S.w[i].q;
+        /* stealable: the ring, not the LIFO slot */
+        if (&S.w[i] != w && rt_runq_len(q) > (atomic_load_explicit(&q->lifo, memory_order_relaxed) != NULL))
+            return true;
+    }
     return false;
 }
 

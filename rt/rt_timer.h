@@ -29,7 +29,7 @@
 #define RT_WHEEL_BITS 6
 #define RT_WHEEL_SLOTS 64
 #define RT_WHEEL_LEVELS 8
-#define RT_WHEEL_TICK_NS 1000000ull
+#define RT_WHEEL_TICK_NS 65536ull
 #define RT_TIMER_BUSY 0xFF /* `level` of a timer advance is firing */
 
 typedef struct RtTimerLink {

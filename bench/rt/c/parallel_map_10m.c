@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "rt_pool.h"
+#include "sifr_rt.h"
 
 #define N 10000000
 
@@ -20,14 +21,15 @@ static void square(void *ctx, int64_t lo, int64_t hi, int32_t *status) {
 }
 
 int main(void) {
-    uint64_t *in = malloc(sizeof *in * N), *out = malloc(sizeof *out * N);
+    /* rt_alloc, as a Sifr list of 10M ints would be allocated */
+    uint64_t *in = rt_alloc(sizeof *in * N), *out = rt_alloc(sizeof *out * N);
     for (uint64_t i = 0; i < N; i++) in[i] = i;
     Map m = {in, out};
     rt_parallel_for(N, 0, 0, square, &m, NULL);
     uint64_t sum = 0;
     for (uint64_t i = 0; i < N; i++) sum += out[i];
     printf("%" PRIu64 "\n", sum);
-    free(in);
-    free(out);
+    rt_free(in);
+    rt_free(out);
     return 0;
 }
