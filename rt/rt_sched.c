@@ -669,7 +669,13 @@ static RtTask *rt_find_work(RtWorker *w) {
             return t;
         }
         if (rt_finished(w)) break;
-        if ((i & 15) == 15 && rt_now_ns() - start > RT_SPIN_NS) break;
+        /* Spin only while some worker runs tasks (work may come from it);
+         * when every other worker is idle too, only I/O or a timer can
+         * bring work, and spinning would take a core from, say, a child
+         * process the program waits for. */
+        if ((i & 15) == 15 && (rt_now_ns() - start > RT_SPIN_NS ||
+                               atomic_load(&S.nparked) + atomic_load(&S.nsearching) >= S.n))
+            break;
         if (w->wheel.count && rt_wheel_next_deadline(&w->wheel) <= rt_now_ns()) continue;
         rt_cpu_relax();
     }
