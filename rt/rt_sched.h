@@ -74,6 +74,8 @@ struct RtTask {
     RtTimerEntry *sleep;     /* the pending sleep, if any */
     RtWaitLink wait;         /* a waiter list link of a sync primitive */
     uint64_t wait_data;      /* free for the primitive the task waits on */
+    void *waiting_on;        /* the primitive it registered with; written and read
+                                only by the task itself (lock-free fast paths) */
 };
 
 /* Two cache lines: a million tasks are a lot of memory traffic. */

@@ -459,16 +459,20 @@ static int rt_token_acquire(RtTask *me, RtWaitList *waiters, uint64_t token, uin
                             bool (*take)(void *), void *obj) {
     if (me->wait_data == token || (token2 && me->wait_data == token2)) {
         me->wait_data = 0;
+        me->waiting_on = NULL;
         return 0;
     }
     if (rt_waitlink_linked(me)) { /* woken early: keep waiting unless cancelled */
         if (!rt_task_cancelled(me)) return RT_EAGAIN;
         rt_waitlist_remove(me);
+        me->waiting_on = NULL;
         return RT_ECANCELED;
     }
+    me->waiting_on = NULL;
     if (take(obj)) return 0;
     if (rt_task_cancelled(me)) return RT_ECANCELED;
     me->wait_data = 0;
+    me->waiting_on = obj;
     rt_waitlist_push(waiters, me);
     return RT_EAGAIN;
 }
@@ -500,7 +504,9 @@ static bool rt_sem_take(void *obj) {
 }
 
 int rt_sem_acquire(RtTask *me, RtSemaphore *s) {
-    if (me->wait_data != RT_GRANTED && !rt_waitlink_linked(me) && rt_sem_fast_take(s)) return 0;
+    /* The fast path only for a first call: a task registered with the
+     * semaphore (waiting_on, its own field) must see its hand-over. */
+    if (me->waiting_on != s && rt_sem_fast_take(s)) return 0;
     rt_spin_lock(&s->spin);
     int r = rt_token_acquire(me, &s->waiters, RT_GRANTED, 0, rt_sem_take, s);
     rt_spin_unlock(&s->spin);
@@ -534,6 +540,7 @@ void rt_sem_release(RtSemaphore *s) {
 
 void rt_sem_abandon(RtTask *me, RtSemaphore *s) {
     rt_spin_lock(&s->spin);
+    me->waiting_on = NULL;
     if (rt_waitlink_linked(me)) {
         rt_waitlist_remove(me);
         if (rt_waitlist_empty(&s->waiters)) atomic_fetch_and(&s->count, ~(int64_t)RT_SEM_WAITERS);
@@ -593,6 +600,7 @@ int rt_notified(RtTask *me, RtNotify *n) {
 
 void rt_notify_abandon(RtTask *me, RtNotify *n) {
     rt_spin_lock(&n->spin);
+    me->waiting_on = NULL;
     if (rt_waitlink_linked(me)) {
         rt_waitlist_remove(me);
     } else if (me->wait_data == RT_NOTIFIED) {
