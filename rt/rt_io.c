@@ -2,15 +2,21 @@
  * whether io_uring works here and which setup flags it takes; the choice is
  * made once per process, before the workers start. */
 #include <errno.h>
-#include <liburing.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rt_io.h"
+#ifdef SIFR_RT_HAVE_URING
+#include <liburing.h>
+#endif
 
 /* Create and close a small ring with `flags`: 0 or -errno. */
 static int rt_io_probe(unsigned flags) {
+#ifndef SIFR_RT_HAVE_URING
+    (void)flags;
+    return -ENOSYS;
+#else
     struct io_uring ring;
     struct io_uring_params p;
     memset(&p, 0, sizeof p);
@@ -18,6 +24,7 @@ static int rt_io_probe(unsigned flags) {
     int r = io_uring_queue_init_params(8, &ring, &p);
     if (r == 0) io_uring_queue_exit(&ring);
     return r;
+#endif
 }
 
 RtIoChoice rt_io_choose(const char *env) {
@@ -27,7 +34,11 @@ RtIoChoice rt_io_choose(const char *env) {
         return c;
     }
     c.forced = env && !strcmp(env, "io_uring");
+#ifdef SIFR_RT_HAVE_URING
     unsigned flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+#else
+    unsigned flags = 0;
+#endif
     int r = rt_io_probe(flags);
     if (r == -EINVAL) { /* an older kernel: the flags, not io_uring, are refused */
         flags = 0;

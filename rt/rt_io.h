@@ -7,6 +7,14 @@
 
 #include <stdbool.h>
 
+/* io_uring support is compiled in where liburing's header exists (Debian
+ * has none for riscv64); elsewhere the epoll backend is the only one. */
+#if defined(__has_include)
+#if __has_include(<liburing.h>)
+#define SIFR_RT_HAVE_URING 1
+#endif
+#endif
+
 typedef enum RtIoKind { RT_IO_URING, RT_IO_EPOLL } RtIoKind;
 
 typedef struct RtIoChoice {

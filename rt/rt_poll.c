@@ -26,6 +26,7 @@ uint64_t rt_now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+#ifdef SIFR_RT_HAVE_URING
 static struct io_uring_sqe *rt_uring_sqe(RtPoller *p) {
     struct io_uring_sqe *sqe = io_uring_get_sqe(&p->ring);
     if (!sqe) { /* the submission queue is full: submit it and take a fresh entry */
@@ -57,6 +58,8 @@ static int rt_uring_init(RtPoller *p) {
     return 0;
 }
 
+#endif
+
 static int rt_epoll_init(RtPoller *p) {
     p->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (p->epfd < 0) return -errno;
@@ -76,19 +79,26 @@ int rt_poller_init(RtPoller *p) {
     p->kind = rt_io_backend()->kind;
     p->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (p->wake_fd < 0) return -errno;
+#ifdef SIFR_RT_HAVE_URING
     int r = p->kind == RT_IO_URING ? rt_uring_init(p) : rt_epoll_init(p);
+#else
+    int r = rt_epoll_init(p);
+#endif
     if (r < 0) rt_poller_fini(p);
     return r;
 }
 
 void rt_poller_fini(RtPoller *p) {
+#ifdef SIFR_RT_HAVE_URING
     if (p->kind == RT_IO_URING && p->ring.ring_fd > 0) io_uring_queue_exit(&p->ring);
+#endif
     if (p->epfd >= 0) close(p->epfd);
     if (p->timer_fd >= 0) close(p->timer_fd);
     if (p->wake_fd >= 0) close(p->wake_fd);
     p->epfd = p->timer_fd = p->wake_fd = -1;
 }
 
+#ifdef SIFR_RT_HAVE_URING
 /* ---- io_uring --------------------------------------------------------- */
 
 static int rt_uring_reap(RtPoller *p) {
@@ -152,6 +162,8 @@ static int rt_uring_poll(RtPoller *p, bool block, uint64_t deadline_ns) {
     p->queued = 0;
     return rt_uring_reap(p);
 }
+
+#endif
 
 /* ---- epoll ------------------------------------------------------------ */
 
@@ -219,10 +231,14 @@ static int rt_epoll_poll(RtPoller *p, bool block, uint64_t deadline_ns) {
 }
 
 int rt_poller_poll(RtPoller *p, bool block, uint64_t deadline_ns) {
-    return p->kind == RT_IO_URING ? rt_uring_poll(p, block, deadline_ns) : rt_epoll_poll(p, block, deadline_ns);
+#ifdef SIFR_RT_HAVE_URING
+    if (p->kind == RT_IO_URING) return rt_uring_poll(p, block, deadline_ns);
+#endif
+    return rt_epoll_poll(p, block, deadline_ns);
 }
 
 void rt_poller_wake(RtPoller *from, RtPoller *target) {
+#ifdef SIFR_RT_HAVE_URING
     if (target->kind == RT_IO_URING && from && from != target && from->msg_ring) {
         struct io_uring_sqe *sqe = rt_uring_sqe(from);
         io_uring_prep_msg_ring(sqe, target->ring.ring_fd, 0, RT_UD_MSG, 0);
@@ -234,6 +250,9 @@ void rt_poller_wake(RtPoller *from, RtPoller *target) {
         from->queued = 0;
         return;
     }
+#else
+    (void)from;
+#endif
     uint64_t one = 1;
     ssize_t w = write(target->wake_fd, &one, sizeof one);
     (void)w;
@@ -241,12 +260,14 @@ void rt_poller_wake(RtPoller *from, RtPoller *target) {
 
 void rt_io_poll_add(RtPoller *p, RtIoOp *op, int fd, unsigned events) {
     p->inflight++;
+#ifdef SIFR_RT_HAVE_URING
     if (p->kind == RT_IO_URING) {
         struct io_uring_sqe *sqe = rt_uring_sqe(p);
         io_uring_prep_poll_add(sqe, fd, events);
         io_uring_sqe_set_data(sqe, op);
         return;
     }
+#endif
     op->fd = fd;
     op->events = events;
     op->is_read = false;
@@ -259,12 +280,14 @@ void rt_io_poll_add(RtPoller *p, RtIoOp *op, int fd, unsigned events) {
 
 void rt_io_read(RtPoller *p, RtIoOp *op, int fd, void *buf, unsigned len) {
     p->inflight++;
+#ifdef SIFR_RT_HAVE_URING
     if (p->kind == RT_IO_URING) {
         struct io_uring_sqe *sqe = rt_uring_sqe(p);
         io_uring_prep_read(sqe, fd, buf, len, (uint64_t)-1);
         io_uring_sqe_set_data(sqe, op);
         return;
     }
+#endif
     op->fd = fd;
     op->events = EPOLLIN;
     op->is_read = true;

@@ -6,11 +6,13 @@
 #ifndef SIFR_RT_POLL_H
 #define SIFR_RT_POLL_H
 
-#include <liburing.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "rt_io.h"
+#ifdef SIFR_RT_HAVE_URING
+#include <liburing.h>
+#endif
 
 /* Contract.
  *
@@ -45,7 +47,9 @@ typedef struct RtPoller {
     int wake_fd;    /* eventfd: wake-ups from threads that are not workers (both backends) */
     uint64_t wake_buf;
     /* io_uring */
+#ifdef SIFR_RT_HAVE_URING
     struct io_uring ring;
+#endif
     bool msg_ring;  /* IORING_OP_MSG_RING is available for worker-to-worker wake-ups */
     unsigned queued; /* SQEs prepared since the last submission */
     unsigned inflight; /* operations submitted and not completed (not counting the wake read) */

@@ -409,7 +409,7 @@ static void rt_scope_prune(RtScope *sc) {
     if (!rt_spin_trylock(&sc->lock)) return; /* someone walks or prunes it */
     RtTask *c = atomic_exchange(&sc->children, NULL);
     RtTask *keep = NULL, *last = NULL;
-    uint64_t dropped = 0, kept = 0;
+    uint64_t dropped = 0;
     while (c) {
         RtTask *next = c->sibling;
         if (rt_task_done(c)) {
@@ -419,7 +419,6 @@ static void rt_scope_prune(RtScope *sc) {
             c->sibling = keep;
             if (!keep) last = c;
             keep = c;
-            kept++;
         }
         c = next;
     }
