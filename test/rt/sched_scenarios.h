@@ -213,7 +213,7 @@ static void sleeper_resume(void *p) {
         r = rt_sleep_end(me);
         if (r == RT_EAGAIN) FR_SUSPEND(f, 1);
         if (r == RT_ECANCELED) {
-            log_event(f->log, f->log_len, 100 + f->id);
+            if (f->log) log_event(f->log, f->log_len, 100 + f->id);
             rt_task_set_status(me, RT_TASK_CANCELLED, NULL);
             FR_DONE(f);
             return;

@@ -82,3 +82,156 @@ Test(sched, backend_is_reported) {
     const char *env = getenv("SIFR_RT_BACKEND");
     if (env && !strcmp(env, "epoll")) cr_assert_eq(c->kind, RT_IO_EPOLL);
 }
+
+/* ---- the task-local context ------------------------------------------------ */
+
+static int ctx_one, ctx_two;
+static void *seen_ctx[4];
+
+typedef struct CtxLeaf {
+    Fr fr;
+    int slot;
+} CtxLeaf;
+
+static void ctx_leaf_resume(void *p) {
+    CtxLeaf *f = p;
+    seen_ctx[f->slot] = rt_task_current()->ctx;
+    FR_DONE(f);
+}
+
+static CtxLeaf *ctx_leaf(int slot) {
+    CtxLeaf *l = fr_new(sizeof(CtxLeaf), ctx_leaf_resume);
+    l->slot = slot;
+    return l;
+}
+
+/* Spawned with ctx_one: its child inherits it, a child in a scope with its
+ * own context gets that one, and an explicit context wins over both. */
+typedef struct CtxParent {
+    Fr fr;
+    RtScope plain, with_ctx;
+} CtxParent;
+
+static void ctx_parent_resume(void *p) {
+    CtxParent *f = p;
+    RtTask *me = rt_task_current();
+    if (f->fr.pc == 0) {
+        seen_ctx[0] = me->ctx;
+        rt_scope_init(&f->plain, me, 0);
+        rt_scope_init(&f->with_ctx, me, 0);
+        f->with_ctx.ctx = &ctx_two;
+        rt_task_release(rt_spawn(&f->plain, ctx_leaf(1), NULL));
+        rt_task_release(rt_spawn(&f->with_ctx, ctx_leaf(2), NULL));
+        rt_task_release(rt_spawn(&f->plain, ctx_leaf(3), &ctx_two));
+        f->fr.pc = 1;
+    }
+    if (!rt_scope_join_begin(&f->plain, me) || !rt_scope_join_begin(&f->with_ctx, me)) return;
+    rt_scope_fini(&f->plain);
+    rt_scope_fini(&f->with_ctx);
+    FR_DONE(f);
+}
+
+typedef struct CtxRoot {
+    Fr fr;
+    RtScope scope;
+} CtxRoot;
+
+static void ctx_root_resume(void *p) {
+    CtxRoot *f = p;
+    RtTask *me = rt_task_current();
+    if (f->fr.pc == 0) {
+        rt_scope_init(&f->scope, me, 0);
+        rt_task_release(rt_spawn(&f->scope, fr_new(sizeof(CtxParent), ctx_parent_resume), &ctx_one));
+        f->fr.pc = 1;
+    }
+    if (!rt_scope_join_begin(&f->scope, me)) return;
+    rt_scope_fini(&f->scope);
+    FR_DONE(f);
+}
+
+Test(sched, context_is_inherited) {
+    rt_run(2, fr_new(sizeof(CtxRoot), ctx_root_resume), NULL);
+    cr_assert_eq(seen_ctx[0], &ctx_one, "explicit context at spawn");
+    cr_assert_eq(seen_ctx[1], &ctx_one, "inherited from the spawning task");
+    cr_assert_eq(seen_ctx[2], &ctx_two, "the scope's context");
+    cr_assert_eq(seen_ctx[3], &ctx_two, "explicit wins over inherited");
+}
+
+/* ---- failures ------------------------------------------------------------ */
+
+typedef struct Failer {
+    Fr fr;
+    int fail;
+} Failer;
+
+static void failer_resume(void *p) {
+    Failer *f = p;
+    if (f->fail) rt_task_set_status(rt_task_current(), RT_TASK_FAILED, (void *)(intptr_t)f->fail);
+    FR_DONE(f);
+}
+
+static Failer *failer(int fail) {
+    Failer *f = fr_new(sizeof(Failer), failer_resume);
+    f->fail = fail;
+    return f;
+}
+
+typedef struct FailRoot {
+    Fr fr;
+    RtScope scope;
+    RtTask *joined, *dropped_late, *sleeper;
+    uint32_t flags;
+    int first_error, unobserved, sleeper_status;
+} FailRoot;
+
+static void fail_root_resume(void *p) {
+    FailRoot *f = p;
+    RtTask *me = rt_task_current();
+    if (f->fr.pc == 0) {
+        rt_scope_init(&f->scope, me, f->flags);
+        Sleeper *s = fr_new(sizeof(Sleeper), sleeper_resume);
+        s->ns = 10000000000ull; /* 10 s, unless cancelled */
+        f->sleeper = rt_spawn(&f->scope, s, NULL);
+        f->joined = rt_spawn(&f->scope, failer(7), NULL);
+        rt_task_release(rt_spawn(&f->scope, failer(8), NULL)); /* dropped before it fails */
+        f->dropped_late = rt_spawn(&f->scope, failer(9), NULL);
+        f->fr.pc = 1;
+    }
+    if (f->fr.pc == 1) {
+        if (!rt_join_begin(me, f->joined)) return; /* observed */
+        rt_task_release(f->joined);
+        f->fr.pc = 2;
+        if (!(f->flags & RT_SCOPE_FAIL_FAST)) rt_task_cancel(f->sleeper);
+    }
+    if (!rt_scope_join_begin(&f->scope, me)) return;
+    rt_task_release(f->dropped_late); /* failed, never joined: unobserved */
+    f->sleeper_status = (int)f->sleeper->status;
+    rt_task_release(f->sleeper);
+    RtTask *first = rt_scope_first_failure(&f->scope);
+    f->first_error = first ? (int)(intptr_t)first->error : 0;
+    f->unobserved = (int)rt_scope_unobserved(&f->scope);
+    rt_scope_fini(&f->scope);
+    FR_DONE(f);
+}
+
+Test(sched, first_and_unobserved_failures) {
+    FailRoot *f = fr_new(sizeof(FailRoot), fail_root_resume);
+    RtTask *root;
+    rt_run(1, f, &root);
+    cr_assert_eq(f->first_error, 7, "first failure %d", f->first_error);
+    cr_assert_eq(f->unobserved, 2, "%d unobserved", f->unobserved);
+    cr_assert_eq(f->sleeper_status, RT_TASK_CANCELLED);
+    rt_task_release(root);
+}
+
+Test(sched, fail_fast_cancels_siblings) {
+    FailRoot *f = fr_new(sizeof(FailRoot), fail_root_resume);
+    f->flags = RT_SCOPE_FAIL_FAST;
+    RtTask *root;
+    uint64_t t0 = rt_now_ns();
+    rt_run(2, f, &root);
+    cr_assert(rt_now_ns() - t0 < 5000000000ull, "the sleeper was not cancelled");
+    cr_assert_eq(f->sleeper_status, RT_TASK_CANCELLED);
+    cr_assert_neq(f->first_error, 0);
+    rt_task_release(root);
+}
