@@ -30,7 +30,8 @@ typedef struct RtIoChoice {
  * decide. The probe creates and closes a small ring, with
  * IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN first and without
  * them if the kernel rejects those flags (EINVAL); ENOSYS and EPERM (also
- * io_uring_disabled) mean epoll. */
+ * io_uring_disabled) mean epoll. Under valgrind, which cannot run another
+ * thread while one waits in io_uring_enter, the automatic choice is epoll. */
 RtIoChoice rt_io_choose(const char *env);
 
 /* The process's choice (made on first use, from the environment). */
