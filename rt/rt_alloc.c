@@ -1,5 +1,6 @@
 /* Small-object pools: per-thread free lists of fixed-size blocks in 16-byte
- * size classes up to RT_POOL_MAX bytes, carved from mmap'd chunks. Class
+ * size classes up to RT_POOL_MAX bytes, carved from mmap'd chunks (after
+ * the first few, from huge-page regions: rt_pool_chunk). Class
  * objects, list and dict headers come from here; the generic allocator
  * (rt_alloc, malloc) serves everything else. */
 #include "rt_internal.h"
@@ -79,10 +80,51 @@ typedef struct RtPool {
  * whole process.) */
 static _Thread_local RtPool rt_pools[RT_POOL_CLASSES];
 
-static void rt_pool_refill(RtPool *pool) {
-    void *chunk = mmap(NULL, RT_POOL_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+/* Chunks come from per-thread regions of RT_REGION bytes, aligned to and
+ * advised as transparent huge pages once the thread has taken
+ * RT_REGION_AFTER bytes of chunks: a burst of a million small objects then
+ * faults in a few dozen huge pages instead of tens of thousands of small
+ * ones, while a small program keeps its small pages. */
+#define RT_REGION (4u << 20)
+#define RT_HUGE (2u << 20)
+#define RT_REGION_AFTER (2u << 20)
+
+static _Thread_local struct {
+    char *next, *end;
+    size_t taken;
+} rt_region;
+
+static void *rt_pool_chunk(void) {
+    if (rt_region.taken < RT_REGION_AFTER) {
+        void *chunk = mmap(NULL, RT_POOL_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                           -1, 0);
+        if (chunk == MAP_FAILED) rt_panic("out of memory", NULL);
+        rt_region.taken += RT_POOL_CHUNK;
+        return chunk;
+    }
+    if (rt_region.next == rt_region.end) {
+        /* Map one huge page more than needed and trim to alignment. */
+        char *m = mmap(NULL, RT_REGION + RT_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                        -1, 0);
-    if (chunk == MAP_FAILED) rt_panic("out of memory", NULL);
+        if (m == MAP_FAILED) rt_panic("out of memory", NULL);
+        char *a = (char *)(((uintptr_t)m + RT_HUGE - 1) & ~(uintptr_t)(RT_HUGE - 1));
+        if (a > m) munmap(m, (size_t)(a - m));
+        char *tail = a + RT_REGION, *mend = m + RT_REGION + RT_HUGE;
+        if (tail < mend) munmap(tail, (size_t)(mend - tail));
+#ifdef MADV_HUGEPAGE
+        madvise(a, RT_REGION, MADV_HUGEPAGE);
+#endif
+        rt_region.next = a;
+        rt_region.end = a + RT_REGION;
+    }
+    void *chunk = rt_region.next;
+    rt_region.next += RT_POOL_CHUNK;
+    rt_region.taken += RT_POOL_CHUNK;
+    return chunk;
+}
+
+static void rt_pool_refill(RtPool *pool) {
+    void *chunk = rt_pool_chunk();
     atomic_store_explicit(&rt_pool_vg, rt_pool_vg_wanted(), memory_order_relaxed);
     RT_VG(VALGRIND_MAKE_MEM_NOACCESS(chunk, RT_POOL_CHUNK));
     pool->bump = chunk;

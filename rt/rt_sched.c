@@ -105,10 +105,18 @@ static inline void rt_cpu_relax(void) {
 }
 
 void rt_spin_lock_slow(RtSpin *s) {
-    for (unsigned i = 0;; i++) {
-        while (atomic_load_explicit(&s->held, memory_order_relaxed)) {
-            if (i++ > 200) sched_yield(); /* the holder may have been preempted */
-            else rt_cpu_relax();
+    /* Test and test-and-set: wait reading the line (shared, no traffic)
+     * until it looks free. A holder runs only a few dozen instructions, so
+     * the wait is short unless the holder's thread was preempted; only a
+     * wait of many thousands of pauses yields the core to it. */
+    for (;;) {
+        for (unsigned spins = 0; atomic_load_explicit(&s->held, memory_order_relaxed); spins++) {
+            if (spins < 4096) {
+                rt_cpu_relax();
+            } else {
+                sched_yield();
+                spins = 0;
+            }
         }
         uint32_t z = 0;
         if (atomic_compare_exchange_weak_explicit(&s->held, &z, 1, memory_order_acquire, memory_order_relaxed))
