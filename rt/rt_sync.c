@@ -6,6 +6,7 @@
  * while a waker still holds a pointer to it. */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,34 +24,117 @@
 
 /* ---- Channels ------------------------------------------------------------ */
 
+/* Two implementations behind one API.
+ *
+ * Bounded channels keep a ring of `cap` values under the spin lock: room
+ * must reappear value by value (a send after a receive finds it), and the
+ * waiting senders form a FIFO list under the same lock.
+ *
+ * Unbounded channels are a lock-free list of blocks of RT_BLK slots. A send
+ * reserves a position with one compare-and-swap on `tail` (the only shared
+ * write of a send), copies its value into the slot and marks the slot
+ * ready; the receiver reads slots in position order and frees a block once
+ * it has read its last slot. Positions run in laps of RT_BLK + 1: the extra
+ * position of each lap means "this block is full, its successor is being
+ * installed"; the sender that takes a block's last slot installs the next
+ * block (allocated before its reservation, so no sender allocates while
+ * others wait) and moves `tail` past that extra position.
+ *
+ * Why the receiver may free a block: a sender dereferences `tail_block`
+ * only after its reservation succeeded for a position of that block (the
+ * block cannot be freed before that position is read, which needs the
+ * sender's value), and the installer links `next` before it writes its own
+ * (last) slot. A sender whose reservation fails has only compared `tail`,
+ * which only grows, so a stale block pointer is never used. Closing sets
+ * bit 0 of `tail`, so no reservation can succeed after it, and every
+ * reservation made before it is delivered (or dropped with the receiver).
+ *
+ * The receiver's wait: it publishes itself in `rx_waiter` (seq_cst) and
+ * then looks at the slot again; a sender marks its slot (seq_cst) and then
+ * looks at `rx_waiter`. One of the two sees the other. Taking and waking
+ * the waiter happens under the spin lock, as for every other primitive, so
+ * a receiver that gives up its wait (rt_chan_abandon, under the same lock)
+ * never finishes while a sender is still waking it. */
+
 /* A ring of values: `slots` (a power of two) allocated, `len` from `head`. */
 typedef struct RtRing {
     char *buf;
     size_t slots, head, len;
 } RtRing;
 
-/* Two rings: senders append to `q` under the lock. The receiver of an
- * unbounded channel takes the whole of `q` at once (swapping it with its
- * own, empty, ring `rx`) and then consumes `rx` without locking: a receiver
- * that keeps up pays one lock per batch instead of one per value, and
- * leaves the lock's cache line to the senders. A bounded channel's room must
- * reappear value by value (a send after a receive finds it), so its
- * receiver takes one value at a time from `q`. */
+#define RT_BLK 31u               /* slots per block */
+#define RT_LAP (RT_BLK + 1u)     /* positions per block: its slots and "installing the next" */
+#define RT_TAIL_CLOSED 1u        /* bit 0 of `tail`; positions are counted from bit 1 */
+#define RT_BLK_DATA 48u          /* offset of the values in a block (16-aligned) */
+
+typedef struct RtBlock {
+    struct RtBlock *_Atomic next;
+    _Atomic uint8_t ready[RT_BLK]; /* the slot holds a value */
+} RtBlock;
+_Static_assert(sizeof(RtBlock) <= RT_BLK_DATA, "block header fits before the values");
+
+#define RT_LINE 64
+
 struct RtChan {
     RtSpin spin;
     size_t elem, cap; /* cap 0: unbounded */
-    RtRing q;         /* under the lock */
-    RtRing rx;        /* the receiver's alone (unbounded channels) */
-    bool closed, rx_alive;
-    uint32_t senders;
-    RtTask *rx_waiter;
-    RtWaitList tx_waiters;
+    bool closed;      /* bounded: under the lock (unbounded: RT_TAIL_CLOSED) */
+    bool rx_alive;
+    uint32_t senders;     /* under the lock */
+    RtRing q;             /* bounded: the values, under the lock */
+    RtWaitList tx_waiters; /* bounded: senders waiting for room */
     _Atomic uint32_t refs; /* endpoints */
     RtValueDropFn *drop;
+    char pad0[RT_LINE];
+    /* Unbounded: the senders' line. */
+    _Atomic uint64_t tail;         /* position << 1 | RT_TAIL_CLOSED */
+    RtBlock *_Atomic tail_block;   /* the block of tail's lap */
+    char pad1[RT_LINE];
+    /* Read by every send, written only when the receiver starts or stops
+     * waiting: its own line, so it stays cached in every sender's core. */
+    RtTask *_Atomic rx_waiter;
+    char pad2[RT_LINE];
+    /* Unbounded: the receiver's. */
+    _Atomic uint64_t head;  /* the next position to read (written by the receiver only) */
+    RtBlock *head_block;
+    RtBlock *_Atomic spare; /* one block freed by the receiver, for the next install */
 };
 
+static inline void rt_chan_pause(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+static RtBlock *rt_block_new(RtChan *c) {
+    RtBlock *b = atomic_exchange_explicit(&c->spare, NULL, memory_order_acq_rel);
+    if (!b) b = rt_alloc(RT_BLK_DATA + RT_BLK * c->elem);
+    atomic_init(&b->next, NULL);
+    for (unsigned i = 0; i < RT_BLK; i++) atomic_init(&b->ready[i], 0);
+    return b;
+}
+
+static void rt_block_retire(RtChan *c, RtBlock *b) {
+    RtBlock *old = atomic_exchange_explicit(&c->spare, b, memory_order_acq_rel);
+    if (old) rt_free(old);
+}
+
+static inline char *rt_block_slot(RtChan *c, RtBlock *b, unsigned off) {
+    return (char *)b + RT_BLK_DATA + (size_t)off * c->elem;
+}
+
+/* The number of values before position `pos` (slots, not the lap ends). */
+static inline uint64_t rt_pos_items(uint64_t pos) {
+    uint64_t off = pos % RT_LAP;
+    return pos / RT_LAP * RT_BLK + (off < RT_BLK ? off : RT_BLK);
+}
+
 RtChan *rt_chan_new(size_t elem, size_t cap, RtValueDropFn *drop) {
-    RtChan *c = rt_alloc(sizeof *c);
+    size_t size = (sizeof(RtChan) + RT_LINE - 1) / RT_LINE * RT_LINE;
+    RtChan *c = aligned_alloc(RT_LINE, size);
+    if (!c) rt_panic("out of memory", NULL);
     memset(c, 0, sizeof *c);
     c->elem = elem ? elem : 1;
     c->cap = cap;
@@ -59,24 +143,52 @@ RtChan *rt_chan_new(size_t elem, size_t cap, RtValueDropFn *drop) {
     atomic_init(&c->refs, 2);
     c->drop = drop;
     rt_waitlist_init(&c->tx_waiters);
+    atomic_init(&c->rx_waiter, NULL);
+    atomic_init(&c->spare, NULL);
+    atomic_init(&c->head, 0);
+    atomic_init(&c->tail, 0);
+    if (!cap) {
+        c->head_block = rt_block_new(c);
+        atomic_init(&c->tail_block, c->head_block);
+    }
     return c;
 }
 
 static void rt_chan_unref(RtChan *c) {
     if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1) return;
     rt_free(c->q.buf);
-    rt_free(c->rx.buf);
-    rt_free(c);
+    if (!c->cap) { /* the receiver dropped every value it did not take */
+        for (RtBlock *b = c->head_block; b;) {
+            RtBlock *next = atomic_load_explicit(&b->next, memory_order_acquire);
+            rt_free(b);
+            b = next;
+        }
+        rt_free(atomic_load(&c->spare));
+    }
+    free(c);
 }
 
-static void rt_chan_wake_all(RtChan *c) {
-    if (c->rx_waiter) {
-        RtTask *t = c->rx_waiter;
-        c->rx_waiter = NULL;
+/* Under the lock: wake the waiting receiver, if any. */
+static void rt_chan_wake_rx(RtChan *c) {
+    RtTask *t = atomic_load_explicit(&c->rx_waiter, memory_order_relaxed);
+    if (t) {
+        atomic_store_explicit(&c->rx_waiter, NULL, memory_order_relaxed);
         rt_task_wake(t);
     }
+}
+
+/* Under the lock: the channel is closed, wake everyone. */
+static void rt_chan_wake_all(RtChan *c) {
+    rt_chan_wake_rx(c);
     RtTask *t;
     while ((t = rt_waitlist_pop(&c->tx_waiters))) rt_task_wake(t);
+}
+
+/* Under the lock: close (idempotent). */
+static void rt_chan_close_locked(RtChan *c) {
+    c->closed = true;
+    if (!c->cap) atomic_fetch_or(&c->tail, RT_TAIL_CLOSED);
+    rt_chan_wake_all(c);
 }
 
 void rt_chan_sender_clone(RtChan *c) {
@@ -88,34 +200,56 @@ void rt_chan_sender_clone(RtChan *c) {
 
 void rt_chan_sender_drop(RtChan *c) {
     rt_spin_lock(&c->spin);
-    if (--c->senders == 0) {
-        c->closed = true;
-        rt_chan_wake_all(c);
-    }
+    if (--c->senders == 0) rt_chan_close_locked(c);
     rt_spin_unlock(&c->spin);
     rt_chan_unref(c);
+}
+
+/* Unbounded, receiver side, after closing: drop every value still in the
+ * channel. No reservation can succeed any more; one already made is
+ * written within a few instructions, unless its thread was preempted. */
+static void rt_chan_drain_blocks(RtChan *c) {
+    uint64_t end = atomic_load(&c->tail) >> 1;
+    uint64_t pos = atomic_load_explicit(&c->head, memory_order_relaxed);
+    RtBlock *b = c->head_block;
+    while (pos < end) {
+        unsigned off = (unsigned)(pos % RT_LAP);
+        if (off == RT_BLK) { /* the lap's end: its next block is linked by now */
+            RtBlock *next;
+            while (!(next = atomic_load_explicit(&b->next, memory_order_acquire))) sched_yield();
+            rt_block_retire(c, b);
+            b = next;
+            pos++;
+            continue;
+        }
+        while (!atomic_load_explicit(&b->ready[off], memory_order_acquire)) sched_yield();
+        if (c->drop) c->drop(rt_block_slot(c, b, off));
+        pos++;
+    }
+    c->head_block = b;
+    atomic_store_explicit(&c->head, pos, memory_order_relaxed);
 }
 
 void rt_chan_receiver_drop(RtChan *c) {
     rt_spin_lock(&c->spin);
     c->rx_alive = false;
-    c->closed = true;
-    for (RtRing *r = &c->rx; r; r = r == &c->rx ? &c->q : NULL) {
+    rt_chan_close_locked(c);
+    if (c->cap) {
+        RtRing *r = &c->q;
         while (r->len) { /* nobody will receive them: drop them here */
             if (c->drop) c->drop(r->buf + r->head * c->elem);
             r->head = (r->head + 1) & (r->slots - 1);
             r->len--;
         }
     }
-    rt_chan_wake_all(c);
     rt_spin_unlock(&c->spin);
+    if (!c->cap) rt_chan_drain_blocks(c);
     rt_chan_unref(c);
 }
 
 void rt_chan_close(RtChan *c) {
     rt_spin_lock(&c->spin);
-    c->closed = true;
-    rt_chan_wake_all(c);
+    rt_chan_close_locked(c);
     rt_spin_unlock(&c->spin);
 }
 
@@ -127,17 +261,114 @@ bool rt_chan_closed(RtChan *c) {
 }
 
 size_t rt_chan_len(RtChan *c) {
+    if (!c->cap) {
+        uint64_t head = atomic_load_explicit(&c->head, memory_order_relaxed);
+        uint64_t tail = atomic_load(&c->tail) >> 1;
+        return tail > head ? (size_t)(rt_pos_items(tail) - rt_pos_items(head)) : 0;
+    }
     rt_spin_lock(&c->spin);
     size_t r = c->q.len;
     rt_spin_unlock(&c->spin);
     return r;
 }
 
+/* ---- Unbounded: the block list ---- */
+
+static int rt_chan_send_unbounded(RtChan *c, const void *value) {
+    RtBlock *next = NULL; /* allocated for installing, before reserving a block's last slot */
+    uint64_t t = atomic_load_explicit(&c->tail, memory_order_acquire);
+    for (unsigned spins = 0;; spins++) {
+        if (t & RT_TAIL_CLOSED) {
+            if (next) rt_block_retire(c, next);
+            return RT_ECLOSED;
+        }
+        unsigned off = (unsigned)((t >> 1) % RT_LAP);
+        if (off == RT_BLK) { /* another sender installs the next block */
+            if (spins < 1024) rt_chan_pause();
+            else sched_yield();
+            t = atomic_load_explicit(&c->tail, memory_order_acquire);
+            continue;
+        }
+        if (off + 1 == RT_BLK && !next) next = rt_block_new(c);
+        RtBlock *b = atomic_load_explicit(&c->tail_block, memory_order_acquire);
+        if (!atomic_compare_exchange_weak_explicit(&c->tail, &t, t + 2, memory_order_seq_cst,
+                                                   memory_order_acquire))
+            continue;
+        if (off + 1 == RT_BLK) { /* the block's last slot: install its successor */
+            atomic_store_explicit(&c->tail_block, next, memory_order_release);
+            atomic_fetch_add_explicit(&c->tail, 2, memory_order_release);
+            atomic_store_explicit(&b->next, next, memory_order_release);
+            next = NULL;
+        }
+        memcpy(rt_block_slot(c, b, off), value, c->elem);
+        atomic_store_explicit(&b->ready[off], 1, memory_order_seq_cst);
+        if (next) rt_block_retire(c, next);
+        if (atomic_load_explicit(&c->rx_waiter, memory_order_seq_cst)) {
+            rt_spin_lock(&c->spin);
+            rt_chan_wake_rx(c);
+            rt_spin_unlock(&c->spin);
+        }
+        return 0;
+    }
+}
+
+/* 1: the value at the head is there (or a lap end to step over); 0: not yet. */
+static inline bool rt_chan_head_ready(RtChan *c, uint64_t pos) {
+    unsigned off = (unsigned)(pos % RT_LAP);
+    return atomic_load_explicit(&c->head_block->ready[off], memory_order_acquire);
+}
+
+static int rt_chan_recv_unbounded(RtTask *me, RtChan *c, void *out) {
+    uint64_t pos = atomic_load_explicit(&c->head, memory_order_relaxed);
+    if (me && atomic_load_explicit(&c->rx_waiter, memory_order_relaxed) == me) {
+        /* Resumed by something else than a sender (a cancellation): drop
+         * the stale registration, so no sender wakes us later. */
+        rt_spin_lock(&c->spin);
+        if (atomic_load_explicit(&c->rx_waiter, memory_order_relaxed) == me) atomic_store(&c->rx_waiter, NULL);
+        rt_spin_unlock(&c->spin);
+    }
+    for (;;) {
+        if (!rt_chan_head_ready(c, pos)) {
+            /* Empty, or a sender reserved this slot and is still writing. */
+            uint64_t t = atomic_load(&c->tail);
+            if ((t >> 1) == pos && (t & RT_TAIL_CLOSED)) return RT_ECLOSED;
+            if (!me) return RT_EAGAIN;
+            if (rt_task_cancelled(me)) return RT_ECANCELED;
+            atomic_store_explicit(&c->rx_waiter, me, memory_order_seq_cst);
+            t = atomic_load(&c->tail);
+            if (!rt_chan_head_ready(c, pos) && !((t >> 1) == pos && (t & RT_TAIL_CLOSED)))
+                return RT_EAGAIN; /* a sender or a closer will see us */
+            /* It arrived meanwhile: take the registration back, unless a
+             * waker already took it (then its wake is our resumption). */
+            rt_spin_lock(&c->spin);
+            bool mine = atomic_load(&c->rx_waiter) == me;
+            if (mine) atomic_store(&c->rx_waiter, NULL);
+            rt_spin_unlock(&c->spin);
+            if (!mine) return RT_EAGAIN;
+            continue;
+        }
+        RtBlock *b = c->head_block;
+        unsigned off = (unsigned)(pos % RT_LAP);
+        memcpy(out, rt_block_slot(c, b, off), c->elem);
+        pos++;
+        if (off + 1 == RT_BLK) { /* the block's last value: step to the next block */
+            RtBlock *next = atomic_load_explicit(&b->next, memory_order_acquire);
+            c->head_block = next;
+            rt_block_retire(c, b);
+            pos++;
+        }
+        atomic_store_explicit(&c->head, pos, memory_order_relaxed);
+        return 0;
+    }
+}
+
+/* ---- Bounded: the ring under the lock ---- */
+
 /* Room for one more value (under the lock; the caller checked the bound). */
 static void rt_chan_grow(RtChan *c) {
     RtRing *q = &c->q;
     size_t slots = q->slots ? q->slots * 2 : 16;
-    if (c->cap && slots > c->cap) { /* round the bound up to a power of two */
+    if (slots > c->cap) { /* round the bound up to a power of two */
         slots = 1;
         while (slots < c->cap) slots *= 2;
     }
@@ -155,7 +386,7 @@ static int rt_chan_send_locked(RtTask *me, RtChan *c, const void *value) {
         if (me && rt_waitlink_linked(me)) rt_waitlist_remove(me);
         return RT_ECLOSED;
     }
-    if (c->cap && c->q.len >= c->cap) {
+    if (c->q.len >= c->cap) {
         if (!me) return RT_EAGAIN;
         if (rt_task_cancelled(me)) {
             if (rt_waitlink_linked(me)) rt_waitlist_remove(me);
@@ -168,15 +399,12 @@ static int rt_chan_send_locked(RtTask *me, RtChan *c, const void *value) {
     if (c->q.len == c->q.slots) rt_chan_grow(c);
     memcpy(c->q.buf + ((c->q.head + c->q.len) & (c->q.slots - 1)) * c->elem, value, c->elem);
     c->q.len++;
-    if (c->rx_waiter) {
-        RtTask *t = c->rx_waiter;
-        c->rx_waiter = NULL;
-        rt_task_wake(t);
-    }
+    rt_chan_wake_rx(c);
     return 0;
 }
 
 int rt_chan_send(RtTask *me, RtChan *c, const void *value) {
+    if (!c->cap) return rt_chan_send_unbounded(c, value);
     rt_spin_lock(&c->spin);
     int r = rt_chan_send_locked(me, c, value);
     rt_spin_unlock(&c->spin);
@@ -188,14 +416,8 @@ int rt_chan_try_send(RtChan *c, const void *value) { return rt_chan_send(NULL, c
 static int rt_chan_recv_locked(RtTask *me, RtChan *c, void *out) {
     RtRing *q = &c->q;
     if (q->len) {
-        if (c->rx_waiter == me) c->rx_waiter = NULL;
-        if (!c->cap) { /* take the whole queue */
-            RtRing mine = c->rx;
-            c->rx = *q;
-            *q = mine;
-            q->head = q->len = 0;
-            return 1;
-        }
+        if (atomic_load_explicit(&c->rx_waiter, memory_order_relaxed) == me)
+            atomic_store_explicit(&c->rx_waiter, NULL, memory_order_relaxed);
         memcpy(out, q->buf + q->head * c->elem, c->elem);
         q->head = (q->head + 1) & (q->slots - 1);
         q->len--;
@@ -203,33 +425,28 @@ static int rt_chan_recv_locked(RtTask *me, RtChan *c, void *out) {
         if (t) rt_task_wake(t);
         return 0;
     }
-    if (c->rx_waiter == me) c->rx_waiter = NULL;
+    if (atomic_load_explicit(&c->rx_waiter, memory_order_relaxed) == me)
+        atomic_store_explicit(&c->rx_waiter, NULL, memory_order_relaxed);
     if (c->closed) return RT_ECLOSED;
     if (!me) return RT_EAGAIN;
     if (rt_task_cancelled(me)) return RT_ECANCELED;
-    c->rx_waiter = me;
+    atomic_store_explicit(&c->rx_waiter, me, memory_order_relaxed);
     return RT_EAGAIN;
 }
 
 int rt_chan_recv(RtTask *me, RtChan *c, void *out) {
-    RtRing *rx = &c->rx;
-    if (!rx->len) {
-        rt_spin_lock(&c->spin);
-        int r = rt_chan_recv_locked(me, c, out);
-        rt_spin_unlock(&c->spin);
-        if (r <= 0) return r;
-    }
-    memcpy(out, rx->buf + rx->head * c->elem, c->elem);
-    rx->head = (rx->head + 1) & (rx->slots - 1);
-    rx->len--;
-    return 0;
+    if (!c->cap) return rt_chan_recv_unbounded(me, c, out);
+    rt_spin_lock(&c->spin);
+    int r = rt_chan_recv_locked(me, c, out);
+    rt_spin_unlock(&c->spin);
+    return r;
 }
 
 int rt_chan_try_recv(RtChan *c, void *out) { return rt_chan_recv(NULL, c, out); }
 
 void rt_chan_abandon(RtTask *me, RtChan *c) {
     rt_spin_lock(&c->spin);
-    if (c->rx_waiter == me) c->rx_waiter = NULL;
+    if (atomic_load_explicit(&c->rx_waiter, memory_order_relaxed) == me) atomic_store(&c->rx_waiter, NULL);
     if (rt_waitlink_linked(me)) {
         rt_waitlist_remove(me);
     } else if (c->cap && c->q.len < c->cap && !c->closed) {

@@ -82,6 +82,84 @@ Test(chan, receiver_drop_closes_and_drops_queued) {
     rt_chan_sender_drop(c);
 }
 
+/* Many blocks of slots, values wider than a word, a receiver dropped with
+ * values in several blocks: each queued value dropped exactly once. */
+typedef struct Wide {
+    int id;
+    char pad[36];
+} Wide;
+static int wide_drops[1000];
+static void wide_drop(void *v) { wide_drops[((Wide *)v)->id]++; }
+
+Test(chan, unbounded_blocks_wide_values_and_receiver_drop) {
+    memset(wide_drops, 0, sizeof wide_drops);
+    RtChan *c = rt_chan_new(sizeof(Wide), 0, wide_drop);
+    Wide w = {0};
+    for (int i = 0; i < 1000; i++) {
+        w.id = i;
+        w.pad[35] = (char)i;
+        cr_assert_eq(rt_chan_try_send(c, &w), 0);
+    }
+    cr_assert_eq(rt_chan_len(c), 1000);
+    for (int i = 0; i < 400; i++) {
+        cr_assert_eq(rt_chan_try_recv(c, &w), 0);
+        cr_assert_eq(w.id, i);
+        cr_assert_eq(w.pad[35], (char)i);
+    }
+    cr_assert_eq(rt_chan_len(c), 600);
+    rt_chan_receiver_drop(c);
+    for (int i = 0; i < 1000; i++) cr_assert_eq(wide_drops[i], i < 400 ? 0 : 1, "value %d", i);
+    cr_assert_eq(rt_chan_try_send(c, &w), RT_ECLOSED);
+    rt_chan_sender_drop(c);
+}
+
+/* Threads (not tasks) sending at once while the receiver drains: every
+ * value arrives once, and each sender's values arrive in its order. */
+#define THREAD_SENDERS 4
+#define PER_THREAD 100000
+static void *thread_sender(void *arg) {
+    RtChan *c = ((void **)arg)[0];
+    int64_t id = (int64_t)(intptr_t)((void **)arg)[1];
+    for (int64_t i = 0; i < PER_THREAD; i++) {
+        int64_t v = id * PER_THREAD + i;
+        if (rt_chan_try_send(c, &v) != 0) return (void *)1;
+    }
+    rt_chan_sender_drop(c);
+    return NULL;
+}
+
+Test(chan, unbounded_threads_send_at_once) {
+    RtChan *c = rt_chan_new(sizeof(int64_t), 0, NULL);
+    for (int i = 1; i < THREAD_SENDERS; i++) rt_chan_sender_clone(c);
+    pthread_t th[THREAD_SENDERS];
+    void *args[THREAD_SENDERS][2];
+    for (int i = 0; i < THREAD_SENDERS; i++) {
+        args[i][0] = c;
+        args[i][1] = (void *)(intptr_t)i;
+        pthread_create(&th[i], NULL, thread_sender, args[i]);
+    }
+    int64_t next[THREAD_SENDERS] = {0}, got = 0;
+    for (;;) {
+        int64_t v;
+        int r = rt_chan_try_recv(c, &v);
+        if (r == RT_EAGAIN) continue;
+        if (r == RT_ECLOSED) break;
+        cr_assert_eq(r, 0);
+        int64_t id = v / PER_THREAD;
+        cr_assert(id >= 0 && id < THREAD_SENDERS);
+        cr_assert_eq(v % PER_THREAD, next[id], "sender %" PRId64 " out of order", id);
+        next[id]++;
+        got++;
+    }
+    for (int i = 0; i < THREAD_SENDERS; i++) {
+        void *r;
+        pthread_join(th[i], &r);
+        cr_assert_null(r);
+    }
+    cr_assert_eq(got, (int64_t)THREAD_SENDERS * PER_THREAD);
+    rt_chan_receiver_drop(c);
+}
+
 /* ---- channels with tasks ---------------------------------------------- */
 
 Test(chan, conservation_unbounded_one_worker) { OK(scenario_conserve(1, 8, 20000, 0, 0, NULL)); }
