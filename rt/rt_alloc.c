@@ -39,7 +39,7 @@
  * chunk refill decides once; every pool block is allocated after some
  * refill, so the flag is set before any annotation could be due. Relaxed
  * atomics: all threads store the same value. */
-static _Atomic int rt_pool_vg;
+_Atomic int rt_pool_vg;
 
 static int rt_pool_vg_wanted(void) {
     if (!RUNNING_ON_VALGRIND) return 0;
@@ -57,28 +57,17 @@ static int rt_pool_vg_wanted(void) {
         }                                                                \
     } while (0)
 
-#define RT_POOL_GRAIN 16
-#define RT_POOL_CLASSES (RT_POOL_MAX / RT_POOL_GRAIN)
 /* 256 KiB per refill: one mmap per ~8000 32-byte objects; untouched pages
  * of a chunk cost no memory. */
 #define RT_POOL_CHUNK (256 * 1024)
 
-typedef struct RtPoolFree {
-    struct RtPoolFree *next;
-} RtPoolFree;
-
-typedef struct RtPool {
-    RtPoolFree *free; /* blocks given back, most recent first */
-    char *bump;       /* never-used tail of the current chunk */
-    char *end;
-} RtPool;
 
 /* Per thread, so the fast paths take no lock. Chunks are never unmapped:
  * a block freed on another thread than the one that allocated it simply
  * joins the freeing thread's list, which stays valid for any thread. (The
  * lists of an exiting thread are lost; the scheduler's workers live for the
  * whole process.) */
-static _Thread_local RtPool rt_pools[RT_POOL_CLASSES];
+_Thread_local RtPool rt_pools[RT_POOL_CLASSES];
 
 /* Chunks come from per-thread regions of RT_REGION bytes, aligned to and
  * advised as transparent huge pages once the thread has taken
@@ -131,16 +120,10 @@ static void rt_pool_refill(RtPool *pool) {
     pool->end = (char *)chunk + RT_POOL_CHUNK;
 }
 
-static inline size_t rt_pool_class(size_t size) { return size ? (size - 1) / RT_POOL_GRAIN : 0; }
-
-static inline bool rt_pool_annotate(void) {
-    return atomic_load_explicit(&rt_pool_vg, memory_order_relaxed) != 0;
-}
-
-/* Everything but the plain free-list hit: carving from the chunk, refills,
- * and the valgrind annotations. Kept out of line so the fast path of
- * rt_alloc_small needs no stack frame. */
-static __attribute__((noinline)) void *rt_alloc_small_slow(RtPool *pool, size_t size, size_t cls) {
+/* Everything but a free-list pop or a bump within the chunk (the inline
+ * rt_pool_alloc in rt_internal.h): refills, and every allocation under
+ * valgrind, with its annotations. */
+__attribute__((noinline)) void *rt_alloc_small_slow(RtPool *pool, size_t size, size_t cls) {
     size_t block = (cls + 1) * RT_POOL_GRAIN;
     void *p;
     RtPoolFree *f = pool->free;
@@ -158,19 +141,9 @@ static __attribute__((noinline)) void *rt_alloc_small_slow(RtPool *pool, size_t 
     return p;
 }
 
-void *rt_alloc_small(size_t size) {
-    if (size > RT_POOL_MAX) return rt_alloc(size);
-    size_t cls = rt_pool_class(size);
-    RtPool *pool = &rt_pools[cls];
-    RtPoolFree *f = pool->free;
-    if (__builtin_expect(f != NULL && !rt_pool_annotate(), 1)) {
-        pool->free = f->next;
-        return f;
-    }
-    return rt_alloc_small_slow(pool, size, cls);
-}
+void *rt_alloc_small(size_t size) { return rt_pool_alloc(size); }
 
-static __attribute__((noinline)) void rt_free_small_annotated(RtPool *pool, void *p) {
+__attribute__((noinline)) void rt_free_small_annotated(RtPool *pool, void *p) {
     VALGRIND_FREELIKE_BLOCK(p, 0);
     RtPoolFree *f = p;
     VALGRIND_MAKE_MEM_UNDEFINED(f, sizeof *f);
@@ -180,17 +153,5 @@ static __attribute__((noinline)) void rt_free_small_annotated(RtPool *pool, void
 }
 
 void rt_free_small(void *p, size_t size) {
-    if (!p) return;
-    if (size > RT_POOL_MAX) {
-        rt_free(p);
-        return;
-    }
-    RtPool *pool = &rt_pools[rt_pool_class(size)];
-    if (__builtin_expect(rt_pool_annotate(), 0)) {
-        rt_free_small_annotated(pool, p);
-        return;
-    }
-    RtPoolFree *f = p;
-    f->next = pool->free;
-    pool->free = f;
+    if (p) rt_pool_free(p, size);
 }

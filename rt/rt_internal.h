@@ -4,6 +4,7 @@
 #ifndef SIFR_RT_INTERNAL_H
 #define SIFR_RT_INTERNAL_H
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "sifr_rt.h"
@@ -101,6 +102,63 @@ int64_t rt_utf8_count(const char *bytes, int64_t len);
 #define RT_POOL_MAX 256
 void *rt_alloc_small(size_t size);
 void rt_free_small(void *p, size_t size);
+
+/* The pools themselves, for the inline fast paths below (the runtime's
+ * hottest allocations: tasks, frames, timer entries). */
+#define RT_POOL_GRAIN 16
+#define RT_POOL_CLASSES (RT_POOL_MAX / RT_POOL_GRAIN)
+typedef struct RtPoolFree {
+    struct RtPoolFree *next;
+} RtPoolFree;
+typedef struct RtPool {
+    RtPoolFree *free; /* blocks given back, most recent first */
+    char *bump;       /* never-used tail of the current chunk */
+    char *end;
+} RtPool;
+extern _Thread_local RtPool rt_pools[RT_POOL_CLASSES];
+extern _Atomic int rt_pool_vg; /* valgrind annotations wanted: every call takes the slow path */
+void *rt_alloc_small_slow(RtPool *pool, size_t size, size_t cls);
+void rt_free_small_annotated(RtPool *pool, void *p);
+
+static inline size_t rt_pool_class(size_t size) { return size ? (size - 1) / RT_POOL_GRAIN : 0; }
+
+/* rt_alloc_small / rt_free_small, inline: for a constant size the class is
+ * folded, and a free-list pop or a bump of the chunk is a handful of
+ * instructions. */
+static inline void *rt_pool_alloc(size_t size) {
+    if (size > RT_POOL_MAX) return rt_alloc(size);
+    size_t cls = rt_pool_class(size);
+    RtPool *pool = &rt_pools[cls];
+    if (__builtin_expect(!atomic_load_explicit(&rt_pool_vg, memory_order_relaxed), 1)) {
+        RtPoolFree *f = pool->free;
+        if (f) {
+            pool->free = f->next;
+            return f;
+        }
+        size_t block = (cls + 1) * RT_POOL_GRAIN;
+        if ((size_t)(pool->end - pool->bump) >= block) {
+            void *p = pool->bump;
+            pool->bump += block;
+            return p;
+        }
+    }
+    return rt_alloc_small_slow(pool, size, cls);
+}
+
+static inline void rt_pool_free(void *p, size_t size) {
+    if (size > RT_POOL_MAX) {
+        rt_free(p);
+        return;
+    }
+    RtPool *pool = &rt_pools[rt_pool_class(size)];
+    if (__builtin_expect(atomic_load_explicit(&rt_pool_vg, memory_order_relaxed) != 0, 0)) {
+        rt_free_small_annotated(pool, p);
+        return;
+    }
+    RtPoolFree *f = p;
+    f->next = pool->free;
+    pool->free = f;
+}
 
 /* XXH3 of raw bytes and of an int64 (the hashes of str/bytes and int). */
 uint64_t rt_hash_bytes(const void *p, size_t n);

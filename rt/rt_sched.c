@@ -62,26 +62,40 @@ RtPoller *rt_worker_poller(RtWorker *w) { return &w->poller; }
 
 static void rt_unpark(RtWorker *from, RtWorker *v);
 
-/* Signals the first worker must block (see rt_sched_block_signals). */
-static _Atomic uint64_t rt_sig_block;
+/* Signals the first worker must block (see rt_sched_block_signals), and
+ * the requests made / applied: a requester on another thread waits until
+ * the first worker applied its request, since until then a process-directed
+ * signal could still be delivered to (and kill) the main thread. */
+static _Atomic uint64_t rt_sig_block, rt_sig_req, rt_sig_done;
 
 static void rt_apply_signal_block(void) {
+    uint64_t req = atomic_load(&rt_sig_req); /* every request up to here has set its bits */
     uint64_t m = atomic_exchange(&rt_sig_block, 0);
-    if (!m) return;
-    sigset_t set;
-    sigemptyset(&set);
-    for (int i = 1; i <= 64; i++)
-        if (m & (1ull << (i - 1))) sigaddset(&set, i);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (m) {
+        sigset_t set;
+        sigemptyset(&set);
+        for (int i = 1; i <= 64; i++)
+            if (m & (1ull << (i - 1))) sigaddset(&set, i);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+    }
+    atomic_store(&rt_sig_done, req);
+}
+
+static inline bool rt_signal_block_pending(void) {
+    return atomic_load_explicit(&rt_sig_req, memory_order_relaxed) !=
+           atomic_load_explicit(&rt_sig_done, memory_order_relaxed);
 }
 
 void rt_sched_block_signals(uint64_t mask) {
     atomic_fetch_or(&rt_sig_block, mask);
+    uint64_t mine = atomic_fetch_add(&rt_sig_req, 1) + 1;
     RtWorker *w = tl_worker;
     if (w && w->id == 0) {
         rt_apply_signal_block();
-    } else if (S.w) {
+    } else if (S.w && atomic_load(&S.active)) {
         rt_unpark(w, &S.w[0]);
+        /* The first worker applies it at its next scheduler round. */
+        while (atomic_load(&rt_sig_done) < mine && !atomic_load(&S.root_done)) sched_yield();
     }
 }
 
@@ -262,7 +276,7 @@ static void rt_task_unref(RtTask *t) {
 
 static void rt_task_free(RtTask *t) {
     if (t->frame) rt_coro_destroy(t->frame);
-    rt_free_small(t, sizeof *t);
+    rt_pool_free(t, sizeof *t);
 }
 
 static void rt_scope_note_unobserved(RtScope *sc) {
@@ -374,7 +388,7 @@ static void rt_run_task(RtWorker *w, RtTask *t) {
 static void rt_scope_prune(RtScope *sc);
 
 static RtTask *rt_task_new(RtScope *sc, void *frame, void *ctx) {
-    RtTask *t = rt_alloc_small(sizeof *t);
+    RtTask *t = rt_pool_alloc(sizeof *t);
     memset(t, 0, sizeof *t);
     t->frame = t->leaf = frame;
     /* Two references: the handle's, and the scope list's (without a scope,
@@ -479,7 +493,7 @@ void rt_scope_fini(RtScope *s) {
 enum { RT_TE_PENDING, RT_TE_FIRING, RT_TE_FIRED, RT_TE_CANCELLED };
 
 static void rt_timer_unref(RtTimerEntry *e) {
-    if (atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) == 1) rt_free_small(e, sizeof *e);
+    if (atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) == 1) rt_pool_free(e, sizeof *e);
 }
 
 static void rt_timer_fired(RtTimer *tm, void *ctx) {
@@ -495,7 +509,7 @@ static void rt_timer_fired(RtTimer *tm, void *ctx) {
 
 RtTimerEntry *rt_timer_start(uint64_t deadline_ns, RtTimerFireFn *fire, void *arg) {
     RtWorker *w = tl_worker;
-    RtTimerEntry *e = rt_alloc_small(sizeof *e);
+    RtTimerEntry *e = rt_pool_alloc(sizeof *e);
     memset(e, 0, sizeof *e);
     rt_timer_init(&e->timer);
     e->timer.data = e;
@@ -570,7 +584,7 @@ int rt_sleep_end(RtTask *me) {
 
 /* Inbox, timers and I/O: one pass, at most one io_uring_enter. */
 static void rt_maintain(RtWorker *w) {
-    if (w->id == 0 && atomic_load_explicit(&rt_sig_block, memory_order_relaxed)) rt_apply_signal_block();
+    if (w->id == 0 && rt_signal_block_pending()) rt_apply_signal_block();
     RtTimerEntry *m = atomic_exchange(&w->inbox, NULL);
     while (m) {
         RtTimerEntry *next = m->msg;

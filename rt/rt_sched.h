@@ -102,8 +102,9 @@ RtWorker *rt_worker_current(void);
 int rt_worker_id(const RtWorker *w);
 /* The worker's poller (rt_poll.h); only its own thread may submit to it. */
 struct RtPoller *rt_worker_poller(RtWorker *w);
-/* Ask the first worker (the main thread) to block these signals (a mask of
- * 1 << (signo - 1)), as the other workers always do, and wake it to do so. */
+/* Make the first worker (the main thread) block these signals (a mask of
+ * 1 << (signo - 1)), as the other workers always do: from another worker,
+ * wake it and wait until it has done so. */
 void rt_sched_block_signals(uint64_t mask);
 int rt_worker_count(void);
 /* true while rt_run runs (on any thread). */

@@ -31,7 +31,7 @@ static size_t rt_frame_class(size_t size) { return (size - RT_POOL_MAX - 1) / RT
 static size_t rt_frame_class_size(size_t cls) { return RT_POOL_MAX + (cls + 1) * RT_FRAME_GRAIN; }
 
 void *rt_frame_alloc(size_t size) {
-    if (size <= RT_POOL_MAX) return rt_alloc_small(size ? size : 1);
+    if (size <= RT_POOL_MAX) return rt_pool_alloc(size ? size : 1);
     if (size > RT_FRAME_MAX) return rt_alloc(size);
     size_t cls = rt_frame_class(size);
     RtFreeFrame *f = rt_frames.head[cls];
@@ -46,7 +46,7 @@ void *rt_frame_alloc(size_t size) {
 void rt_frame_free(void *frame, size_t size) {
     if (!frame) return;
     if (size <= RT_POOL_MAX) {
-        rt_free_small(frame, size ? size : 1);
+        rt_pool_free(frame, size ? size : 1);
         return;
     }
     if (size > RT_FRAME_MAX) {

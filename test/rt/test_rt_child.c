@@ -113,12 +113,12 @@ static void cancel_child_resume(void *p) {
     case 1:
         r = f->fr.pc == 1 ? rt_sleep_end(me) : 0;
         if (r == RT_EAGAIN) return;
-        f->pid = ((ChildRun *)f->kid->frame)->child.pid;
-        rt_task_cancel(f->kid);
+        rt_task_cancel(f->kid); /* it may not have started yet on a loaded machine */
         /* fallthrough */
     case 2:
         if (!rt_scope_join_begin(&f->scope, me)) FR_SUSPEND(f, 2);
         f->kid_status = (int)f->kid->status;
+        f->pid = ((ChildRun *)f->kid->frame)->child.pid; /* its frame lives until released */
         rt_task_release(f->kid);
         rt_scope_fini(&f->scope);
         FR_DONE(f);
