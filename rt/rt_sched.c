@@ -30,6 +30,7 @@ struct RtWorker {
     bool searching;
     uint64_t rng;
     _Atomic uint32_t parked;
+    _Atomic bool ready;            /* its poller exists: it may be woken */
     _Atomic(RtTimerEntry *) inbox; /* timer cancellations from other threads */
     RtWheel wheel;
     RtPoller poller;
@@ -49,7 +50,6 @@ static struct {
     _Atomic bool root_done;
     _Atomic bool active; /* between rt_run's start and end */
     RtTask *root;
-    pthread_barrier_t ready;
     RtSchedStats last;
 } S;
 
@@ -714,19 +714,58 @@ static void rt_worker_loop(RtWorker *w) {
     }
 }
 
+/* The CPUs the process may use, as rt_run found them: a worker started on
+ * one CPU (rt_start_worker) gets them back once it runs there. */
+static cpu_set_t rt_allowed;
+static bool rt_have_allowed;
+
 static void *rt_worker_main(void *arg) {
     RtWorker *w = arg;
     tl_worker = w;
+    if (rt_have_allowed) pthread_setaffinity_np(pthread_self(), sizeof rt_allowed, &rt_allowed);
     rt_block_async_signals();
     int r = rt_poller_init(&w->poller);
     if (r < 0) rt_panic("cannot create the worker's I/O poller", NULL);
-    pthread_barrier_wait(&S.ready);
+    /* Nobody waits for us: the first worker runs the root at once, and we
+     * join by looking for work. Until `ready`, no one tries to wake us (a
+     * worker that has not started is never counted as parked). */
+    atomic_store_explicit(&w->ready, true, memory_order_release);
     rt_worker_loop(w);
     /* The poller stays open until rt_run has joined every worker: another
      * worker may still be waking this one. */
     rt_frame_cache_release();
     tl_worker = NULL;
     return NULL;
+}
+
+/* Start workers 1..n-1. Linux tends to start a new thread on its creator's
+ * CPU and to leave it there for milliseconds even while another CPU idles,
+ * so two workers would share a core through the first milliseconds of a
+ * run (a short parallel map took twice as long, half of the time). Each
+ * worker is therefore created with its affinity set to one CPU other than
+ * the one the first worker runs on, round robin over the allowed ones, and
+ * gives itself the whole allowed set back as soon as it runs: it starts on
+ * its own core, and the system may still move it later. Children inherit
+ * the full set. */
+static void rt_start_workers(int nworkers) {
+    rt_have_allowed = sched_getaffinity(0, sizeof rt_allowed, &rt_allowed) == 0;
+    int cpus[CPU_SETSIZE], ncpus = 0, here = sched_getcpu();
+    if (rt_have_allowed)
+        for (int c = 0; c < CPU_SETSIZE; c++)
+            if (CPU_ISSET(c, &rt_allowed) && c != here) cpus[ncpus++] = c;
+    for (int i = 1; i < nworkers; i++) {
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        if (ncpus > 0) {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(cpus[(i - 1) % ncpus], &one);
+            pthread_attr_setaffinity_np(&attr, sizeof one, &one);
+        }
+        int r = pthread_create(&S.w[i].thread, &attr, rt_worker_main, &S.w[i]);
+        pthread_attr_destroy(&attr);
+        if (r != 0) rt_panic("cannot start a worker thread", NULL);
+    }
 }
 
 int rt_run(int nworkers, void *frame, RtTask **keep) {
@@ -743,7 +782,6 @@ int rt_run(int nworkers, void *frame, RtTask **keep) {
     if (!S.w) rt_panic("out of memory", NULL);
     memset(S.w, 0, sizeof(RtWorker) * (size_t)nworkers);
     pthread_mutex_init(&S.inj_lock, NULL);
-    pthread_barrier_init(&S.ready, NULL, (unsigned)nworkers);
     uint64_t now = rt_now_ns();
     for (int i = 0; i < nworkers; i++) {
         RtWorker *w = &S.w[i];
@@ -755,10 +793,8 @@ int rt_run(int nworkers, void *frame, RtTask **keep) {
     RtWorker *w0 = &S.w[0];
     tl_worker = w0;
     if (rt_poller_init(&w0->poller) < 0) rt_panic("cannot create the worker's I/O poller", NULL);
-    for (int i = 1; i < nworkers; i++)
-        if (pthread_create(&S.w[i].thread, NULL, rt_worker_main, &S.w[i]) != 0)
-            rt_panic("cannot start a worker thread", NULL);
-    pthread_barrier_wait(&S.ready);
+    atomic_store(&w0->ready, true);
+    rt_start_workers(nworkers);
 
     RtTask *root = rt_task_new(NULL, frame, NULL);
     S.root = root; /* before any worker can run it */
@@ -766,7 +802,12 @@ int rt_run(int nworkers, void *frame, RtTask **keep) {
     rt_worker_loop(w0);
 
     atomic_store(&S.stop, true);
-    for (int i = 1; i < nworkers; i++) rt_unpark(w0, &S.w[i]);
+    for (int i = 1; i < nworkers; i++) {
+        /* A worker still starting sees `stop` when it enters its loop; one
+         * that has a poller may be parked in it. */
+        while (!atomic_load_explicit(&S.w[i].ready, memory_order_acquire)) sched_yield();
+        rt_unpark(w0, &S.w[i]);
+    }
     for (int i = 1; i < nworkers; i++) pthread_join(S.w[i].thread, NULL);
     memset(&S.last, 0, sizeof S.last);
     for (int i = 0; i < nworkers; i++) {
@@ -785,7 +826,6 @@ int rt_run(int nworkers, void *frame, RtTask **keep) {
     int status = (int)root->status;
     if (keep) *keep = root;
     else rt_task_release(root);
-    pthread_barrier_destroy(&S.ready);
     pthread_mutex_destroy(&S.inj_lock);
     free(S.w);
     S.w = NULL;
