@@ -28,6 +28,7 @@ struct RtWorker {
     uint32_t tick;
     uint32_t lifo_streak;
     bool searching;
+    bool collecting;   /* in maintenance: tasks woken here wait for rt_share_surplus */
     uint64_t rng;
     _Atomic uint32_t parked;
     _Atomic bool ready;            /* its poller exists: it may be woken */
@@ -99,13 +100,12 @@ void rt_sched_block_signals(uint64_t mask) {
     }
 }
 
-/* Every asynchronous signal, for worker threads other than the first. */
-static void rt_block_async_signals(void) {
-    sigset_t set;
-    sigfillset(&set);
+/* Every asynchronous signal: what worker threads other than the first
+ * block (the synchronous ones must still reach them). */
+static void rt_async_signal_set(sigset_t *set) {
+    sigfillset(set);
     int sync_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS};
-    for (size_t i = 0; i < sizeof sync_sigs / sizeof *sync_sigs; i++) sigdelset(&set, sync_sigs[i]);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    for (size_t i = 0; i < sizeof sync_sigs / sizeof *sync_sigs; i++) sigdelset(set, sync_sigs[i]);
 }
 int rt_worker_count(void) { return S.n; }
 bool rt_sched_active(void) { return atomic_load(&S.active); }
@@ -236,6 +236,10 @@ static void rt_enqueue(RtTask *t, bool lifo) {
         rt_runq_push_overflow(&w->q, prev, rt_overflow, w);
     } else {
         rt_runq_push_overflow(&w->q, t, rt_overflow, w);
+        /* Woken by this worker's timers or I/O between tasks: it runs them
+         * next itself, and only a surplus is worth waking another worker
+         * for (rt_share_surplus, at the end of the maintenance). */
+        if (w->collecting) return;
     }
     rt_unpark_one(w);
 }
@@ -582,6 +586,13 @@ int rt_sleep_end(RtTask *me) {
 
 /* ---- The worker loop ------------------------------------------------------ */
 
+/* After collecting woken tasks: this worker runs the first; wake another
+ * worker only if there are more. */
+static void rt_share_surplus(RtWorker *w) {
+    w->collecting = false;
+    if (rt_runq_len(&w->q) > 1 || atomic_load_explicit(&S.inj_len, memory_order_relaxed)) rt_unpark_one(w);
+}
+
 /* Inbox, timers and I/O: one pass, at most one io_uring_enter. */
 static void rt_maintain(RtWorker *w) {
     if (w->id == 0 && rt_signal_block_pending()) rt_apply_signal_block();
@@ -591,8 +602,10 @@ static void rt_maintain(RtWorker *w) {
         rt_timer_cancelled_msg(w, m);
         m = next;
     }
+    w->collecting = true;
     if (w->wheel.count) rt_wheel_advance(&w->wheel, rt_now_ns(), rt_timer_fired, w);
     if (rt_poller_busy(&w->poller)) rt_poller_poll(&w->poller, false, 0);
+    rt_share_surplus(w);
 }
 
 static RtTask *rt_next_local(RtWorker *w) {
@@ -663,7 +676,9 @@ static void rt_park(RtWorker *w) {
         return;
     }
     w->stats.parks++;
+    w->collecting = true;
     rt_poller_poll(&w->poller, true, deadline);
+    rt_share_surplus(w);
     one = 1;
     if (atomic_compare_exchange_strong(&w->parked, &one, 0)) atomic_fetch_sub(&S.nparked, 1);
     else w->searching = true; /* a waker claimed us and counted us as searching */
@@ -723,7 +738,6 @@ static void *rt_worker_main(void *arg) {
     RtWorker *w = arg;
     tl_worker = w;
     if (rt_have_allowed) pthread_setaffinity_np(pthread_self(), sizeof rt_allowed, &rt_allowed);
-    rt_block_async_signals();
     int r = rt_poller_init(&w->poller);
     if (r < 0) rt_panic("cannot create the worker's I/O poller", NULL);
     /* Nobody waits for us: the first worker runs the root at once, and we
@@ -753,6 +767,13 @@ static void rt_start_workers(int nworkers) {
     if (rt_have_allowed)
         for (int c = 0; c < CPU_SETSIZE; c++)
             if (CPU_ISSET(c, &rt_allowed) && c != here) cpus[ncpus++] = c;
+    /* Workers other than the first block every asynchronous signal, from
+     * their first instruction on: they inherit the mask they are created
+     * with, and the first worker may already run a task that opens a
+     * signalfd and expects the signal to stay pending. */
+    sigset_t all, old;
+    rt_async_signal_set(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     for (int i = 1; i < nworkers; i++) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
@@ -766,6 +787,7 @@ static void rt_start_workers(int nworkers) {
         pthread_attr_destroy(&attr);
         if (r != 0) rt_panic("cannot start a worker thread", NULL);
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 int rt_run(int nworkers, void *frame, RtTask **keep) {
