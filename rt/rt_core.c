@@ -29,7 +29,7 @@ void rt_init(int argc, char **argv) {
 }
 
 int rt_exit(int code) {
-    rt_flush();
+    rt_out_release();
     return code;
 }
 

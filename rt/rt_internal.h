@@ -13,6 +13,22 @@
  * lines while staying small next to a worker's stack. */
 #define RT_OUT_BUF_SIZE (64 * 1024)
 
+/* A thread's stdout buffer (rt_print.c). */
+typedef struct RtOut {
+    size_t len;
+    char buf[RT_OUT_BUF_SIZE];
+} RtOut;
+extern _Thread_local RtOut *rt_out_tl;
+/* Flush and free the calling thread's buffer (the program's end: the main
+ * thread's would otherwise stay allocated). Printing again allocates anew. */
+void rt_out_release(void);
+/* The scheduler calls it after each resume of a task: text the task left
+ * without a newline is written before the task can continue on another
+ * thread (which would otherwise print its next line first). */
+static inline void rt_out_task_switch(void) {
+    if (__builtin_expect(rt_out_tl != NULL && rt_out_tl->len != 0, 0)) rt_flush();
+}
+
 /* Exit status of a panicking process (SPEC section 1). */
 #define RT_PANIC_STATUS 101
 

@@ -366,6 +366,7 @@ static void rt_run_task(RtWorker *w, RtTask *t) {
     w->current = t;
     tl_task = t;
     rt_coro_resume(t->leaf);
+    rt_out_task_switch();
     w->current = NULL;
     tl_task = NULL;
     w->stats.tasks_run++;

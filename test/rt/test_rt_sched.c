@@ -2,6 +2,8 @@
  * cancellation, on one and on several workers. Both I/O backends: CTest runs
  * this suite a second time with SIFR_RT_BACKEND=epoll. */
 #include <criterion/criterion.h>
+#include <inttypes.h>
+#include <unistd.h>
 
 #include "sched_scenarios.h"
 
@@ -234,4 +236,82 @@ Test(sched, fail_fast_cancels_siblings) {
     cr_assert_eq(f->sleeper_status, RT_TASK_CANCELLED);
     cr_assert_neq(f->first_error, 0);
     rt_task_release(root);
+}
+
+/* ---- output from tasks on several workers -------------------------------- */
+
+/* Each printer prints `lines` whole lines "<id> <i>", yielding between
+ * lines so that the printers move and interleave across workers. */
+typedef struct Printer {
+    Fr fr;
+    int64_t id, i, lines;
+} Printer;
+
+static void printer_resume(void *p) {
+    Printer *f = p;
+    RtTask *me = rt_task_current();
+    while (f->i < f->lines) {
+        rt_print_int(f->id);
+        rt_print_space();
+        rt_print_int(f->i);
+        rt_print_newline();
+        f->i++;
+        if (f->i % 7 == 0) { /* suspend now and then: printers move between workers */
+            rt_yield_begin(me);
+            return;
+        }
+    }
+    FR_DONE(f);
+}
+
+typedef struct Printers {
+    Fr fr;
+    RtScope scope;
+    int n, lines;
+} Printers;
+
+static void printers_resume(void *p) {
+    Printers *f = p;
+    RtTask *me = rt_task_current();
+    if (f->fr.pc == 0) {
+        rt_scope_init(&f->scope, me, 0);
+        for (int i = 0; i < f->n; i++) {
+            Printer *pr = fr_new(sizeof(Printer), printer_resume);
+            pr->id = i;
+            pr->lines = f->lines;
+            rt_task_release(rt_spawn(&f->scope, pr, NULL));
+        }
+        f->fr.pc = 1;
+    }
+    if (!rt_scope_join_begin(&f->scope, me)) return;
+    rt_scope_fini(&f->scope);
+    FR_DONE(f);
+}
+
+Test(output, lines_printed_by_tasks_on_several_workers_stay_whole_and_in_order) {
+    enum { N = 8, LINES = 2000 };
+    fflush(stdout);
+    FILE *tmp = tmpfile();
+    cr_assert_not_null(tmp);
+    int saved = dup(1);
+    dup2(fileno(tmp), 1);
+    Printers *f = fr_new(sizeof(Printers), printers_resume);
+    f->n = N;
+    f->lines = LINES;
+    cr_assert_eq(rt_run(2, f, NULL), RT_TASK_OK);
+    rt_flush();
+    dup2(saved, 1);
+    close(saved);
+    rewind(tmp);
+    int64_t next[N] = {0}, id, i, total = 0;
+    char line[64];
+    while (fgets(line, sizeof line, tmp)) {
+        cr_assert(sscanf(line, "%" SCNd64 " %" SCNd64 "\n", &id, &i) == 2 && id >= 0 && id < N,
+                  "a broken line: '%s'", line);
+        cr_assert_eq(i, next[id], "printer %" PRId64 ": line %" PRId64 " after %" PRId64, id, i, next[id] - 1);
+        next[id]++;
+        total++;
+    }
+    cr_assert_eq(total, (int64_t)N * LINES);
+    fclose(tmp);
 }
