@@ -1,6 +1,6 @@
 /* Small-object pools: per-thread free lists of fixed-size blocks in 16-byte
  * size classes up to RT_POOL_MAX bytes, carved from mmap'd chunks (after
- * the first few, from huge-page regions: rt_pool_chunk). Class
+ * the first few, from bigger regions: rt_pool_chunk). Class
  * objects, list and dict headers come from here; the generic allocator
  * (rt_alloc, malloc) serves everything else. */
 #include "rt_internal.h"
@@ -69,13 +69,13 @@ static int rt_pool_vg_wanted(void) {
  * whole process.) */
 _Thread_local RtPool rt_pools[RT_POOL_CLASSES];
 
-/* Chunks come from per-thread regions of RT_REGION bytes, aligned to and
- * advised as transparent huge pages once the thread has taken
- * RT_REGION_AFTER bytes of chunks: a burst of a million small objects then
- * faults in a few dozen huge pages instead of tens of thousands of small
- * ones, while a small program keeps its small pages. */
+/* Chunks come from per-thread regions of RT_REGION bytes once the thread
+ * has taken RT_REGION_AFTER bytes of chunks: one mmap per 4 MiB instead of
+ * one per 256 KiB. The regions are not advised as transparent huge pages:
+ * that halved the page faults of a burst of a million tasks, but when the
+ * kernel had to compact memory to find huge pages, a third of the runs
+ * stalled for 200 to 300 ms in the faults (docs/design/runtime.md). */
 #define RT_REGION (4u << 20)
-#define RT_HUGE (2u << 20)
 #define RT_REGION_AFTER (2u << 20)
 
 static _Thread_local struct {
@@ -92,19 +92,10 @@ static void *rt_pool_chunk(void) {
         return chunk;
     }
     if (rt_region.next == rt_region.end) {
-        /* Map one huge page more than needed and trim to alignment. */
-        char *m = mmap(NULL, RT_REGION + RT_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
+        char *m = mmap(NULL, RT_REGION, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (m == MAP_FAILED) rt_panic("out of memory", NULL);
-        char *a = (char *)(((uintptr_t)m + RT_HUGE - 1) & ~(uintptr_t)(RT_HUGE - 1));
-        if (a > m) munmap(m, (size_t)(a - m));
-        char *tail = a + RT_REGION, *mend = m + RT_REGION + RT_HUGE;
-        if (tail < mend) munmap(tail, (size_t)(mend - tail));
-#ifdef MADV_HUGEPAGE
-        madvise(a, RT_REGION, MADV_HUGEPAGE);
-#endif
-        rt_region.next = a;
-        rt_region.end = a + RT_REGION;
+        rt_region.next = m;
+        rt_region.end = m + RT_REGION;
     }
     void *chunk = rt_region.next;
     rt_region.next += RT_POOL_CHUNK;
