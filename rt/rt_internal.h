@@ -136,6 +136,24 @@ extern _Atomic int rt_pool_vg; /* valgrind annotations wanted: every call takes 
 void *rt_alloc_small_slow(RtPool *pool, size_t size, size_t cls);
 void rt_free_small_annotated(RtPool *pool, void *p);
 
+/* Pool blocks live in chunks of RT_POOL_CHUNK bytes aligned to their size,
+ * whose first RT_CHUNK_HDR bytes name the thread that carves them (its
+ * owner record). A block freed by another thread goes back to the owner, on
+ * a lock-free stack per size class that the owner takes whole when its own
+ * list runs dry: memory spawned on one worker and freed on another returns
+ * to the first instead of piling up on the second. */
+#define RT_POOL_CHUNK (256 * 1024)
+#define RT_CHUNK_HDR 64
+typedef struct RtPoolOwner {
+    RtPoolFree *_Atomic remote[RT_POOL_CLASSES];
+    struct RtPoolOwner *next; /* every owner ever made (they are never freed) */
+} RtPoolOwner;
+extern _Thread_local RtPoolOwner *rt_pool_owner; /* this thread's (NULL before its first chunk) */
+void rt_pool_free_remote(RtPoolOwner *o, void *p, size_t cls);
+static inline RtPoolOwner *rt_pool_owner_of(const void *p) {
+    return *(RtPoolOwner *const *)((uintptr_t)p & ~(uintptr_t)(RT_POOL_CHUNK - 1));
+}
+
 static inline size_t rt_pool_class(size_t size) { return size ? (size - 1) / RT_POOL_GRAIN : 0; }
 
 /* rt_alloc_small / rt_free_small, inline: for a constant size the class is
@@ -169,6 +187,11 @@ static inline void rt_pool_free(void *p, size_t size) {
     RtPool *pool = &rt_pools[rt_pool_class(size)];
     if (__builtin_expect(atomic_load_explicit(&rt_pool_vg, memory_order_relaxed) != 0, 0)) {
         rt_free_small_annotated(pool, p);
+        return;
+    }
+    RtPoolOwner *o = rt_pool_owner_of(p);
+    if (__builtin_expect(o != rt_pool_owner, 0)) {
+        rt_pool_free_remote(o, p, rt_pool_class(size));
         return;
     }
     RtPoolFree *f = p;

@@ -5,6 +5,7 @@
  * the scheduler drives compiled coroutines. */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -66,6 +67,81 @@ Test(rt_task, a_frame_may_be_freed_on_another_thread) {
     cr_assert_eq(pthread_join(t, NULL), 0);
     for (int i = 0; i < 100; i++) rt_frame_free(frames[i], 512 + (size_t)i * 8);
     rt_frame_cache_release();
+}
+
+/* Small frames freed by another thread go back to the thread that
+ * allocated them: a spawner's memory does not pile up on the worker that
+ * finishes its tasks. */
+#define DRIFT_N 100000
+static void *free_all(void *arg) {
+    void **frames = arg;
+    for (int i = 0; i < DRIFT_N; i++) rt_frame_free(frames[i], 48);
+    return NULL;
+}
+
+static void *alloc_all(void *arg) {
+    void **frames = arg;
+    for (int i = 0; i < DRIFT_N; i++) frames[i] = rt_frame_alloc(48);
+    return NULL;
+}
+
+static void on_thread(void *(*fn)(void *), void **frames) {
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, fn, frames), 0);
+    cr_assert_eq(pthread_join(t, NULL), 0);
+}
+
+static int cmp_ptr(const void *a, const void *b) {
+    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* How many of `again` were among `first` (both DRIFT_N frames); frees
+ * `again`. */
+static int count_reused(void **first_sorted, void **again) {
+    int reused = 0;
+    for (int i = 0; i < DRIFT_N; i++) {
+        reused += bsearch(&again[i], first_sorted, DRIFT_N, sizeof *again, cmp_ptr) != NULL;
+        rt_frame_free(again[i], 48);
+    }
+    return reused;
+}
+
+static void **sorted_copy(void **frames) {
+    void **sorted = malloc(sizeof *sorted * DRIFT_N);
+    memcpy(sorted, frames, sizeof *sorted * DRIFT_N);
+    qsort(sorted, DRIFT_N, sizeof *sorted, cmp_ptr);
+    return sorted;
+}
+
+Test(rt_task, frames_freed_on_another_thread_return_to_their_owner) {
+    void **first = malloc(sizeof *first * DRIFT_N), **again = malloc(sizeof *again * DRIFT_N);
+    alloc_all(first);
+    void **sorted = sorted_copy(first);
+    on_thread(free_all, first);
+    /* What is left of the current chunk comes first, then the blocks the
+     * other thread gave back. */
+    alloc_all(again);
+    int reused = count_reused(sorted, again);
+    cr_assert_geq(reused, DRIFT_N * 9 / 10, "only %d of %d blocks were reused", reused, DRIFT_N);
+    free(first);
+    free(again);
+    free(sorted);
+}
+
+/* A thread that exits leaves its blocks to the next thread that needs
+ * them (workers come and go with every rt_run). */
+Test(rt_task, an_exited_threads_blocks_go_to_the_next_thread) {
+    void **first = malloc(sizeof *first * DRIFT_N), **again = malloc(sizeof *again * DRIFT_N);
+    on_thread(alloc_all, first);
+    void **sorted = sorted_copy(first);
+    free_all(first); /* their owner has gone */
+    on_thread(alloc_all, again);
+    int reused = count_reused(sorted, again);
+    cr_assert_geq(reused, DRIFT_N * 9 / 10, "only %d of %d blocks were reused", reused, DRIFT_N);
+    free(first);
+    free(again);
+    free(sorted);
 }
 
 /* ---- a hand-written coroutine following the frame ABI -------------------- */
