@@ -49,12 +49,17 @@
  * bit 0 of `tail`, so no reservation can succeed after it, and every
  * reservation made before it is delivered (or dropped with the receiver).
  *
- * The receiver's wait: it publishes itself in `rx_waiter` (seq_cst) and
- * then looks at the slot again; a sender marks its slot (seq_cst) and then
- * looks at `rx_waiter`. One of the two sees the other. Taking and waking
- * the waiter happens under the spin lock, as for every other primitive, so
- * a receiver that gives up its wait (rt_chan_abandon, under the same lock)
- * never finishes while a sender is still waking it. */
+ * The receiver's wait: it publishes itself in `rx_waiter` and sets
+ * RT_TAIL_WAIT in `tail` (an atomic or). Every reservation is a
+ * compare-and-swap of `tail`, so the first one after the announcement
+ * sees the bit, clears it and wakes the receiver once its value is in: a
+ * send costs one atomic instruction whether or not anyone waits. If the
+ * announcement finds the receiver's slot already reserved, that sender
+ * will not wake it; it is between its reservation and its write, and the
+ * receiver waits the few instructions for it. Taking and waking the waiter
+ * happens under the spin lock, as for every other primitive, so a receiver
+ * that gives up its wait (rt_chan_abandon, under the same lock) never
+ * finishes while a sender is still waking it. */
 
 /* A ring of values: `slots` (a power of two) allocated, `len` from `head`. */
 typedef struct RtRing {
@@ -64,7 +69,10 @@ typedef struct RtRing {
 
 #define RT_BLK 31u               /* slots per block */
 #define RT_LAP (RT_BLK + 1u)     /* positions per block: its slots and "installing the next" */
-#define RT_TAIL_CLOSED 1u        /* bit 0 of `tail`; positions are counted from bit 1 */
+#define RT_TAIL_CLOSED 1u        /* bit 0 of `tail` */
+#define RT_TAIL_WAIT 2u          /* bit 1: the receiver waits; the next reservation wakes it */
+#define RT_TAIL_SHIFT 2          /* positions are counted from bit 2 */
+#define RT_TAIL_ONE (1u << RT_TAIL_SHIFT)
 #define RT_BLK_DATA 48u          /* offset of the values in a block (16-aligned) */
 
 typedef struct RtBlock {
@@ -87,7 +95,7 @@ struct RtChan {
     RtValueDropFn *drop;
     char pad0[RT_LINE];
     /* Unbounded: the senders' line. */
-    _Atomic uint64_t tail;         /* position << 1 | RT_TAIL_CLOSED */
+    _Atomic uint64_t tail;         /* position << 2 | RT_TAIL_WAIT | RT_TAIL_CLOSED */
     RtBlock *_Atomic tail_block;   /* the block of tail's lap */
     char pad1[RT_LINE];
     /* Read by every send, written only when the receiver starts or stops
@@ -220,7 +228,7 @@ void rt_chan_sender_drop(RtChan *c) {
  * channel. No reservation can succeed any more; one already made is
  * written within a few instructions, unless its thread was preempted. */
 static void rt_chan_drain_blocks(RtChan *c) {
-    uint64_t end = atomic_load(&c->tail) >> 1;
+    uint64_t end = atomic_load(&c->tail) >> RT_TAIL_SHIFT;
     uint64_t pos = atomic_load_explicit(&c->head, memory_order_relaxed);
     RtBlock *b = c->head_block;
     while (pos < end) {
@@ -274,7 +282,7 @@ bool rt_chan_closed(RtChan *c) {
 size_t rt_chan_len(RtChan *c) {
     if (!c->cap) {
         uint64_t head = atomic_load_explicit(&c->head, memory_order_relaxed);
-        uint64_t tail = atomic_load(&c->tail) >> 1;
+        uint64_t tail = atomic_load(&c->tail) >> RT_TAIL_SHIFT;
         return tail > head ? (size_t)(rt_pos_items(tail) - rt_pos_items(head)) : 0;
     }
     rt_spin_lock(&c->spin);
@@ -293,7 +301,7 @@ static int rt_chan_send_unbounded(RtChan *c, const void *value) {
             if (next) rt_block_retire(c, next);
             return RT_ECLOSED;
         }
-        unsigned off = (unsigned)((t >> 1) % RT_LAP);
+        unsigned off = (unsigned)((t >> RT_TAIL_SHIFT) % RT_LAP);
         if (off == RT_BLK) { /* another sender installs the next block */
             if (spins < 1024) rt_chan_pause();
             else sched_yield();
@@ -302,19 +310,20 @@ static int rt_chan_send_unbounded(RtChan *c, const void *value) {
         }
         if (off + 1 == RT_BLK && !next) next = rt_block_new(c);
         RtBlock *b = atomic_load_explicit(&c->tail_block, memory_order_acquire);
-        if (!atomic_compare_exchange_weak_explicit(&c->tail, &t, t + 2, memory_order_seq_cst,
-                                                   memory_order_acquire))
+        /* Reserve, and take over the receiver's wait if it announced one. */
+        if (!atomic_compare_exchange_weak_explicit(&c->tail, &t, (t + RT_TAIL_ONE) & ~(uint64_t)RT_TAIL_WAIT,
+                                                   memory_order_seq_cst, memory_order_acquire))
             continue;
         if (off + 1 == RT_BLK) { /* the block's last slot: install its successor */
             atomic_store_explicit(&c->tail_block, next, memory_order_release);
-            atomic_fetch_add_explicit(&c->tail, 2, memory_order_release);
+            atomic_fetch_add_explicit(&c->tail, RT_TAIL_ONE, memory_order_release);
             atomic_store_explicit(&b->next, next, memory_order_release);
             next = NULL;
         }
         rt_chan_copy(rt_block_slot(c, b, off), value, c->elem);
-        atomic_store_explicit(&b->ready[off], 1, memory_order_seq_cst);
+        atomic_store_explicit(&b->ready[off], 1, memory_order_release);
         if (next) rt_block_retire(c, next);
-        if (atomic_load_explicit(&c->rx_waiter, memory_order_seq_cst)) {
+        if (t & RT_TAIL_WAIT) {
             rt_spin_lock(&c->spin);
             rt_chan_wake_rx(c);
             rt_spin_unlock(&c->spin);
@@ -329,6 +338,17 @@ static inline bool rt_chan_head_ready(RtChan *c, uint64_t pos) {
     return atomic_load_explicit(&c->head_block->ready[off], memory_order_acquire);
 }
 
+/* Take back a wait announced in rx_waiter (a waker that already took it
+ * has woken, or is waking, us under the lock: that resumption is then
+ * spurious, which the waiting protocol allows). */
+static void rt_chan_unwait(RtChan *c, RtTask *me) {
+    rt_spin_lock(&c->spin);
+    if (atomic_load_explicit(&c->rx_waiter, memory_order_relaxed) == me)
+        atomic_store_explicit(&c->rx_waiter, NULL, memory_order_relaxed);
+    rt_spin_unlock(&c->spin);
+    atomic_fetch_and(&c->tail, ~(uint64_t)RT_TAIL_WAIT);
+}
+
 static int rt_chan_recv_unbounded(RtTask *me, RtChan *c, void *out) {
     uint64_t pos = atomic_load_explicit(&c->head, memory_order_relaxed);
     if (me && atomic_load_explicit(&c->rx_waiter, memory_order_relaxed) == me) {
@@ -338,39 +358,42 @@ static int rt_chan_recv_unbounded(RtTask *me, RtChan *c, void *out) {
         if (atomic_load_explicit(&c->rx_waiter, memory_order_relaxed) == me) atomic_store(&c->rx_waiter, NULL);
         rt_spin_unlock(&c->spin);
     }
-    for (;;) {
-        if (!rt_chan_head_ready(c, pos)) {
-            /* Empty, or a sender reserved this slot and is still writing. */
-            uint64_t t = atomic_load(&c->tail);
-            if ((t >> 1) == pos && (t & RT_TAIL_CLOSED)) return RT_ECLOSED;
-            if (!me) return RT_EAGAIN;
-            if (rt_task_cancelled(me)) return RT_ECANCELED;
-            atomic_store_explicit(&c->rx_waiter, me, memory_order_seq_cst);
-            t = atomic_load(&c->tail);
-            if (!rt_chan_head_ready(c, pos) && !((t >> 1) == pos && (t & RT_TAIL_CLOSED)))
-                return RT_EAGAIN; /* a sender or a closer will see us */
-            /* It arrived meanwhile: take the registration back, unless a
-             * waker already took it (then its wake is our resumption). */
-            rt_spin_lock(&c->spin);
-            bool mine = atomic_load(&c->rx_waiter) == me;
-            if (mine) atomic_store(&c->rx_waiter, NULL);
-            rt_spin_unlock(&c->spin);
-            if (!mine) return RT_EAGAIN;
-            continue;
+    if (!rt_chan_head_ready(c, pos)) {
+        /* Empty, or a sender reserved this slot and is still writing. */
+        uint64_t t = atomic_load(&c->tail);
+        if ((t >> RT_TAIL_SHIFT) == pos && (t & RT_TAIL_CLOSED)) return RT_ECLOSED;
+        if (!me) return RT_EAGAIN;
+        if (rt_task_cancelled(me)) return RT_ECANCELED;
+        /* Announce the wait: the next reservation sees RT_TAIL_WAIT in the
+         * word it compares and swaps, and wakes us once its value is in. */
+        atomic_store_explicit(&c->rx_waiter, me, memory_order_relaxed);
+        t = atomic_fetch_or(&c->tail, RT_TAIL_WAIT);
+        if ((t >> RT_TAIL_SHIFT) == pos) { /* nothing reserved: truly empty */
+            if (!(t & RT_TAIL_CLOSED)) return RT_EAGAIN;
+            rt_chan_unwait(c, me);
+            return RT_ECLOSED;
         }
-        RtBlock *b = c->head_block;
-        unsigned off = (unsigned)(pos % RT_LAP);
-        rt_chan_copy(out, rt_block_slot(c, b, off), c->elem);
-        pos++;
-        if (off + 1 == RT_BLK) { /* the block's last value: step to the next block */
-            RtBlock *next = atomic_load_explicit(&b->next, memory_order_acquire);
-            c->head_block = next;
-            rt_block_retire(c, b);
-            pos++;
+        /* Our slot was reserved before the announcement, so its sender will
+         * not wake us: it is between its reservation and its write, a few
+         * instructions away (unless its thread was preempted). */
+        rt_chan_unwait(c, me);
+        for (unsigned spins = 0; !rt_chan_head_ready(c, pos); spins++) {
+            if (spins < 1024) rt_chan_pause();
+            else sched_yield();
         }
-        atomic_store_explicit(&c->head, pos, memory_order_relaxed);
-        return 0;
     }
+    RtBlock *b = c->head_block;
+    unsigned off = (unsigned)(pos % RT_LAP);
+    rt_chan_copy(out, rt_block_slot(c, b, off), c->elem);
+    pos++;
+    if (off + 1 == RT_BLK) { /* the block's last value: step to the next block */
+        RtBlock *next = atomic_load_explicit(&b->next, memory_order_acquire);
+        c->head_block = next;
+        rt_block_retire(c, b);
+        pos++;
+    }
+    atomic_store_explicit(&c->head, pos, memory_order_relaxed);
+    return 0;
 }
 
 /* ---- Bounded: the ring under the lock ---- */
