@@ -30,7 +30,9 @@
  * must reappear value by value (a send after a receive finds it), and the
  * waiting senders form a FIFO list under the same lock.
  *
- * Unbounded channels are a lock-free list of blocks of RT_BLK slots. A send
+ * Unbounded channels are a lock-free list of blocks of RT_BLK slots (each
+ * slot a ready word and then the value, so that senders of different
+ * slots do not all write one line of flags). A send
  * reserves a position with one compare-and-swap on `tail` (the only shared
  * write of a send), copies its value into the slot and marks the slot
  * ready; the receiver reads slots in position order and frees a block once
@@ -73,13 +75,15 @@ typedef struct RtRing {
 #define RT_TAIL_WAIT 2u          /* bit 1: the receiver waits; the next reservation wakes it */
 #define RT_TAIL_SHIFT 2          /* positions are counted from bit 2 */
 #define RT_TAIL_ONE (1u << RT_TAIL_SHIFT)
-#define RT_BLK_DATA 48u          /* offset of the values in a block (16-aligned) */
+#define RT_BLK_DATA 16u          /* offset of the slots in a block (16-aligned) */
 
+/* A block: its link, then RT_BLK slots of c->stride bytes, each a ready
+ * word (the slot holds a value) followed by the value, so a sender writes
+ * one place and the receiver reads one. */
 typedef struct RtBlock {
     struct RtBlock *_Atomic next;
-    _Atomic uint8_t ready[RT_BLK]; /* the slot holds a value */
 } RtBlock;
-_Static_assert(sizeof(RtBlock) <= RT_BLK_DATA, "block header fits before the values");
+_Static_assert(sizeof(RtBlock) <= RT_BLK_DATA, "block header fits before the slots");
 
 #define RT_LINE 64
 
@@ -93,6 +97,7 @@ struct RtChan {
     RtWaitList tx_waiters; /* bounded: senders waiting for room */
     _Atomic uint32_t refs; /* endpoints */
     RtValueDropFn *drop;
+    size_t stride; /* unbounded: bytes per slot (ready word and value) */
     char pad0[RT_LINE];
     /* Unbounded: the senders' line. */
     _Atomic uint64_t tail;         /* position << 2 | RT_TAIL_WAIT | RT_TAIL_CLOSED */
@@ -116,11 +121,15 @@ static inline void rt_chan_pause(void) {
 #endif
 }
 
+static inline _Atomic uint64_t *rt_block_ready(RtChan *c, RtBlock *b, unsigned off) {
+    return (_Atomic uint64_t *)((char *)b + RT_BLK_DATA + (size_t)off * c->stride);
+}
+
 static RtBlock *rt_block_new(RtChan *c) {
     RtBlock *b = atomic_exchange_explicit(&c->spare, NULL, memory_order_acq_rel);
-    if (!b) b = rt_alloc(RT_BLK_DATA + RT_BLK * c->elem);
+    if (!b) b = rt_alloc(RT_BLK_DATA + RT_BLK * c->stride);
     atomic_init(&b->next, NULL);
-    for (unsigned i = 0; i < RT_BLK; i++) atomic_init(&b->ready[i], 0);
+    for (unsigned i = 0; i < RT_BLK; i++) atomic_init(rt_block_ready(c, b, i), 0);
     return b;
 }
 
@@ -141,7 +150,7 @@ static inline void rt_chan_copy(void *dst, const void *src, size_t elem) {
 }
 
 static inline char *rt_block_slot(RtChan *c, RtBlock *b, unsigned off) {
-    return (char *)b + RT_BLK_DATA + (size_t)off * c->elem;
+    return (char *)rt_block_ready(c, b, off) + sizeof(uint64_t);
 }
 
 /* The number of values before position `pos` (slots, not the lap ends). */
@@ -167,6 +176,7 @@ RtChan *rt_chan_new(size_t elem, size_t cap, RtValueDropFn *drop) {
     atomic_init(&c->head, 0);
     atomic_init(&c->tail, 0);
     if (!cap) {
+        c->stride = sizeof(uint64_t) + (c->elem + 7) / 8 * 8;
         c->head_block = rt_block_new(c);
         atomic_init(&c->tail_block, c->head_block);
     }
@@ -241,7 +251,7 @@ static void rt_chan_drain_blocks(RtChan *c) {
             pos++;
             continue;
         }
-        while (!atomic_load_explicit(&b->ready[off], memory_order_acquire)) sched_yield();
+        while (!atomic_load_explicit(rt_block_ready(c, b, off), memory_order_acquire)) sched_yield();
         if (c->drop) c->drop(rt_block_slot(c, b, off));
         pos++;
     }
@@ -321,7 +331,7 @@ static int rt_chan_send_unbounded(RtChan *c, const void *value) {
             next = NULL;
         }
         rt_chan_copy(rt_block_slot(c, b, off), value, c->elem);
-        atomic_store_explicit(&b->ready[off], 1, memory_order_release);
+        atomic_store_explicit(rt_block_ready(c, b, off), 1, memory_order_release);
         if (next) rt_block_retire(c, next);
         if (t & RT_TAIL_WAIT) {
             rt_spin_lock(&c->spin);
@@ -335,7 +345,7 @@ static int rt_chan_send_unbounded(RtChan *c, const void *value) {
 /* 1: the value at the head is there (or a lap end to step over); 0: not yet. */
 static inline bool rt_chan_head_ready(RtChan *c, uint64_t pos) {
     unsigned off = (unsigned)(pos % RT_LAP);
-    return atomic_load_explicit(&c->head_block->ready[off], memory_order_acquire);
+    return atomic_load_explicit(rt_block_ready(c, c->head_block, off), memory_order_acquire);
 }
 
 /* Take back a wait announced in rx_waiter (a waker that already took it
