@@ -12,43 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_cframe.h"
 #include "rt_poll.h"
 #include "rt_sched.h"
 #include "sifr_rt.h"
 
-/* ---- frames ------------------------------------------------------------ */
-
-typedef struct Fr {
-    RtCoroFrame h;
-    size_t size;
-    int pc;
-    int64_t out; /* the "promise": the body's result */
-    void (*cleanup)(struct Fr *f);
-} Fr;
-
-static void fr_destroy(void *p) {
-    Fr *f = p;
-    if (f->h.resume && f->cleanup) f->cleanup(f); /* destroyed while suspended */
-    rt_frame_free(f, f->size);
-}
-
-static void *fr_new(size_t size, void (*resume)(void *)) {
-    Fr *f = rt_frame_alloc(size);
-    memset(f, 0, size);
-    f->h.resume = resume;
-    f->h.destroy = fr_destroy;
-    f->size = size;
-    return f;
-}
-
-#define FR_DONE(f) (((Fr *)(f))->h.resume = NULL)
-#define FR_OUT(task) (((Fr *)(task)->frame)->out)
-/* Suspend at label point `n`: record it and return from the resume function. */
-#define FR_SUSPEND(f, n)         \
-    do {                         \
-        ((Fr *)(f))->pc = (n);   \
-        return;                  \
-    } while (0)
+/* ---- frames: rt_cframe.h --------------------------------------------- */
 
 static char sc_msg[256];
 #define SC_CHECK(cond, ...)                                    \

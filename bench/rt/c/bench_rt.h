@@ -27,44 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rt_poll.h" /* rt_now_ns */
+#include "rt_cframe.h" /* Fr, fr_new, FR_DONE, FR_OUT, FR_SUSPEND */
+#include "rt_poll.h"   /* rt_now_ns */
 #include "rt_sched.h"
 #include "rt_sync.h"
 #include "sifr_rt.h"
-
-/* The frame header every task body starts with. `out` is the body's result
- * (its "promise"), read by whoever joins the task. */
-typedef struct Fr {
-    RtCoroFrame h;
-    size_t size;
-    int pc;
-    uint64_t out;
-} Fr;
-
-static void fr_destroy(void *p) {
-    Fr *f = p;
-    rt_frame_free(f, f->size);
-}
-
-/* A zeroed frame of `size` bytes (a struct starting with Fr) resuming at
- * `resume`, pc 0. */
-static void *fr_new(size_t size, void (*resume)(void *)) {
-    Fr *f = rt_frame_alloc(size);
-    memset(f, 0, size);
-    f->h.resume = resume;
-    f->h.destroy = fr_destroy;
-    f->size = size;
-    return f;
-}
-
-#define FR_DONE(f) (((Fr *)(f))->h.resume = NULL)
-#define FR_OUT(task) (((Fr *)(task)->frame)->out)
-/* Suspend at point `n`: record it and return from the resume function. */
-#define FR_SUSPEND(f, n)                                                                           \
-    do {                                                                                           \
-        ((Fr *)(f))->pc = (n);                                                                     \
-        return;                                                                                    \
-    } while (0)
 
 /* A runtime operation returned something a benchmark never expects. */
 static _Noreturn void bench_fail(const char *what, int r) {
