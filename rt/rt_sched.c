@@ -351,10 +351,12 @@ static void rt_complete(RtWorker *w, RtTask *t) {
         if ((old & 0xffffffffu) == 3u) rt_task_wake(owner); /* the last child, and the owner waits */
     }
     if (is_root) {
+        /* The first worker returns from rt_run, which stops the others
+         * (waiting for any that is still starting: it has no poller to be
+         * woken through yet). */
         atomic_store(&S.root_done, true);
         atomic_store(&S.stop, true);
-        for (int i = 0; i < S.n; i++)
-            if (&S.w[i] != w) rt_unpark(w, &S.w[i]);
+        if (w != &S.w[0]) rt_unpark(w, &S.w[0]);
     }
 }
 

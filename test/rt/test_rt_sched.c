@@ -315,3 +315,27 @@ Test(output, lines_printed_by_tasks_on_several_workers_stay_whole_and_in_order) 
     cr_assert_eq(total, (int64_t)N * LINES);
     fclose(tmp);
 }
+
+/* ---- a root that finishes while workers are still starting ------------ */
+
+static void instant_resume(void *p) { FR_DONE(p); }
+
+/* Workers join late: the root may be done before a worker has its poller.
+ * Finishing must not wake such a worker through a poller that does not
+ * exist yet (with the epoll backend that wrote to descriptor 0). */
+Test(sched, a_root_done_before_the_workers_started_wakes_no_missing_poller) {
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    int saved = dup(0);
+    dup2(fds[1], 0); /* anything written to descriptor 0 shows up in fds[0] */
+    for (int i = 0; i < 200; i++) {
+        Fr *f = fr_new(sizeof(Fr), instant_resume);
+        cr_assert_eq(rt_run(4, f, NULL), RT_TASK_OK);
+    }
+    dup2(saved, 0);
+    close(saved);
+    close(fds[1]);
+    char buf[8];
+    cr_assert_eq(read(fds[0], buf, sizeof buf), 0, "something was written to descriptor 0");
+    close(fds[0]);
+}
