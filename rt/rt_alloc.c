@@ -61,12 +61,10 @@ static int rt_pool_vg_wanted(void) {
 /* RT_POOL_CHUNK (rt_internal.h), 256 KiB per refill: one mmap per ~8000
  * 32-byte objects; untouched pages of a chunk cost no memory. */
 
-
 /* Per thread, so the fast paths take no lock. Chunks are never unmapped.
  * A block freed on another thread than the one whose chunk it is goes back
  * to that thread's owner record (rt_pool_free_remote), which the owner
- * drains when its own list is empty. (What an exited thread owned stays
- * with its record: the scheduler's workers live until rt_run returns.) */
+ * drains when its own list is empty. */
 _Thread_local RtPool rt_pools[RT_POOL_CLASSES];
 _Thread_local RtPoolOwner *rt_pool_owner;
 /* Owner records live in pages of their own (mapped, not malloc'd: they
@@ -90,7 +88,7 @@ static void rt_pool_thread_exit(void *arg) {
         while (f) {
             RT_VG(VALGRIND_MAKE_MEM_DEFINED(f, sizeof *f));
             RtPoolFree *next = f->next;
-            rt_pool_free_remote(rt_pool_owner_of(f), f, c);
+            rt_pool_free_remote(o, f, c); /* every block on our lists is in our chunks */
             RT_VG(VALGRIND_MAKE_MEM_NOACCESS(f, sizeof *f));
             f = next;
         }

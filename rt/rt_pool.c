@@ -104,11 +104,7 @@ static int64_t rt_par_on_worker(int64_t n, int workers, int64_t grain, RtParRang
     }
     rt_par_work(j);
     atomic_fetch_or(&j->active, RT_PAR_CLOSED);
-    while (atomic_load_explicit(&j->active, memory_order_acquire) & ~RT_PAR_CLOSED) {
-#if defined(__x86_64__)
-        __builtin_ia32_pause();
-#endif
-    }
+    while (atomic_load_explicit(&j->active, memory_order_acquire) & ~RT_PAR_CLOSED) rt_cpu_relax();
     int64_t failed = atomic_load(&j->failed);
     rt_par_unref(j);
     return failed;

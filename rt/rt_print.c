@@ -31,14 +31,8 @@ static void rt_out_write(const char *bytes, size_t len) {
 }
 
 static void rt_out_thread_exit(void *p) {
-    RtOut *o = p;
-    if (o->len) {
-        pthread_mutex_lock(&rt_out_lock);
-        rt_out_write(o->buf, o->len);
-        pthread_mutex_unlock(&rt_out_lock);
-    }
-    if (rt_out_tl == o) rt_out_tl = NULL;
-    rt_free(o);
+    rt_out_tl = p;
+    rt_out_release();
 }
 
 static void rt_out_key_init(void) { pthread_key_create(&rt_out_key, rt_out_thread_exit); }

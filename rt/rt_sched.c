@@ -110,14 +110,6 @@ static void rt_async_signal_set(sigset_t *set) {
 int rt_worker_count(void) { return S.n; }
 bool rt_sched_active(void) { return atomic_load(&S.active); }
 
-static inline void rt_cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 void rt_spin_lock_slow(RtSpin *s) {
     /* Test and test-and-set: wait reading the line (shared, no traffic)
      * until it looks free. A holder runs only a few dozen instructions, so
@@ -195,15 +187,20 @@ static RtTask *rt_inject_pop(RtWorker *w) {
 
 /* ---- Parking and waking ------------------------------------------------- */
 
+/* Take `v` out of the parked state, if it is parked: true if this call did. */
+static bool rt_claim(RtWorker *v) {
+    uint32_t one = 1;
+    if (!atomic_compare_exchange_strong(&v->parked, &one, 0)) return false;
+    atomic_fetch_sub(&S.nparked, 1);
+    return true;
+}
+
 /* Wake one parked worker if nobody is looking for work already. */
 static void rt_unpark_one(RtWorker *from) {
     if (atomic_load(&S.nparked) == 0 || atomic_load(&S.nsearching) != 0) return;
     for (int i = 0; i < S.n; i++) {
         RtWorker *v = &S.w[i];
-        uint32_t one = 1;
-        if (v != from && atomic_load_explicit(&v->parked, memory_order_relaxed) &&
-            atomic_compare_exchange_strong(&v->parked, &one, 0)) {
-            atomic_fetch_sub(&S.nparked, 1);
+        if (v != from && atomic_load_explicit(&v->parked, memory_order_relaxed) && rt_claim(v)) {
             atomic_fetch_add(&S.nsearching, 1); /* it wakes up searching */
             rt_poller_wake(from ? &from->poller : NULL, &v->poller);
             return;
@@ -211,13 +208,10 @@ static void rt_unpark_one(RtWorker *from) {
     }
 }
 
-/* Wake `v` whatever the searching count (shutdown, the root finishing). */
+/* Wake `v` whatever the searching count (shutdown, the root finishing).
+ * `v` must be ready (its poller exists). */
 static void rt_unpark(RtWorker *from, RtWorker *v) {
-    uint32_t one = 1;
-    if (atomic_compare_exchange_strong(&v->parked, &one, 0)) {
-        atomic_fetch_sub(&S.nparked, 1);
-        atomic_fetch_add(&S.nsearching, 1);
-    }
+    if (rt_claim(v)) atomic_fetch_add(&S.nsearching, 1);
     rt_poller_wake(from && from != v ? &from->poller : NULL, &v->poller);
 }
 
@@ -529,8 +523,10 @@ RtTimerEntry *rt_timer_start(uint64_t deadline_ns, RtTimerFireFn *fire, void *ar
     return e;
 }
 
-/* On the home worker: a cancellation sent by another thread. */
-static void rt_timer_cancelled_msg(RtWorker *w, RtTimerEntry *e) {
+/* On the home worker, for a cancelled timer (stopped there, or a message
+ * from another thread): unlink it if the wheel still holds it, and drop
+ * the stopper's reference. */
+static void rt_timer_unlink(RtWorker *w, RtTimerEntry *e) {
     if (e->timer.link.next) { /* still in the wheel */
         rt_wheel_cancel(&w->wheel, &e->timer);
         rt_timer_unref(e);
@@ -545,11 +541,7 @@ bool rt_timer_stop(RtTimerEntry *e) {
             if (!atomic_compare_exchange_weak(&e->state, &s, RT_TE_CANCELLED)) continue;
             RtWorker *home = e->home;
             if (tl_worker == home) {
-                if (e->timer.link.next) {
-                    rt_wheel_cancel(&home->wheel, &e->timer);
-                    rt_timer_unref(e);
-                }
-                rt_timer_unref(e);
+                rt_timer_unlink(home, e);
             } else { /* the wheel belongs to another worker: ask it to unlink */
                 RtTimerEntry *head = atomic_load(&home->inbox);
                 do e->msg = head;
@@ -602,7 +594,7 @@ static void rt_maintain(RtWorker *w) {
     RtTimerEntry *m = atomic_exchange(&w->inbox, NULL);
     while (m) {
         RtTimerEntry *next = m->msg;
-        rt_timer_cancelled_msg(w, m);
+        rt_timer_unlink(w, m);
         m = next;
     }
     w->collecting = true;
@@ -673,18 +665,12 @@ static void rt_park(RtWorker *w) {
     uint64_t deadline = w->wheel.count ? rt_wheel_next_deadline(&w->wheel) : UINT64_MAX;
     atomic_store(&w->parked, 1);
     atomic_fetch_add(&S.nparked, 1);
-    uint32_t one = 1;
-    if (rt_work_visible(w) && atomic_compare_exchange_strong(&w->parked, &one, 0)) {
-        atomic_fetch_sub(&S.nparked, 1);
-        return;
-    }
+    if (rt_work_visible(w) && rt_claim(w)) return;
     w->stats.parks++;
     w->collecting = true;
     rt_poller_poll(&w->poller, true, deadline);
     rt_share_surplus(w);
-    one = 1;
-    if (atomic_compare_exchange_strong(&w->parked, &one, 0)) atomic_fetch_sub(&S.nparked, 1);
-    else w->searching = true; /* a waker claimed us and counted us as searching */
+    if (!rt_claim(w)) w->searching = true; /* a waker claimed us and counted us as searching */
 }
 
 static RtTask *rt_find_work(RtWorker *w) {
@@ -733,7 +719,7 @@ static void rt_worker_loop(RtWorker *w) {
 }
 
 /* The CPUs the process may use, as rt_run found them: a worker started on
- * one CPU (rt_start_worker) gets them back once it runs there. */
+ * one CPU (rt_start_workers) gets them back once it runs there. */
 static cpu_set_t rt_allowed;
 static bool rt_have_allowed;
 
@@ -846,7 +832,6 @@ int rt_run(int nworkers, void *frame, RtTask **keep) {
         S.last.enters += st->enters;
         S.last.wakeups += st->wakeups;
     }
-    S.last.injected = 0;
     tl_worker = NULL;
     int status = (int)root->status;
     if (keep) *keep = root;

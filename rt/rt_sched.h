@@ -157,6 +157,15 @@ void rt_yield_begin(RtTask *me);
 typedef struct RtSpin {
     _Atomic uint32_t held;
 } RtSpin;
+/* One pause of a busy wait (a hint to the core; nothing on other targets). */
+static inline void rt_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 void rt_spin_lock_slow(RtSpin *s);
 static inline void rt_spin_lock(RtSpin *s) {
     uint32_t z = 0;
@@ -260,7 +269,7 @@ static inline RtTask *rt_waitlist_pop(RtWaitList *l) {
 /* ---- Introspection for tests and benchmarks ------------------------------ */
 
 typedef struct RtSchedStats {
-    uint64_t tasks_run, steals, parks, enters, wakeups, injected;
+    uint64_t tasks_run, steals, parks, enters, wakeups;
 } RtSchedStats;
 /* Totals over the workers of the last rt_run. */
 RtSchedStats rt_sched_stats(void);

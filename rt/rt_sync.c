@@ -113,14 +113,6 @@ struct RtChan {
     RtBlock *_Atomic spare; /* one block freed by the receiver, for the next install */
 };
 
-static inline void rt_chan_pause(void) {
-#if defined(__x86_64__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ volatile("yield");
-#endif
-}
-
 static inline _Atomic uint64_t *rt_block_ready(RtChan *c, RtBlock *b, unsigned off) {
     return (_Atomic uint64_t *)((char *)b + RT_BLK_DATA + (size_t)off * c->stride);
 }
@@ -313,7 +305,7 @@ static int rt_chan_send_unbounded(RtChan *c, const void *value) {
         }
         unsigned off = (unsigned)((t >> RT_TAIL_SHIFT) % RT_LAP);
         if (off == RT_BLK) { /* another sender installs the next block */
-            if (spins < 1024) rt_chan_pause();
+            if (spins < 1024) rt_cpu_relax();
             else sched_yield();
             t = atomic_load_explicit(&c->tail, memory_order_acquire);
             continue;
@@ -388,7 +380,7 @@ static int rt_chan_recv_unbounded(RtTask *me, RtChan *c, void *out) {
          * instructions away (unless its thread was preempted). */
         rt_chan_unwait(c, me);
         for (unsigned spins = 0; !rt_chan_head_ready(c, pos); spins++) {
-            if (spins < 1024) rt_chan_pause();
+            if (spins < 1024) rt_cpu_relax();
             else sched_yield();
         }
     }
@@ -527,11 +519,7 @@ static bool rt_mutex_spin(RtMutex *m) {
         if (s == 0 && atomic_compare_exchange_weak_explicit(&m->state, &s, 1, memory_order_acquire,
                                                             memory_order_relaxed))
             return true;
-        for (unsigned k = 0; k < backoff; k++) {
-#if defined(__x86_64__)
-            __builtin_ia32_pause();
-#endif
-        }
+        for (unsigned k = 0; k < backoff; k++) rt_cpu_relax();
         if (backoff < 8192) backoff *= 2;
         if ((i & 7) == 7 || backoff >= 256) { /* long waits: look at the clock every time */
             uint64_t now = rt_now_ns();
@@ -622,9 +610,7 @@ static void rt_rw_wait(RtRwLock *l, void *me, bool (*can)(RtRwLock *, void *)) {
         uint32_t seq = atomic_load(&l->seq);
         if (i < RT_RW_SPINS) {
             rt_spin_unlock(&l->spin);
-#if defined(__x86_64__)
-            __builtin_ia32_pause();
-#endif
+            rt_cpu_relax();
         } else {
             atomic_fetch_add(&l->sleepers, 1);
             rt_spin_unlock(&l->spin);
