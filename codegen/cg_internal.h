@@ -177,6 +177,18 @@ TypeId cg_field_type(Cg *c, TypeId cls, uint32_t i);
 LLVMValueRef cg_user_str_adapter(Cg *c, TypeId t);
 LLVMValueRef cg_user_eq_adapter(Cg *c, TypeId t, LLVMValueRef *other_desc); /* sets *other_desc if a hook */
 
+/* ==== cg_async.c: async bodies as LLVM coroutines ========================== */
+void cg_coro_declare(Cg *c, LLVMValueRef fn);
+LLVMTypeRef cg_coro_promise_type(Cg *c, TypeId ret);
+/* Build the coroutine start of body b (after the entry's allocas); returns
+ * the block the entry must branch to. `body` is MIR's first block. */
+LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLVMBasicBlockRef body);
+void cg_coro_return(Cg *c, const MirBody *b);
+void cg_coro_cancel(Cg *c);
+void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlockRef cancelled);
+LLVMValueRef cg_coro_take(Cg *c, LLVMValueRef frame, TypeId ret);
+void cg_coro_drop(Cg *c, LLVMValueRef frame);
+
 /* ==== cg_mir.c ============================================================ */
 /* Generate the body of `fn` (already declared with the body's signature)
  * from MIR: allocas for the locals, one LLVM block per MIR block. */

@@ -637,6 +637,8 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
         return cg_from_mem(c, t0, LLVMBuildLoad2(c->b, cg_mem_type(c, t0), dst, ""));
     }
     case MRT_LIST_LEN: return cg_list_len(c, a[0]); /* RtList.len, the first word */
+    case MRT_CORO_TAKE: return cg_coro_take(c, a[0], rv->type);
+    case MRT_TASK_NOW: return cg_rtn(c, "rt_task_now", "d()", NULL, 0);
     case MRT_LIST_PUSH: {
         LLVMValueRef args[2] = {a[0], cg_spill(c, ops[1].type, a[1])};
         return cg_rtn(c, "rt_list_push", "v(pp)", args, 2);
@@ -912,6 +914,10 @@ void cg_drop(Cg *c, MirPlace p) {
         cg_rt_call(c, RT_STR_DROP, &v, 1);
         return;
     }
+    if (type_get(t)->kind == TY_CORO) {
+        cg_coro_drop(c, cg_load_place(c, p, t));
+        return;
+    }
     if (t == TYPE_BOOL || t == TYPE_NONE || t == TYPE_NEVER) ICE("codegen: drop of a %s value in %s", type_name(t), c->body->symbol);
     if ((cg_type_is_object(c, t) && !cg_type_is_enum(c, t)) || cg_option_is_ptr(c, t)) {
         TypeId cls = cg_option_is_ptr(c, t) ? type_get(t)->args[0] : t;
@@ -982,8 +988,11 @@ static void cg_term(Cg *c, const MirTerm *t) {
                         c->bbs[b->case_targets.items[t->cases_start + i]]);
         return;
     }
+    case MT_AWAIT: cg_coro_await(c, t, c->bbs[t->then_bb], c->bbs[t->else_bb]); return;
+    case MT_CANCEL: cg_coro_cancel(c); return;
     case MT_RETURN:
-        if (cg_type(c, b->ret) == c->t_void) LLVMBuildRetVoid(c->b);
+        if (b->is_async) cg_coro_return(c, b);
+        else if (cg_type(c, b->ret) == c->t_void) LLVMBuildRetVoid(c->b);
         else LLVMBuildRet(c->b, cg_load_place(c, (MirPlace){0, 0, 0}, b->ret));
         return;
     case MT_PANIC: {
@@ -1015,6 +1024,7 @@ void cg_mir_body(Cg *c, const MirBody *b, LLVMValueRef fn) {
         if (!t) continue; /* None carries no value */
         const char *name = loc->name ? str_text(loc->name) : "";
         LLVMValueRef slot = c->local_slot[l] = cg_alloca(c, t, name);
+        if (b->is_async) continue; /* stored after the frame exists (cg_coro_prologue) */
         if (loc->flags & MIRL_PARAM) LLVMBuildStore(c->alloca_b, LLVMGetParam(fn, l - 1), slot);
         else if (loc->flags & MIRL_USER) {
             LLVMValueRef z = cg_zero(c, loc->type);
@@ -1028,13 +1038,18 @@ void cg_mir_body(Cg *c, const MirBody *b, LLVMValueRef fn) {
         snprintf(name, sizeof name, "bb%u", i);
         c->bbs[i] = LLVMAppendBasicBlockInContext(c->ctx, fn, name);
     }
+    LLVMBasicBlockRef start = nb ? c->bbs[0] : NULL;
+    if (b->is_async) {
+        if (!nb) ICE("codegen: async body %s without blocks", b->symbol);
+        start = cg_coro_prologue(c, b, fn, c->bbs[0]);
+    }
     for (MirBlockId i = 0; i < nb; i++) {
         const MirBlock *blk = &b->blocks.items[i];
         LLVMPositionBuilderAtEnd(c->b, c->bbs[i]);
         for (uint32_t k = 0; k < blk->stmts.len; k++) cg_stmt(c, &blk->stmts.items[k]);
         cg_term(c, &blk->term);
     }
-    if (nb) LLVMBuildBr(c->alloca_b, c->bbs[0]);
+    if (nb) LLVMBuildBr(c->alloca_b, start);
     else LLVMBuildUnreachable(c->alloca_b);
     free(c->local_slot);
     free(c->bbs);

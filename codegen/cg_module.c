@@ -249,10 +249,6 @@ static void cg_declare_funcs(Cg *c) {
     for (uint32_t i = 0; i < p->funcs.len; i++) {
         const SemaFunc *f = &p->funcs.items[i];
         if (c->mir->bodies.items[i]->is_template) continue; /* generic: its instances follow the lambdas */
-        if (f->is_async) {
-            cg_unsupported(c, f->def, "`async def`");
-            continue;
-        }
         const Type *ft = type_get(f->type);
         if (!ft || ft->kind != TY_FUNC) ICE("function %s has a non-function type", str_text(f->name));
         LLVMTypeRef *params = xmalloc(sizeof *params * (ft->nargs + 1));
@@ -270,9 +266,11 @@ static void cg_declare_funcs(Cg *c) {
             cg_unsupported(c, f->def, "a parameter of type None");
             continue;
         }
-        LLVMTypeRef ty = LLVMFunctionType(cg_type(c, f->ret), params, ft->nargs, false);
+        /* an async def is its coroutine's ramp: it returns the frame */
+        LLVMTypeRef ty = LLVMFunctionType(f->is_async ? c->t_ptr : cg_type(c, f->ret), params, ft->nargs, false);
         free(params);
         LLVMValueRef fn = LLVMAddFunction(c->mod, mb->symbol, ty);
+        if (f->is_async) cg_coro_declare(c, fn);
         /* a standard-library `@extern` function is the runtime's: declared only */
         if (!f->rt_symbol) LLVMSetLinkage(fn, LLVMInternalLinkage);
         cg_fn_attrs(c, fn);
@@ -336,6 +334,12 @@ static void cg_define_c_main(Cg *c) {
     LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
     cg_rt_call(c, RT_INIT, args, 2);
     LLVMValueRef res = LLVMBuildCall2(c->b, c->fn_ty[p->main_func], user_main, NULL, 0, "");
+    if (m->is_async) {
+        /* `async def main`: its coroutine is the root task of the runtime */
+        LLVMValueRef code = cg_rtn(c, "rt_async_main", "w(p)", &res, 1);
+        LLVMBuildRet(c->b, cg_rt_call(c, RT_EXIT, &code, 1));
+        return;
+    }
     if (ret_result) {
         /* rt_main_result prints "Error: <repr>" for an Err and exits */
         LLVMValueRef slot = LLVMBuildAlloca(c->b, cg_mem_type(c, m->ret), "main.result");

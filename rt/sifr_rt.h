@@ -47,6 +47,31 @@ void rt_free(void *p);
 void *rt_frame_alloc(size_t size);
 void rt_frame_free(void *frame, size_t size);
 
+/* ---- async code (rt/rt_async.c; docs/design/async.md) ------------------ */
+/* Run the coroutine of `async def main` as the root task on one worker per
+ * core; returns the process's exit code. */
+int rt_async_main(void *frame);
+/* The root coroutine of the current task ends with `status` (RT_TASK_*). */
+void rt_async_finish(uint32_t status);
+/* task.now(): monotonic seconds. */
+double rt_task_now(void);
+/* The record of one runtime wait inside a coroutine frame. An await
+ * function `void *rt_await_X(RtAwait *a, void *frame)` is called when the
+ * coroutine suspends (phase 0) and again each time it is resumed while
+ * `result` is 2: it returns `frame` when the wait is over (result 0, or 1
+ * when the task was cancelled), or NULL after registering the task to be
+ * woken (result 2): the coroutine then returns to the scheduler. */
+typedef struct RtAwait {
+    uint32_t phase;
+    int32_t result;
+    union {
+        int64_t i;
+        double f;
+        void *p;
+    } arg;
+} RtAwait;
+void *rt_await_sleep(RtAwait *a, void *frame); /* arg.f: seconds */
+
 /* ---- panics ------------------------------------------------------------- */
 _Noreturn void rt_panic(const char *msg, const RtLoc *loc);
 _Noreturn void rt_panic_str(const RtStr *msg, const RtLoc *loc);

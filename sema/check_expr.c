@@ -164,7 +164,11 @@ static TypeId sema_name(Sema *s, NodeId e) {
         /* a function as a value: its TY_FUNC type (generic ones need a
          * call to fix their type arguments) */
         const SemaFunc *f = &s->prog->funcs.items[sym->index];
-        if (sym->type == TYPE_ERROR || f->is_async) return TYPE_ERROR;
+        if (sym->type == TYPE_ERROR) return TYPE_ERROR;
+        if (f->is_async) {
+            sema_unsupported(s, n->span, "an `async def` function as a value");
+            return TYPE_ERROR;
+        }
         if (f->tparams.len) {
             char what[128];
             snprintf(what, sizeof what, "using the generic function `%s` as a value", str_text(n->name));
@@ -831,6 +835,8 @@ static TypeId sema_call_user(Sema *s, NodeId call, SymId fsym) {
         sema_record_inst(s, false, fi, targs, ntp);
     }
     sema_node(s, callee)->type = ftype;
+    /* Calling an `async def` makes a coroutine that has not started. */
+    if (s->prog->funcs.items[fi].is_async && ret != TYPE_ERROR) ret = type_coro(ret);
     /* An arity or argument error does not change what the call returns:
      * keep the declared type so the error does not cascade. */
     return ret;
@@ -1151,6 +1157,7 @@ static TypeId sema_attr(Sema *s, NodeId e) {
     Node *n = sema_node(s, e);
     NodeId obj = n->a;
     StrId name = n->name;
+    if (sema_is_task_namespace(s, obj)) return sema_task_attr(s, e);
     SymId base = sema_attr_static_base(s, obj);
     if (base) {
         Symbol *bs = sema_sym(s, base);
@@ -1189,6 +1196,7 @@ static TypeId sema_method_call(Sema *s, NodeId call, TypeId hint) {
     (void)hint;
     NodeId callee = sema_node(s, call)->a;
     NodeId obj = sema_node(s, callee)->a;
+    if (sema_is_task_namespace(s, obj)) return sema_task_call(s, call);
     SymId base = sema_attr_static_base(s, obj);
     if (base) {
         Symbol *bs = sema_sym(s, base);
@@ -1264,8 +1272,7 @@ static TypeId sema_call(Sema *s, NodeId call, TypeId hint) {
         Symbol *sym = sema_sym(s, id);
         switch (sym->kind) {
         case SYM_FUNC:
-            if (s->prog->funcs.items[sym->index].is_async || sym->type == TYPE_ERROR) {
-                /* `async def` was reported; do not guess what awaiting it means */
+            if (sym->type == TYPE_ERROR) {
                 sema_set(s, callee, TYPE_ERROR);
                 sema_args_quiet(s, call);
                 return TYPE_ERROR;
@@ -1368,8 +1375,7 @@ static TypeId sema_expr_kind(Sema *s, NodeId e, TypeId hint) {
     case N_IFEXP: return sema_ifexp(s, e, hint);
     case N_CALL: return sema_call(s, e, hint);
     case N_AWAIT: {
-        /* async bodies are not checked in this milestone, so every `await`
-         * that reaches here is outside an `async def` */
+        if (sema_in_async(s)) return sema_await(s, e);
         Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, span_make(s->file, n->span.lo, n->span.lo + 5),
                                   "`await` outside `async def`");
         diag_label(d, "`await` is only allowed inside `async def`");
@@ -1426,7 +1432,7 @@ TypeId sema_expr_hint(Sema *s, NodeId e, TypeId hint) {
     if (sema_node(s, e)->kind == N_SUBSCRIPT) sema_key_error_point(s, e, t);
     /* inside `try`, a Result-valued call is unwrapped unless a Result is wanted */
     if (t != TYPE_ERROR && type_get(t)->kind == TY_RESULT && s->tries.len &&
-        sema_node(s, e)->kind == N_CALL)
+        (sema_node(s, e)->kind == N_CALL || sema_node(s, e)->kind == N_AWAIT))
         t = sema_maybe_unwrap(s, e, t, hint);
     return sema_set(s, e, t);
 }

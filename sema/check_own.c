@@ -355,7 +355,8 @@ static void own_call_args(Own *o, NodeId n) {
     const Node *c = on(o, call->a);
     OwnArg args[64];
     uint32_t na = 0;
-    if (c->kind == N_ATTR && !ctor) {
+    bool ns_call = c->kind == N_ATTR && c->sym && prog_sym(o->p, c->sym)->kind == SYM_BUILTIN; /* task.sleep */
+    if (c->kind == N_ATTR && !ctor && !ns_call) {
         /* the receiver: builtin mutators and `mut self` methods change it */
         const char *m = str_text(c->name);
         const SemaFunc *mf = fi >= 0 ? &o->p->funcs.items[fi] : NULL;
@@ -700,7 +701,7 @@ bool sema_check_ownership(const Program *p) {
     o.lambda = calloc(p->syms.len ? p->syms.len : 1, sizeof *o.lambda);
     for (uint32_t fi = 0; fi < p->funcs.len; fi++) {
         const SemaFunc *f = &p->funcs.items[fi];
-        if (!f->def || f->rt_symbol || f->is_async) continue;
+        if (!f->def || f->rt_symbol) continue;
         const Node *def = &p->ast->nodes.items[f->def];
         o.f = f;
         for (uint32_t i = 0; i < o.aliased.len; i++) /* the last function's */

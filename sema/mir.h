@@ -320,6 +320,9 @@ typedef enum MirRtFn {
     /* ---- function values (sema/mir_lower_fn.c; codegen/cg_closure.c) ---- */
     MRT_LIST_SORT_KEY,  /* rt_list_sort_key(l, &key, key type, thunk, reverse): ops l, key, reverse */
     /* ---- match, with, del (sema/mir_lower_match.c) ---- */
+    /* ---- async (sema/mir_lower_async.c; codegen/cg_async.c) ---- */
+    MRT_CORO_TAKE,      /* the result of a finished coroutine (ops: move it); frees its frame */
+    MRT_TASK_NOW,       /* rt_task_now() -> float: monotonic seconds */
     MRT__COUNT
 } MirRtFn;
 
@@ -382,13 +385,25 @@ typedef enum MirTermKind {
     MT_RETURN,      /* return the return place (local 0) */
     MT_PANIC,       /* rt_panic with message operand (a str) at `loc`; never returns */
     MT_UNREACHABLE,
+    MT_AWAIT,       /* async bodies: suspend until `await` (MirAwaitKind) on `cond` finishes;
+                       then_bb when it did, else_bb when the task was cancelled meanwhile
+                       (the cancellation path runs the cleanup, then MT_CANCEL). Reads
+                       `cond` without consuming it (a coroutine is taken afterwards by
+                       MRT_CORO_TAKE, or dropped on the cancellation path). */
+    MT_CANCEL,      /* async bodies: finish as cancelled (the return place is not set) */
 } MirTermKind;
+
+typedef enum MirAwaitKind {
+    AWAIT_CORO,  /* cond: a Coroutine[T] local: run it to its end (its result stays in it) */
+    AWAIT_SLEEP, /* cond: seconds (float): task.sleep */
+} MirAwaitKind;
 
 typedef struct MirTerm {
     MirTermKind kind;
     MirOperand cond;
     MirBlockId target, then_bb, else_bb, otherwise;
     uint32_t cases_start, cases_count; /* into MirBody.case_values / case_targets */
+    MirAwaitKind await; /* MT_AWAIT */
     NodeId loc;
     Span span;
 } MirTerm;

@@ -792,6 +792,21 @@ MirOperand lb_user_call_slot(Lb *L, NodeId n, uint32_t fi, const MirOperand *sel
     uint32_t body = fi;
     TypeId fty = f->type, fret = f->ret;
     if (f->tparams.len) body = lb_generic_callee(L, n, fi, self ? self->type : 0, &fty, &fret);
+    bool direct = L->coro_direct;
+    L->coro_direct = false;
+    if (f->is_async) {
+        fret = type_coro(fret); /* a coroutine that has not started */
+        /* Its borrowed arguments must outlive it: for now that holds
+         * because the caller awaits it at once. */
+        NodeList ps = lb_node(L, f->def)->list;
+        for (uint32_t k = 0; !direct && k < ps.count && k < type_get(fty)->nargs; k++) {
+            if ((lb_node(L, ast_list_at(L->ast, ps, k))->flags & NF_OWN) ||
+                mir_type_is_copy(type_get(fty)->args[k]))
+                continue;
+            lb_unsupported(L, n, "a coroutine with borrowed arguments that is not awaited at once");
+            return opd_dead(fret);
+        }
+    }
     const Type *ft = type_get(fty);
     NodeList params = lb_node(L, f->def)->list;
     uint32_t np = ft->nargs;
@@ -1479,6 +1494,8 @@ MirOperand lb_subscript(Lb *L, NodeId n) {
 MirOperand lb_call(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *callee = lb_node(L, node->a);
+    if (callee->kind == N_ATTR && callee->sym && prog_sym(L->prog, callee->sym)->kind == SYM_BUILTIN)
+        return lb_task_builtin(L, n, (BuiltinId)prog_sym(L->prog, callee->sym)->index); /* task.now() */
     if (callee->kind == N_ATTR) return lb_method_call(L, n);
     if (callee->kind == N_SUBSCRIPT && lb_node(L, callee->a)->sym &&
         prog_sym(L->prog, lb_node(L, callee->a)->sym)->kind == SYM_CLASS) /* Box[int](...) */
@@ -1499,10 +1516,10 @@ MirOperand lb_expr(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     if (node->type == 0 || node->type == TYPE_ERROR)
         ICE("MIR: untyped %s expression", node_kind_name((NodeKind)node->kind));
-    if ((node->kind == N_CALL || node->kind == N_SUBSCRIPT) && L->prog->unwraps.len) {
+    if ((node->kind == N_CALL || node->kind == N_SUBSCRIPT || node->kind == N_AWAIT) && L->prog->unwraps.len) {
         /* a Result unwrapped inside `try` (or `d[k]` there): an Err jumps to a handler */
         const SemaUnwrap *u = prog_unwrap_of(L->prog, n);
-        if (u) return node->kind == N_CALL ? lb_unwrap(L, n, u) : lb_key_lookup(L, n, u);
+        if (u) return node->kind == N_SUBSCRIPT ? lb_key_lookup(L, n, u) : lb_unwrap(L, n, u);
     }
     switch ((NodeKind)node->kind) {
     case N_NAME: return lb_name(L, n);
@@ -1524,6 +1541,7 @@ MirOperand lb_expr(Lb *L, NodeId n) {
     case N_COMPARE: return lb_compare(L, n);
     case N_IFEXP: return lb_ifexp(L, n);
     case N_CALL: return lb_call(L, n);
+    case N_AWAIT: return lb_await(L, n);
     case N_ATTR: return lb_attr(L, n);
     case N_SUBSCRIPT: return lb_subscript(L, n);
     case N_LIST: return lb_seq_literal(L, n, AGG_LIST);
@@ -2343,7 +2361,8 @@ bool lb_assigned_in(Lb *L, NodeList body, SymId sym) {
 void lb_succs(const MirBody *b, const MirTerm *t, void (*fn)(void *, MirBlockId), void *ctx) {
     switch (t->kind) {
     case MT_GOTO: fn(ctx, t->target); break;
-    case MT_BRANCH: fn(ctx, t->then_bb); fn(ctx, t->else_bb); break;
+    case MT_BRANCH:
+    case MT_AWAIT: fn(ctx, t->then_bb); fn(ctx, t->else_bb); break;
     case MT_SWITCH:
         for (uint32_t i = 0; i < t->cases_count; i++) fn(ctx, b->case_targets.items[t->cases_start + i]);
         fn(ctx, t->otherwise);
@@ -2389,7 +2408,7 @@ void lb_prune(MirBody *b) {
     for (uint32_t i = 0; i < k; i++) {
         MirTerm *t = &b->blocks.items[i].term;
         if (t->kind == MT_GOTO) t->target = map[t->target];
-        if (t->kind == MT_BRANCH) {
+        if (t->kind == MT_BRANCH || t->kind == MT_AWAIT) {
             t->then_bb = map[t->then_bb];
             t->else_bb = map[t->else_bb];
         }

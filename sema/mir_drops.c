@@ -69,6 +69,7 @@ static void de_successors(const MirBody *b, const MirTerm *t, MirBlockId *out, u
     switch (t->kind) {
     case MT_GOTO: out[(*n)++] = t->target; break;
     case MT_BRANCH:
+    case MT_AWAIT:
         out[(*n)++] = t->then_bb;
         out[(*n)++] = t->else_bb;
         break;
@@ -346,7 +347,7 @@ static void mv_stmt(MvState *m, const MirStmt *s, uint64_t *moved, bool report) 
 }
 
 static void mv_term(MvState *m, const MirTerm *t, const uint64_t *moved, bool report) {
-    if (t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC) mv_read(m, &t->cond, moved, report, t->span);
+    if (t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC || t->kind == MT_AWAIT) mv_read(m, &t->cond, moved, report, t->span);
 }
 
 bool mir_check_moves(const MirBody *b) {
@@ -383,7 +384,7 @@ bool mir_check_moves(const MirBody *b) {
                 continue;
             }
             if (t->kind == MT_GOTO) succ[ns++] = t->target;
-            if (t->kind == MT_BRANCH) {
+            if (t->kind == MT_BRANCH || t->kind == MT_AWAIT) {
                 succ[ns++] = t->then_bb;
                 succ[ns++] = t->else_bb;
             }

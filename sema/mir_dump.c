@@ -179,6 +179,9 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     /* errors as values */
     [MRT_STR_TO_INT_RESULT] = "rt_str_to_int_result",
     [MRT_STR_TO_FLOAT_RESULT] = "rt_str_to_float_result",
+    /* async */
+    [MRT_CORO_TAKE] = "coro_take",
+    [MRT_TASK_NOW] = "rt_task_now",
 };
 
 const char *mir_rt_name(MirRtFn f) {
@@ -400,6 +403,12 @@ static void md_term(StrBuf *sb, const MirBody *b, const MirTerm *t) {
         sb_printf(sb, "otherwise: bb%u]", t->otherwise);
         break;
     case MT_RETURN: sb_puts(sb, "return"); break;
+    case MT_AWAIT:
+        sb_printf(sb, "await %s ", t->await == AWAIT_CORO ? "coroutine" : "sleep");
+        md_operand(sb, b, &t->cond);
+        sb_printf(sb, " -> bb%u, cancelled: bb%u", t->then_bb, t->else_bb);
+        break;
+    case MT_CANCEL: sb_puts(sb, "cancelled"); break;
     case MT_PANIC:
         sb_puts(sb, "panic(");
         md_operand(sb, b, &t->cond);
@@ -569,6 +578,17 @@ void mir_verify(const MirBody *b) {
         case MT_PANIC:
             mv_operand(b, &t->cond, "a panic");
             if (t->cond.type != TYPE_STR) MV_FAIL(b, "MIR: bb%u panics with a %s", bi, type_name(t->cond.type));
+            break;
+        case MT_AWAIT:
+            mv_operand(b, &t->cond, "an await");
+            if (t->await == AWAIT_CORO ? type_get(t->cond.type)->kind != TY_CORO : t->cond.type != TYPE_FLOAT)
+                MV_FAIL(b, "MIR: bb%u awaits a %s", bi, type_name(t->cond.type));
+            if (!b->is_async) MV_FAIL(b, "MIR: bb%u awaits outside an async body", bi);
+            mv_block_id(b, t->then_bb);
+            mv_block_id(b, t->else_bb);
+            break;
+        case MT_CANCEL:
+            if (!b->is_async) MV_FAIL(b, "MIR: bb%u: cancelled outside an async body", bi);
             break;
         case MT_RETURN:
         case MT_UNREACHABLE: break;

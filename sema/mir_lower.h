@@ -49,6 +49,7 @@ typedef struct Lb {
     MirLocalId env;
     VEC(LbCleanup) cleanups;  /* mir_lower_match.c: enclosing `with`s and `match` subjects */
     struct LbTry *try_top;    /* mir_lower_errors.c: the innermost enclosing `try` being lowered */
+    bool coro_direct;         /* mir_lower_async.c: the call lowered next is awaited or spawned at once */
 } Lb;
 
 /* ==== mir_build.c: the core ============================================== */
@@ -184,6 +185,14 @@ MirOperand lb_result_method(Lb *L, NodeId n, MirOperand recv);
  * Lb.loops.len): runs the `finally` blocks of the `try`s left and the
  * `with` exits (lb_scope_exits), innermost first. */
 void lb_leave_scopes(Lb *L, uint32_t loop_depth);
+
+/* The cancellation path of an `await` from the current point (ends the
+ * block): temporaries, `with` exits, `finally` blocks, then MT_CANCEL. */
+void lb_cancel_exit(Lb *L, Span sp);
+
+/* mir_lower_async.c: `await`, the `task` namespace */
+MirOperand lb_await(Lb *L, NodeId n);
+MirOperand lb_task_builtin(Lb *L, NodeId n, BuiltinId bi);
 
 /* mir_lower_match.c: `match`, `with`, isinstance, narrowed reads */
 void lb_match(Lb *L, NodeId n);

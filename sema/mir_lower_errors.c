@@ -167,6 +167,48 @@ void lb_leave_scopes(Lb *L, uint32_t loop_depth) {
     }
 }
 
+/* A path that leaves the statement (an error, a cancellation): the
+ * statement's temporaries die on it. They are set aside while the path is
+ * lowered, and given back for the other paths of the statement. */
+static MirLocalId *le_take_pending(Lb *L, Span sp, uint32_t *n) {
+    for (uint32_t i = L->pending.len; i > 0; i--) lb_drop(L, L->pending.items[i - 1], sp);
+    *n = L->pending.len;
+    MirLocalId *pend = NULL;
+    if (*n) {
+        pend = xmalloc(sizeof *pend * *n);
+        memcpy(pend, L->pending.items, sizeof *pend * *n);
+    }
+    L->pending.len = 0;
+    return pend;
+}
+
+static void le_give_back_pending(Lb *L, MirLocalId *pend, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) vec_push(&L->pending, pend[i]);
+    free(pend);
+}
+
+/* The cancellation path of an `await` (async bodies): the statement's
+ * temporaries die, the `with` exits and `finally` blocks of every scope
+ * around run, innermost first, then the body finishes as cancelled. A
+ * `finally` that returns ends the cancellation there, as in Python. */
+void lb_cancel_exit(Lb *L, Span sp) {
+    uint32_t npend;
+    MirLocalId *pend = le_take_pending(L, sp, &npend);
+    le_drop_inflight(L, true, NULL, 0, sp);
+    uint32_t hi = L->cleanups.len;
+    for (LbTry *fr = L->try_top; fr && !lb_terminated(L); fr = fr->parent) {
+        le_cleanups(L, fr->cleanups_len, hi, 0);
+        hi = fr->cleanups_len < hi ? fr->cleanups_len : hi;
+        le_inline_finally(L, fr);
+    }
+    if (!lb_terminated(L)) le_cleanups(L, 0, hi, 0);
+    if (!lb_terminated(L)) {
+        lb_exit_drops(L, sp);
+        lb_term(L, (MirTerm){.kind = MT_CANCEL, .span = sp});
+    }
+    le_give_back_pending(L, pend, npend);
+}
+
 /* ==== Raising ============================================================= */
 
 /* Move the error in local `err` into clause `i` of `fr` (its class, by a
@@ -212,15 +254,8 @@ static void le_soft_panic(Lb *L, MirLocalId err, NodeId soft_at, Span sp) {
  * the `d[k]` that raised it, else 0) panics when the function's Result
  * cannot carry it. */
 static void le_throw(Lb *L, MirLocalId err, Span sp, NodeId soft_at) {
-    /* this statement's temporaries die on this path */
-    for (uint32_t i = L->pending.len; i > 0; i--) lb_drop(L, L->pending.items[i - 1], sp);
-    uint32_t npend = L->pending.len;
-    MirLocalId *pend = NULL;
-    if (npend) {
-        pend = xmalloc(sizeof *pend * npend);
-        memcpy(pend, L->pending.items, sizeof *pend * npend);
-    }
-    L->pending.len = 0;
+    uint32_t npend; /* this statement's temporaries die on this path */
+    MirLocalId *pend = le_take_pending(L, sp, &npend);
     TypeId et = L->b->locals.items[err].type;
     uint32_t hi = L->cleanups.len;
     for (LbTry *fr = L->try_top; fr && !lb_terminated(L); fr = fr->parent) {
@@ -282,8 +317,7 @@ static void le_throw(Lb *L, MirLocalId err, Span sp, NodeId soft_at) {
             lb_term(L, (MirTerm){.kind = MT_RETURN, .span = sp});
         }
     }
-    for (uint32_t i = 0; i < npend; i++) vec_push(&L->pending, pend[i]);
-    free(pend);
+    le_give_back_pending(L, pend, npend);
 }
 
 /* The innermost `except` clause being lowered (bare `raise`). */
@@ -369,6 +403,7 @@ static bool le_is_fresh(Lb *L, MirOperand o) {
 /* The Result-valued call `n`, of type `rtype`, lowered without unwrapping. */
 static MirOperand le_result_call(Lb *L, NodeId n, TypeId rtype) {
     const Node *node = lb_node(L, n);
+    if (node->kind == N_AWAIT) return lb_await(L, n); /* `await f()` of a fallible coroutine */
     const Node *callee = lb_node(L, node->a);
     if (callee->kind == N_NAME && callee->sym) {
         const Symbol *s = prog_sym(L->prog, callee->sym);

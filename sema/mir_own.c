@@ -266,7 +266,7 @@ static void lb_transfer(const LbState *st, const MirStmt *s, uint64_t *live) {
 }
 
 static void lb_term_uses(const LbState *st, const MirTerm *t, uint64_t *live) {
-    if ((t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC) && t->cond.kind != OPD_CONST &&
+    if ((t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC || t->kind == MT_AWAIT) && t->cond.kind != OPD_CONST &&
         st->bit[t->cond.place.local] != UINT32_MAX)
         lb_put(live, st->bit[t->cond.place.local], true);
 }
@@ -274,7 +274,7 @@ static void lb_term_uses(const LbState *st, const MirTerm *t, uint64_t *live) {
 static void lb_successors(const MirBody *b, const MirTerm *t, MirBlockId *out, uint32_t *n) {
     *n = 0;
     if (t->kind == MT_GOTO) out[(*n)++] = t->target;
-    if (t->kind == MT_BRANCH) out[(*n)++] = t->then_bb, out[(*n)++] = t->else_bb;
+    if (t->kind == MT_BRANCH || t->kind == MT_AWAIT) out[(*n)++] = t->then_bb, out[(*n)++] = t->else_bb;
     if (t->kind == MT_SWITCH) {
         for (uint32_t i = 0; i < t->cases_count; i++) out[(*n)++] = b->case_targets.items[t->cases_start + i];
         out[(*n)++] = t->otherwise;

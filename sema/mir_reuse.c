@@ -34,7 +34,7 @@ static uint32_t mir_local_mentions(const MirBody *b, MirLocalId l) {
                 if (ops[j].kind != OPD_CONST && ops[j].place.local == l) n++;
         }
         const MirTerm *t = &bb->term;
-        if ((t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC) && t->cond.kind != OPD_CONST &&
+        if ((t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC || t->kind == MT_AWAIT) && t->cond.kind != OPD_CONST &&
             t->cond.place.local == l)
             n++;
     }
@@ -178,14 +178,14 @@ static bool mir_used_after(const MirBody *b, MirLocalId l, MirBlockId start, uin
         }
         if (used || killed) continue;
         const MirTerm *t = &bb->term;
-        if ((t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC) && mir_opd_mentions(&t->cond, l)) {
+        if ((t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC || t->kind == MT_AWAIT) && mir_opd_mentions(&t->cond, l)) {
             used = true;
             continue;
         }
         MirBlockId succ[2];
         uint32_t ns = 0;
         if (t->kind == MT_GOTO) succ[ns++] = t->target;
-        if (t->kind == MT_BRANCH) succ[ns++] = t->then_bb, succ[ns++] = t->else_bb;
+        if (t->kind == MT_BRANCH || t->kind == MT_AWAIT) succ[ns++] = t->then_bb, succ[ns++] = t->else_bb;
         if (t->kind == MT_SWITCH) {
             for (uint32_t c = 0; c < t->cases_count; c++) {
                 MirBlockId tb = b->case_targets.items[t->cases_start + c];

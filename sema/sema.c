@@ -252,6 +252,7 @@ static const char *const sema_builtin_names[BI__COUNT] = {
     [BI_ERR] = "Err",     [BI_ANY] = "any",     [BI_ALL] = "all",     [BI_ORD] = "ord",
     [BI_CHR] = "chr",     [BI_ROUND] = "round", [BI_DIVMOD] = "divmod", [BI_POW] = "pow",
     [BI_HEX] = "hex",     [BI_BIN] = "bin",     [BI_OCT] = "oct",     [BI_BYTES] = "bytes",
+    [BI_TASK_SLEEP] = "task.sleep", [BI_TASK_NOW] = "task.now",
 };
 
 static void sema_names_init(Sema *s) {
@@ -608,9 +609,6 @@ static void sema_signature(Sema *s, uint32_t fi) {
         f = &s->prog->funcs.items[fi];
         d = sema_node(s, def);
     }
-    if (d->flags & NF_ASYNC)
-        sema_unsupported(s, span_make(s->file, d->span.lo, sema_def_name_span(s, def).hi),
-                         "`async def`");
 
     VEC(TypeId) ptypes = {0};
     SymMap seen = {0};
@@ -701,7 +699,6 @@ static void sema_check_main(Sema *s) {
     s->prog->main_func = (int32_t)fi;
     SemaFunc *f = &s->prog->funcs.items[fi];
     Node *d = sema_node(s, f->def);
-    if (f->is_async) return; /* already reported as unsupported */
     if (d->list.count) {
         Node *p0 = sema_node(s, ast_list_at(s->ast, d->list, 0));
         Node *pl = sema_node(s, ast_list_at(s->ast, d->list, d->list.count - 1));
@@ -845,9 +842,7 @@ bool sema_check_program(Ast *ast, const SemaModuleSet *set, Program *out) {
     sema_check_main(&s);
     for (uint32_t fi = 0; fi < out->funcs.len; fi++) {
         SemaFunc *f = &out->funcs.items[fi];
-        /* async bodies wait for the milestone that brings async; runtime-
-         * bound functions have none */
-        if (f->is_async || f->rt_symbol) continue;
+        if (f->rt_symbol) continue; /* bound to the runtime: no body */
         uint32_t m = f->module;
         mods_enter(&s, m);
         uint32_t before = out->funcs.len;

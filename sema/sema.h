@@ -38,6 +38,8 @@ typedef enum TypeKind {
     TY_CLASS,       /* sym = the class symbol; args = type arguments */
     TY_RANGE,       /* the value of range(...) (only iterated by `for`) */
     TY_TYPEVAR,     /* a generic type parameter: sym = its SYM_TYPEVAR symbol */
+    TY_CORO,        /* args[0] = T: the value of calling an `async def` returning T
+                       (a coroutine that has not started; `await` runs it) */
     TY__COUNT
 } TypeKind;
 
@@ -73,6 +75,7 @@ TypeId type_dict(TypeId key, TypeId value);
 TypeId type_set(TypeId elem);
 TypeId type_class(uint32_t class_sym, const TypeId *args, uint32_t n);
 TypeId type_typevar(uint32_t tv_sym);
+TypeId type_coro(TypeId result);
 /* Does `t` mention a TY_TYPEVAR anywhere? */
 bool type_has_typevar(TypeId t);
 /* `t` with every TY_TYPEVAR whose sym is params[i] replaced by args[i]. */
@@ -140,6 +143,10 @@ typedef enum BuiltinId {
     BI_BIN,       /* bin(i) -> "0b.." */
     BI_OCT,       /* oct(i) -> "0o.." */
     BI_BYTES,     /* bytes() / bytes(n) / bytes(list[int]) */
+    /* ---- the ambient `task` namespace (sema/check_async.c): reached only as
+       `task.NAME`, never by a bare name (their names contain a dot) ---- */
+    BI_TASK_SLEEP, /* task.sleep(seconds) -> Coroutine[None] */
+    BI_TASK_NOW,   /* task.now() -> float (monotonic seconds) */
     BI__COUNT
 } BuiltinId;
 

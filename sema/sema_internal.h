@@ -181,6 +181,18 @@ TypeId sema_lambda(Sema *s, NodeId e, TypeId hint);
 
 bool sema_is_known_unsupported(StrId name);
 
+/* ==== check_async.c ======================================================= */
+/* Is the current function an `async def` (outside any lambda)? */
+bool sema_in_async(const Sema *s);
+/* Is `obj` the ambient `task` namespace (the name `task`, bound to nothing)? */
+bool sema_is_task_namespace(Sema *s, NodeId obj);
+/* `task.NAME(...)`: the callee's sym becomes the BI_TASK_* builtin. */
+TypeId sema_task_call(Sema *s, NodeId call);
+/* `task.NAME` not called. */
+TypeId sema_task_attr(Sema *s, NodeId e);
+/* `await x` inside an `async def`. */
+TypeId sema_await(Sema *s, NodeId e);
+
 /* ==== check_coll.c ======================================================== */
 TypeId sema_subscript(Sema *s, NodeId e);
 TypeId sema_tuple_lit(Sema *s, NodeId e, TypeId hint);

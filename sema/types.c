@@ -77,6 +77,7 @@ const Type *type_get(TypeId id) {
 }
 
 TypeId type_list(TypeId elem) { return type_intern(TY_LIST, &elem, 1, 0, 0); }
+TypeId type_coro(TypeId result) { return type_intern(TY_CORO, &result, 1, 0, 0); }
 TypeId type_option(TypeId inner) { return type_intern(TY_OPTION, &inner, 1, 0, 0); }
 TypeId type_result(TypeId ok, TypeId err) {
     TypeId a[2] = {ok, err};
@@ -163,11 +164,13 @@ static void type_name_into(StrBuf *sb, TypeId id) {
     case TY_SET:
     case TY_DICT:
     case TY_TUPLE:
+    case TY_CORO:
     case TY_RESULT: {
         const char *head = t->kind == TY_LIST   ? "list"
                            : t->kind == TY_SET  ? "set"
                            : t->kind == TY_DICT ? "dict"
                            : t->kind == TY_TUPLE ? "tuple"
+                           : t->kind == TY_CORO  ? "Coroutine"
                                                  : "Result";
         sb_printf(sb, "%s[", head);
         for (uint32_t i = 0; i < t->nargs; i++) {

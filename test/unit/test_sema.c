@@ -343,14 +343,13 @@ Test(sema, cpython_from_import_points_at_the_module) {
     cr_assert_eq(d->span.hi - d->span.lo, strlen("subprocess"));
 }
 
-Test(sema, async_is_not_supported_yet_but_await_outside_async_is_an_error) {
+Test(sema, await_outside_async_is_an_error) {
     bool ok = check("async def work() -> None:\n"
                     "    await work()\n"
                     "def main() -> None:\n"
                     "    await work()\n");
     cr_assert_not(ok);
-    cr_assert_eq(diag_error_count(), 2);
-    cr_assert_not_null(find_diag(CODE_TYPE_UNSUPPORTED, 1, 1));
+    cr_assert_eq(diag_error_count(), 1);
     cr_assert_not_null(find_diag(CODE_TYPE_MISMATCH, 4, 5));
 }
 
@@ -554,10 +553,10 @@ Test(sema, augmented_assignment_records_the_operation_type) {
     cr_assert_eq(node_at(N_NAME, 3, 5)->type, TYPE_FLOAT);
 }
 
-Test(sema, async_main_is_reported_once) {
+Test(sema, async_main_unknown_callee_is_reported_once) {
     expect_only("async def main() -> None:\n"
                 "    await other()\n",
-                CODE_TYPE_UNSUPPORTED, 1, 1);
+                CODE_NAME_UNKNOWN, 2, 11);
 }
 
 Test(sema, defaults_are_constant_and_typed) {

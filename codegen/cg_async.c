@@ -1,0 +1,305 @@
+/* Async bodies as LLVM switched-resume coroutines (docs/design/async.md;
+ * DESIGN.md, "Async lowering"). The function of an `async def` is the
+ * coroutine's ramp: it allocates the frame (rt_frame_alloc), stores its
+ * arguments and returns the frame pointer suspended at its start, so a
+ * coroutine runs only when awaited or spawned. The frame starts with the
+ * resume and destroy functions; the promise follows at offset 16:
+ *
+ *     { ptr cont, i32 status, T result }
+ *
+ * `cont` is the frame of the coroutine awaiting this one (NULL for a task's
+ * root), `status` an RT_TASK_* value set when the body ends (OK or
+ * CANCELLED), `result` the returned value.
+ *
+ * `await child` stores this frame in the child's `cont` and transfers to
+ * the child with llvm.coro.await.suspend.handle (a guaranteed tail call, so
+ * chains of awaits keep a constant stack); the child's final suspension
+ * transfers back to `cont`, or returns to the scheduler for a task's root.
+ * Runtime waits (task.sleep) go through an RtAwait record in the frame and
+ * a runtime function that either finishes at once (returns the frame: it
+ * resumes immediately) or registers the task and returns NULL (the
+ * coroutine returns to the scheduler, which resumes the frame later). */
+#include <string.h>
+
+#include "cg_internal.h"
+#include "common.h"
+
+enum { CG_TASK_OK = 0, CG_TASK_CANCELLED = 2 }; /* RT_TASK_* (rt/rt_sched.h) */
+
+/* The per-body coroutine state. */
+typedef struct CgCoro {
+    LLVMValueRef id, hdl, promise;
+    LLVMTypeRef promise_ty;
+    LLVMBasicBlockRef final_bb, cleanup_bb, ret_bb;
+} CgCoro;
+
+static CgCoro cg_coro_state;
+
+static LLVMValueRef cg_intr(Cg *c, const char *name, LLVMTypeRef *over, unsigned nover, LLVMValueRef *args,
+                            unsigned n) {
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    if (!id) ICE("unknown LLVM intrinsic %s", name);
+    LLVMTypeRef ty = LLVMIntrinsicGetType(c->ctx, id, over, nover);
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, over, nover);
+    return LLVMBuildCall2(c->b, ty, fn, args, n, "");
+}
+
+/* The promise of a coroutine returning `ret`. */
+LLVMTypeRef cg_coro_promise_type(Cg *c, TypeId ret) {
+    LLVMTypeRef rt = cg_type(c, ret) == c->t_void ? NULL : cg_mem_type(c, ret);
+    LLVMTypeRef f[3] = {c->t_ptr, c->t_i32, rt};
+    return LLVMStructTypeInContext(c->ctx, f, rt ? 3 : 2, false);
+}
+
+/* The promise of frame `frame` (offset 16). */
+static LLVMValueRef cg_coro_promise_of(Cg *c, LLVMValueRef frame) {
+    LLVMValueRef off = LLVMConstInt(c->t_i64, 16, false);
+    return LLVMBuildGEP2(c->b, c->t_i8, frame, &off, 1, "promise");
+}
+
+static LLVMValueRef cg_coro_noop(Cg *c) { return cg_intr(c, "llvm.coro.noop", NULL, 0, NULL, 0); }
+
+/* A helper function of this module, defined on first use by `define`. */
+static LLVMValueRef cg_coro_helper(Cg *c, const char *name, void (*define)(Cg *, LLVMValueRef, void *), void *arg) {
+    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
+    if (fn) return fn;
+    LLVMTypeRef ps[2] = {c->t_ptr, c->t_ptr};
+    fn = LLVMAddFunction(c->mod, name, LLVMFunctionType(c->t_ptr, ps, 2, false));
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    cg_fn_attrs(c, fn);
+    LLVMBasicBlockRef saved = LLVMGetInsertBlock(c->b);
+    LLVMPositionBuilderAtEnd(c->b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
+    define(c, fn, arg);
+    if (saved) LLVMPositionBuilderAtEnd(c->b, saved);
+    return fn;
+}
+
+/* ptr sifr.coro.await(ptr child, ptr me): child.cont = me; continue in child */
+static void cg_define_await_child(Cg *c, LLVMValueRef fn, void *arg) {
+    (void)arg;
+    LLVMValueRef child = LLVMGetParam(fn, 0);
+    LLVMBuildStore(c->b, LLVMGetParam(fn, 1), cg_coro_promise_of(c, child));
+    LLVMBuildRet(c->b, child);
+}
+
+/* ptr sifr.coro.final(ptr promise, ptr me): continue in the awaiting
+ * coroutine; a task's root (no one awaits it) reports its status to the
+ * scheduler and returns to it. */
+static void cg_define_final(Cg *c, LLVMValueRef fn, void *arg) {
+    (void)arg;
+    LLVMValueRef promise = LLVMGetParam(fn, 0);
+    LLVMValueRef cont = LLVMBuildLoad2(c->b, c->t_ptr, promise, "cont");
+    LLVMBasicBlockRef root = LLVMAppendBasicBlockInContext(c->ctx, fn, "root");
+    LLVMBasicBlockRef back = LLVMAppendBasicBlockInContext(c->ctx, fn, "back");
+    LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, cont, ""), root, back);
+    LLVMPositionBuilderAtEnd(c->b, back);
+    LLVMBuildRet(c->b, cont);
+    LLVMPositionBuilderAtEnd(c->b, root);
+    LLVMValueRef one = LLVMConstInt(c->t_i64, 8, false);
+    LLVMValueRef st_addr = LLVMBuildGEP2(c->b, c->t_i8, promise, &one, 1, "");
+    LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, st_addr, "status");
+    cg_rtn(c, "rt_async_finish", "v(w)", &st, 1);
+    LLVMBuildRet(c->b, cg_coro_noop(c));
+}
+
+/* ptr sifr.aw.NAME(ptr await, ptr me): the runtime function NAME decides;
+ * NULL (it registered the task) becomes the no-op coroutine, so the
+ * suspension returns to the scheduler. */
+static void cg_define_rt_await(Cg *c, LLVMValueRef fn, void *arg) {
+    const char *rt = arg;
+    LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
+    LLVMValueRef r = cg_rtn(c, rt, "p(pp)", args, 2);
+    LLVMValueRef noop = cg_coro_noop(c);
+    LLVMBuildRet(c->b, LLVMBuildSelect(c->b, LLVMBuildIsNull(c->b, r, ""), noop, r, ""));
+}
+
+/* Suspend with a symmetric transfer to what `helper(awaiter, hdl)`
+ * returns; continues in `resumed`. A destroy request at this point frees
+ * the frame (nothing destroys a coroutine suspended inside its body). */
+static void cg_coro_suspend(Cg *c, LLVMValueRef awaiter, LLVMValueRef helper, LLVMBasicBlockRef resumed, bool final) {
+    CgCoro *k = &cg_coro_state;
+    LLVMValueRef save = cg_intr(c, "llvm.coro.save", NULL, 0, &k->hdl, 1);
+    LLVMValueRef aw_args[3] = {awaiter, k->hdl, helper};
+    cg_intr(c, "llvm.coro.await.suspend.handle", NULL, 0, aw_args, 3);
+    LLVMValueRef sargs[2] = {save, LLVMConstInt(c->t_i1, final, false)};
+    LLVMValueRef s = cg_intr(c, "llvm.coro.suspend", NULL, 0, sargs, 2);
+    LLVMValueRef sw = LLVMBuildSwitch(c->b, s, k->ret_bb, 2);
+    LLVMAddCase(sw, LLVMConstInt(c->t_i8, 0, false), resumed);
+    LLVMAddCase(sw, LLVMConstInt(c->t_i8, 1, false), k->cleanup_bb);
+}
+
+void cg_coro_declare(Cg *c, LLVMValueRef fn) {
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName("presplitcoroutine", 17), 0));
+}
+
+/* The start of an async body, after the entry block's allocas: frame
+ * allocation, the parameters stored (their slots live in the frame), the
+ * suspension at the start, then `body`. Builds the shared final, cleanup
+ * and return blocks. Leaves c->b at the end of the new start block. */
+LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLVMBasicBlockRef body) {
+    CgCoro *k = &cg_coro_state;
+    memset(k, 0, sizeof *k);
+    k->promise_ty = cg_coro_promise_type(c, b->ret);
+    k->promise = cg_alloca(c, k->promise_ty, "promise");
+    LLVMBasicBlockRef start = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.start");
+    LLVMBasicBlockRef alloc_bb = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.alloc");
+    LLVMBasicBlockRef begin_bb = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.begin");
+    k->final_bb = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.final");
+    k->cleanup_bb = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.cleanup");
+    LLVMBasicBlockRef free_bb = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.free");
+    k->ret_bb = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.ret");
+    LLVMBasicBlockRef destroy_unstarted = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.destroy.unstarted");
+    LLVMBasicBlockRef never = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.resumed.after.final");
+
+    LLVMPositionBuilderAtEnd(c->b, start);
+    LLVMValueRef idargs[4] = {LLVMConstInt(c->t_i32, 16, false), k->promise, LLVMConstNull(c->t_ptr),
+                              LLVMConstNull(c->t_ptr)};
+    k->id = cg_intr(c, "llvm.coro.id", NULL, 0, idargs, 4);
+    LLVMValueRef need = cg_intr(c, "llvm.coro.alloc", NULL, 0, &k->id, 1);
+    LLVMBuildCondBr(c->b, need, alloc_bb, begin_bb);
+
+    LLVMPositionBuilderAtEnd(c->b, alloc_bb);
+    LLVMValueRef size = cg_intr(c, "llvm.coro.size", &c->t_i64, 1, NULL, 0);
+    LLVMValueRef mem = cg_rtn(c, "rt_frame_alloc", "p(i)", &size, 1);
+    LLVMBuildBr(c->b, begin_bb);
+
+    LLVMPositionBuilderAtEnd(c->b, begin_bb);
+    LLVMValueRef phi = LLVMBuildPhi(c->b, c->t_ptr, "mem");
+    LLVMValueRef in_v[2] = {LLVMConstNull(c->t_ptr), mem};
+    LLVMBasicBlockRef in_b[2] = {start, alloc_bb};
+    LLVMAddIncoming(phi, in_v, in_b, 2);
+    LLVMValueRef bargs[2] = {k->id, phi};
+    k->hdl = cg_intr(c, "llvm.coro.begin", NULL, 0, bargs, 2);
+    /* the promise: no continuation, not finished */
+    LLVMBuildStore(c->b, LLVMConstNull(k->promise_ty), k->promise);
+    for (MirLocalId l = 0; l < b->locals.len; l++) {
+        const MirLocal *loc = &b->locals.items[l];
+        if (!c->local_slot[l]) continue;
+        if (loc->flags & MIRL_PARAM) LLVMBuildStore(c->b, LLVMGetParam(fn, l - 1), c->local_slot[l]);
+        else if (loc->flags & MIRL_USER) {
+            LLVMValueRef z = cg_zero(c, loc->type);
+            if (z) LLVMBuildStore(c->b, z, c->local_slot[l]);
+        }
+    }
+    LLVMValueRef none = LLVMConstNull(LLVMTokenTypeInContext(c->ctx));
+    LLVMValueRef sargs[2] = {none, LLVMConstInt(c->t_i1, 0, false)};
+    LLVMValueRef s = cg_intr(c, "llvm.coro.suspend", NULL, 0, sargs, 2);
+    LLVMValueRef sw = LLVMBuildSwitch(c->b, s, k->ret_bb, 2);
+    LLVMAddCase(sw, LLVMConstInt(c->t_i8, 0, false), body);
+    LLVMAddCase(sw, LLVMConstInt(c->t_i8, 1, false), destroy_unstarted);
+
+    /* destroyed before it started: the arguments it owns die */
+    LLVMPositionBuilderAtEnd(c->b, destroy_unstarted);
+    for (MirLocalId l = 1; l <= b->nparams; l++) {
+        const MirLocal *loc = &b->locals.items[l];
+        if (!c->local_slot[l] || (loc->flags & (MIRL_BORROWED | MIRL_MUT_REF)) || mir_type_is_copy(loc->type)) continue;
+        cg_drop(c, (MirPlace){l, 0, 0});
+    }
+    LLVMBuildBr(c->b, k->cleanup_bb);
+
+    LLVMPositionBuilderAtEnd(c->b, k->final_bb);
+    LLVMValueRef final_fn = cg_coro_helper(c, "sifr.coro.final", cg_define_final, NULL);
+    cg_coro_suspend(c, k->promise, final_fn, never, true);
+
+    LLVMPositionBuilderAtEnd(c->b, never);
+    LLVMBuildUnreachable(c->b);
+
+    LLVMPositionBuilderAtEnd(c->b, k->cleanup_bb);
+    LLVMValueRef fargs[2] = {k->id, k->hdl};
+    LLVMValueRef to_free = cg_intr(c, "llvm.coro.free", NULL, 0, fargs, 2);
+    LLVMBasicBlockRef after_free = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.freed");
+    LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, to_free, ""), after_free, free_bb);
+    LLVMPositionBuilderAtEnd(c->b, free_bb);
+    LLVMValueRef size2 = cg_intr(c, "llvm.coro.size", &c->t_i64, 1, NULL, 0);
+    LLVMValueRef frargs[2] = {to_free, size2};
+    cg_rtn(c, "rt_frame_free", "v(pi)", frargs, 2);
+    LLVMBuildBr(c->b, after_free);
+    LLVMPositionBuilderAtEnd(c->b, after_free);
+    LLVMBuildBr(c->b, k->ret_bb);
+
+    LLVMPositionBuilderAtEnd(c->b, k->ret_bb);
+    LLVMValueRef eargs[3] = {LLVMConstNull(c->t_ptr), LLVMConstInt(c->t_i1, 0, false), none};
+    cg_intr(c, "llvm.coro.end", NULL, 0, eargs, 3);
+    LLVMBuildRet(c->b, k->hdl);
+    return start;
+}
+
+static void cg_coro_finish(Cg *c, uint32_t status) {
+    CgCoro *k = &cg_coro_state;
+    LLVMValueRef st = LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 1, "");
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, status, false), st);
+    LLVMBuildBr(c->b, k->final_bb);
+}
+
+void cg_coro_return(Cg *c, const MirBody *b) {
+    CgCoro *k = &cg_coro_state;
+    if (cg_type(c, b->ret) != c->t_void) {
+        LLVMValueRef v = cg_load_place(c, (MirPlace){0, 0, 0}, b->ret);
+        LLVMBuildStore(c->b, cg_to_mem(c, b->ret, v), LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 2, ""));
+    }
+    cg_coro_finish(c, CG_TASK_OK);
+}
+
+void cg_coro_cancel(Cg *c) { cg_coro_finish(c, CG_TASK_CANCELLED); }
+
+/* The RtAwait record of runtime waits (rt/sifr_rt.h): phase, result, arg. */
+static LLVMTypeRef cg_await_rec_type(Cg *c) {
+    LLVMTypeRef f[3] = {c->t_i32, c->t_i32, c->t_i64};
+    return LLVMStructTypeInContext(c->ctx, f, 3, false);
+}
+
+void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlockRef cancelled) {
+    LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(c->b));
+    LLVMValueRef v = cg_operand(c, &t->cond);
+    if (t->await == AWAIT_CORO) {
+        LLVMBasicBlockRef resumed = LLVMAppendBasicBlockInContext(c->ctx, fn, "await.resumed");
+        LLVMValueRef helper = cg_coro_helper(c, "sifr.coro.await", cg_define_await_child, NULL);
+        cg_coro_suspend(c, v, helper, resumed, false);
+        LLVMPositionBuilderAtEnd(c->b, resumed);
+        LLVMValueRef off = LLVMConstInt(c->t_i64, 24, false); /* promise.status */
+        LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, LLVMBuildGEP2(c->b, c->t_i8, v, &off, 1, ""), "status");
+        LLVMValueRef is_cancel = LLVMBuildICmp(c->b, LLVMIntEQ, st, LLVMConstInt(c->t_i32, CG_TASK_CANCELLED, false), "");
+        LLVMBuildCondBr(c->b, is_cancel, cancelled, done);
+        return;
+    }
+    const char *rt = NULL, *helper_name = NULL;
+    LLVMValueRef arg = NULL;
+    switch (t->await) {
+    case AWAIT_SLEEP:
+        rt = "rt_await_sleep", helper_name = "sifr.aw.sleep";
+        arg = LLVMBuildBitCast(c->b, v, c->t_i64, "");
+        break;
+    default: ICE("codegen: await kind %d", (int)t->await);
+    }
+    LLVMTypeRef rec_ty = cg_await_rec_type(c);
+    LLVMValueRef rec = cg_alloca(c, rec_ty, "await");
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, 0, false), LLVMBuildStructGEP2(c->b, rec_ty, rec, 0, ""));
+    LLVMBuildStore(c->b, arg, LLVMBuildStructGEP2(c->b, rec_ty, rec, 2, ""));
+    LLVMBasicBlockRef again = LLVMAppendBasicBlockInContext(c->ctx, fn, "await.suspend");
+    LLVMBasicBlockRef resumed = LLVMAppendBasicBlockInContext(c->ctx, fn, "await.resumed");
+    LLVMBuildBr(c->b, again);
+    LLVMPositionBuilderAtEnd(c->b, again);
+    LLVMValueRef helper = cg_coro_helper(c, helper_name, cg_define_rt_await, (void *)rt);
+    cg_coro_suspend(c, rec, helper, resumed, false);
+    LLVMPositionBuilderAtEnd(c->b, resumed);
+    /* result: 0 done, 1 cancelled, 2 still waiting (woken early: suspend again) */
+    LLVMValueRef res = LLVMBuildLoad2(c->b, c->t_i32, LLVMBuildStructGEP2(c->b, rec_ty, rec, 1, ""), "result");
+    LLVMValueRef sw = LLVMBuildSwitch(c->b, res, again, 2);
+    LLVMAddCase(sw, LLVMConstInt(c->t_i32, 0, false), done);
+    LLVMAddCase(sw, LLVMConstInt(c->t_i32, 1, false), cancelled);
+}
+
+/* The result of finished coroutine `frame` (of Coroutine[ret]); destroys it. */
+LLVMValueRef cg_coro_take(Cg *c, LLVMValueRef frame, TypeId ret) {
+    LLVMValueRef v = NULL;
+    if (cg_type(c, ret) != c->t_void) {
+        LLVMTypeRef pt = cg_coro_promise_type(c, ret);
+        LLVMValueRef addr = LLVMBuildStructGEP2(c->b, pt, cg_coro_promise_of(c, frame), 2, "");
+        v = cg_from_mem(c, ret, LLVMBuildLoad2(c->b, cg_mem_type(c, ret), addr, "result"));
+    }
+    cg_intr(c, "llvm.coro.destroy", NULL, 0, &frame, 1);
+    return v;
+}
+
+void cg_coro_drop(Cg *c, LLVMValueRef frame) { cg_intr(c, "llvm.coro.destroy", NULL, 0, &frame, 1); }
