@@ -5,11 +5,13 @@
  * coroutine runs only when awaited or spawned. The frame starts with the
  * resume and destroy functions; the promise follows at offset 16:
  *
- *     { ptr cont, i32 status, T result }
+ *     { ptr cont, i32 status, i32 taken, T result }
  *
  * `cont` is the frame of the coroutine awaiting this one (NULL for a task's
  * root), `status` an RT_TASK_* value set when the body ends (OK or
- * CANCELLED), `result` the returned value.
+ * CANCELLED; CG_RUNNING before), `result` the returned value, `taken` set
+ * once the result was moved out: destroying a finished frame whose result
+ * nobody took drops the result.
  *
  * `await child` stores this frame in the child's `cont` and transfers to
  * the child with llvm.coro.await.suspend.handle (a guaranteed tail call, so
@@ -24,7 +26,8 @@
 #include "cg_internal.h"
 #include "common.h"
 
-enum { CG_TASK_OK = 0, CG_TASK_CANCELLED = 2 }; /* RT_TASK_* (rt/rt_sched.h) */
+enum { CG_TASK_OK = 0, CG_TASK_CANCELLED = 2, CG_RUNNING = 255 }; /* RT_TASK_* (rt/rt_sched.h) */
+enum { CG_PROMISE_STATUS = 24, CG_PROMISE_TAKEN = 28 }; /* offsets in the frame */
 
 /* The per-body coroutine state. */
 typedef struct CgCoro {
@@ -47,8 +50,8 @@ static LLVMValueRef cg_intr(Cg *c, const char *name, LLVMTypeRef *over, unsigned
 /* The promise of a coroutine returning `ret`. */
 LLVMTypeRef cg_coro_promise_type(Cg *c, TypeId ret) {
     LLVMTypeRef rt = cg_type(c, ret) == c->t_void ? NULL : cg_mem_type(c, ret);
-    LLVMTypeRef f[3] = {c->t_ptr, c->t_i32, rt};
-    return LLVMStructTypeInContext(c->ctx, f, rt ? 3 : 2, false);
+    LLVMTypeRef f[4] = {c->t_ptr, c->t_i32, c->t_i32, rt};
+    return LLVMStructTypeInContext(c->ctx, f, rt ? 4 : 3, false);
 }
 
 /* The promise of frame `frame` (offset 16). */
@@ -95,7 +98,7 @@ static void cg_define_final(Cg *c, LLVMValueRef fn, void *arg) {
     LLVMPositionBuilderAtEnd(c->b, back);
     LLVMBuildRet(c->b, cont);
     LLVMPositionBuilderAtEnd(c->b, root);
-    LLVMValueRef one = LLVMConstInt(c->t_i64, 8, false);
+    LLVMValueRef one = LLVMConstInt(c->t_i64, CG_PROMISE_STATUS - 16, false);
     LLVMValueRef st_addr = LLVMBuildGEP2(c->b, c->t_i8, promise, &one, 1, "");
     LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, st_addr, "status");
     cg_rtn(c, "rt_async_finish", "v(w)", &st, 1);
@@ -172,7 +175,10 @@ LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLV
     LLVMValueRef bargs[2] = {k->id, phi};
     k->hdl = cg_intr(c, "llvm.coro.begin", NULL, 0, bargs, 2);
     /* the promise: no continuation, not finished */
-    LLVMBuildStore(c->b, LLVMConstNull(k->promise_ty), k->promise);
+    LLVMBuildStore(c->b, LLVMConstNull(c->t_ptr), LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 0, ""));
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, CG_RUNNING, false),
+                   LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 1, ""));
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, 0, false), LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 2, ""));
     for (MirLocalId l = 0; l < b->locals.len; l++) {
         const MirLocal *loc = &b->locals.items[l];
         if (!c->local_slot[l]) continue;
@@ -206,6 +212,23 @@ LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLV
     LLVMBuildUnreachable(c->b);
 
     LLVMPositionBuilderAtEnd(c->b, k->cleanup_bb);
+    if (cg_type(c, b->ret) != c->t_void && !mir_type_is_copy(b->ret)) {
+        /* a finished frame whose result nobody took: the result dies */
+        LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 1, ""), "");
+        LLVMValueRef tk = LLVMBuildLoad2(c->b, c->t_i32, LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 2, ""), "");
+        LLVMValueRef ok = LLVMBuildICmp(c->b, LLVMIntEQ, st, LLVMConstInt(c->t_i32, CG_TASK_OK, false), "");
+        LLVMValueRef untaken = LLVMBuildICmp(c->b, LLVMIntEQ, tk, LLVMConstInt(c->t_i32, 0, false), "");
+        LLVMBasicBlockRef drop_bb = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.drop.result");
+        LLVMBasicBlockRef go_on = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.release");
+        LLVMBuildCondBr(c->b, LLVMBuildAnd(c->b, ok, untaken, ""), drop_bb, go_on);
+        LLVMPositionBuilderAtEnd(c->b, drop_bb);
+        /* the return place's slot is free by now: move the result back into it and drop it there */
+        LLVMValueRef r = LLVMBuildLoad2(c->b, cg_mem_type(c, b->ret), LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 3, ""), "");
+        LLVMBuildStore(c->b, cg_from_mem(c, b->ret, r), c->local_slot[0]);
+        cg_drop(c, (MirPlace){0, 0, 0});
+        LLVMBuildBr(c->b, go_on);
+        LLVMPositionBuilderAtEnd(c->b, go_on);
+    }
     LLVMValueRef fargs[2] = {k->id, k->hdl};
     LLVMValueRef to_free = cg_intr(c, "llvm.coro.free", NULL, 0, fargs, 2);
     LLVMBasicBlockRef after_free = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.freed");
@@ -236,7 +259,7 @@ void cg_coro_return(Cg *c, const MirBody *b) {
     CgCoro *k = &cg_coro_state;
     if (cg_type(c, b->ret) != c->t_void) {
         LLVMValueRef v = cg_load_place(c, (MirPlace){0, 0, 0}, b->ret);
-        LLVMBuildStore(c->b, cg_to_mem(c, b->ret, v), LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 2, ""));
+        LLVMBuildStore(c->b, cg_to_mem(c, b->ret, v), LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 3, ""));
     }
     cg_coro_finish(c, CG_TASK_OK);
 }
@@ -257,7 +280,7 @@ void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlo
         LLVMValueRef helper = cg_coro_helper(c, "sifr.coro.await", cg_define_await_child, NULL);
         cg_coro_suspend(c, v, helper, resumed, false);
         LLVMPositionBuilderAtEnd(c->b, resumed);
-        LLVMValueRef off = LLVMConstInt(c->t_i64, 24, false); /* promise.status */
+        LLVMValueRef off = LLVMConstInt(c->t_i64, CG_PROMISE_STATUS, false);
         LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, LLVMBuildGEP2(c->b, c->t_i8, v, &off, 1, ""), "status");
         LLVMValueRef is_cancel = LLVMBuildICmp(c->b, LLVMIntEQ, st, LLVMConstInt(c->t_i32, CG_TASK_CANCELLED, false), "");
         LLVMBuildCondBr(c->b, is_cancel, cancelled, done);
@@ -269,6 +292,14 @@ void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlo
     case AWAIT_SLEEP:
         rt = "rt_await_sleep", helper_name = "sifr.aw.sleep";
         arg = LLVMBuildBitCast(c->b, v, c->t_i64, "");
+        break;
+    case AWAIT_JOIN:
+        rt = "rt_await_join", helper_name = "sifr.aw.join";
+        arg = LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
+        break;
+    case AWAIT_SCOPE:
+        rt = "rt_await_scope", helper_name = "sifr.aw.scope";
+        arg = LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
         break;
     default: ICE("codegen: await kind %d", (int)t->await);
     }
@@ -290,15 +321,30 @@ void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlo
     LLVMAddCase(sw, LLVMConstInt(c->t_i32, 1, false), cancelled);
 }
 
+/* Move the result out of the finished coroutine `frame` (of a body
+ * returning `ret`): NULL for None. */
+static LLVMValueRef cg_coro_move_result(Cg *c, LLVMValueRef frame, TypeId ret) {
+    if (cg_type(c, ret) == c->t_void) return NULL;
+    LLVMTypeRef pt = cg_coro_promise_type(c, ret);
+    LLVMValueRef promise = cg_coro_promise_of(c, frame);
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, 1, false), LLVMBuildStructGEP2(c->b, pt, promise, 2, ""));
+    LLVMValueRef addr = LLVMBuildStructGEP2(c->b, pt, promise, 3, "");
+    return cg_from_mem(c, ret, LLVMBuildLoad2(c->b, cg_mem_type(c, ret), addr, "result"));
+}
+
 /* The result of finished coroutine `frame` (of Coroutine[ret]); destroys it. */
 LLVMValueRef cg_coro_take(Cg *c, LLVMValueRef frame, TypeId ret) {
-    LLVMValueRef v = NULL;
-    if (cg_type(c, ret) != c->t_void) {
-        LLVMTypeRef pt = cg_coro_promise_type(c, ret);
-        LLVMValueRef addr = LLVMBuildStructGEP2(c->b, pt, cg_coro_promise_of(c, frame), 2, "");
-        v = cg_from_mem(c, ret, LLVMBuildLoad2(c->b, cg_mem_type(c, ret), addr, "result"));
-    }
+    LLVMValueRef v = cg_coro_move_result(c, frame, ret);
     cg_intr(c, "llvm.coro.destroy", NULL, 0, &frame, 1);
+    return v;
+}
+
+/* The result of the finished task of handle `h`; releases the handle (the
+ * runtime destroys the frame with its last reference). */
+LLVMValueRef cg_handle_take(Cg *c, LLVMValueRef h, TypeId ret) {
+    LLVMValueRef frame = cg_rtn(c, "rt_handle_frame", "p(p)", &h, 1);
+    LLVMValueRef v = cg_coro_move_result(c, frame, ret);
+    cg_rtn(c, "rt_handle_drop", "v(p)", &h, 1);
     return v;
 }
 

@@ -639,6 +639,12 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
     case MRT_LIST_LEN: return cg_list_len(c, a[0]); /* RtList.len, the first word */
     case MRT_CORO_TAKE: return cg_coro_take(c, a[0], rv->type);
     case MRT_TASK_NOW: return cg_rtn(c, "rt_task_now", "d()", NULL, 0);
+    case MRT_SCOPE_NEW: return cg_rtn(c, "rt_scope_new", "p()", NULL, 0);
+    case MRT_SCOPE_CANCEL: return cg_rtn(c, "rt_scope_cancel", "v(p)", a, 1);
+    case MRT_SCOPE_FREE: return cg_rtn(c, "rt_scope_free", "v(p)", a, 1);
+    case MRT_SPAWN: return cg_rtn(c, "rt_spawn_coro", "p(pp)", a, 2);
+    case MRT_HANDLE_TAKE: return cg_handle_take(c, a[0], rv->type);
+    case MRT_HANDLE_CANCEL: return cg_rtn(c, "rt_handle_cancel", "v(p)", a, 1);
     case MRT_LIST_PUSH: {
         LLVMValueRef args[2] = {a[0], cg_spill(c, ops[1].type, a[1])};
         return cg_rtn(c, "rt_list_push", "v(pp)", args, 2);
@@ -916,6 +922,11 @@ void cg_drop(Cg *c, MirPlace p) {
     }
     if (type_get(t)->kind == TY_CORO) {
         cg_coro_drop(c, cg_load_place(c, p, t));
+        return;
+    }
+    if (type_get(t)->kind == TY_TASK_HANDLE) {
+        LLVMValueRef h = cg_load_place(c, p, t);
+        cg_rtn(c, "rt_handle_drop", "v(p)", &h, 1);
         return;
     }
     if (t == TYPE_BOOL || t == TYPE_NONE || t == TYPE_NEVER) ICE("codegen: drop of a %s value in %s", type_name(t), c->body->symbol);

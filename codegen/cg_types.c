@@ -149,7 +149,9 @@ LLVMTypeRef cg_mem_type(Cg *c, TypeId t) {
     case TY_LIST:
     case TY_DICT:
     case TY_SET:
-    case TY_CORO: r = c->t_ptr; break; /* a coroutine: its frame */
+    case TY_CORO: /* a coroutine: its frame */
+    case TY_TASK_SCOPE: /* an RtScope */
+    case TY_TASK_HANDLE: r = c->t_ptr; break; /* an RtTask */
     case TY_CLASS: r = cg_type_is_enum(c, t) ? c->t_i64 : c->t_ptr; break;
     case TY_TUPLE: {
         LLVMTypeRef *f = xmalloc(sizeof *f * (ty->nargs + 1));

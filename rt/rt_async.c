@@ -64,3 +64,53 @@ void *rt_await_sleep(RtAwait *a, void *frame) {
     default: return aw_end(a, me, frame);
     }
 }
+
+void *rt_await_join(RtAwait *a, void *frame) {
+    RtTask *me = rt_task_current();
+    rt_task_set_leaf(me, frame);
+    if (rt_join_begin(me, a->arg.p)) {
+        a->result = AW_DONE;
+        return frame;
+    }
+    if (rt_task_cancelled(me)) {
+        /* the awaiting task stops waiting; the child goes on, and its scope
+         * joins it (a later wake-up of this task is spurious) */
+        a->result = AW_CANCELLED;
+        return frame;
+    }
+    a->result = AW_WAITING;
+    return NULL;
+}
+
+void *rt_await_scope(RtAwait *a, void *frame) {
+    RtTask *me = rt_task_current();
+    rt_task_set_leaf(me, frame);
+    if (rt_scope_join_begin(a->arg.p, me)) {
+        a->result = AW_DONE;
+        return frame;
+    }
+    a->result = AW_WAITING;
+    return NULL;
+}
+
+void *rt_scope_new(void) {
+    RtScope *s = rt_alloc(sizeof *s);
+    rt_scope_init(s, rt_task_current(), 0);
+    return s;
+}
+
+void rt_scope_free(void *scope) {
+    rt_scope_fini(scope);
+    rt_free(scope);
+}
+
+void *rt_spawn_coro(void *scope, void *frame) { return rt_spawn(scope, frame, NULL); }
+
+void *rt_handle_frame(void *task) { return ((RtTask *)task)->frame; }
+
+void rt_handle_drop(void *task) { rt_task_release(task); }
+
+void rt_handle_cancel(void *task) {
+    rt_task_cancel(task);
+    rt_task_release(task);
+}

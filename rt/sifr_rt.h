@@ -71,6 +71,15 @@ typedef struct RtAwait {
     } arg;
 } RtAwait;
 void *rt_await_sleep(RtAwait *a, void *frame); /* arg.f: seconds */
+void *rt_await_join(RtAwait *a, void *frame);  /* arg.p: the RtTask of a handle */
+void *rt_await_scope(RtAwait *a, void *frame); /* arg.p: an RtScope; never cancelled */
+/* Scopes and handles of `async with task.scope()` (opaque to generated code). */
+void *rt_scope_new(void);               /* owned by the current task */
+void rt_scope_free(void *scope);        /* after its join */
+void *rt_spawn_coro(void *scope, void *frame); /* the handle of a new task */
+void *rt_handle_frame(void *task);      /* the root frame of a finished task */
+void rt_handle_drop(void *task);
+void rt_handle_cancel(void *task);      /* cancel the task and drop the handle */
 
 /* ---- panics ------------------------------------------------------------- */
 _Noreturn void rt_panic(const char *msg, const RtLoc *loc);

@@ -27,6 +27,7 @@ static const struct {
 } task_funcs[] = {
     {"sleep", BI_TASK_SLEEP, TYPE_FLOAT, "seconds"},
     {"now", BI_TASK_NOW, 0, NULL},
+    {"scope", BI_TASK_SCOPE, 0, NULL},
 };
 
 /* The symbol standing for builtin `bi` (its name has a dot, so no plain
@@ -60,6 +61,7 @@ TypeId sema_task_call(Sema *s, NodeId call) {
         switch (task_funcs[i].bi) {
         case BI_TASK_SLEEP: return type_coro(TYPE_NONE);
         case BI_TASK_NOW: return TYPE_FLOAT;
+        case BI_TASK_SCOPE: return type_task_scope();
         default: break;
         }
         ICE("sema: task.%s has no type", name);
@@ -68,7 +70,7 @@ TypeId sema_task_call(Sema *s, NodeId call) {
     c = sema_node(s, callee);
     Diagnostic *d = sema_diag(s, CODE_NAME_UNKNOWN, c->span, "the `task` namespace has no `%s`", name);
     diag_label(d, "not a function of `task`");
-    diag_help(d, "`task` has `sleep` and `now`");
+    diag_help(d, "`task` has `sleep`, `now` and `scope`");
     diag_emit(d);
     return TYPE_ERROR;
 }
@@ -87,11 +89,59 @@ TypeId sema_await(Sema *s, NodeId e) {
     TypeId t = sema_expr(s, operand);
     if (t == TYPE_ERROR) return TYPE_ERROR;
     const Type *ty = type_get(t);
-    if (ty->kind == TY_CORO) return ty->args[0];
+    if (ty->kind == TY_CORO || ty->kind == TY_TASK_HANDLE) return ty->args[0];
     Node *o = sema_node(s, operand);
     Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, o->span, "cannot `await` a value of type `%s`", type_name(t));
     diag_label(d, "not awaitable");
     diag_help(d, "`await` takes a coroutine (a call of an `async def`) or a task handle");
+    diag_emit(d);
+    return TYPE_ERROR;
+}
+
+/* Methods of scopes and task handles. */
+TypeId sema_task_method(Sema *s, NodeId call, TypeId recv) {
+    NodeId callee = sema_node(s, call)->a;
+    const char *name = str_text(sema_node(s, callee)->name);
+    const Type *rt = type_get(recv);
+    NodeList args = sema_node(s, call)->list;
+    if (rt->kind == TY_TASK_SCOPE && !strcmp(name, "spawn")) {
+        if (args.count != 1 || sema_node(s, ast_list_at(s->ast, args, 0))->kind == N_KEYWORD) {
+            sema_args_quiet(s, call);
+            if (args.count != 1) sema_arity(s, sema_node(s, call)->span, (Span){0, 0, 0}, "spawn", 1, 1, args.count);
+            else sema_unsupported(s, sema_node(s, call)->span, "keyword arguments of `spawn`");
+            return TYPE_ERROR;
+        }
+        NodeId a = ast_list_at(s->ast, args, 0);
+        TypeId t = sema_expr(s, a);
+        if (t == TYPE_ERROR) return TYPE_ERROR;
+        if (type_get(t)->kind != TY_CORO) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, a)->span,
+                                      "`spawn` takes a coroutine, not a `%s`", type_name(t));
+            diag_label(d, "not a coroutine");
+            diag_help(d, "call an `async def` here: `scope.spawn(work())`");
+            diag_emit(d);
+            return TYPE_ERROR;
+        }
+        if (sema_node(s, a)->kind != N_CALL) {
+            sema_unsupported(s, sema_node(s, a)->span, "spawning a coroutine stored in a variable");
+            return TYPE_ERROR;
+        }
+        return type_task_handle(type_get(t)->args[0]);
+    }
+    if (rt->kind == TY_TASK_HANDLE && (!strcmp(name, "join") || !strcmp(name, "cancel"))) {
+        if (args.count) {
+            sema_args_quiet(s, call);
+            sema_arity(s, sema_node(s, call)->span, (Span){0, 0, 0}, name, 0, 0, args.count);
+            return TYPE_ERROR;
+        }
+        if (!strcmp(name, "cancel")) return TYPE_NONE;
+        return type_coro(type_get(recv)->args[0]); /* awaited like the handle itself */
+    }
+    sema_args_quiet(s, call);
+    Diagnostic *d = sema_diag(s, CODE_NAME_UNKNOWN, sema_node(s, callee)->span, "`%s` has no method `%s`",
+                              type_name(recv), name);
+    diag_label(d, "unknown method");
+    diag_help(d, rt->kind == TY_TASK_SCOPE ? "a scope has `spawn`" : "a task handle has `join` and `cancel`");
     diag_emit(d);
     return TYPE_ERROR;
 }

@@ -1229,6 +1229,10 @@ static TypeId sema_method_call(Sema *s, NodeId call, TypeId hint) {
         sema_args_quiet(s, call);
         return TYPE_ERROR;
     }
+    if (type_get(t)->kind == TY_TASK_SCOPE || type_get(t)->kind == TY_TASK_HANDLE) {
+        sema_set(s, callee, TYPE_NONE);
+        return sema_task_method(s, call, t);
+    }
     if (type_get(t)->kind == TY_CLASS) {
         TypeId r = sema_class_method_call(s, call, t);
         if (r) return r;

@@ -305,7 +305,11 @@ void sema_with(Sema *s, NodeId sid) {
         NodeId ctx = it->a, target = it->b;
         TypeId t = sema_expr(s, ctx);
         TypeId bound = TYPE_ERROR;
-        if (t != TYPE_ERROR) {
+        if (t != TYPE_ERROR && (n->flags & NF_ASYNC)) {
+            /* `async with task.scope() as scope` (the only async one so far) */
+            if (type_get(t)->kind == TY_TASK_SCOPE) bound = t;
+            else sema_unsupported(s, sema_node(s, ctx)->span, "`async with` over anything but `task.scope()`");
+        } else if (t != TYPE_ERROR) {
             const ClassInfo *ci = type_get(t)->kind == TY_CLASS ? sema_class(s, type_get(t)->sym) : NULL;
             if (!ci || !(ci->flags & CLS_CONTEXT)) {
                 Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, ctx)->span,

@@ -634,9 +634,7 @@ static void sema_stmt(Sema *s, NodeId sid) {
         sema_unsupported(s, span_make(s->file, n->span.lo, sema_def_name_span(s, sid).hi), "`class` inside a function");
         return;
     case N_WITH:
-        if ((n->flags & NF_ASYNC) && sema_in_async(s)) {
-            sema_unsupported(s, span_make(s->file, n->span.lo, n->span.lo + 10), "`async with`");
-        } else if (n->flags & NF_ASYNC) {
+        if ((n->flags & NF_ASYNC) && !sema_in_async(s)) {
             Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, span_make(s->file, n->span.lo, n->span.lo + 5),
                                       "`async with` outside `async def`");
             diag_label(d, "only allowed inside `async def`");

@@ -323,6 +323,12 @@ typedef enum MirRtFn {
     /* ---- async (sema/mir_lower_async.c; codegen/cg_async.c) ---- */
     MRT_CORO_TAKE,      /* the result of a finished coroutine (ops: move it); frees its frame */
     MRT_TASK_NOW,       /* rt_task_now() -> float: monotonic seconds */
+    MRT_SCOPE_NEW,      /* rt_scope_new() -> TaskScope owned by the current task */
+    MRT_SCOPE_CANCEL,   /* rt_scope_cancel(scope): cancel every running child */
+    MRT_SCOPE_FREE,     /* rt_scope_free(scope) after its join */
+    MRT_SPAWN,          /* rt_spawn_coro(scope, move coroutine) -> TaskHandle */
+    MRT_HANDLE_TAKE,    /* the result of a finished task (ops: move handle); releases it */
+    MRT_HANDLE_CANCEL,  /* rt_handle_cancel(move handle): cancel the task, drop the handle */
     MRT__COUNT
 } MirRtFn;
 
@@ -396,6 +402,8 @@ typedef enum MirTermKind {
 typedef enum MirAwaitKind {
     AWAIT_CORO,  /* cond: a Coroutine[T] local: run it to its end (its result stays in it) */
     AWAIT_SLEEP, /* cond: seconds (float): task.sleep */
+    AWAIT_JOIN,  /* cond: a TaskHandle: the task's end (its result stays in it) */
+    AWAIT_SCOPE, /* cond: a TaskScope: the end of every child (never cancelled) */
 } MirAwaitKind;
 
 typedef struct MirTerm {

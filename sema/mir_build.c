@@ -36,6 +36,7 @@ bool mir_type_is_copy(TypeId t) {
     if (!ty) return true;
     switch (ty->kind) {
     case TY_FUNC: return false; /* a closure owns its environment */
+    case TY_TASK_SCOPE: return true; /* a reference: its `async with` frees it */
     case TY_CLASS: return mir_is_enum(t);
     case TY_TUPLE:
     case TY_OPTION:
@@ -1496,7 +1497,11 @@ MirOperand lb_call(Lb *L, NodeId n) {
     const Node *callee = lb_node(L, node->a);
     if (callee->kind == N_ATTR && callee->sym && prog_sym(L->prog, callee->sym)->kind == SYM_BUILTIN)
         return lb_task_builtin(L, n, (BuiltinId)prog_sym(L->prog, callee->sym)->index); /* task.now() */
-    if (callee->kind == N_ATTR) return lb_method_call(L, n);
+    if (callee->kind == N_ATTR) {
+        TypeKind ok = type_get(lb_node(L, callee->a)->type)->kind;
+        if (ok == TY_TASK_SCOPE || ok == TY_TASK_HANDLE) return lb_task_method(L, n);
+        return lb_method_call(L, n);
+    }
     if (callee->kind == N_SUBSCRIPT && lb_node(L, callee->a)->sym &&
         prog_sym(L->prog, lb_node(L, callee->a)->sym)->kind == SYM_CLASS) /* Box[int](...) */
         return lb_construct(L, n, prog_sym(L->prog, lb_node(L, callee->a)->sym));

@@ -182,6 +182,12 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     /* async */
     [MRT_CORO_TAKE] = "coro_take",
     [MRT_TASK_NOW] = "rt_task_now",
+    [MRT_SCOPE_NEW] = "rt_scope_new",
+    [MRT_SCOPE_CANCEL] = "rt_scope_cancel",
+    [MRT_SCOPE_FREE] = "rt_scope_free",
+    [MRT_SPAWN] = "rt_spawn_coro",
+    [MRT_HANDLE_TAKE] = "handle_take",
+    [MRT_HANDLE_CANCEL] = "rt_handle_cancel",
 };
 
 const char *mir_rt_name(MirRtFn f) {
@@ -404,7 +410,10 @@ static void md_term(StrBuf *sb, const MirBody *b, const MirTerm *t) {
         break;
     case MT_RETURN: sb_puts(sb, "return"); break;
     case MT_AWAIT:
-        sb_printf(sb, "await %s ", t->await == AWAIT_CORO ? "coroutine" : "sleep");
+        sb_printf(sb, "await %s ", t->await == AWAIT_CORO    ? "coroutine"
+                                   : t->await == AWAIT_SLEEP ? "sleep"
+                                   : t->await == AWAIT_JOIN  ? "task"
+                                                             : "scope");
         md_operand(sb, b, &t->cond);
         sb_printf(sb, " -> bb%u, cancelled: bb%u", t->then_bb, t->else_bb);
         break;
@@ -581,7 +590,10 @@ void mir_verify(const MirBody *b) {
             break;
         case MT_AWAIT:
             mv_operand(b, &t->cond, "an await");
-            if (t->await == AWAIT_CORO ? type_get(t->cond.type)->kind != TY_CORO : t->cond.type != TYPE_FLOAT)
+            if (type_get(t->cond.type)->kind != (t->await == AWAIT_CORO    ? TY_CORO
+                                                 : t->await == AWAIT_SLEEP ? TY_FLOAT
+                                                 : t->await == AWAIT_JOIN  ? TY_TASK_HANDLE
+                                                                           : TY_TASK_SCOPE))
                 MV_FAIL(b, "MIR: bb%u awaits a %s", bi, type_name(t->cond.type));
             if (!b->is_async) MV_FAIL(b, "MIR: bb%u awaits outside an async body", bi);
             mv_block_id(b, t->then_bb);

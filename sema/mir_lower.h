@@ -25,6 +25,7 @@ typedef struct LbCleanup {
     MirPlace place;       /* the `with` object */
     MirLocalId owned;     /* a local to drop, MIR_NO_LOCAL for none */
     uint32_t loop_depth;  /* Lb.loops.len when the entry was pushed */
+    bool task_scope;      /* `async with task.scope()`: `place` is the scope; its exit joins it */
     Span span;
     NodeId at;            /* the `with` item (call locations) */
 } LbCleanup;
@@ -50,6 +51,7 @@ typedef struct Lb {
     VEC(LbCleanup) cleanups;  /* mir_lower_match.c: enclosing `with`s and `match` subjects */
     struct LbTry *try_top;    /* mir_lower_errors.c: the innermost enclosing `try` being lowered */
     bool coro_direct;         /* mir_lower_async.c: the call lowered next is awaited or spawned at once */
+    bool exit_error;          /* an error leaves the scopes being exited (task scopes cancel their children) */
 } Lb;
 
 /* ==== mir_build.c: the core ============================================== */
@@ -193,6 +195,12 @@ void lb_cancel_exit(Lb *L, Span sp);
 /* mir_lower_async.c: `await`, the `task` namespace */
 MirOperand lb_await(Lb *L, NodeId n);
 MirOperand lb_task_builtin(Lb *L, NodeId n, BuiltinId bi);
+void lb_async_with(Lb *L, NodeId n);
+/* The exit of `async with task.scope()`: cancel the children on an error
+ * path, wait for all of them, free the scope. */
+void lb_task_scope_exit(Lb *L, const LbCleanup *c);
+/* scope.spawn(...), handle.cancel() */
+MirOperand lb_task_method(Lb *L, NodeId n);
 
 /* mir_lower_match.c: `match`, `with`, isinstance, narrowed reads */
 void lb_match(Lb *L, NodeId n);

@@ -258,6 +258,8 @@ static void le_throw(Lb *L, MirLocalId err, Span sp, NodeId soft_at) {
     MirLocalId *pend = le_take_pending(L, sp, &npend);
     TypeId et = L->b->locals.items[err].type;
     uint32_t hi = L->cleanups.len;
+    bool was_error = L->exit_error;
+    L->exit_error = true;
     for (LbTry *fr = L->try_top; fr && !lb_terminated(L); fr = fr->parent) {
         le_drop_inflight(L, false, fr, 0, sp); /* this error leaves a `finally` that had one in flight */
         le_cleanups(L, fr->cleanups_len, hi, 0);
@@ -317,6 +319,7 @@ static void le_throw(Lb *L, MirLocalId err, Span sp, NodeId soft_at) {
             lb_term(L, (MirTerm){.kind = MT_RETURN, .span = sp});
         }
     }
+    L->exit_error = was_error;
     le_give_back_pending(L, pend, npend);
 }
 

@@ -499,6 +499,10 @@ static MirOperand mp_call_self(Lb *L, const ClassInfo *ci, StrId name, MirPlace 
 
 /* Leave one entry of the cleanup stack: call __exit__, drop what it owns. */
 static void mp_cleanup_one(Lb *L, const LbCleanup *c) {
+    if (c->task_scope) {
+        lb_task_scope_exit(L, c);
+        return;
+    }
     if (c->exit_fn >= 0) {
         uint32_t mark = L->pending.len;
         const ClassInfo *ci = lb_class(L, mir_place_type(L->b, c->place));
@@ -519,7 +523,7 @@ void lb_scope_exits(Lb *L, uint32_t loop_depth) {
 void lb_with(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     if (node->flags & NF_ASYNC) {
-        lb_unsupported(L, n, "`async with`");
+        lb_async_with(L, n);
         return;
     }
     uint32_t base = L->cleanups.len;

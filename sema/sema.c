@@ -252,7 +252,7 @@ static const char *const sema_builtin_names[BI__COUNT] = {
     [BI_ERR] = "Err",     [BI_ANY] = "any",     [BI_ALL] = "all",     [BI_ORD] = "ord",
     [BI_CHR] = "chr",     [BI_ROUND] = "round", [BI_DIVMOD] = "divmod", [BI_POW] = "pow",
     [BI_HEX] = "hex",     [BI_BIN] = "bin",     [BI_OCT] = "oct",     [BI_BYTES] = "bytes",
-    [BI_TASK_SLEEP] = "task.sleep", [BI_TASK_NOW] = "task.now",
+    [BI_TASK_SLEEP] = "task.sleep", [BI_TASK_NOW] = "task.now", [BI_TASK_SCOPE] = "task.scope",
 };
 
 static void sema_names_init(Sema *s) {

@@ -40,6 +40,8 @@ typedef enum TypeKind {
     TY_TYPEVAR,     /* a generic type parameter: sym = its SYM_TYPEVAR symbol */
     TY_CORO,        /* args[0] = T: the value of calling an `async def` returning T
                        (a coroutine that has not started; `await` runs it) */
+    TY_TASK_SCOPE,  /* the `scope` of `async with task.scope() as scope` */
+    TY_TASK_HANDLE, /* args[0] = T: the handle of a spawned coroutine returning T */
     TY__COUNT
 } TypeKind;
 
@@ -76,6 +78,8 @@ TypeId type_set(TypeId elem);
 TypeId type_class(uint32_t class_sym, const TypeId *args, uint32_t n);
 TypeId type_typevar(uint32_t tv_sym);
 TypeId type_coro(TypeId result);
+TypeId type_task_scope(void);
+TypeId type_task_handle(TypeId result);
 /* Does `t` mention a TY_TYPEVAR anywhere? */
 bool type_has_typevar(TypeId t);
 /* `t` with every TY_TYPEVAR whose sym is params[i] replaced by args[i]. */
@@ -147,6 +151,7 @@ typedef enum BuiltinId {
        `task.NAME`, never by a bare name (their names contain a dot) ---- */
     BI_TASK_SLEEP, /* task.sleep(seconds) -> Coroutine[None] */
     BI_TASK_NOW,   /* task.now() -> float (monotonic seconds) */
+    BI_TASK_SCOPE, /* task.scope() -> TaskScope, only as an `async with` item */
     BI__COUNT
 } BuiltinId;
 

@@ -190,6 +190,8 @@ bool sema_is_task_namespace(Sema *s, NodeId obj);
 TypeId sema_task_call(Sema *s, NodeId call);
 /* `task.NAME` not called. */
 TypeId sema_task_attr(Sema *s, NodeId e);
+/* A method call on a TaskScope or TaskHandle. */
+TypeId sema_task_method(Sema *s, NodeId call, TypeId recv);
 /* `await x` inside an `async def`. */
 TypeId sema_await(Sema *s, NodeId e);
 
