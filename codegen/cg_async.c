@@ -27,25 +27,14 @@
 #include "common.h"
 
 enum { CG_TASK_OK = 0, CG_TASK_CANCELLED = 2, CG_RUNNING = 255 }; /* RT_TASK_* (rt/rt_sched.h) */
-enum { CG_PROMISE_STATUS = 24, CG_PROMISE_TAKEN = 28 }; /* offsets in the frame */
+enum { CG_P_CONT, CG_P_STATUS, CG_P_TAKEN, CG_P_RESULT }; /* the promise's fields */
 
-/* The per-body coroutine state. */
+/* The coroutine state of the async body being generated (Cg.coro). */
 typedef struct CgCoro {
     LLVMValueRef id, hdl, promise;
     LLVMTypeRef promise_ty;
     LLVMBasicBlockRef final_bb, cleanup_bb, ret_bb;
 } CgCoro;
-
-static CgCoro cg_coro_state;
-
-static LLVMValueRef cg_intr(Cg *c, const char *name, LLVMTypeRef *over, unsigned nover, LLVMValueRef *args,
-                            unsigned n) {
-    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-    if (!id) ICE("unknown LLVM intrinsic %s", name);
-    LLVMTypeRef ty = LLVMIntrinsicGetType(c->ctx, id, over, nover);
-    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, over, nover);
-    return LLVMBuildCall2(c->b, ty, fn, args, n, "");
-}
 
 /* The promise of a coroutine returning `ret`. */
 LLVMTypeRef cg_coro_promise_type(Cg *c, TypeId ret) {
@@ -60,7 +49,13 @@ static LLVMValueRef cg_coro_promise_of(Cg *c, LLVMValueRef frame) {
     return LLVMBuildGEP2(c->b, c->t_i8, frame, &off, 1, "promise");
 }
 
-static LLVMValueRef cg_coro_noop(Cg *c) { return cg_intr(c, "llvm.coro.noop", NULL, 0, NULL, 0); }
+/* The address of field `f` (CG_P_*) of a promise of type `pt`; the fields
+ * before the result are at the same place whatever the result type. */
+static LLVMValueRef cg_promise_field(Cg *c, LLVMTypeRef pt, LLVMValueRef promise, unsigned f) {
+    return LLVMBuildStructGEP2(c->b, pt, promise, f, "");
+}
+
+static LLVMValueRef cg_coro_noop(Cg *c) { return cg_intrinsic_call(c, "llvm.coro.noop", NULL, NULL, 0); }
 
 /* A helper function of this module, defined on first use by `define`. */
 static LLVMValueRef cg_coro_helper(Cg *c, const char *name, void (*define)(Cg *, LLVMValueRef, void *), void *arg) {
@@ -98,8 +93,7 @@ static void cg_define_final(Cg *c, LLVMValueRef fn, void *arg) {
     LLVMPositionBuilderAtEnd(c->b, back);
     LLVMBuildRet(c->b, cont);
     LLVMPositionBuilderAtEnd(c->b, root);
-    LLVMValueRef one = LLVMConstInt(c->t_i64, CG_PROMISE_STATUS - 16, false);
-    LLVMValueRef st_addr = LLVMBuildGEP2(c->b, c->t_i8, promise, &one, 1, "");
+    LLVMValueRef st_addr = cg_promise_field(c, cg_coro_promise_type(c, TYPE_NONE), promise, CG_P_STATUS);
     LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, st_addr, "status");
     cg_rtn(c, "rt_async_finish", "v(w)", &st, 1);
     LLVMBuildRet(c->b, cg_coro_noop(c));
@@ -120,12 +114,12 @@ static void cg_define_rt_await(Cg *c, LLVMValueRef fn, void *arg) {
  * returns; continues in `resumed`. A destroy request at this point frees
  * the frame (nothing destroys a coroutine suspended inside its body). */
 static void cg_coro_suspend(Cg *c, LLVMValueRef awaiter, LLVMValueRef helper, LLVMBasicBlockRef resumed, bool final) {
-    CgCoro *k = &cg_coro_state;
-    LLVMValueRef save = cg_intr(c, "llvm.coro.save", NULL, 0, &k->hdl, 1);
+    CgCoro *k = c->coro;
+    LLVMValueRef save = cg_intrinsic_call(c, "llvm.coro.save", NULL, &k->hdl, 1);
     LLVMValueRef aw_args[3] = {awaiter, k->hdl, helper};
-    cg_intr(c, "llvm.coro.await.suspend.handle", NULL, 0, aw_args, 3);
+    cg_intrinsic_call(c, "llvm.coro.await.suspend.handle", NULL, aw_args, 3);
     LLVMValueRef sargs[2] = {save, LLVMConstInt(c->t_i1, final, false)};
-    LLVMValueRef s = cg_intr(c, "llvm.coro.suspend", NULL, 0, sargs, 2);
+    LLVMValueRef s = cg_intrinsic_call(c, "llvm.coro.suspend", NULL, sargs, 2);
     LLVMValueRef sw = LLVMBuildSwitch(c->b, s, k->ret_bb, 2);
     LLVMAddCase(sw, LLVMConstInt(c->t_i8, 0, false), resumed);
     LLVMAddCase(sw, LLVMConstInt(c->t_i8, 1, false), k->cleanup_bb);
@@ -141,7 +135,8 @@ void cg_coro_declare(Cg *c, LLVMValueRef fn) {
  * suspension at the start, then `body`. Builds the shared final, cleanup
  * and return blocks. Leaves c->b at the end of the new start block. */
 LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLVMBasicBlockRef body) {
-    CgCoro *k = &cg_coro_state;
+    if (!c->coro) c->coro = xmalloc(sizeof *c->coro);
+    CgCoro *k = c->coro;
     memset(k, 0, sizeof *k);
     k->promise_ty = cg_coro_promise_type(c, b->ret);
     k->promise = cg_alloca(c, k->promise_ty, "promise");
@@ -158,12 +153,12 @@ LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLV
     LLVMPositionBuilderAtEnd(c->b, start);
     LLVMValueRef idargs[4] = {LLVMConstInt(c->t_i32, 16, false), k->promise, LLVMConstNull(c->t_ptr),
                               LLVMConstNull(c->t_ptr)};
-    k->id = cg_intr(c, "llvm.coro.id", NULL, 0, idargs, 4);
-    LLVMValueRef need = cg_intr(c, "llvm.coro.alloc", NULL, 0, &k->id, 1);
+    k->id = cg_intrinsic_call(c, "llvm.coro.id", NULL, idargs, 4);
+    LLVMValueRef need = cg_intrinsic_call(c, "llvm.coro.alloc", NULL, &k->id, 1);
     LLVMBuildCondBr(c->b, need, alloc_bb, begin_bb);
 
     LLVMPositionBuilderAtEnd(c->b, alloc_bb);
-    LLVMValueRef size = cg_intr(c, "llvm.coro.size", &c->t_i64, 1, NULL, 0);
+    LLVMValueRef size = cg_intrinsic_call(c, "llvm.coro.size", c->t_i64, NULL, 0);
     LLVMValueRef mem = cg_rtn(c, "rt_frame_alloc", "p(i)", &size, 1);
     LLVMBuildBr(c->b, begin_bb);
 
@@ -173,24 +168,16 @@ LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLV
     LLVMBasicBlockRef in_b[2] = {start, alloc_bb};
     LLVMAddIncoming(phi, in_v, in_b, 2);
     LLVMValueRef bargs[2] = {k->id, phi};
-    k->hdl = cg_intr(c, "llvm.coro.begin", NULL, 0, bargs, 2);
+    k->hdl = cg_intrinsic_call(c, "llvm.coro.begin", NULL, bargs, 2);
     /* the promise: no continuation, not finished */
-    LLVMBuildStore(c->b, LLVMConstNull(c->t_ptr), LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 0, ""));
+    LLVMBuildStore(c->b, LLVMConstNull(c->t_ptr), cg_promise_field(c, k->promise_ty, k->promise, CG_P_CONT));
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, CG_RUNNING, false),
-                   LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 1, ""));
-    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, 0, false), LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 2, ""));
-    for (MirLocalId l = 0; l < b->locals.len; l++) {
-        const MirLocal *loc = &b->locals.items[l];
-        if (!c->local_slot[l]) continue;
-        if (loc->flags & MIRL_PARAM) LLVMBuildStore(c->b, LLVMGetParam(fn, l - 1), c->local_slot[l]);
-        else if (loc->flags & MIRL_USER) {
-            LLVMValueRef z = cg_zero(c, loc->type);
-            if (z) LLVMBuildStore(c->b, z, c->local_slot[l]);
-        }
-    }
+                   cg_promise_field(c, k->promise_ty, k->promise, CG_P_STATUS));
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, 0, false), cg_promise_field(c, k->promise_ty, k->promise, CG_P_TAKEN));
+    cg_init_locals(c, b, fn, c->b);
     LLVMValueRef none = LLVMConstNull(LLVMTokenTypeInContext(c->ctx));
     LLVMValueRef sargs[2] = {none, LLVMConstInt(c->t_i1, 0, false)};
-    LLVMValueRef s = cg_intr(c, "llvm.coro.suspend", NULL, 0, sargs, 2);
+    LLVMValueRef s = cg_intrinsic_call(c, "llvm.coro.suspend", NULL, sargs, 2);
     LLVMValueRef sw = LLVMBuildSwitch(c->b, s, k->ret_bb, 2);
     LLVMAddCase(sw, LLVMConstInt(c->t_i8, 0, false), body);
     LLVMAddCase(sw, LLVMConstInt(c->t_i8, 1, false), destroy_unstarted);
@@ -214,8 +201,8 @@ LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLV
     LLVMPositionBuilderAtEnd(c->b, k->cleanup_bb);
     if (cg_type(c, b->ret) != c->t_void && !mir_type_is_copy(b->ret)) {
         /* a finished frame whose result nobody took: the result dies */
-        LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 1, ""), "");
-        LLVMValueRef tk = LLVMBuildLoad2(c->b, c->t_i32, LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 2, ""), "");
+        LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, cg_promise_field(c, k->promise_ty, k->promise, CG_P_STATUS), "");
+        LLVMValueRef tk = LLVMBuildLoad2(c->b, c->t_i32, cg_promise_field(c, k->promise_ty, k->promise, CG_P_TAKEN), "");
         LLVMValueRef ok = LLVMBuildICmp(c->b, LLVMIntEQ, st, LLVMConstInt(c->t_i32, CG_TASK_OK, false), "");
         LLVMValueRef untaken = LLVMBuildICmp(c->b, LLVMIntEQ, tk, LLVMConstInt(c->t_i32, 0, false), "");
         LLVMBasicBlockRef drop_bb = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.drop.result");
@@ -223,18 +210,18 @@ LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLV
         LLVMBuildCondBr(c->b, LLVMBuildAnd(c->b, ok, untaken, ""), drop_bb, go_on);
         LLVMPositionBuilderAtEnd(c->b, drop_bb);
         /* the return place's slot is free by now: move the result back into it and drop it there */
-        LLVMValueRef r = LLVMBuildLoad2(c->b, cg_mem_type(c, b->ret), LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 3, ""), "");
+        LLVMValueRef r = LLVMBuildLoad2(c->b, cg_mem_type(c, b->ret), cg_promise_field(c, k->promise_ty, k->promise, CG_P_RESULT), "");
         LLVMBuildStore(c->b, cg_from_mem(c, b->ret, r), c->local_slot[0]);
         cg_drop(c, (MirPlace){0, 0, 0});
         LLVMBuildBr(c->b, go_on);
         LLVMPositionBuilderAtEnd(c->b, go_on);
     }
     LLVMValueRef fargs[2] = {k->id, k->hdl};
-    LLVMValueRef to_free = cg_intr(c, "llvm.coro.free", NULL, 0, fargs, 2);
+    LLVMValueRef to_free = cg_intrinsic_call(c, "llvm.coro.free", NULL, fargs, 2);
     LLVMBasicBlockRef after_free = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.freed");
     LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, to_free, ""), after_free, free_bb);
     LLVMPositionBuilderAtEnd(c->b, free_bb);
-    LLVMValueRef size2 = cg_intr(c, "llvm.coro.size", &c->t_i64, 1, NULL, 0);
+    LLVMValueRef size2 = cg_intrinsic_call(c, "llvm.coro.size", c->t_i64, NULL, 0);
     LLVMValueRef frargs[2] = {to_free, size2};
     cg_rtn(c, "rt_frame_free", "v(pi)", frargs, 2);
     LLVMBuildBr(c->b, after_free);
@@ -243,23 +230,23 @@ LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLV
 
     LLVMPositionBuilderAtEnd(c->b, k->ret_bb);
     LLVMValueRef eargs[3] = {LLVMConstNull(c->t_ptr), LLVMConstInt(c->t_i1, 0, false), none};
-    cg_intr(c, "llvm.coro.end", NULL, 0, eargs, 3);
+    cg_intrinsic_call(c, "llvm.coro.end", NULL, eargs, 3);
     LLVMBuildRet(c->b, k->hdl);
     return start;
 }
 
 static void cg_coro_finish(Cg *c, uint32_t status) {
-    CgCoro *k = &cg_coro_state;
-    LLVMValueRef st = LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 1, "");
+    CgCoro *k = c->coro;
+    LLVMValueRef st = cg_promise_field(c, k->promise_ty, k->promise, CG_P_STATUS);
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, status, false), st);
     LLVMBuildBr(c->b, k->final_bb);
 }
 
 void cg_coro_return(Cg *c, const MirBody *b) {
-    CgCoro *k = &cg_coro_state;
+    CgCoro *k = c->coro;
     if (cg_type(c, b->ret) != c->t_void) {
         LLVMValueRef v = cg_load_place(c, (MirPlace){0, 0, 0}, b->ret);
-        LLVMBuildStore(c->b, cg_to_mem(c, b->ret, v), LLVMBuildStructGEP2(c->b, k->promise_ty, k->promise, 3, ""));
+        LLVMBuildStore(c->b, cg_to_mem(c, b->ret, v), cg_promise_field(c, k->promise_ty, k->promise, CG_P_RESULT));
     }
     cg_coro_finish(c, CG_TASK_OK);
 }
@@ -280,8 +267,9 @@ void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlo
         LLVMValueRef helper = cg_coro_helper(c, "sifr.coro.await", cg_define_await_child, NULL);
         cg_coro_suspend(c, v, helper, resumed, false);
         LLVMPositionBuilderAtEnd(c->b, resumed);
-        LLVMValueRef off = LLVMConstInt(c->t_i64, CG_PROMISE_STATUS, false);
-        LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, LLVMBuildGEP2(c->b, c->t_i8, v, &off, 1, ""), "status");
+        LLVMValueRef st_addr =
+            cg_promise_field(c, cg_coro_promise_type(c, TYPE_NONE), cg_coro_promise_of(c, v), CG_P_STATUS);
+        LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, st_addr, "status");
         LLVMValueRef is_cancel = LLVMBuildICmp(c->b, LLVMIntEQ, st, LLVMConstInt(c->t_i32, CG_TASK_CANCELLED, false), "");
         LLVMBuildCondBr(c->b, is_cancel, cancelled, done);
         return;
@@ -327,15 +315,15 @@ static LLVMValueRef cg_coro_move_result(Cg *c, LLVMValueRef frame, TypeId ret) {
     if (cg_type(c, ret) == c->t_void) return NULL;
     LLVMTypeRef pt = cg_coro_promise_type(c, ret);
     LLVMValueRef promise = cg_coro_promise_of(c, frame);
-    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, 1, false), LLVMBuildStructGEP2(c->b, pt, promise, 2, ""));
-    LLVMValueRef addr = LLVMBuildStructGEP2(c->b, pt, promise, 3, "");
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, 1, false), cg_promise_field(c, pt, promise, CG_P_TAKEN));
+    LLVMValueRef addr = cg_promise_field(c, pt, promise, CG_P_RESULT);
     return cg_from_mem(c, ret, LLVMBuildLoad2(c->b, cg_mem_type(c, ret), addr, "result"));
 }
 
 /* The result of finished coroutine `frame` (of Coroutine[ret]); destroys it. */
 LLVMValueRef cg_coro_take(Cg *c, LLVMValueRef frame, TypeId ret) {
     LLVMValueRef v = cg_coro_move_result(c, frame, ret);
-    cg_intr(c, "llvm.coro.destroy", NULL, 0, &frame, 1);
+    cg_coro_drop(c, frame);
     return v;
 }
 
@@ -348,4 +336,4 @@ LLVMValueRef cg_handle_take(Cg *c, LLVMValueRef h, TypeId ret) {
     return v;
 }
 
-void cg_coro_drop(Cg *c, LLVMValueRef frame) { cg_intr(c, "llvm.coro.destroy", NULL, 0, &frame, 1); }
+void cg_coro_drop(Cg *c, LLVMValueRef frame) { cg_intrinsic_call(c, "llvm.coro.destroy", NULL, &frame, 1); }

@@ -128,6 +128,7 @@ typedef struct Cg {
     VEC(CgFieldTbaa) field_tbaa; /* the tags of object fields (cg_place_tbaa) */
     unsigned md_tbaa;
     struct CgTypes *types;       /* cg_types.c: layouts and descriptors by TypeId */
+    struct CgCoro *coro;         /* cg_async.c: the async body being generated (made on first use) */
 } Cg;
 
 typedef struct CgTypes CgTypes;
@@ -211,6 +212,9 @@ TypeId cg_place_type(const MirBody *b, MirPlace p);
 LLVMValueRef cg_load_place(Cg *c, MirPlace p, TypeId t);
 void cg_store_place(Cg *c, MirPlace p, TypeId t, LLVMValueRef v);
 LLVMValueRef cg_spill(Cg *c, TypeId t, LLVMValueRef v);
+/* Store the parameters and the zero values of user locals into their
+ * slots, with builder `at` (an async body does it after its frame exists). */
+void cg_init_locals(Cg *c, const MirBody *b, LLVMValueRef fn, LLVMBuilderRef at);
 LLVMValueRef cg_zero(Cg *c, TypeId t);
 LLVMValueRef cg_operand(Cg *c, const MirOperand *o);
 LLVMValueRef cg_rt_named(Cg *c, const char *name, const char *sig, LLVMTypeRef *fty);

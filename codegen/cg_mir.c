@@ -191,8 +191,9 @@ void cg_panic_check(Cg *c, LLVMValueRef bad, const char *msg, NodeId at) {
 LLVMValueRef cg_intrinsic_call(Cg *c, const char *name, LLVMTypeRef over, LLVMValueRef *args, unsigned n) {
     unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
     if (!id) ICE("unknown LLVM intrinsic %s", name);
-    LLVMTypeRef ty = LLVMIntrinsicGetType(c->ctx, id, &over, 1);
-    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, &over, 1);
+    unsigned nover = over ? 1 : 0; /* NULL: an intrinsic that is not overloaded */
+    LLVMTypeRef ty = LLVMIntrinsicGetType(c->ctx, id, &over, nover);
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, &over, nover);
     return LLVMBuildCall2(c->b, ty, fn, args, n, "");
 }
 
@@ -1019,6 +1020,20 @@ static void cg_term(Cg *c, const MirTerm *t) {
 
 /* ==== Bodies ============================================================== */
 
+void cg_init_locals(Cg *c, const MirBody *b, LLVMValueRef fn, LLVMBuilderRef at) {
+    for (MirLocalId l = 0; l < b->locals.len; l++) {
+        const MirLocal *loc = &b->locals.items[l];
+        if (!c->local_slot[l]) continue;
+        if (loc->flags & MIRL_PARAM) LLVMBuildStore(at, LLVMGetParam(fn, l - 1), c->local_slot[l]);
+        else if (loc->flags & MIRL_USER) {
+            LLVMValueRef z = cg_zero(c, loc->type);
+            if (z) LLVMBuildStore(at, z, c->local_slot[l]);
+        }
+        /* Temporaries and drop flags are written before they are read
+         * (flags by the `flag _f = ...` statements at entry). */
+    }
+}
+
 void cg_mir_body(Cg *c, const MirBody *b, LLVMValueRef fn) {
     c->body = b;
     c->cur_fn = fn;
@@ -1034,16 +1049,9 @@ void cg_mir_body(Cg *c, const MirBody *b, LLVMValueRef fn) {
         LLVMTypeRef t = cg_local_type(c, loc);
         if (!t) continue; /* None carries no value */
         const char *name = loc->name ? str_text(loc->name) : "";
-        LLVMValueRef slot = c->local_slot[l] = cg_alloca(c, t, name);
-        if (b->is_async) continue; /* stored after the frame exists (cg_coro_prologue) */
-        if (loc->flags & MIRL_PARAM) LLVMBuildStore(c->alloca_b, LLVMGetParam(fn, l - 1), slot);
-        else if (loc->flags & MIRL_USER) {
-            LLVMValueRef z = cg_zero(c, loc->type);
-            if (z) LLVMBuildStore(c->alloca_b, z, slot);
-        }
-        /* Temporaries and drop flags are written before they are read
-         * (flags by the `flag _f = ...` statements at entry). */
+        c->local_slot[l] = cg_alloca(c, t, name);
     }
+    if (!b->is_async) cg_init_locals(c, b, fn, c->alloca_b); /* else after the frame exists (cg_coro_prologue) */
     for (MirBlockId i = 0; i < nb; i++) {
         char name[24];
         snprintf(name, sizeof name, "bb%u", i);

@@ -396,6 +396,7 @@ static void cg_free(Cg *c) {
     if (c->ctx) LLVMContextDispose(c->ctx);
     cg_types_free(c);
     cg_target_free(c);
+    free(c->coro);
     free(c->fn_val);
     free(c->fn_ty);
     free(c->strs);

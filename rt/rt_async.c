@@ -2,8 +2,6 @@
  * root task of `async def main`, task completion, and the await functions
  * of runtime waits, each a thin layer over the waiting protocol of
  * rt_sched.h. */
-#include <math.h>
-
 #include "rt_internal.h"
 #include "rt_poll.h"
 #include "rt_sched.h"
@@ -68,8 +66,10 @@ void *rt_await_sleep(RtAwait *a, void *frame) {
 void *rt_await_join(RtAwait *a, void *frame) {
     RtTask *me = rt_task_current();
     rt_task_set_leaf(me, frame);
-    if (rt_join_begin(me, a->arg.p)) {
-        a->result = AW_DONE;
+    RtTask *child = a->arg.p;
+    if (rt_join_begin(me, child)) {
+        /* a cancelled task has no result: the awaiting one is cancelled too */
+        a->result = child->status == RT_TASK_CANCELLED ? AW_CANCELLED : AW_DONE;
         return frame;
     }
     if (rt_task_cancelled(me)) {

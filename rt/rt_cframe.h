@@ -9,8 +9,10 @@
 #define SIFR_RT_CFRAME_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "rt_sched.h"
 #include "rt_task.h"
 #include "sifr_rt.h"
 
@@ -47,5 +49,31 @@ static inline void *fr_new(size_t size, void (*resume)(void *)) {
         ((Fr *)(f))->pc = (n); \
         return;                \
     } while (0)
+
+/* Children spawned into `scope` (handles in `kids`, malloc'd), joined in
+ * order: a part of a root frame. fr_join_all adds each child's FR_OUT to
+ * `sum` and releases it, then joins the scope; false means suspend and call
+ * again when resumed; true: every child is done, the scope is finished and
+ * `kids` is freed. */
+typedef struct FrJoinAll {
+    RtScope scope;
+    RtTask **kids;
+    uint64_t n, i;
+    int64_t sum;
+} FrJoinAll;
+
+static inline bool fr_join_all(FrJoinAll *j, RtTask *me) {
+    while (j->i < j->n) {
+        if (!rt_join_begin(me, j->kids[j->i])) return false;
+        j->sum += FR_OUT(j->kids[j->i]);
+        rt_task_release(j->kids[j->i]);
+        j->i++;
+    }
+    if (!rt_scope_join_begin(&j->scope, me)) return false;
+    rt_scope_fini(&j->scope);
+    free(j->kids);
+    j->kids = NULL;
+    return true;
+}
 
 #endif

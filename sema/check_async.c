@@ -33,11 +33,9 @@ static const struct {
 /* The symbol standing for builtin `bi` (its name has a dot, so no plain
  * name finds it). */
 static SymId sema_task_sym(Sema *s, BuiltinId bi) {
-    for (SymId id = 1; id < s->prog->syms.len; id++) {
-        const Symbol *sym = sema_sym(s, id);
-        if (sym->kind == SYM_BUILTIN && sym->index == (uint32_t)bi) return id;
-    }
-    ICE("sema: no symbol for builtin %d", (int)bi);
+    SymId id = symmap_get(&s->builtins, s->n.builtin[bi]);
+    if (!id) ICE("sema: no symbol for builtin %d", (int)bi);
+    return id;
 }
 
 TypeId sema_task_call(Sema *s, NodeId call) {

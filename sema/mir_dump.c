@@ -190,6 +190,17 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_HANDLE_CANCEL] = "rt_handle_cancel",
 };
 
+/* Per MirAwaitKind: its name in dumps and the kind of type it awaits. */
+static const struct {
+    const char *name;
+    TypeKind operand;
+} md_awaits[] = {
+    [AWAIT_CORO] = {"coroutine", TY_CORO},
+    [AWAIT_SLEEP] = {"sleep", TY_FLOAT},
+    [AWAIT_JOIN] = {"task", TY_TASK_HANDLE},
+    [AWAIT_SCOPE] = {"scope", TY_TASK_SCOPE},
+};
+
 const char *mir_rt_name(MirRtFn f) {
     if ((unsigned)f >= MRT__COUNT || !mir_rt_names[f]) ICE("MIR: runtime function %d has no name", (int)f);
     return mir_rt_names[f];
@@ -410,10 +421,7 @@ static void md_term(StrBuf *sb, const MirBody *b, const MirTerm *t) {
         break;
     case MT_RETURN: sb_puts(sb, "return"); break;
     case MT_AWAIT:
-        sb_printf(sb, "await %s ", t->await == AWAIT_CORO    ? "coroutine"
-                                   : t->await == AWAIT_SLEEP ? "sleep"
-                                   : t->await == AWAIT_JOIN  ? "task"
-                                                             : "scope");
+        sb_printf(sb, "await %s ", md_awaits[t->await].name);
         md_operand(sb, b, &t->cond);
         sb_printf(sb, " -> bb%u, cancelled: bb%u", t->then_bb, t->else_bb);
         break;
@@ -590,10 +598,8 @@ void mir_verify(const MirBody *b) {
             break;
         case MT_AWAIT:
             mv_operand(b, &t->cond, "an await");
-            if (type_get(t->cond.type)->kind != (t->await == AWAIT_CORO    ? TY_CORO
-                                                 : t->await == AWAIT_SLEEP ? TY_FLOAT
-                                                 : t->await == AWAIT_JOIN  ? TY_TASK_HANDLE
-                                                                           : TY_TASK_SCOPE))
+            if ((unsigned)t->await >= sizeof md_awaits / sizeof md_awaits[0] ||
+                type_get(t->cond.type)->kind != md_awaits[t->await].operand)
                 MV_FAIL(b, "MIR: bb%u awaits a %s", bi, type_name(t->cond.type));
             if (!b->is_async) MV_FAIL(b, "MIR: bb%u awaits outside an async body", bi);
             mv_block_id(b, t->then_bb);

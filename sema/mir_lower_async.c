@@ -7,11 +7,9 @@
 
 /* The value of argument `i` of a call (positional or by keyword). */
 static NodeId la_arg(Lb *L, NodeId call, uint32_t i) {
-    const Node *c = lb_node(L, call);
-    if (i >= c->list.count) ICE("MIR: call without argument %u", i);
-    NodeId a = ast_list_at(L->ast, c->list, i);
-    const Node *an = lb_node(L, a);
-    return an->kind == N_KEYWORD ? an->a : a;
+    NodeId a = lb_arg(L, call, i);
+    if (!a) ICE("MIR: call without argument %u", i);
+    return lb_node(L, a)->kind == N_KEYWORD ? lb_node(L, a)->a : a;
 }
 
 /* End the current block with `await` on `cond`; continue in the block

@@ -85,9 +85,12 @@ static void le_inline_finally(Lb *L, LbTry *fr) {
         L->loops.len = fr->loops_len;
     }
     LbTry *top = L->try_top;
+    bool exit_error = L->exit_error;
     L->try_top = fr->parent;
+    L->exit_error = false; /* the block's own scopes end normally */
     lb_stmts(L, fin);
     L->try_top = top;
+    L->exit_error = exit_error;
     L->cleanups.len = fr->cleanups_len;
     for (uint32_t i = 0; i < above; i++) vec_push(&L->cleanups, saved[i]);
     free(saved);

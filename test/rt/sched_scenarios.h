@@ -45,41 +45,28 @@ static void leaf_resume(void *p) {
 
 typedef struct SpawnJoin {
     Fr fr;
-    RtScope scope;
-    int64_t n, i;
-    RtTask **kids;
-    int64_t sum;
+    FrJoinAll join;
     _Atomic int *ran_on;
 } SpawnJoin;
 
 static void spawn_join_resume(void *p) {
     SpawnJoin *f = p;
     RtTask *me = rt_task_current();
+    FrJoinAll *j = &f->join;
     switch (f->fr.pc) {
     case 0:
-        rt_scope_init(&f->scope, me, 0);
-        f->kids = malloc(sizeof(RtTask *) * (size_t)f->n);
-        for (int64_t i = 0; i < f->n; i++) {
+        rt_scope_init(&j->scope, me, 0);
+        j->kids = malloc(sizeof(RtTask *) * j->n);
+        for (uint64_t i = 0; i < j->n; i++) {
             Leaf *l = fr_new(sizeof(Leaf), leaf_resume);
-            l->v = i;
+            l->v = (int64_t)i;
             l->ran_on = f->ran_on;
-            f->kids[i] = rt_spawn(&f->scope, l, NULL);
+            j->kids[i] = rt_spawn(&j->scope, l, NULL);
         }
-        f->i = 0;
         /* fallthrough */
     case 1:
-        while (f->i < f->n) {
-            if (!rt_join_begin(me, f->kids[f->i])) FR_SUSPEND(f, 1);
-            f->sum += FR_OUT(f->kids[f->i]);
-            rt_task_release(f->kids[f->i]);
-            f->i++;
-        }
-        /* fallthrough */
-    case 2:
-        if (!rt_scope_join_begin(&f->scope, me)) FR_SUSPEND(f, 2);
-        rt_scope_fini(&f->scope);
-        free(f->kids);
-        f->fr.out = f->sum;
+        if (!fr_join_all(j, me)) FR_SUSPEND(f, 1);
+        f->fr.out = j->sum;
         FR_DONE(f);
     }
 }
@@ -89,7 +76,7 @@ static const char *scenario_spawn_join(int workers, int64_t n, int *workers_used
     _Atomic int ran[64];
     for (int i = 0; i < 64; i++) atomic_init(&ran[i], 0);
     SpawnJoin *f = fr_new(sizeof(SpawnJoin), spawn_join_resume);
-    f->n = n;
+    f->join.n = (uint64_t)n;
     f->ran_on = workers_used ? ran : NULL;
     RtTask *root;
     int st = rt_run(workers, f, &root);

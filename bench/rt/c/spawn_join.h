@@ -16,45 +16,33 @@ static void leaf_resume(void *p) {
 
 typedef struct SpawnJoin {
     Fr fr;
-    RtScope scope;
-    RtTask **kids;
-    uint64_t n, i, sum;
+    FrJoinAll join;
 } SpawnJoin;
 
 static void spawn_join_resume(void *p) {
     SpawnJoin *f = p;
     RtTask *me = rt_task_current();
+    FrJoinAll *j = &f->join;
     switch (f->fr.pc) {
     case 0:
-        rt_scope_init(&f->scope, me, 0);
-        f->kids = malloc(sizeof(RtTask *) * f->n);
-        for (uint64_t i = 0; i < f->n; i++) {
+        rt_scope_init(&j->scope, me, 0);
+        j->kids = malloc(sizeof(RtTask *) * j->n);
+        for (uint64_t i = 0; i < j->n; i++) {
             Leaf *l = fr_new(sizeof(Leaf), leaf_resume);
             l->i = i;
-            f->kids[i] = rt_spawn(&f->scope, l, NULL);
+            j->kids[i] = rt_spawn(&j->scope, l, NULL);
         }
-        f->i = 0;
         /* fallthrough */
     case 1:
-        while (f->i < f->n) {
-            if (!rt_join_begin(me, f->kids[f->i])) FR_SUSPEND(f, 1);
-            f->sum += FR_OUT(f->kids[f->i]);
-            rt_task_release(f->kids[f->i]);
-            f->i++;
-        }
-        /* fallthrough */
-    case 2: /* every child is joined: the scope is done at once */
-        if (!rt_scope_join_begin(&f->scope, me)) FR_SUSPEND(f, 2);
-        rt_scope_fini(&f->scope);
-        free(f->kids);
-        f->fr.out = f->sum;
+        if (!fr_join_all(j, me)) FR_SUSPEND(f, 1);
+        f->fr.out = j->sum;
         FR_DONE(f);
     }
 }
 
 static int spawn_join_main(uint64_t n) {
     SpawnJoin *f = fr_new(sizeof(SpawnJoin), spawn_join_resume);
-    f->n = n;
+    f->join.n = n;
     printf("%" PRIu64 "\n", bench_run(0, f));
     return 0;
 }

@@ -30,34 +30,24 @@ static void sleeper_resume(void *p) {
 
 typedef struct TimersRoot {
     Fr fr;
-    RtScope scope;
-    RtTask **kids;
-    uint64_t i, n;
+    FrJoinAll join;
 } TimersRoot;
 
 static void timers_root_resume(void *p) {
     TimersRoot *f = p;
     RtTask *me = rt_task_current();
+    FrJoinAll *j = &f->join;
     switch (f->fr.pc) {
     case 0:
-        rt_scope_init(&f->scope, me, 0);
-        f->kids = malloc(sizeof(RtTask *) * TASKS);
+        rt_scope_init(&j->scope, me, 0);
+        j->n = TASKS;
+        j->kids = malloc(sizeof(RtTask *) * TASKS);
         for (unsigned i = 0; i < TASKS; i++)
-            f->kids[i] = rt_spawn(&f->scope, fr_new(sizeof(Sleeper), sleeper_resume), NULL);
+            j->kids[i] = rt_spawn(&j->scope, fr_new(sizeof(Sleeper), sleeper_resume), NULL);
         /* fallthrough */
     case 1:
-        while (f->i < TASKS) {
-            if (!rt_join_begin(me, f->kids[f->i])) FR_SUSPEND(f, 1);
-            f->n += FR_OUT(f->kids[f->i]);
-            rt_task_release(f->kids[f->i]);
-            f->i++;
-        }
-        /* fallthrough */
-    case 2:
-        if (!rt_scope_join_begin(&f->scope, me)) FR_SUSPEND(f, 2);
-        rt_scope_fini(&f->scope);
-        free(f->kids);
-        f->fr.out = f->n;
+        if (!fr_join_all(j, me)) FR_SUSPEND(f, 1);
+        f->fr.out = j->sum;
         FR_DONE(f);
     }
 }
