@@ -5,13 +5,15 @@
  * coroutine runs only when awaited or spawned. The frame starts with the
  * resume and destroy functions; the promise follows at offset 16:
  *
- *     { ptr cont, i32 status, i32 taken, T result }
+ *     { ptr cont, i32 status, i32 taken, ptr error, T result }
  *
- * `cont` is the frame of the coroutine awaiting this one (NULL for a task's
- * root), `status` an RT_TASK_* value set when the body ends (OK or
- * CANCELLED; CG_RUNNING before), `result` the returned value, `taken` set
- * once the result was moved out: destroying a finished frame whose result
- * nobody took drops the result.
+ * (RtPromiseHead in rt/sifr_rt.h.) `cont` is the frame of the coroutine
+ * awaiting this one (NULL for a task's root), `status` an RT_TASK_* value
+ * set when the body ends (OK, FAILED for an Err result, CANCELLED;
+ * CG_RUNNING before), `result` the returned value, `error` the error of an
+ * Err result (the runtime moves it out for a TaskGroup's join), `taken`
+ * set once the result was moved out: destroying a finished frame whose
+ * result nobody took drops the result.
  *
  * `await child` stores this frame in the child's `cont` and transfers to
  * the child with llvm.coro.await.suspend.handle (a guaranteed tail call, so
@@ -26,8 +28,8 @@
 #include "cg_internal.h"
 #include "common.h"
 
-enum { CG_TASK_OK = 0, CG_TASK_CANCELLED = 2, CG_RUNNING = 255 }; /* RT_TASK_* (rt/rt_sched.h) */
-enum { CG_P_CONT, CG_P_STATUS, CG_P_TAKEN, CG_P_RESULT }; /* the promise's fields */
+enum { CG_TASK_OK = 0, CG_TASK_FAILED = 1, CG_TASK_CANCELLED = 2, CG_RUNNING = 255 }; /* RT_TASK_* */
+enum { CG_P_CONT, CG_P_STATUS, CG_P_TAKEN, CG_P_ERROR, CG_P_RESULT }; /* the promise's fields */
 
 /* The coroutine state of the async body being generated (Cg.coro). */
 typedef struct CgCoro {
@@ -39,8 +41,8 @@ typedef struct CgCoro {
 /* The promise of a coroutine returning `ret`. */
 LLVMTypeRef cg_coro_promise_type(Cg *c, TypeId ret) {
     LLVMTypeRef rt = cg_type(c, ret) == c->t_void ? NULL : cg_mem_type(c, ret);
-    LLVMTypeRef f[4] = {c->t_ptr, c->t_i32, c->t_i32, rt};
-    return LLVMStructTypeInContext(c->ctx, f, rt ? 4 : 3, false);
+    LLVMTypeRef f[5] = {c->t_ptr, c->t_i32, c->t_i32, c->t_ptr, rt};
+    return LLVMStructTypeInContext(c->ctx, f, rt ? 5 : 4, false);
 }
 
 /* The promise of frame `frame` (offset 16). */
@@ -203,7 +205,7 @@ LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLV
         /* a finished frame whose result nobody took: the result dies */
         LLVMValueRef st = LLVMBuildLoad2(c->b, c->t_i32, cg_promise_field(c, k->promise_ty, k->promise, CG_P_STATUS), "");
         LLVMValueRef tk = LLVMBuildLoad2(c->b, c->t_i32, cg_promise_field(c, k->promise_ty, k->promise, CG_P_TAKEN), "");
-        LLVMValueRef ok = LLVMBuildICmp(c->b, LLVMIntEQ, st, LLVMConstInt(c->t_i32, CG_TASK_OK, false), "");
+        LLVMValueRef ok = LLVMBuildICmp(c->b, LLVMIntNE, st, LLVMConstInt(c->t_i32, CG_TASK_CANCELLED, false), "");
         LLVMValueRef untaken = LLVMBuildICmp(c->b, LLVMIntEQ, tk, LLVMConstInt(c->t_i32, 0, false), "");
         LLVMBasicBlockRef drop_bb = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.drop.result");
         LLVMBasicBlockRef go_on = LLVMAppendBasicBlockInContext(c->ctx, fn, "coro.release");
@@ -246,7 +248,23 @@ void cg_coro_return(Cg *c, const MirBody *b) {
     CgCoro *k = c->coro;
     if (cg_type(c, b->ret) != c->t_void) {
         LLVMValueRef v = cg_load_place(c, (MirPlace){0, 0, 0}, b->ret);
-        LLVMBuildStore(c->b, cg_to_mem(c, b->ret, v), cg_promise_field(c, k->promise_ty, k->promise, CG_P_RESULT));
+        LLVMValueRef slot = cg_promise_field(c, k->promise_ty, k->promise, CG_P_RESULT);
+        LLVMBuildStore(c->b, cg_to_mem(c, b->ret, v), slot);
+        if (type_get(b->ret)->kind == TY_RESULT) {
+            /* Err: the task failed; its error (a class instance, at the
+             * start of the payload) is where the runtime finds it */
+            LLVMTypeRef rt = cg_mem_type(c, b->ret);
+            LLVMValueRef tag = LLVMBuildLoad2(c->b, c->t_i8, LLVMBuildStructGEP2(c->b, rt, slot, 0, ""), "");
+            LLVMValueRef is_err = LLVMBuildICmp(c->b, LLVMIntNE, tag, LLVMConstInt(c->t_i8, 0, false), "");
+            LLVMValueRef err = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, rt, slot, 1, ""), "");
+            LLVMBuildStore(c->b, LLVMBuildSelect(c->b, is_err, err, LLVMConstNull(c->t_ptr), ""),
+                           cg_promise_field(c, k->promise_ty, k->promise, CG_P_ERROR));
+            LLVMValueRef st = LLVMBuildSelect(c->b, is_err, LLVMConstInt(c->t_i32, CG_TASK_FAILED, false),
+                                              LLVMConstInt(c->t_i32, CG_TASK_OK, false), "");
+            LLVMBuildStore(c->b, st, cg_promise_field(c, k->promise_ty, k->promise, CG_P_STATUS));
+            LLVMBuildBr(c->b, k->final_bb);
+            return;
+        }
     }
     cg_coro_finish(c, CG_TASK_OK);
 }
@@ -287,6 +305,10 @@ void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlo
         break;
     case AWAIT_SCOPE:
         rt = "rt_await_scope", helper_name = "sifr.aw.scope";
+        arg = LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
+        break;
+    case AWAIT_GATHER:
+        rt = "rt_await_gather", helper_name = "sifr.aw.gather";
         arg = LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
         break;
     default: ICE("codegen: await kind %d", (int)t->await);

@@ -646,6 +646,36 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
     case MRT_SPAWN: return cg_rtn(c, "rt_spawn_coro", "p(pp)", a, 2);
     case MRT_HANDLE_TAKE: return cg_handle_take(c, a[0], rv->type);
     case MRT_HANDLE_CANCEL: return cg_rtn(c, "rt_handle_cancel", "v(p)", a, 1);
+    case MRT_TIMEOUT_NEW: return cg_rtn(c, "rt_timeout_new", "p(db)", a, 2);
+    case MRT_TIMEOUT_END: return cg_rtn(c, "rt_timeout_end", "b(p)", a, 1);
+    case MRT_GATHER_TAKE: {
+        LLVMValueRef args[2] = {a[0], cg_desc(c, cg_targ(rv->type, 0))};
+        return cg_rtn(c, "rt_gather_take", "p(pp)", args, 2);
+    }
+    case MRT_GROUP_NEW: return cg_rtn(c, "rt_group_new", "p()", NULL, 0);
+    case MRT_SCOPE_FAILED: return cg_rtn(c, "rt_scope_failed", "b(p)", a, 1);
+    case MRT_GROUP_FAILED: return cg_rtn(c, "rt_group_failed", "b(p)", a, 1);
+    case MRT_GROUP_ERROR: return cg_rtn(c, "rt_group_error", "p(p)", a, 1);
+    case MRT_SCOPE_NEW_CTX: return cg_rtn(c, "rt_scope_new_ctx", "p(p)", a, 1);
+    case MRT_GROUP_NEW_CTX: return cg_rtn(c, "rt_group_new_ctx", "p(p)", a, 1);
+    case MRT_SPAWN_CTX: return cg_rtn(c, "rt_spawn_coro_ctx", "p(ppp)", a, 3);
+    case MRT_CTX_CURRENT: return cg_rtn(c, "rt_ctx_current", "p()", NULL, 0);
+    case MRT_CTX_EMPTY: return cg_rtn(c, "rt_ctx_empty", "p()", NULL, 0);
+    case MRT_CTX_KEY_NEW: {
+        TypeId vt = cg_targ(rv->type, 0);
+        LLVMValueRef args[3] = {a[0], cg_desc(c, vt), cg_spill(c, vt, a[1])};
+        return cg_rtn(c, "rt_ctx_key_new", "p(ppp)", args, 3);
+    }
+    case MRT_CTX_GET: {
+        LLVMValueRef out = cg_spill(c, rv->type, NULL);
+        LLVMValueRef args[3] = {a[0], a[1], out};
+        cg_rtn(c, "rt_ctx_get", "v(ppp)", args, 3);
+        return cg_from_mem(c, rv->type, LLVMBuildLoad2(c->b, cg_mem_type(c, rv->type), out, ""));
+    }
+    case MRT_CTX_WITH: {
+        LLVMValueRef args[3] = {a[0], a[1], cg_spill(c, ops[2].type, a[2])};
+        return cg_rtn(c, "rt_ctx_with", "p(ppp)", args, 3);
+    }
     case MRT_LIST_PUSH: {
         LLVMValueRef args[2] = {a[0], cg_spill(c, ops[1].type, a[1])};
         return cg_rtn(c, "rt_list_push", "v(pp)", args, 2);
@@ -925,9 +955,13 @@ void cg_drop(Cg *c, MirPlace p) {
         cg_coro_drop(c, cg_load_place(c, p, t));
         return;
     }
-    if (type_get(t)->kind == TY_TASK_HANDLE) {
+    if (type_get(t)->kind == TY_TASK_HANDLE || type_get(t)->kind == TY_CONTEXT ||
+        type_get(t)->kind == TY_CONTEXT_KEY) {
         LLVMValueRef h = cg_load_place(c, p, t);
-        cg_rtn(c, "rt_handle_drop", "v(p)", &h, 1);
+        const char *fn = type_get(t)->kind == TY_TASK_HANDLE ? "rt_handle_drop"
+                         : type_get(t)->kind == TY_CONTEXT   ? "rt_ctx_drop"
+                                                             : "rt_ctx_key_drop";
+        cg_rtn(c, fn, "v(p)", &h, 1);
         return;
     }
     if (t == TYPE_BOOL || t == TYPE_NONE || t == TYPE_NEVER) ICE("codegen: drop of a %s value in %s", type_name(t), c->body->symbol);

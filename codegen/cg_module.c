@@ -336,8 +336,8 @@ static void cg_define_c_main(Cg *c) {
     LLVMValueRef res = LLVMBuildCall2(c->b, c->fn_ty[p->main_func], user_main, NULL, 0, "");
     if (m->is_async) {
         /* `async def main`: its coroutine is the root task of the runtime */
-        LLVMValueRef code = cg_rtn(c, "rt_async_main", "w(p)", &res, 1);
-        LLVMBuildRet(c->b, cg_rt_call(c, RT_EXIT, &code, 1));
+        LLVMValueRef aargs[2] = {res, ret_result ? cg_desc(c, m->ret) : LLVMConstNull(c->t_ptr)};
+        LLVMBuildRet(c->b, cg_rtn(c, "rt_async_main", "w(pp)", aargs, 2)); /* it calls rt_exit */
         return;
     }
     if (ret_result) {

@@ -151,6 +151,10 @@ LLVMTypeRef cg_mem_type(Cg *c, TypeId t) {
     case TY_SET:
     case TY_CORO: /* a coroutine: its frame */
     case TY_TASK_SCOPE: /* an RtScope */
+    case TY_TIMEOUT: /* an RtTimerEntry */
+    case TY_TASK_GROUP: /* an RtScope */
+    case TY_CONTEXT:     /* an RtCtx */
+    case TY_CONTEXT_KEY: /* an RtCtxKey */
     case TY_TASK_HANDLE: r = c->t_ptr; break; /* an RtTask */
     case TY_CLASS: r = cg_type_is_enum(c, t) ? c->t_i64 : c->t_ptr; break;
     case TY_TUPLE: {
@@ -259,6 +263,13 @@ static RtKind cg_rt_kind(Cg *c, TypeId t) {
     case TY_RESULT: return RT_K_RESULT;
     case TY_CLASS: return cg_type_is_enum(c, t) ? RT_K_ENUM : RT_K_CLASS;
     case TY_FUNC: return RT_K_FUNC;
+    case TY_CORO:
+    case TY_TASK_HANDLE:
+    case TY_TASK_SCOPE:
+    case TY_TASK_GROUP:
+    case TY_TIMEOUT:
+    case TY_CONTEXT:
+    case TY_CONTEXT_KEY: return RT_K_OPAQUE;
     default: ICE("codegen: no descriptor kind for %s", type_name(t));
     }
 }
@@ -393,7 +404,7 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
     uint32_t payload = 0, object_size = 0, nparams = 0, nfields = 0, nenum = 0;
     LLVMValueRef name = LLVMConstNull(c->t_ptr), params = name, fields = name, enums = name;
     LLVMValueRef user_str = LLVMConstNull(c->t_ptr), user_repr = user_str, user_eq = user_str, base = user_str,
-                 methods = user_str, eq_other = user_str;
+                 methods = user_str, eq_other = user_str, user_drop = user_str;
     uint32_t nmethods = 0;
     bool is_error = false;
     const ClassInfo *ci = prog_class_of(c->prog, t);
@@ -449,6 +460,21 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
         break;
     }
     case RT_K_FUNC: break;
+    case RT_K_OPAQUE: {
+        /* a runtime handle: released by its runtime function (the async
+         * block that owns a scope, group or timer frees it itself) */
+        name = cg_cstring(c, type_name(t));
+        const char *rel = ty->kind == TY_TASK_HANDLE  ? "rt_handle_drop"
+                          : ty->kind == TY_CONTEXT     ? "rt_ctx_drop"
+                          : ty->kind == TY_CONTEXT_KEY ? "rt_ctx_key_drop"
+                          : ty->kind == TY_CORO        ? "rt_coro_drop"
+                                                       : NULL;
+        if (rel) {
+            LLVMTypeRef fty;
+            user_drop = cg_rt_named(c, rel, "v(p)", &fty);
+        }
+        break;
+    }
     default: ICE("codegen: descriptor kind %d", (int)kind);
     }
     LLVMValueRef v[21] = {
@@ -467,7 +493,7 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
         user_str,
         user_repr,
         user_eq,
-        LLVMConstNull(c->t_ptr),
+        user_drop,
         LLVMConstInt(c->t_i8, is_error ? 1 : 0, false),
         base,
         LLVMConstInt(c->t_i32, nmethods, false),

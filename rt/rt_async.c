@@ -5,17 +5,30 @@
 #include "rt_internal.h"
 #include "rt_poll.h"
 #include "rt_sched.h"
+#include "rt_task.h"
 #include "sifr_rt.h"
+#include "sifr_rt_values.h"
 
 enum { AW_DONE = 0, AW_CANCELLED = 1, AW_WAITING = 2 };
 enum { PH_START = 0, PH_SLEEP = 1, PH_YIELD = 2 };
 
-int rt_async_main(void *frame) {
+int rt_async_main(void *frame, const RtType *result) {
     RtTask *t = NULL;
     rt_run(0, frame, &t);
     uint32_t status = t->status;
+    if (result && status != RT_TASK_CANCELLED) {
+        /* `-> Result[None, E]`: an Err is printed, as for a plain main
+         * (rt_main_result drops the value and exits) */
+        RtPromiseHead *p = (RtPromiseHead *)((char *)frame + RT_PROMISE_OFFSET);
+        p->taken = 1;
+        int code = rt_main_result(result, p + 1);
+        rt_task_release(t);
+        rt_frame_cache_release(); /* the root's frame went to this thread's cache */
+        return code;
+    }
     rt_task_release(t);
-    return status == RT_TASK_OK ? 0 : 1;
+    rt_frame_cache_release();
+    return rt_exit(status == RT_TASK_OK ? 0 : 1);
 }
 
 void rt_async_finish(uint32_t status) {
@@ -24,6 +37,14 @@ void rt_async_finish(uint32_t status) {
 }
 
 double rt_task_now(void) { return (double)rt_now_ns() / 1e9; }
+
+/* The deadline (CLOCK_MONOTONIC ns) `s` seconds from now, saturating. */
+static uint64_t aw_deadline_in(double s) {
+    uint64_t now = rt_now_ns();
+    if (!(s > 0)) return now;
+    double ns = s * 1e9;
+    return ns >= (double)(UINT64_MAX - now) ? UINT64_MAX : now + (uint64_t)ns;
+}
 
 static void *aw_end(RtAwait *a, RtTask *me, void *frame) {
     a->result = rt_task_cancelled(me) ? AW_CANCELLED : AW_DONE;
@@ -45,19 +66,16 @@ void *rt_await_sleep(RtAwait *a, void *frame) {
             rt_yield_begin(me);
             return NULL;
         }
-        double ns = s * 1e9;
-        uint64_t now = rt_now_ns();
-        uint64_t deadline = ns >= (double)(UINT64_MAX - now) ? UINT64_MAX : now + (uint64_t)ns;
         a->phase = PH_SLEEP;
-        if (rt_sleep_begin(me, deadline)) return aw_end(a, me, frame);
+        if (rt_sleep_begin(me, aw_deadline_in(s))) return aw_end(a, me, frame);
         a->result = AW_WAITING;
         return NULL;
     }
     case PH_SLEEP: {
-        int r = rt_sleep_end(me);
-        if (r == RT_EAGAIN) return NULL;
-        a->result = r == RT_ECANCELED ? AW_CANCELLED : AW_DONE;
-        return frame;
+        if (rt_sleep_end(me) == RT_EAGAIN) return NULL;
+        /* a cancellation that came with the deadline (a timeout that
+         * fired in the same pass) is seen here, not at the next await */
+        return aw_end(a, me, frame);
     }
     default: return aw_end(a, me, frame);
     }
@@ -85,18 +103,88 @@ void *rt_await_join(RtAwait *a, void *frame) {
 void *rt_await_scope(RtAwait *a, void *frame) {
     RtTask *me = rt_task_current();
     rt_task_set_leaf(me, frame);
-    if (rt_scope_join_begin(a->arg.p, me)) {
-        a->result = AW_DONE;
-        return frame;
-    }
+    if (rt_scope_join_begin(a->arg.p, me)) return aw_end(a, me, frame);
     a->result = AW_WAITING;
     return NULL;
+}
+
+void *rt_await_gather(RtAwait *a, void *frame) {
+    RtTask *me = rt_task_current();
+    rt_task_set_leaf(me, frame);
+    const RtList *l = a->arg.p;
+    /* phase: the handles joined so far */
+    for (; a->phase < (uint32_t)l->len; a->phase++) {
+        RtTask *child = ((RtTask **)l->data)[a->phase];
+        if (rt_join_begin(me, child)) {
+            if (child->status == RT_TASK_CANCELLED) {
+                a->result = AW_CANCELLED;
+                return frame;
+            }
+            continue;
+        }
+        if (rt_task_cancelled(me)) {
+            a->result = AW_CANCELLED;
+            return frame;
+        }
+        a->result = AW_WAITING;
+        return NULL;
+    }
+    return aw_end(a, me, frame);
+}
+
+RtList *rt_gather_take(const RtList *handles, const RtType *t) {
+    RtList *out = rt_list_new(t, handles->len);
+    for (int64_t i = 0; i < handles->len; i++) {
+        RtTask *child = ((RtTask **)handles->data)[i];
+        RtPromiseHead *p = (RtPromiseHead *)((char *)child->frame + RT_PROMISE_OFFSET);
+        p->taken = 1;
+        rt_list_push(out, p + 1); /* moved: the frame no longer drops it */
+    }
+    return out;
 }
 
 void *rt_scope_new(void) {
     RtScope *s = rt_alloc(sizeof *s);
     rt_scope_init(s, rt_task_current(), 0);
     return s;
+}
+
+void *rt_group_new(void) {
+    RtScope *s = rt_alloc(sizeof *s);
+    rt_scope_init(s, rt_task_current(), RT_SCOPE_FAIL_FAST);
+    return s;
+}
+
+void *rt_scope_new_ctx(void *ctx) {
+    RtScope *s = rt_scope_new();
+    s->ctx = rt_ctx_retain(ctx);
+    return s;
+}
+
+void *rt_group_new_ctx(void *ctx) {
+    RtScope *s = rt_group_new();
+    s->ctx = rt_ctx_retain(ctx);
+    return s;
+}
+
+void *rt_spawn_coro_ctx(void *scope, void *frame, void *ctx) { return rt_spawn(scope, frame, ctx); }
+
+bool rt_scope_failed(void *scope) { return rt_scope_unobserved(scope) != 0; }
+
+static RtPromiseHead *aw_first_failure(void *scope) {
+    RtTask *t = rt_scope_first_failure(scope);
+    if (!t || !t->frame) return NULL;
+    RtPromiseHead *p = (RtPromiseHead *)((char *)t->frame + RT_PROMISE_OFFSET);
+    return p->taken ? NULL : p;
+}
+
+bool rt_group_failed(void *scope) { return aw_first_failure(scope) != NULL; }
+
+void *rt_group_error(void *scope) {
+    RtPromiseHead *p = aw_first_failure(scope);
+    if (!p) return NULL;
+    p->taken = 1;
+    return p->error;
 }
 
 void rt_scope_free(void *scope) {
@@ -106,9 +194,21 @@ void rt_scope_free(void *scope) {
 
 void *rt_spawn_coro(void *scope, void *frame) { return rt_spawn(scope, frame, NULL); }
 
+void rt_coro_drop(void *frame) { rt_coro_destroy(frame); }
+
 void *rt_handle_frame(void *task) { return ((RtTask *)task)->frame; }
 
 void rt_handle_drop(void *task) { rt_task_release(task); }
+
+void *rt_timeout_new(double t, bool instant) {
+    uint64_t deadline;
+    if (!instant) deadline = aw_deadline_in(t);
+    else if (!(t > 0)) deadline = 0;
+    else deadline = t * 1e9 >= 1.8e19 ? UINT64_MAX : (uint64_t)(t * 1e9);
+    return rt_task_timeout_start(rt_task_current(), deadline);
+}
+
+bool rt_timeout_end(void *timeout) { return rt_task_timeout_stop(rt_task_current(), timeout); }
 
 void rt_handle_cancel(void *task) {
     rt_task_cancel(task);

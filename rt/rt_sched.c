@@ -260,7 +260,24 @@ void rt_yield_begin(RtTask *me) {
 }
 
 void rt_task_cancel(RtTask *t) {
-    if (atomic_exchange(&t->cancel, 1) == 0) rt_task_wake(t);
+    if (!(atomic_fetch_or(&t->cancel, RT_CANCEL_REQUESTED) & RT_CANCEL_REQUESTED)) rt_task_wake(t);
+}
+
+static void rt_timeout_fire(RtTimerEntry *e) {
+    RtTask *t = e->arg;
+    atomic_fetch_add(&t->cancel, 1);
+    rt_task_wake(t);
+}
+
+RtTimerEntry *rt_task_timeout_start(RtTask *me, uint64_t deadline_ns) {
+    return rt_timer_start(deadline_ns, rt_timeout_fire, me);
+}
+
+bool rt_task_timeout_stop(RtTask *me, RtTimerEntry *e) {
+    /* rt_timer_stop waits for a fire() in progress: its increment is done */
+    if (!rt_timer_stop(e)) return false;
+    uint32_t left = atomic_fetch_sub(&me->cancel, 1) - 1;
+    return !(left & RT_CANCEL_REQUESTED);
 }
 
 /* ---- Task lifetime ------------------------------------------------------- */
@@ -274,18 +291,13 @@ static void rt_task_unref(RtTask *t) {
 
 static void rt_task_free(RtTask *t) {
     if (t->frame) rt_coro_destroy(t->frame);
+    rt_ctx_drop(t->ctx);
     rt_pool_free(t, sizeof *t);
-}
-
-static void rt_scope_note_unobserved(RtScope *sc) {
-    if (sc) atomic_fetch_add(&sc->unobserved, 1);
 }
 
 void rt_task_release(RtTask *t) {
     /* RELEASED is set once, by the handle's owner: adding it sets the bit. */
-    bool observed = t->observed;
     uint32_t s = atomic_fetch_add_explicit(&t->state, RT_TS_RELEASED - RT_TS_REF, memory_order_acq_rel);
-    if ((s & RT_TS_DONE) && t->status == RT_TASK_FAILED && !observed) rt_scope_note_unobserved(t->scope);
     if ((s >> 8) == 1) rt_task_free(t);
 }
 
@@ -320,7 +332,6 @@ static void rt_complete(RtWorker *w, RtTask *t) {
         if (atomic_load(&sc->flags) & RT_SCOPE_FAIL_FAST) rt_scope_cancel(sc);
     }
     RtTask *owner = sc ? sc->owner : NULL;
-    bool observed = t->observed;
     bool is_root = t == S.root;
     uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
     RtTask *joiner;
@@ -338,7 +349,6 @@ static void rt_complete(RtWorker *w, RtTask *t) {
         atomic_fetch_or_explicit(&t->state, RT_TS_ACKED, memory_order_release);
         rt_task_unref(t);
     }
-    if (failed && (s & RT_TS_RELEASED) && !observed) rt_scope_note_unobserved(sc);
     if (!sc) rt_task_unref(t); /* the execution's reference */
     if (sc) {
         uint64_t old = atomic_fetch_sub_explicit(&sc->live, 2, memory_order_acq_rel);
@@ -397,13 +407,13 @@ static RtTask *rt_task_new(RtScope *sc, void *frame, void *ctx) {
     atomic_init(&t->state, RT_TS_SCHEDULED | 2u * RT_TS_REF);
     t->scope = sc;
     RtTask *cur = tl_task;
-    t->ctx = ctx ? ctx : (sc && sc->ctx) ? sc->ctx : cur ? cur->ctx : NULL;
+    t->ctx = rt_ctx_retain(ctx ? ctx : (sc && sc->ctx) ? sc->ctx : cur ? cur->ctx : NULL);
     if (sc) {
         uint64_t old = atomic_fetch_add(&sc->live, (1ull << 32) + 2u);
         RtTask *head = atomic_load_explicit(&sc->children, memory_order_relaxed);
         do t->sibling = head;
         while (!atomic_compare_exchange_weak(&sc->children, &head, t));
-        if (atomic_load(&sc->flags) & RT_SCOPE_CANCELLED) atomic_store(&t->cancel, 1);
+        if (atomic_load(&sc->flags) & RT_SCOPE_CANCELLED) atomic_store(&t->cancel, RT_CANCEL_REQUESTED);
         if ((old >> 32) + 1 >= sc->prune_at) rt_scope_prune(sc);
     }
     return t;
@@ -435,7 +445,8 @@ static void rt_scope_prune(RtScope *sc) {
     uint64_t dropped = 0;
     while (c) {
         RtTask *next = c->sibling;
-        if (rt_task_done(c)) {
+        /* a failed child stays listed: its scope asks whether anyone saw it */
+        if (rt_task_done(c) && c->status != RT_TASK_FAILED) {
             dropped++;
             rt_task_unref(c);
         } else {
@@ -478,6 +489,15 @@ bool rt_scope_join_begin(RtScope *s, RtTask *me) {
     }
 }
 
+uint32_t rt_scope_unobserved(RtScope *s) {
+    uint32_t n = 0;
+    rt_spin_lock(&s->lock);
+    for (RtTask *c = atomic_load(&s->children); c; c = c->sibling)
+        if (rt_task_done(c) && c->status == RT_TASK_FAILED && !c->observed) n++;
+    rt_spin_unlock(&s->lock);
+    return n;
+}
+
 void rt_scope_fini(RtScope *s) {
     RtTask *c = atomic_exchange(&s->children, NULL);
     while (c) {
@@ -487,6 +507,8 @@ void rt_scope_fini(RtScope *s) {
     }
     RtTask *f = atomic_exchange(&s->first_failed, NULL);
     if (f) rt_task_unref(f);
+    rt_ctx_drop(s->ctx);
+    s->ctx = NULL;
 }
 
 /* ---- Timers ------------------------------------------------------------ */

@@ -62,7 +62,7 @@ struct RtTask {
     void *leaf;          /* the frame to resume: the innermost suspended coroutine */
     _Atomic uint32_t state;  /* RT_TS_* flags and the reference count: one atomic word,
                                 so completing or dropping a handle is one operation */
-    _Atomic uint32_t cancel; /* cancellation requested */
+    _Atomic uint32_t cancel; /* RT_CANCEL_REQUESTED | the number of expired timeouts */
     uint32_t status;         /* RT_TASK_*, final once DONE */
     bool observed;           /* the handle's owner saw the outcome (its joins set it) */
     void *error;             /* failure payload (opaque to the runtime) */
@@ -126,8 +126,17 @@ RtTask *rt_spawn(RtScope *scope, void *frame, void *ctx);
 /* Make t runnable. Safe from any thread, idempotent while t is queued. */
 void rt_task_wake(RtTask *t);
 
-/* Request cancellation of t and wake it. */
+/* Request cancellation of t and wake it. A task is cancelled while its
+ * `cancel` word is not 0: the request bit (sticky) or any expired timeout
+ * of its own (each counts one until it is stopped). */
+enum { RT_CANCEL_REQUESTED = 1u << 31 };
 void rt_task_cancel(RtTask *t);
+/* A timeout of `me` (`async with task.timeout`): at deadline_ns the task is
+ * cancelled until the timeout is stopped. Call from the task, on a worker. */
+RtTimerEntry *rt_task_timeout_start(RtTask *me, uint64_t deadline_ns);
+/* Stop it (from `me`, exactly once): true when it had expired and nothing
+ * else (a cancellation request) keeps the task cancelled. */
+bool rt_task_timeout_stop(RtTask *me, RtTimerEntry *e);
 static inline bool rt_task_cancelled(const RtTask *t) {
     return atomic_load_explicit(&t->cancel, memory_order_acquire) != 0;
 }
@@ -146,8 +155,9 @@ static inline bool rt_task_done(const RtTask *t) {
     return (atomic_load_explicit(&t->state, memory_order_acquire) & RT_TS_DONE) != 0;
 }
 
-/* Drop a handle (after a join, or to detach). A child that fails with no one
- * having observed its outcome counts as an unobserved failure of its scope. */
+/* Drop a handle (after a join, or to detach). A failed child whose outcome
+ * no join observed is an unobserved failure of its scope, handle or not
+ * (rt_scope_unobserved). */
 void rt_task_release(RtTask *t);
 
 /* Suspend the current task until the scheduler has run other ready tasks. */
@@ -192,9 +202,8 @@ struct RtScope {
     RtSpin lock;                 /* walks and prunes of `children` */
     _Atomic uint32_t flags;      /* RT_SCOPE_* */
     _Atomic(RtTask *) first_failed; /* the first child that failed (holds a reference) */
-    _Atomic uint32_t unobserved; /* failed children whose handles were dropped unobserved */
     uint32_t prune_at;           /* list length that triggers the next prune */
-    void *ctx;                   /* the context children inherit (NULL: the owner's) */
+    void *ctx;                   /* the context children inherit (NULL: the owner's; a reference) */
 };
 
 void rt_scope_init(RtScope *s, RtTask *owner, uint32_t flags);
@@ -207,7 +216,9 @@ bool rt_scope_join_begin(RtScope *s, RtTask *me);
 void rt_scope_fini(RtScope *s);
 /* The first failed child (or NULL); valid until rt_scope_fini. */
 static inline RtTask *rt_scope_first_failure(RtScope *s) { return atomic_load(&s->first_failed); }
-static inline uint32_t rt_scope_unobserved(RtScope *s) { return atomic_load(&s->unobserved); }
+/* The number of failed children whose outcome no join observed (after the
+ * scope's join; failed children stay listed until rt_scope_fini). */
+uint32_t rt_scope_unobserved(RtScope *s);
 
 /* ---- Timers ------------------------------------------------------------ */
 

@@ -1,6 +1,8 @@
 /* Generic value operations driven by type descriptors: the primitive
  * descriptors, drop/clone/eq/hash/cmp of any value, the str()/repr()
  * printing forms of SPEC section 3, class objects and the XXH3 hashes. */
+#include <stdio.h>
+
 #include "rt_internal.h"
 
 #include <string.h>
@@ -132,6 +134,9 @@ void rt_value_drop(const RtType *t, void *v) {
         if (c->env && c->env_type) rt_value_drop(c->env_type, &c->env);
         return;
     }
+    case RT_K_OPAQUE:
+        if (t->user_drop && rt_ptr(v)) t->user_drop(rt_ptr(v));
+        return;
     }
     rt_panic("internal error: bad type descriptor", NULL);
 }
@@ -212,6 +217,11 @@ void rt_value_clone(const RtType *t, void *dst, const void *src) {
         *d = *s;
         if (s->env && s->env_type) rt_value_clone(s->env_type, &d->env, &s->env);
         return;
+    }
+    case RT_K_OPAQUE: {
+        char msg[96];
+        snprintf(msg, sizeof msg, "a %s cannot be copied", t->name ? t->name : "runtime handle");
+        rt_panic(msg, NULL);
     }
     }
     rt_panic("internal error: bad type descriptor", NULL);
@@ -295,6 +305,7 @@ bool rt_value_eq(const RtType *t, const void *a, const void *b) {
         const RtClosure *x = a, *y = b;
         return x->fn == y->fn && x->env == y->env;
     }
+    case RT_K_OPAQUE: return rt_ptr(a) == rt_ptr(b);
     }
     rt_panic("internal error: bad type descriptor", NULL);
 }
@@ -366,6 +377,7 @@ uint64_t rt_value_hash(const RtType *t, const void *v) {
         const RtClosure *c = v;
         return rt_hash_mix(rt_hash_bytes(&c->fn, sizeof c->fn), rt_hash_bytes(&c->env, sizeof c->env));
     }
+    case RT_K_OPAQUE: return rt_hash_bytes(v, sizeof(void *));
     }
     rt_panic("internal error: bad type descriptor", NULL);
 }
@@ -542,6 +554,11 @@ void rt_value_write(RtBuf *b, const RtType *t, const void *v, bool repr) {
     }
     case RT_K_FUNC:
         rt_buf_puts(b, "<function>");
+        return;
+    case RT_K_OPAQUE:
+        rt_buf_putc(b, '<');
+        rt_buf_puts(b, t->name ? t->name : "handle");
+        rt_buf_putc(b, '>');
         return;
     }
     rt_panic("internal error: bad type descriptor", NULL);

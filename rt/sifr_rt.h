@@ -50,7 +50,8 @@ void rt_frame_free(void *frame, size_t size);
 /* ---- async code (rt/rt_async.c; docs/design/async.md) ------------------ */
 /* Run the coroutine of `async def main` as the root task on one worker per
  * core; returns the process's exit code. */
-int rt_async_main(void *frame);
+struct RtType;
+int rt_async_main(void *frame, const struct RtType *result); /* result: main's Result type, or NULL */
 /* The root coroutine of the current task ends with `status` (RT_TASK_*). */
 void rt_async_finish(uint32_t status);
 /* task.now(): monotonic seconds. */
@@ -72,14 +73,62 @@ typedef struct RtAwait {
 } RtAwait;
 void *rt_await_sleep(RtAwait *a, void *frame); /* arg.f: seconds */
 void *rt_await_join(RtAwait *a, void *frame);  /* arg.p: the RtTask of a handle */
-void *rt_await_scope(RtAwait *a, void *frame); /* arg.p: an RtScope; never cancelled */
+/* arg.p: an RtScope; waits for every child, then result 1 if the task is cancelled */
+void *rt_await_scope(RtAwait *a, void *frame);
+/* arg.p: an RtList of task handles: waits for each; result 1 if the task is
+ * cancelled or one of them ended cancelled (it has no result) */
+void *rt_await_gather(RtAwait *a, void *frame);
+/* After rt_await_gather: a new list (element type t) of the tasks' results,
+ * moved out of their frames; the handles stay in `handles`. */
+struct RtList;
+struct RtList *rt_gather_take(const struct RtList *handles, const struct RtType *t);
+/* The head of the promise of a generated coroutine, at offset 16 of its
+ * frame (codegen/cg_async.c): the result follows. `error` is the error of
+ * a body that returned Err (status RT_TASK_FAILED), owned by the result;
+ * `taken` is set once the result was moved out. */
+typedef struct RtPromiseHead {
+    void *cont;
+    uint32_t status;
+    uint32_t taken;
+    void *error;
+} RtPromiseHead;
+#define RT_PROMISE_OFFSET 16
 /* Scopes and handles of `async with task.scope()` (opaque to generated code). */
 void *rt_scope_new(void);               /* owned by the current task */
+void *rt_group_new(void);               /* a TaskGroup: a failing child cancels its siblings */
+/* After the join: did a child fail with no one observing it (ScopeFailure)? */
+bool rt_scope_failed(void *scope);
+/* After the join of a TaskGroup: did a child fail (and nobody took its
+ * result)? Then rt_group_error moves that error out of the child's result. */
+bool rt_group_failed(void *scope);
+void *rt_group_error(void *scope);
 void rt_scope_free(void *scope);        /* after its join */
 void *rt_spawn_coro(void *scope, void *frame); /* the handle of a new task */
 void *rt_handle_frame(void *task);      /* the root frame of a finished task */
 void rt_handle_drop(void *task);
+void rt_coro_drop(void *frame);         /* destroy a coroutine that never ran (or finished) */
 void rt_handle_cancel(void *task);      /* cancel the task and drop the handle */
+/* `async with task.timeout(t)` (instant false: seconds from now) and
+ * `task.deadline(t)` (an instant of task.now()): the task is cancelled
+ * from then until rt_timeout_end, which says whether the timeout expired
+ * and is what cancelled the task (then TimeoutError is raised). */
+void *rt_timeout_new(double t, bool instant);
+bool rt_timeout_end(void *timeout);
+/* Contexts (rt/rt_context.c): `ContextKey[T](name, default)` and the
+ * immutable `Context` chains of tasks. Values and defaults are moved in
+ * (`t->size` bytes at the pointer); `get` clones the value into `out`. */
+void *rt_ctx_key_new(const RtStr *name, const struct RtType *t, void *dflt);
+void rt_ctx_key_drop(void *key);
+void *rt_ctx_empty(void);                  /* empty_context() */
+void *rt_ctx_current(void);                /* current_context(): a new reference */
+void *rt_ctx_with(void *ctx, void *key, void *val); /* ctx.with_value(key, val) */
+void rt_ctx_get(const void *ctx, const void *key, void *out);
+void *rt_ctx_retain(void *ctx);            /* NULL stays NULL */
+void rt_ctx_drop(void *ctx);
+/* task.scope(ctx=...), TaskGroup(ctx=...): children run in `ctx` */
+void *rt_scope_new_ctx(void *ctx);
+void *rt_group_new_ctx(void *ctx);
+void *rt_spawn_coro_ctx(void *scope, void *frame, void *ctx);
 
 /* ---- panics ------------------------------------------------------------- */
 _Noreturn void rt_panic(const char *msg, const RtLoc *loc);

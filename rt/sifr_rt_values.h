@@ -58,6 +58,8 @@ typedef enum RtKind {
     RT_K_CLASS,      /* fields; boxed */
     RT_K_ENUM,       /* enum_names */
     RT_K_FUNC,       /* RtClosure */
+    RT_K_OPAQUE,     /* a runtime handle (task handle, context, coroutine): a pointer,
+                        released by user_drop(pointer) when not NULL; cannot be copied */
 } RtKind;
 
 typedef struct RtType RtType;

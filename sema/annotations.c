@@ -65,6 +65,8 @@ static TypeId sema_ann_name(Sema *s, NodeId ann) {
         Symbol *sym = sema_sym(s, id);
         n->sym = id;
         if (sym->kind == SYM_MODULE) return TYPE_ERROR; /* poisoned import: already reported */
+        if (sym->kind == SYM_BUILTIN && sym->index == BI_TASK_GROUP) return type_task_group(); /* from sifr.task */
+        if (sym->kind == SYM_BUILTIN && sym->index == BI_TASK_CONTEXT) return type_context();
         if (sym->kind == SYM_CLASS) {
             if (sym->type == TYPE_ERROR) return TYPE_ERROR;
             ClassInfo *ci = sema_class(s, id);
@@ -192,8 +194,28 @@ static TypeId sema_ann_subscript(Sema *s, NodeId ann) {
         return name == s->n.dict ? type_dict(ts[0], ts[1]) : type_result(ts[0], ts[1]);
     }
     if (name == s->n.tuple) return type_tuple(ts, empty_tuple ? 0 : na);
+    if (!strcmp(str_text(name), "TaskHandle") && !symmap_get(&s->module, name)) {
+        /* TaskHandle[T] or TaskHandle[T, E]: the handle of a task returning
+         * T, or Result[T, E] (E None: T) */
+        if (na != 1 && na != 2) return sema_ann_arity(s, ann, "TaskHandle", 2, na);
+        if (na == 1 || ts[1] == TYPE_NONE) return type_task_handle(ts[0]);
+        if (!sema_is_error_type(s, ts[1])) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, argn[1])->span,
+                                      "the error type of a `TaskHandle` must be an error class or None, found `%s`",
+                                      type_name(ts[1]));
+            diag_label(d, "not derived from `Error`");
+            diag_emit(d);
+            return TYPE_ERROR;
+        }
+        return type_task_handle(type_result(ts[0], ts[1]));
+    }
     SymId id = symmap_get(&s->module, name);
     if (!id) id = symmap_get(&s->builtins, name);
+    if (id && sema_sym(s, id)->kind == SYM_BUILTIN && sema_sym(s, id)->index == BI_TASK_CONTEXT_KEY) {
+        base->sym = id; /* ContextKey[T], from sifr.task */
+        if (na != 1) return sema_ann_arity(s, ann, "ContextKey", 1, na);
+        return type_context_key(ts[0]);
+    }
     if (id) {
         Symbol *sym = sema_sym(s, id);
         base->sym = id;

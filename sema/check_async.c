@@ -28,6 +28,13 @@ static const struct {
     {"sleep", BI_TASK_SLEEP, TYPE_FLOAT, "seconds"},
     {"now", BI_TASK_NOW, 0, NULL},
     {"scope", BI_TASK_SCOPE, 0, NULL},
+    {"timeout", BI_TASK_TIMEOUT, TYPE_FLOAT, "seconds"},
+    {"deadline", BI_TASK_DEADLINE, TYPE_FLOAT, "instant"},
+    {"TaskGroup", BI_TASK_GROUP, 0, NULL},
+    {"current_context", BI_TASK_CURRENT_CONTEXT, 0, NULL},
+    {"empty_context", BI_TASK_EMPTY_CONTEXT, 0, NULL},
+    {"ContextKey", BI_TASK_CONTEXT_KEY, 0, NULL},
+    {"gather", BI_TASK_GATHER, 0, NULL},
 };
 
 /* The symbol standing for builtin `bi` (its name has a dot, so no plain
@@ -38,28 +45,121 @@ static SymId sema_task_sym(Sema *s, BuiltinId bi) {
     return id;
 }
 
-TypeId sema_task_call(Sema *s, NodeId call) {
+/* Bind the callee of a `task` function call to builtin `bi`. Through the
+ * namespace (`task.X`), the namespace itself is no value: later passes see
+ * a typed name bound to the function's symbol, and skip it as a receiver. */
+static void sema_task_bind(Sema *s, NodeId callee, BuiltinId bi) {
+    Node *c = sema_node(s, callee);
+    c->sym = sema_task_sym(s, bi);
+    if (c->kind == N_ATTR) {
+        Node *o = sema_node(s, c->a);
+        o->sym = c->sym;
+        o->type = TYPE_NONE;
+    }
+}
+
+/* Does T have an empty value (a ContextKey[T] without a default gets it)? */
+static bool sema_has_empty_value(TypeId t) {
+    switch (t) {
+    case TYPE_INT: case TYPE_FLOAT: case TYPE_BOOL: case TYPE_STR: case TYPE_BYTES: return true;
+    default: break;
+    }
+    TypeKind k = type_get(t)->kind;
+    return k == TY_LIST || k == TY_DICT || k == TY_SET || k == TY_OPTION;
+}
+
+/* ContextKey(name[, default]): T from the expected type, else the default's. */
+static TypeId sema_context_key_call(Sema *s, NodeId call, TypeId hint) {
+    TypeId vt = hint && type_get(hint)->kind == TY_CONTEXT_KEY ? type_get(hint)->args[0] : 0;
+    NodeList args = sema_node(s, call)->list;
+    NodeId dflt = 0;
+    for (uint32_t i = 0; i < args.count; i++) {
+        Node *a = sema_node(s, ast_list_at(s->ast, args, i));
+        if (a->kind == N_KEYWORD ? (a->name && !strcmp(str_text(a->name), "default")) : i == 1) dflt = a->kind == N_KEYWORD ? a->a : ast_list_at(s->ast, args, i);
+    }
+    if (!vt && dflt) vt = sema_expr(s, dflt);
+    if (!vt || vt == TYPE_ERROR) {
+        sema_args_quiet(s, call);
+        if (vt == TYPE_ERROR) return TYPE_ERROR;
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, call)->span,
+                                  "cannot infer the value type of this ContextKey");
+        diag_label(d, "no annotation and no default");
+        diag_help(d, "annotate it: `key: ContextKey[str] = ContextKey(\"name\")`");
+        diag_emit(d);
+        return TYPE_ERROR;
+    }
+    ParamSlot slots[2] = {{.name = intern_cstr("name"), .type = TYPE_STR},
+                          {.name = intern_cstr("default"), .type = vt, .has_default = true}};
+    if (!sema_bind_args(s, call, "ContextKey", slots, 2, NULL, NULL, 0, (Span){0, 0, 0})) return TYPE_ERROR;
+    if (!dflt && !sema_has_empty_value(vt)) {
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, call)->span,
+                                  "a ContextKey[%s] needs a default", type_name(vt));
+        diag_label(d, "`%s` has no empty value", type_name(vt));
+        diag_help(d, "pass one: `ContextKey(\"name\", default)`");
+        diag_emit(d);
+        return TYPE_ERROR;
+    }
+    return type_context_key(vt);
+}
+
+TypeId sema_task_call(Sema *s, NodeId call, TypeId hint) {
     NodeId callee = sema_node(s, call)->a;
     Node *c = sema_node(s, callee);
     const char *name = str_text(c->name);
+    bool bare = c->kind == N_NAME; /* a name imported from sifr.task */
     for (size_t i = 0; i < sizeof task_funcs / sizeof task_funcs[0]; i++) {
-        if (strcmp(task_funcs[i].name, name) != 0) continue;
+        if (bare ? (c->sym != sema_task_sym(s, task_funcs[i].bi)) : strcmp(task_funcs[i].name, name) != 0) continue;
+        if (task_funcs[i].bi == BI_TASK_GATHER) {
+            /* gather(handles): list[TaskHandle[T]] -> Coroutine[list[T]] */
+            sema_task_bind(s, callee, BI_TASK_GATHER);
+            NodeList args = sema_node(s, call)->list;
+            if (args.count != 1 || sema_node(s, ast_list_at(s->ast, args, 0))->kind == N_KEYWORD) {
+                sema_args_quiet(s, call);
+                sema_arity(s, sema_node(s, call)->span, (Span){0, 0, 0}, "gather", 1, 1, args.count);
+                return TYPE_ERROR;
+            }
+            NodeId a = ast_list_at(s->ast, args, 0);
+            TypeId lt = sema_expr(s, a);
+            if (lt == TYPE_ERROR) return TYPE_ERROR;
+            if (type_get(lt)->kind != TY_LIST || type_get(type_get(lt)->args[0])->kind != TY_TASK_HANDLE) {
+                Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, a)->span,
+                                          "`gather` takes a list of task handles, not a `%s`", type_name(lt));
+                diag_label(d, "not a list[TaskHandle[...]]");
+                diag_emit(d);
+                return TYPE_ERROR;
+            }
+            return type_coro(type_list(type_get(type_get(lt)->args[0])->args[0]));
+        }
+        if (task_funcs[i].bi == BI_TASK_CONTEXT_KEY) {
+            sema_task_bind(s, callee, BI_TASK_CONTEXT_KEY);
+            return sema_context_key_call(s, call, hint);
+        }
+        if (task_funcs[i].bi == BI_TASK_GROUP && !sema_in_async(s)) {
+            sema_args_quiet(s, call);
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, call)->span,
+                                      "a TaskGroup can only be made inside `async def`");
+            diag_label(d, "outside an async function");
+            diag_help(d, "its tasks run on the runtime: make the group in an `async def`");
+            diag_emit(d);
+            return TYPE_ERROR;
+        }
         char fname[32];
         snprintf(fname, sizeof fname, "task.%s", name);
         ParamSlot slot = {.name = task_funcs[i].param_name ? intern_cstr(task_funcs[i].param_name) : 0,
                           .type = task_funcs[i].param};
-        sema_bind_args(s, call, fname, &slot, task_funcs[i].param ? 1 : 0, NULL, NULL, 0, (Span){0, 0, 0});
-        c = sema_node(s, callee);
-        c->sym = sema_task_sym(s, task_funcs[i].bi);
-        /* the namespace itself is no value: later passes see a typed name
-         * bound to the function's symbol, and skip it as a receiver */
-        Node *o = sema_node(s, c->a);
-        o->sym = c->sym;
-        o->type = TYPE_NONE;
+        if (task_funcs[i].bi == BI_TASK_SCOPE || task_funcs[i].bi == BI_TASK_GROUP)
+            slot = (ParamSlot){.name = intern_cstr("ctx"), .type = type_context(), .has_default = true};
+        sema_bind_args(s, call, fname, &slot, slot.type ? 1 : 0, NULL, NULL, 0, (Span){0, 0, 0});
+        sema_task_bind(s, callee, task_funcs[i].bi);
         switch (task_funcs[i].bi) {
         case BI_TASK_SLEEP: return type_coro(TYPE_NONE);
         case BI_TASK_NOW: return TYPE_FLOAT;
         case BI_TASK_SCOPE: return type_task_scope();
+        case BI_TASK_TIMEOUT:
+        case BI_TASK_DEADLINE: return type_timeout();
+        case BI_TASK_GROUP: return type_task_group();
+        case BI_TASK_CURRENT_CONTEXT:
+        case BI_TASK_EMPTY_CONTEXT: return type_context();
         default: break;
         }
         ICE("sema: task.%s has no type", name);
@@ -68,7 +168,7 @@ TypeId sema_task_call(Sema *s, NodeId call) {
     c = sema_node(s, callee);
     Diagnostic *d = sema_diag(s, CODE_NAME_UNKNOWN, c->span, "the `task` namespace has no `%s`", name);
     diag_label(d, "not a function of `task`");
-    diag_help(d, "`task` has `sleep`, `now` and `scope`");
+    diag_help(d, "`task` has `sleep`, `now`, `scope`, `timeout`, `deadline`, `gather`, `TaskGroup` and the context functions");
     diag_emit(d);
     return TYPE_ERROR;
 }
@@ -96,18 +196,70 @@ TypeId sema_await(Sema *s, NodeId e) {
     return TYPE_ERROR;
 }
 
-/* Methods of scopes and task handles. */
+/* The nearest class both error classes derive from. */
+static TypeId sema_common_error(Sema *s, TypeId a, TypeId b) {
+    while (a && !sema_class_derives(s, type_get(b)->sym, type_get(a)->sym)) {
+        SymId base = sema_class(s, type_get(a)->sym)->base;
+        a = base ? sema_sym(s, base)->type : 0;
+    }
+    return a ? a : b;
+}
+
+/* A child that may fail with `err` was spawned through `recv`: the
+ * `async with` that bound it may fail too. */
+static void sema_track_failure(Sema *s, NodeId recv, TypeId err) {
+    const Node *r = sema_node(s, recv);
+    if (r->kind != N_NAME || !r->sym || err == TYPE_ERROR) return;
+    for (uint32_t i = s->scope_tracks.len; i-- > 0;) {
+        struct ScopeTrack *t = &s->scope_tracks.items[i];
+        if (t->sym != r->sym) continue;
+        t->err = t->err ? sema_common_error(s, t->err, err) : err;
+        return;
+    }
+}
+
+void sema_async_with_enter(Sema *s, NodeId target) {
+    const Node *t = target ? sema_node(s, target) : NULL;
+    struct ScopeTrack tr = {.sym = t && t->kind == N_NAME ? t->sym : 0};
+    vec_push(&s->scope_tracks, tr);
+}
+
+TypeId sema_async_with_leave(Sema *s, TypeId ctx, Span at) {
+    TypeId err = s->scope_tracks.items[--s->scope_tracks.len].err;
+    if (!err) return TYPE_NONE;
+    /* a scope fails with ScopeFailure when a child fails unobserved; a
+     * group with the first error of a child */
+    if (type_get(ctx)->kind == TY_TASK_SCOPE)
+        err = sema_sym(s, symmap_get(&s->builtins, intern_cstr("ScopeFailure")))->type;
+    sema_error_escapes(s, err, at);
+    return err;
+}
+
+/* Methods of scopes, groups and task handles. */
 TypeId sema_task_method(Sema *s, NodeId call, TypeId recv) {
     NodeId callee = sema_node(s, call)->a;
     const char *name = str_text(sema_node(s, callee)->name);
     const Type *rt = type_get(recv);
     NodeList args = sema_node(s, call)->list;
-    if (rt->kind == TY_TASK_SCOPE && !strcmp(name, "spawn")) {
-        if (args.count != 1 || sema_node(s, ast_list_at(s->ast, args, 0))->kind == N_KEYWORD) {
+    if ((rt->kind == TY_TASK_SCOPE || rt->kind == TY_TASK_GROUP) && !strcmp(name, "spawn")) {
+        if (args.count < 1 || args.count > 2 || sema_node(s, ast_list_at(s->ast, args, 0))->kind == N_KEYWORD) {
             sema_args_quiet(s, call);
-            if (args.count != 1) sema_arity(s, sema_node(s, call)->span, (Span){0, 0, 0}, "spawn", 1, 1, args.count);
-            else sema_unsupported(s, sema_node(s, call)->span, "keyword arguments of `spawn`");
+            sema_arity(s, sema_node(s, call)->span, (Span){0, 0, 0}, "spawn", 1, 2, args.count);
             return TYPE_ERROR;
+        }
+        if (args.count == 2) {
+            /* spawn(coro, ctx=...): the child runs in that context */
+            Node *k = sema_node(s, ast_list_at(s->ast, args, 1));
+            if (k->kind != N_KEYWORD || !k->name || strcmp(str_text(k->name), "ctx")) {
+                sema_args_quiet(s, call);
+                Diagnostic *d = sema_diag(s, CODE_TYPE_ARITY, k->span, "`spawn` takes a coroutine and `ctx=`");
+                diag_label(d, "unexpected argument");
+                diag_emit(d);
+                return TYPE_ERROR;
+            }
+            NodeId kv = k->a;
+            sema_expr_expect(s, kv, type_context(), "the context");
+            sema_node(s, ast_list_at(s->ast, args, 1))->type = type_context();
         }
         NodeId a = ast_list_at(s->ast, args, 0);
         TypeId t = sema_expr(s, a);
@@ -124,7 +276,44 @@ TypeId sema_task_method(Sema *s, NodeId call, TypeId recv) {
             sema_unsupported(s, sema_node(s, a)->span, "spawning a coroutine stored in a variable");
             return TYPE_ERROR;
         }
-        return type_task_handle(type_get(t)->args[0]);
+        TypeId res = type_get(t)->args[0];
+        if (type_get(res)->kind == TY_RESULT) sema_track_failure(s, sema_node(s, callee)->a, type_get(res)->args[1]);
+        return type_task_handle(res);
+    }
+    if (rt->kind == TY_CONTEXT && (!strcmp(name, "get") || !strcmp(name, "with_value"))) {
+        bool get = !strcmp(name, "get");
+        if (args.count != (get ? 1u : 2u)) {
+            sema_args_quiet(s, call);
+            sema_arity(s, sema_node(s, call)->span, (Span){0, 0, 0}, name, get ? 1 : 2, get ? 1 : 2, args.count);
+            return TYPE_ERROR;
+        }
+        NodeId k = ast_list_at(s->ast, args, 0);
+        TypeId kt = sema_expr(s, k);
+        if (kt == TYPE_ERROR) {
+            sema_args_quiet(s, call);
+            return TYPE_ERROR;
+        }
+        if (type_get(kt)->kind != TY_CONTEXT_KEY) {
+            sema_args_quiet(s, call);
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, k)->span,
+                                      "`%s` takes a ContextKey, not a `%s`", name, type_name(kt));
+            diag_label(d, "not a ContextKey");
+            diag_emit(d);
+            return TYPE_ERROR;
+        }
+        TypeId vt = type_get(kt)->args[0];
+        if (get) return vt;
+        sema_expr_expect(s, ast_list_at(s->ast, args, 1), vt, "the value");
+        return type_context();
+    }
+    if (rt->kind == TY_TASK_GROUP && !strcmp(name, "join")) {
+        if (args.count) {
+            sema_args_quiet(s, call);
+            sema_arity(s, sema_node(s, call)->span, (Span){0, 0, 0}, name, 0, 0, args.count);
+            return TYPE_ERROR;
+        }
+        /* the first error of a child, whatever its class */
+        return type_coro(type_result(TYPE_NONE, sema_sym(s, s->error_sym)->type));
     }
     if (rt->kind == TY_TASK_HANDLE && (!strcmp(name, "join") || !strcmp(name, "cancel"))) {
         if (args.count) {
@@ -139,7 +328,10 @@ TypeId sema_task_method(Sema *s, NodeId call, TypeId recv) {
     Diagnostic *d = sema_diag(s, CODE_NAME_UNKNOWN, sema_node(s, callee)->span, "`%s` has no method `%s`",
                               type_name(recv), name);
     diag_label(d, "unknown method");
-    diag_help(d, rt->kind == TY_TASK_SCOPE ? "a scope has `spawn`" : "a task handle has `join` and `cancel`");
+    diag_help(d, rt->kind == TY_CONTEXT      ? "a Context has `get` and `with_value`"
+                 : rt->kind == TY_TASK_SCOPE ? "a scope has `spawn`"
+                 : rt->kind == TY_TASK_GROUP ? "a TaskGroup has `spawn` and `join`"
+                                             : "a task handle has `join` and `cancel`");
     diag_emit(d);
     return TYPE_ERROR;
 }

@@ -922,6 +922,7 @@ static NodeId sema_arg(const Sema *s, NodeId call, uint32_t i) {
 
 static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint) {
     const char *fname = str_text(s->n.builtin[bi]);
+    if (bi >= BI_TASK_SLEEP) return sema_task_call(s, call, hint); /* imported from sifr.task */
     if (bi >= BI_SORTED) return sema_core_builtin(s, call, bi, hint);
     if (bi == BI_MIN || bi == BI_MAX) /* min(xs, key=..., default=...) */
         for (uint32_t i = 0; i < sema_node(s, call)->list.count; i++)
@@ -1193,10 +1194,9 @@ static TypeId sema_attr(Sema *s, NodeId e) {
 
 /* `obj.name(args)`. */
 static TypeId sema_method_call(Sema *s, NodeId call, TypeId hint) {
-    (void)hint;
     NodeId callee = sema_node(s, call)->a;
     NodeId obj = sema_node(s, callee)->a;
-    if (sema_is_task_namespace(s, obj)) return sema_task_call(s, call);
+    if (sema_is_task_namespace(s, obj)) return sema_task_call(s, call, hint);
     SymId base = sema_attr_static_base(s, obj);
     if (base) {
         Symbol *bs = sema_sym(s, base);
@@ -1229,7 +1229,8 @@ static TypeId sema_method_call(Sema *s, NodeId call, TypeId hint) {
         sema_args_quiet(s, call);
         return TYPE_ERROR;
     }
-    if (type_get(t)->kind == TY_TASK_SCOPE || type_get(t)->kind == TY_TASK_HANDLE) {
+    if (type_get(t)->kind == TY_TASK_SCOPE || type_get(t)->kind == TY_TASK_HANDLE ||
+        type_get(t)->kind == TY_TASK_GROUP || type_get(t)->kind == TY_CONTEXT) {
         sema_set(s, callee, TYPE_NONE);
         return sema_task_method(s, call, t);
     }

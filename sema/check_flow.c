@@ -306,9 +306,28 @@ void sema_with(Sema *s, NodeId sid) {
         TypeId t = sema_expr(s, ctx);
         TypeId bound = TYPE_ERROR;
         if (t != TYPE_ERROR && (n->flags & NF_ASYNC)) {
-            /* `async with task.scope() as scope` (the only async one so far) */
-            if (type_get(t)->kind == TY_TASK_SCOPE) bound = t;
-            else sema_unsupported(s, sema_node(s, ctx)->span, "`async with` over anything but `task.scope()`");
+            TypeKind k = type_get(t)->kind;
+            if (k == TY_TASK_SCOPE || k == TY_TASK_GROUP) {
+                bound = t; /* `async with task.scope() as scope` */
+            } else if (k == TY_TIMEOUT) {
+                /* `async with task.timeout(s)`: raises TimeoutError at the
+                 * `async with` when it expires; the item's type is that
+                 * error's class (MIR raises it) */
+                TypeId te = sema_sym(s, symmap_get(&s->builtins, intern_cstr("TimeoutError")))->type;
+                sema_error_escapes(s, te, it->span);
+                it->type = te;
+                bound = TYPE_NONE;
+                if (target) {
+                    Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, target)->span,
+                                              "`async with` on a timeout binds no value");
+                    diag_label(d, "nothing to bind");
+                    diag_help(d, "remove `as ...`");
+                    diag_emit(d);
+                    target = 0;
+                }
+            } else {
+                sema_unsupported(s, sema_node(s, ctx)->span, "`async with` over anything but `task.scope()`");
+            }
         } else if (t != TYPE_ERROR) {
             const ClassInfo *ci = type_get(t)->kind == TY_CLASS ? sema_class(s, type_get(t)->sym) : NULL;
             if (!ci || !(ci->flags & CLS_CONTEXT)) {
@@ -321,10 +340,20 @@ void sema_with(Sema *s, NodeId sid) {
                 bound = sema_member_type(s, t, s->prog->funcs.items[m->func].ret);
             }
         }
-        sema_node(s, iid)->type = bound;
+        if (!(n->flags & NF_ASYNC) || bound == TYPE_ERROR || type_get(t)->kind != TY_TIMEOUT)
+            sema_node(s, iid)->type = bound;
         if (target) sema_assign_target(s, target, ctx, bound);
+        if (bound != TYPE_ERROR && (type_get(bound)->kind == TY_TASK_SCOPE || type_get(bound)->kind == TY_TASK_GROUP))
+            sema_async_with_enter(s, target);
     }
     sema_block(s, body);
+    /* async items: their type becomes the error their exit raises (MIR) */
+    for (uint32_t i = items.count; (n->flags & NF_ASYNC) && i-- > 0;) {
+        Node *it = sema_node(s, ast_list_at(s->ast, items, i));
+        TypeId b = it->type;
+        if (b && b != TYPE_ERROR && (type_get(b)->kind == TY_TASK_SCOPE || type_get(b)->kind == TY_TASK_GROUP))
+            sema_node(s, ast_list_at(s->ast, items, i))->type = sema_async_with_leave(s, b, it->span);
+    }
 }
 
 /* ==== match =============================================================== */

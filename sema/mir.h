@@ -329,6 +329,21 @@ typedef enum MirRtFn {
     MRT_SPAWN,          /* rt_spawn_coro(scope, move coroutine) -> TaskHandle */
     MRT_HANDLE_TAKE,    /* the result of a finished task (ops: move handle); releases it */
     MRT_HANDLE_CANCEL,  /* rt_handle_cancel(move handle): cancel the task, drop the handle */
+    MRT_TIMEOUT_NEW,    /* rt_timeout_new(seconds or instant, is instant) -> Timeout: cancels the task then */
+    MRT_TIMEOUT_END,    /* rt_timeout_end(timeout) -> bool: it expired and is why the task is cancelled */
+    MRT_GROUP_NEW,      /* rt_group_new() -> TaskGroup owned by the current task */
+    MRT_SCOPE_FAILED,   /* rt_scope_failed(scope) -> bool: a child failed unobserved (after the join) */
+    MRT_GROUP_FAILED,   /* rt_group_failed(group) -> bool: a child failed (after the join) */
+    MRT_GROUP_ERROR,    /* rt_group_error(group) -> the first child's error (moved out), when failed */
+    MRT_SCOPE_NEW_CTX,  /* rt_scope_new_ctx(ctx) -> TaskScope whose children run in ctx */
+    MRT_GROUP_NEW_CTX,  /* rt_group_new_ctx(ctx) -> TaskGroup */
+    MRT_SPAWN_CTX,      /* rt_spawn_coro_ctx(scope, move coroutine, ctx) -> TaskHandle */
+    MRT_CTX_KEY_NEW,    /* rt_ctx_key_new(name, desc, &move default) -> ContextKey[T] */
+    MRT_CTX_CURRENT,    /* rt_ctx_current() -> Context */
+    MRT_CTX_EMPTY,      /* rt_ctx_empty() -> Context */
+    MRT_CTX_GET,        /* rt_ctx_get(ctx, key, &out) -> T (a clone) */
+    MRT_CTX_WITH,       /* rt_ctx_with(ctx, key, &move value) -> Context */
+    MRT_GATHER_TAKE,    /* rt_gather_take(handles, desc) -> list[T]: moves every finished task's result out */
     MRT__COUNT
 } MirRtFn;
 
@@ -403,7 +418,8 @@ typedef enum MirAwaitKind {
     AWAIT_CORO,  /* cond: a Coroutine[T] local: run it to its end (its result stays in it) */
     AWAIT_SLEEP, /* cond: seconds (float): task.sleep */
     AWAIT_JOIN,  /* cond: a TaskHandle: the task's end (its result stays in it) */
-    AWAIT_SCOPE, /* cond: a TaskScope: the end of every child (never cancelled) */
+    AWAIT_SCOPE, /* cond: a TaskScope: the end of every child (then cancelled if the task is) */
+    AWAIT_GATHER, /* cond: a list of TaskHandles: the end of each (their results stay in them) */
 } MirAwaitKind;
 
 typedef struct MirTerm {

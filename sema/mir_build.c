@@ -36,7 +36,9 @@ bool mir_type_is_copy(TypeId t) {
     if (!ty) return true;
     switch (ty->kind) {
     case TY_FUNC: return false; /* a closure owns its environment */
-    case TY_TASK_SCOPE: return true; /* a reference: its `async with` frees it */
+    case TY_TASK_SCOPE: /* a reference: its `async with` frees it */
+    case TY_TIMEOUT:
+    case TY_TASK_GROUP: return true;
     case TY_CLASS: return mir_is_enum(t);
     case TY_TUPLE:
     case TY_OPTION:
@@ -1495,11 +1497,13 @@ MirOperand lb_subscript(Lb *L, NodeId n) {
 MirOperand lb_call(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *callee = lb_node(L, node->a);
-    if (callee->kind == N_ATTR && callee->sym && prog_sym(L->prog, callee->sym)->kind == SYM_BUILTIN)
-        return lb_task_builtin(L, n, (BuiltinId)prog_sym(L->prog, callee->sym)->index); /* task.now() */
+    if (callee->sym && prog_sym(L->prog, callee->sym)->kind == SYM_BUILTIN &&
+        (callee->kind == N_ATTR || prog_sym(L->prog, callee->sym)->index >= BI_TASK_SLEEP))
+        return lb_task_builtin(L, n, (BuiltinId)prog_sym(L->prog, callee->sym)->index); /* task.now(), TaskGroup() */
     if (callee->kind == N_ATTR) {
         TypeKind ok = type_get(lb_node(L, callee->a)->type)->kind;
-        if (ok == TY_TASK_SCOPE || ok == TY_TASK_HANDLE) return lb_task_method(L, n);
+        if (ok == TY_TASK_SCOPE || ok == TY_TASK_HANDLE || ok == TY_TASK_GROUP || ok == TY_CONTEXT)
+            return lb_task_method(L, n);
         return lb_method_call(L, n);
     }
     if (callee->kind == N_SUBSCRIPT && lb_node(L, callee->a)->sym &&
@@ -2296,7 +2300,9 @@ void lb_stmt(Lb *L, NodeId n) {
 
 /* Statements after return/break/continue cannot run and are not lowered. */
 void lb_stmts(Lb *L, NodeList body) {
+    L->depth++;
     for (uint32_t i = 0; i < body.count && !lb_terminated(L); i++) lb_stmt(L, ast_list_at(L->ast, body, i));
+    L->depth--;
 }
 
 /* ==== Parameters ========================================================== */
@@ -2496,6 +2502,11 @@ MirBody *lb_body(const Program *prog, uint32_t fi, bool *ok) {
     }
 
     lb_stmts(&L, def->list2);
+    /* TaskGroups made in the body end with it (mir_lower_async.c) */
+    while (L.cleanups.len) {
+        LbCleanup c = L.cleanups.items[--L.cleanups.len];
+        if (!lb_terminated(&L)) lb_async_exit(&L, &c, true);
+    }
     if (!lb_terminated(&L)) {
         /* Sema proved that value-returning functions end in return or panic. */
         bool ok_none = type_get(f->ret)->kind == TY_RESULT && type_get(f->ret)->args[0] == TYPE_NONE;

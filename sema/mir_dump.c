@@ -188,6 +188,21 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_SPAWN] = "rt_spawn_coro",
     [MRT_HANDLE_TAKE] = "handle_take",
     [MRT_HANDLE_CANCEL] = "rt_handle_cancel",
+    [MRT_TIMEOUT_NEW] = "rt_timeout_new",
+    [MRT_TIMEOUT_END] = "rt_timeout_end",
+    [MRT_GROUP_NEW] = "rt_group_new",
+    [MRT_SCOPE_FAILED] = "rt_scope_failed",
+    [MRT_GROUP_FAILED] = "rt_group_failed",
+    [MRT_GROUP_ERROR] = "rt_group_error",
+    [MRT_SCOPE_NEW_CTX] = "rt_scope_new_ctx",
+    [MRT_GROUP_NEW_CTX] = "rt_group_new_ctx",
+    [MRT_SPAWN_CTX] = "rt_spawn_coro_ctx",
+    [MRT_CTX_KEY_NEW] = "rt_ctx_key_new",
+    [MRT_CTX_CURRENT] = "rt_ctx_current",
+    [MRT_CTX_EMPTY] = "rt_ctx_empty",
+    [MRT_CTX_GET] = "rt_ctx_get",
+    [MRT_CTX_WITH] = "rt_ctx_with",
+    [MRT_GATHER_TAKE] = "rt_gather_take",
 };
 
 /* Per MirAwaitKind: its name in dumps and the kind of type it awaits. */
@@ -199,6 +214,7 @@ static const struct {
     [AWAIT_SLEEP] = {"sleep", TY_FLOAT},
     [AWAIT_JOIN] = {"task", TY_TASK_HANDLE},
     [AWAIT_SCOPE] = {"scope", TY_TASK_SCOPE},
+    [AWAIT_GATHER] = {"gather", TY_LIST},
 };
 
 const char *mir_rt_name(MirRtFn f) {
@@ -599,7 +615,8 @@ void mir_verify(const MirBody *b) {
         case MT_AWAIT:
             mv_operand(b, &t->cond, "an await");
             if ((unsigned)t->await >= sizeof md_awaits / sizeof md_awaits[0] ||
-                type_get(t->cond.type)->kind != md_awaits[t->await].operand)
+                (type_get(t->cond.type)->kind != md_awaits[t->await].operand &&
+                 !(t->await == AWAIT_SCOPE && type_get(t->cond.type)->kind == TY_TASK_GROUP)))
                 MV_FAIL(b, "MIR: bb%u awaits a %s", bi, type_name(t->cond.type));
             if (!b->is_async) MV_FAIL(b, "MIR: bb%u awaits outside an async body", bi);
             mv_block_id(b, t->then_bb);

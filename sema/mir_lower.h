@@ -20,12 +20,20 @@ typedef struct LbLoop {
  * __exit__ of a `with` object, and/or drop a value the statement owns (a
  * computed `match` subject or `with` object). return, break and continue
  * run the entries they leave, innermost first (lb_scope_exits). */
+typedef enum LbCleanupKind {
+    LBC_WITH,       /* `with`, or a computed `match` subject (exit_fn -1) */
+    LBC_TASK_SCOPE, /* `async with task.scope()`: `place` is the scope; its exit joins it */
+    LBC_TIMEOUT,    /* `async with task.timeout(s)`: `place` is the timer */
+    LBC_TASK_GROUP, /* a TaskGroup (`async with`, or made at the top of an async body): like a scope */
+} LbCleanupKind;
+
 typedef struct LbCleanup {
     int32_t exit_fn;      /* the __exit__ method's function, -1 for none */
     MirPlace place;       /* the `with` object */
     MirLocalId owned;     /* a local to drop, MIR_NO_LOCAL for none */
     uint32_t loop_depth;  /* Lb.loops.len when the entry was pushed */
-    bool task_scope;      /* `async with task.scope()`: `place` is the scope; its exit joins it */
+    LbCleanupKind kind;
+    TypeId raises;        /* async kinds: the error class the exit may raise (0: none) */
     Span span;
     NodeId at;            /* the `with` item (call locations) */
 } LbCleanup;
@@ -52,6 +60,7 @@ typedef struct Lb {
     struct LbTry *try_top;    /* mir_lower_errors.c: the innermost enclosing `try` being lowered */
     bool coro_direct;         /* mir_lower_async.c: the call lowered next is awaited or spawned at once */
     bool exit_error;          /* an error leaves the scopes being exited (task scopes cancel their children) */
+    uint32_t depth;           /* statement lists being lowered (1: the function's own body) */
 } Lb;
 
 /* ==== mir_build.c: the core ============================================== */
@@ -191,14 +200,21 @@ void lb_leave_scopes(Lb *L, uint32_t loop_depth);
 /* The cancellation path of an `await` from the current point (ends the
  * block): temporaries, `with` exits, `finally` blocks, then MT_CANCEL. */
 void lb_cancel_exit(Lb *L, Span sp);
+/* Throw the error owned by local `err` from the current point (ends the block). */
+void lb_throw(Lb *L, MirLocalId err, Span sp);
 
 /* mir_lower_async.c: `await`, the `task` namespace */
 MirOperand lb_await(Lb *L, NodeId n);
 MirOperand lb_task_builtin(Lb *L, NodeId n, BuiltinId bi);
 void lb_async_with(Lb *L, NodeId n);
-/* The exit of `async with task.scope()`: cancel the children on an error
- * path, wait for all of them, free the scope. */
-void lb_task_scope_exit(Lb *L, const LbCleanup *c);
+/* The exit of an `async with` entry. A scope cancels its children on an
+ * error path, waits for all of them and is freed; at the end of its block
+ * (`normal`) a task cancelled meanwhile goes on by the cancellation path.
+ * A timeout stops its timer. */
+void lb_async_exit(Lb *L, const LbCleanup *c, bool normal);
+/* Stop the timer of timeout entry `c`: true when it expired and is what
+ * cancelled the task (the cancellation path then raises TimeoutError). */
+MirOperand lb_timeout_end(Lb *L, const LbCleanup *c);
 /* scope.spawn(...), handle.cancel() */
 MirOperand lb_task_method(Lb *L, NodeId n);
 

@@ -12,6 +12,43 @@ static NodeId la_arg(Lb *L, NodeId call, uint32_t i) {
     return lb_node(L, a)->kind == N_KEYWORD ? lb_node(L, a)->a : a;
 }
 
+/* The argument at position `pos` or named `name` of a call (0: absent). */
+static NodeId la_named(Lb *L, NodeId call, uint32_t pos, const char *name) {
+    NodeList args = lb_node(L, call)->list;
+    for (uint32_t i = 0; i < args.count; i++) {
+        NodeId a = ast_list_at(L->ast, args, i);
+        const Node *an = lb_node(L, a);
+        if (an->kind == N_KEYWORD) {
+            if (an->name && !strcmp(str_text(an->name), name)) return an->a;
+        } else if (i == pos) {
+            return a;
+        }
+    }
+    return 0;
+}
+
+/* The empty value of `t` (a ContextKey without a default). */
+static MirOperand la_empty_value(Lb *L, TypeId t, Span sp) {
+    switch (t) {
+    case TYPE_INT: return opd_int(0);
+    case TYPE_FLOAT: return opd_float(0.0);
+    case TYPE_BOOL: return opd_bool(false);
+    case TYPE_STR: return lb_temp_of(L, rv_use(L, opd_str(intern_cstr(""))), sp);
+    case TYPE_BYTES: {
+        MirOperand z = opd_int(0);
+        return lb_temp_of(L, rv_rt(L, MRT_BYTES_ZEROS, TYPE_BYTES, &z, 1, 0), sp);
+    }
+    default: break;
+    }
+    switch (type_get(t)->kind) {
+    case TY_LIST: return lb_temp_of(L, rv_agg(L, AGG_LIST, t, NULL, 0), sp);
+    case TY_DICT: return lb_temp_of(L, rv_agg(L, AGG_DICT, t, NULL, 0), sp);
+    case TY_SET: return lb_temp_of(L, rv_agg(L, AGG_SET, t, NULL, 0), sp);
+    case TY_OPTION: return lb_temp_of(L, rv_agg(L, AGG_NONE_OPT, t, NULL, 0), sp);
+    default: ICE("MIR: no empty value of %s", type_name(t));
+    }
+}
+
 /* End the current block with `await` on `cond`; continue in the block
  * after it. The cancellation path is lowered at once. */
 static void la_suspend(Lb *L, MirAwaitKind kind, MirOperand cond, Span sp) {
@@ -35,6 +72,39 @@ MirOperand lb_await(Lb *L, NodeId n) {
             la_suspend(L, AWAIT_SLEEP, secs, sp);
             return opd_none(TYPE_NONE);
         }
+    }
+    if (op->kind == N_CALL && lb_node(L, op->a)->sym &&
+        prog_sym(L->prog, lb_node(L, op->a)->sym)->kind == SYM_BUILTIN &&
+        prog_sym(L->prog, lb_node(L, op->a)->sym)->index == BI_TASK_GATHER) {
+        /* `await task.gather(handles)`: the list is consumed; every task
+         * ends, then their results, in order, make a new list */
+        MirOperand hs = lb_consume(L, lb_expr(L, la_arg(L, node->a, 0)));
+        MirOperand held = lb_temp_of(L, rv_use(L, hs), sp);
+        la_suspend(L, AWAIT_GATHER, held, sp);
+        return lb_temp_of(L, rv_rt(L, MRT_GATHER_TAKE, type_get(op->type)->args[0], &held, 1, 0), sp);
+    }
+    if (op->kind == N_CALL && lb_node(L, op->a)->kind == N_ATTR &&
+        type_get(lb_node(L, lb_node(L, op->a)->a)->type)->kind == TY_TASK_GROUP) {
+        /* `await group.join()`: every child ends; Err(the first error) */
+        MirOperand g = lb_expr(L, lb_node(L, op->a)->a);
+        MirOperand held = lb_temp_of(L, rv_use(L, g), sp);
+        la_suspend(L, AWAIT_SCOPE, held, sp);
+        TypeId rt = type_get(op->type)->args[0], et = type_get(rt)->args[1]; /* Result[None, Error] */
+        MirLocalId res = lb_temp(L, rt);
+        MirOperand failed = lb_temp_of(L, rv_rt(L, MRT_GROUP_FAILED, TYPE_BOOL, &held, 1, 0), sp);
+        MirBlockId bad = lb_block(L), good = lb_block(L), done = lb_block(L);
+        lb_branch(L, failed, bad, good);
+        L->cur = bad;
+        MirOperand e = lb_temp_of(L, rv_rt(L, MRT_GROUP_ERROR, et, &held, 1, 0), sp);
+        e = lb_consume(L, e);
+        lb_assign(L, lb_place(res), rv_agg(L, AGG_ERR, rt, &e, 1), sp);
+        lb_goto(L, done);
+        L->cur = good;
+        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, rt, NULL, 0), sp);
+        lb_goto(L, done);
+        L->cur = done;
+        vec_push(&L->pending, res);
+        return opd_local(L, res);
     }
     if (type_get(op->type)->kind == TY_TASK_HANDLE ||
         (op->kind == N_CALL && lb_node(L, op->a)->kind == N_ATTR &&
@@ -68,8 +138,48 @@ MirOperand lb_task_builtin(Lb *L, NodeId n, BuiltinId bi) {
     case BI_TASK_SLEEP:
         lb_unsupported(L, n, "`task.sleep(...)` other than awaited at once");
         return opd_dead(node->type);
+    case BI_TASK_CURRENT_CONTEXT:
+    case BI_TASK_EMPTY_CONTEXT:
+        return lb_temp_of(L, rv_rt(L, bi == BI_TASK_EMPTY_CONTEXT ? MRT_CTX_EMPTY : MRT_CTX_CURRENT, node->type, NULL, 0, 0),
+                          node->span);
+    case BI_TASK_CONTEXT_KEY: {
+        TypeId vt = type_get(node->type)->args[0];
+        MirOperand name = lb_expr_as(L, la_named(L, n, 0, "name"), TYPE_STR);
+        NodeId d = la_named(L, n, 1, "default");
+        MirOperand dv = d ? lb_expr_as(L, d, vt) : la_empty_value(L, vt, node->span);
+        MirOperand ops[2] = {name, lb_consume(L, dv)};
+        return lb_temp_of(L, rv_rt(L, MRT_CTX_KEY_NEW, node->type, ops, 2, 0), node->span);
+    }
+    case BI_TASK_GROUP: {
+        /* `group = TaskGroup()`: the group lives until the function ends,
+         * which joins it (so it is made at the top of the body, where
+         * nothing else ends earlier) */
+        bool top = L->depth == 1 && !L->loops.len && !L->try_top;
+        for (uint32_t i = 0; i < L->cleanups.len; i++) top &= L->cleanups.items[i].kind == LBC_TASK_GROUP;
+        if (!top) {
+            lb_unsupported(L, n, "`TaskGroup()` inside a block (make it at the top of the function's body, "
+                                 "or use `async with task.TaskGroup() as group`)");
+            return opd_dead(node->type);
+        }
+        MirLocalId gl = lb_temp(L, node->type);
+        NodeId cx = la_named(L, n, 0, "ctx");
+        MirOperand ctx = cx ? lb_expr(L, cx) : opd_none(TYPE_NONE);
+        lb_assign(L, lb_place(gl), rv_rt(L, cx ? MRT_GROUP_NEW_CTX : MRT_GROUP_NEW, node->type, &ctx, cx ? 1 : 0, 0),
+                  node->span);
+        LbCleanup c = {.kind = LBC_TASK_GROUP, .exit_fn = -1, .owned = MIR_NO_LOCAL, .span = node->span, .at = n,
+                       .place = lb_place(gl)};
+        vec_push(&L->cleanups, c);
+        /* the program's name refers to it through a copy (a fresh
+         * temporary may be renamed into the target it is stored in) */
+        MirLocalId ref = lb_temp(L, node->type);
+        lb_assign(L, lb_place(ref), rv_use(L, opd_local(L, gl)), node->span);
+        return opd_local(L, ref);
+    }
+    case BI_TASK_GATHER:
     case BI_TASK_SCOPE:
-        lb_unsupported(L, n, "`task.scope()` outside `async with`");
+    case BI_TASK_TIMEOUT:
+    case BI_TASK_DEADLINE:
+        lb_unsupported(L, n, "this `task` function outside `async with`");
         return opd_dead(node->type);
     default: break;
     }
@@ -82,38 +192,105 @@ void lb_async_with(Lb *L, NodeId n) {
     for (uint32_t i = 0; i < node->list.count && !L->failed; i++) {
         NodeId iid = ast_list_at(L->ast, node->list, i);
         const Node *it = lb_node(L, iid);
-        if (type_get(it->type)->kind != TY_TASK_SCOPE) ICE("MIR: `async with` on a %s", type_name(it->type));
-        /* the scope lives in a local of its own until the exit; the name
-         * bound by `as` is a reference to it */
-        MirLocalId sl = lb_temp(L, it->type);
-        lb_assign(L, lb_place(sl), rv_rt(L, MRT_SCOPE_NEW, it->type, NULL, 0, 0), it->span);
+        TypeId ct = lb_node(L, it->a)->type;
         LbCleanup c = {.exit_fn = -1, .owned = MIR_NO_LOCAL, .loop_depth = L->loops.len, .span = it->span,
-                       .at = iid, .task_scope = true, .place = lb_place(sl)};
-        if (it->b) {
-            /* through a copy: storing a fresh temporary may rename it into the target */
-            MirLocalId ref = lb_temp(L, it->type);
-            lb_assign(L, lb_place(ref), rv_use(L, opd_local(L, sl)), it->span);
-            lb_store_target(L, it->b, opd_local(L, ref), iid);
+                       .at = iid};
+        /* the scope or timer lives in a local of its own until the exit */
+        MirLocalId sl = lb_temp(L, ct);
+        c.place = lb_place(sl);
+        TypeKind k = type_get(ct)->kind;
+        if (k == TY_TASK_SCOPE || k == TY_TASK_GROUP) {
+            c.kind = k == TY_TASK_SCOPE ? LBC_TASK_SCOPE : LBC_TASK_GROUP;
+            c.raises = it->type != TYPE_NONE ? it->type : 0; /* sema: what the exit may raise */
+            NodeId cx = lb_node(L, it->a)->kind == N_CALL ? la_named(L, it->a, 0, "ctx") : 0;
+            uint32_t mark = L->pending.len;
+            MirOperand ctx = cx ? lb_expr(L, cx) : opd_none(TYPE_NONE);
+            MirRtFn make = k == TY_TASK_SCOPE ? (cx ? MRT_SCOPE_NEW_CTX : MRT_SCOPE_NEW)
+                                              : (cx ? MRT_GROUP_NEW_CTX : MRT_GROUP_NEW);
+            lb_assign(L, c.place, rv_rt(L, make, ct, &ctx, cx ? 1 : 0, 0), it->span);
+            lb_flush(L, mark);
+            if (it->b) {
+                /* the name bound by `as` refers to it (through a copy:
+                 * storing a fresh temporary may rename it into the target) */
+                MirLocalId ref = lb_temp(L, ct);
+                lb_assign(L, lb_place(ref), rv_use(L, opd_local(L, sl)), it->span);
+                lb_store_target(L, it->b, opd_local(L, ref), iid);
+            }
+        } else if (type_get(ct)->kind == TY_TIMEOUT) {
+            const Node *call = lb_node(L, it->a);
+            const Node *callee = call->kind == N_CALL ? lb_node(L, call->a) : NULL;
+            const Symbol *bs = callee && callee->sym ? prog_sym(L->prog, callee->sym) : NULL;
+            if (!bs || bs->kind != SYM_BUILTIN) {
+                lb_unsupported(L, it->a, "`async with` on a timeout made elsewhere");
+                return;
+            }
+            c.kind = LBC_TIMEOUT;
+            c.raises = it->type; /* TimeoutError */
+            uint32_t mark = L->pending.len;
+            MirOperand ops[2] = {lb_expr_as(L, la_arg(L, it->a, 0), TYPE_FLOAT),
+                                 opd_bool(bs->index == BI_TASK_DEADLINE)};
+            lb_assign(L, c.place, rv_rt(L, MRT_TIMEOUT_NEW, ct, ops, 2, 0), it->span);
+            lb_flush(L, mark);
+        } else {
+            ICE("MIR: `async with` on a %s", type_name(ct));
         }
         vec_push(&L->cleanups, c);
     }
     lb_stmts(L, node->list2);
     while (L->cleanups.len > base) {
         LbCleanup c = L->cleanups.items[--L->cleanups.len];
-        if (!lb_terminated(L)) lb_task_scope_exit(L, &c);
+        if (!lb_terminated(L)) lb_async_exit(L, &c, true);
     }
 }
 
-void lb_task_scope_exit(Lb *L, const LbCleanup *c) {
+MirOperand lb_timeout_end(Lb *L, const LbCleanup *c) {
+    MirOperand tm = opd_place(L, c->place, c->span);
+    return lb_temp_of(L, rv_rt(L, MRT_TIMEOUT_END, TYPE_BOOL, &tm, 1, 0), c->span);
+}
+
+void lb_async_exit(Lb *L, const LbCleanup *c, bool normal) {
+    if (c->kind == LBC_TIMEOUT) {
+        /* outside the cancellation path an expiry changes nothing: the
+         * body finished (or left by an error, which goes on) */
+        lb_timeout_end(L, c);
+        return;
+    }
     MirOperand sc = opd_place(L, c->place, c->span);
     if (L->exit_error) lb_call_void(L, MRT_SCOPE_CANCEL, &sc, 1, c->span);
-    /* the join is never cancelled: the children end first, whatever happens */
-    MirBlockId joined = lb_block(L), never = lb_block(L);
-    lb_term(L, (MirTerm){.kind = MT_AWAIT, .await = AWAIT_SCOPE, .cond = sc, .then_bb = joined, .else_bb = never,
-                         .span = c->span});
-    L->cur = never;
-    lb_term(L, (MirTerm){.kind = MT_UNREACHABLE, .span = c->span});
+    /* the join is never cut short: the children end first, whatever
+     * happens; then a task cancelled meanwhile (a timeout around the
+     * scope) goes on by the cancellation path, at the block's end only */
+    MirBlockId joined = lb_block(L), cancelled = normal ? lb_block(L) : joined;
+    lb_term(L, (MirTerm){.kind = MT_AWAIT, .await = AWAIT_SCOPE, .cond = sc, .then_bb = joined,
+                         .else_bb = cancelled, .span = c->span});
+    if (normal) {
+        L->cur = cancelled;
+        lb_call_void(L, MRT_SCOPE_FREE, &sc, 1, c->span);
+        lb_cancel_exit(L, c->span);
+    }
     L->cur = joined;
+    if (!normal || !c->raises) {
+        lb_call_void(L, MRT_SCOPE_FREE, &sc, 1, c->span);
+        return;
+    }
+    /* at the block's end: a child's failure leaves by the `async with`
+     * (a scope: ScopeFailure when nobody saw it; a group: its first error) */
+    bool group = c->kind == LBC_TASK_GROUP;
+    MirOperand failed = lb_temp_of(L, rv_rt(L, group ? MRT_GROUP_FAILED : MRT_SCOPE_FAILED, TYPE_BOOL, &sc, 1, 0),
+                                   c->span);
+    MirBlockId raise = lb_block(L), fine = lb_block(L);
+    lb_branch(L, failed, raise, fine);
+    L->cur = raise;
+    MirLocalId err = lb_temp(L, c->raises);
+    if (group) {
+        lb_assign(L, lb_place(err), rv_rt(L, MRT_GROUP_ERROR, c->raises, &sc, 1, 0), c->span);
+    } else {
+        MirOperand msg = opd_str(intern_cstr("unobserved child task failed"));
+        lb_assign(L, lb_place(err), rv_agg(L, AGG_OBJECT, c->raises, &msg, 1), c->span);
+    }
+    lb_call_void(L, MRT_SCOPE_FREE, &sc, 1, c->span);
+    lb_throw(L, err, c->span);
+    L->cur = fine;
     lb_call_void(L, MRT_SCOPE_FREE, &sc, 1, c->span);
 }
 
@@ -128,8 +305,17 @@ MirOperand lb_task_method(Lb *L, NodeId n) {
         L->coro_direct = true;
         MirOperand co = lb_consume(L, lb_expr(L, a));
         L->coro_direct = false;
-        MirOperand ops[2] = {recv, co};
-        return lb_temp_of(L, rv_rt(L, MRT_SPAWN, node->type, ops, 2, 0), sp);
+        NodeId cx = la_named(L, n, 1, "ctx");
+        MirOperand ops[3] = {recv, co, cx ? lb_expr(L, cx) : opd_none(TYPE_NONE)};
+        return lb_temp_of(L, rv_rt(L, cx ? MRT_SPAWN_CTX : MRT_SPAWN, node->type, ops, cx ? 3 : 2, 0), sp);
+    }
+    if (type_get(recv.type)->kind == TY_CONTEXT) {
+        /* ctx.get(key) clones the value out; ctx.with_value(key, v) moves v in */
+        TypeId kt = lb_node(L, la_arg(L, n, 0))->type;
+        MirOperand ops[3] = {recv, lb_expr_as(L, la_arg(L, n, 0), kt)};
+        if (!strcmp(name, "get")) return lb_temp_of(L, rv_rt(L, MRT_CTX_GET, node->type, ops, 2, 0), sp);
+        ops[2] = lb_consume(L, lb_expr_as(L, la_arg(L, n, 1), type_get(kt)->args[0]));
+        return lb_temp_of(L, rv_rt(L, MRT_CTX_WITH, node->type, ops, 3, 0), sp);
     }
     if (!strcmp(name, "cancel")) {
         MirOperand h = lb_consume(L, recv);

@@ -125,6 +125,13 @@ static void le_drop_inflight(Lb *L, bool all, const LbTry *outer, uint32_t min_l
     }
 }
 
+/* Leaving the function: errors in flight at the outermost level die. */
+static void le_drop_outer_inflight(Lb *L, Span sp) {
+    for (uint32_t i = le_inflight.len; i > 0; i--)
+        if (le_inflight.items[i - 1].L == L && !le_inflight.items[i - 1].outer)
+            lb_drop(L, le_inflight.items[i - 1].err, sp);
+}
+
 /* Lower the `finally` of `fr` on the path of error `err` leaving it. */
 static void le_finally_inflight(Lb *L, LbTry *fr, MirLocalId err) {
     LeInflight e = {.L = L, .err = err, .outer = fr->parent, .loops_len = fr->loops_len};
@@ -188,28 +195,6 @@ static MirLocalId *le_take_pending(Lb *L, Span sp, uint32_t *n) {
 static void le_give_back_pending(Lb *L, MirLocalId *pend, uint32_t n) {
     for (uint32_t i = 0; i < n; i++) vec_push(&L->pending, pend[i]);
     free(pend);
-}
-
-/* The cancellation path of an `await` (async bodies): the statement's
- * temporaries die, the `with` exits and `finally` blocks of every scope
- * around run, innermost first, then the body finishes as cancelled. A
- * `finally` that returns ends the cancellation there, as in Python. */
-void lb_cancel_exit(Lb *L, Span sp) {
-    uint32_t npend;
-    MirLocalId *pend = le_take_pending(L, sp, &npend);
-    le_drop_inflight(L, true, NULL, 0, sp);
-    uint32_t hi = L->cleanups.len;
-    for (LbTry *fr = L->try_top; fr && !lb_terminated(L); fr = fr->parent) {
-        le_cleanups(L, fr->cleanups_len, hi, 0);
-        hi = fr->cleanups_len < hi ? fr->cleanups_len : hi;
-        le_inline_finally(L, fr);
-    }
-    if (!lb_terminated(L)) le_cleanups(L, 0, hi, 0);
-    if (!lb_terminated(L)) {
-        lb_exit_drops(L, sp);
-        lb_term(L, (MirTerm){.kind = MT_CANCEL, .span = sp});
-    }
-    le_give_back_pending(L, pend, npend);
 }
 
 /* ==== Raising ============================================================= */
@@ -299,10 +284,7 @@ static void le_throw(Lb *L, MirLocalId err, Span sp, NodeId soft_at) {
         if (!lb_terminated(L)) le_finally_inflight(L, fr, err);
     }
     if (!lb_terminated(L)) {
-        /* leaving the function: errors in flight at the outermost level die */
-        for (uint32_t i = le_inflight.len; i > 0; i--)
-            if (le_inflight.items[i - 1].L == L && !le_inflight.items[i - 1].outer)
-                lb_drop(L, le_inflight.items[i - 1].err, sp);
+        le_drop_outer_inflight(L, sp);
         le_cleanups(L, 0, hi, 0);
         TypeId ret = L->b->ret;
         bool carries = type_get(ret)->kind == TY_RESULT &&
@@ -325,6 +307,66 @@ static void le_throw(Lb *L, MirLocalId err, Span sp, NodeId soft_at) {
     L->exit_error = was_error;
     le_give_back_pending(L, pend, npend);
 }
+
+/* ==== Cancellation ========================================================= */
+
+/* The cleanup entries lo..hi-1 on the cancellation path, innermost first;
+ * `fr` is the `try` they are in (NULL: none). The exit of a timeout that
+ * expired, when that is why the task is cancelled, raises TimeoutError at
+ * its `async with` instead: the error travels from there like any other
+ * (MIR: a branch on rt_timeout_end). */
+static void le_cancel_cleanups(Lb *L, uint32_t lo, uint32_t hi, LbTry *fr) {
+    for (uint32_t k = hi; k-- > lo && !lb_terminated(L);) {
+        if (L->cleanups.items[k].kind != LBC_TIMEOUT) continue;
+        le_cleanups(L, k + 1, hi, 0);
+        hi = k;
+        if (lb_terminated(L)) return;
+        LbCleanup c = L->cleanups.items[k];
+        MirBlockId expired = lb_block(L), go_on = lb_block(L);
+        lb_branch(L, lb_timeout_end(L, &c), expired, go_on);
+        L->cur = expired;
+        TypeId et = c.raises;
+        MirLocalId err = lb_temp(L, et);
+        lb_assign(L, lb_place(err), rv_agg(L, AGG_OBJECT, et, NULL, 0), c.span);
+        uint32_t len = L->cleanups.len;
+        LbTry *top = L->try_top;
+        L->cleanups.len = k;
+        L->try_top = fr;
+        le_throw(L, err, c.span, 0);
+        L->cleanups.len = len;
+        L->try_top = top;
+        L->cur = go_on;
+    }
+    le_cleanups(L, lo, hi, 0);
+}
+
+/* The cancellation path of an `await` (async bodies): the statement's
+ * temporaries die, the `with` exits and `finally` blocks of every scope
+ * around run, innermost first, then the body finishes as cancelled. A
+ * `finally` that returns ends the cancellation there, as in Python; an
+ * expired timeout turns it into its TimeoutError. */
+void lb_cancel_exit(Lb *L, Span sp) {
+    uint32_t npend;
+    MirLocalId *pend = le_take_pending(L, sp, &npend);
+    uint32_t hi = L->cleanups.len;
+    for (LbTry *fr = L->try_top; fr && !lb_terminated(L); fr = fr->parent) {
+        le_drop_inflight(L, false, fr, 0, sp); /* the path leaves a `finally` that had one in flight */
+        le_cancel_cleanups(L, fr->cleanups_len, hi, fr);
+        hi = fr->cleanups_len < hi ? fr->cleanups_len : hi;
+        le_inline_finally(L, fr);
+    }
+    if (!lb_terminated(L)) {
+        le_drop_outer_inflight(L, sp);
+        le_cancel_cleanups(L, 0, hi, NULL);
+    }
+    if (!lb_terminated(L)) {
+        lb_exit_drops(L, sp);
+        lb_term(L, (MirTerm){.kind = MT_CANCEL, .span = sp});
+    }
+    le_give_back_pending(L, pend, npend);
+}
+
+void lb_throw(Lb *L, MirLocalId err, Span sp) { le_throw(L, err, sp, 0); }
 
 /* The innermost `except` clause being lowered (bare `raise`). */
 static LbTry *le_cur_handler(Lb *L) {

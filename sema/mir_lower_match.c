@@ -499,8 +499,8 @@ static MirOperand mp_call_self(Lb *L, const ClassInfo *ci, StrId name, MirPlace 
 
 /* Leave one entry of the cleanup stack: call __exit__, drop what it owns. */
 static void mp_cleanup_one(Lb *L, const LbCleanup *c) {
-    if (c->task_scope) {
-        lb_task_scope_exit(L, c);
+    if (c->kind != LBC_WITH) {
+        lb_async_exit(L, c, false);
         return;
     }
     if (c->exit_fn >= 0) {

@@ -357,6 +357,17 @@ static bool mods_stdlib_name(Sema *s, const char *module, NodeId aid, bool *pend
         mods_bind_poison(s, bound, aid);
         return true;
     }
+    if (!strcmp(module, "sifr.task") && alias->name) {
+        /* the names of the ambient `task` namespace it also exports */
+        char full[64];
+        snprintf(full, sizeof full, "task.%s", name);
+        SymId t = symmap_get(&s->builtins, intern_cstr(full));
+        if (t) {
+            alias->sym = t;
+            if (!symmap_get(&s->module, bound)) symmap_put(&s->module, bound, t);
+            return true;
+        }
+    }
     SymId b = alias->name ? symmap_get(&s->builtins, alias->name) : 0;
     if (b && sema_sym(s, b)->kind == SYM_CLASS && sema_is_error_type(s, sema_sym(s, b)->type)) {
         alias->sym = b;

@@ -253,6 +253,10 @@ static const char *const sema_builtin_names[BI__COUNT] = {
     [BI_CHR] = "chr",     [BI_ROUND] = "round", [BI_DIVMOD] = "divmod", [BI_POW] = "pow",
     [BI_HEX] = "hex",     [BI_BIN] = "bin",     [BI_OCT] = "oct",     [BI_BYTES] = "bytes",
     [BI_TASK_SLEEP] = "task.sleep", [BI_TASK_NOW] = "task.now", [BI_TASK_SCOPE] = "task.scope",
+    [BI_TASK_TIMEOUT] = "task.timeout", [BI_TASK_DEADLINE] = "task.deadline", [BI_TASK_GROUP] = "task.TaskGroup",
+    [BI_TASK_CONTEXT_KEY] = "task.ContextKey", [BI_TASK_CURRENT_CONTEXT] = "task.current_context",
+    [BI_TASK_EMPTY_CONTEXT] = "task.empty_context", [BI_TASK_CONTEXT] = "task.Context",
+    [BI_TASK_GATHER] = "task.gather",
 };
 
 static void sema_names_init(Sema *s) {
@@ -544,6 +548,26 @@ static bool sema_lib_ctor_const(Sema *s, NodeId e, TypeId t) {
     return true;
 }
 
+/* Is `e` ContextKey(...) (from sifr.task, or task.ContextKey) with
+ * constant arguments? */
+static bool sema_context_key_const(Sema *s, NodeId e) {
+    const Node *n = sema_node(s, e);
+    if (n->kind != N_CALL) return false;
+    const Node *c = sema_node(s, n->a);
+    SymId id = c->kind == N_NAME ? symmap_get(&s->module, c->name) : 0;
+    bool is_key = id ? sema_sym(s, id)->kind == SYM_BUILTIN && sema_sym(s, id)->index == BI_TASK_CONTEXT_KEY
+                     : c->kind == N_ATTR && sema_node(s, c->a)->kind == N_NAME &&
+                           !strcmp(str_text(sema_node(s, c->a)->name), "task") &&
+                           !symmap_get(&s->module, sema_node(s, c->a)->name) && !strcmp(str_text(c->name), "ContextKey");
+    if (!is_key) return false;
+    for (uint32_t i = 0; i < n->list.count; i++) {
+        const Node *a = sema_node(s, ast_list_at(s->ast, n->list, i));
+        if (!sema_const_expr_ok(s, a->kind == N_KEYWORD ? a->a : ast_list_at(s->ast, n->list, i), "a module constant"))
+            return false;
+    }
+    return true;
+}
+
 /* Pass 2: module constants, in source order (a constant may use the ones
  * declared before it). */
 static void sema_check_const(Sema *s, NodeId sid) {
@@ -557,6 +581,13 @@ static void sema_check_const(Sema *s, NodeId sid) {
     /* lib/ only: a constant of a class type built by that class's
      * constructor from constants (sifr.runtime's `INFO = DiagnosticLevel(
      * "info")`); like every constant it is re-evaluated where it is used. */
+    if (t != TYPE_ERROR && type_get(t)->kind == TY_CONTEXT_KEY && n->c && sema_context_key_const(s, n->c)) {
+        /* `key: ContextKey[str] = ContextKey("name")`: made where it is used */
+        sema_expr_expect(s, n->c, t, "the constant");
+        target->type = t;
+        sema_sym(s, target->sym)->type = t;
+        return;
+    }
     if (t != TYPE_ERROR && type_get(t)->kind == TY_CLASS && n->c && sema_lib_ctor_const(s, n->c, t)) {
         sema_expr_expect(s, n->c, t, "the constant");
         target->type = t;
@@ -861,6 +892,7 @@ bool sema_check_program(Ast *ast, const SemaModuleSet *set, Program *out) {
     vec_free(&s.tries);
     vec_free(&s.saves);
     vec_free(&s.handler_errs);
+    vec_free(&s.scope_tracks);
     sema_current = NULL;
     /* the ownership rules about parameters (check_own.c), on a well-typed program */
     if (diag_error_count() == errors_before) sema_check_ownership(out);

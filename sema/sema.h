@@ -42,6 +42,10 @@ typedef enum TypeKind {
                        (a coroutine that has not started; `await` runs it) */
     TY_TASK_SCOPE,  /* the `scope` of `async with task.scope() as scope` */
     TY_TASK_HANDLE, /* args[0] = T: the handle of a spawned coroutine returning T */
+    TY_TIMEOUT,     /* `task.timeout(s)` / `task.deadline(t)`: only an `async with` item */
+    TY_TASK_GROUP,  /* a TaskGroup: a scope whose first failing child cancels the others */
+    TY_CONTEXT,     /* a task Context: an immutable chain of key/value pairs */
+    TY_CONTEXT_KEY, /* args[0] = T: ContextKey[T] (a name and a default) */
     TY__COUNT
 } TypeKind;
 
@@ -80,6 +84,10 @@ TypeId type_typevar(uint32_t tv_sym);
 TypeId type_coro(TypeId result);
 TypeId type_task_scope(void);
 TypeId type_task_handle(TypeId result);
+TypeId type_timeout(void);
+TypeId type_task_group(void);
+TypeId type_context(void);
+TypeId type_context_key(TypeId value);
 /* Does `t` mention a TY_TYPEVAR anywhere? */
 bool type_has_typevar(TypeId t);
 /* `t` with every TY_TYPEVAR whose sym is params[i] replaced by args[i]. */
@@ -152,6 +160,14 @@ typedef enum BuiltinId {
     BI_TASK_SLEEP, /* task.sleep(seconds) -> Coroutine[None] */
     BI_TASK_NOW,   /* task.now() -> float (monotonic seconds) */
     BI_TASK_SCOPE, /* task.scope() -> TaskScope, only as an `async with` item */
+    BI_TASK_TIMEOUT,  /* task.timeout(seconds) -> Timeout, only as an `async with` item */
+    BI_TASK_DEADLINE, /* task.deadline(instant) -> Timeout (an instant of task.now()) */
+    BI_TASK_GROUP,    /* task.TaskGroup() (also `TaskGroup` from sifr.task) -> TaskGroup */
+    BI_TASK_CONTEXT_KEY,     /* ContextKey(name[, default]) -> ContextKey[T] */
+    BI_TASK_CURRENT_CONTEXT, /* current_context() -> Context */
+    BI_TASK_EMPTY_CONTEXT,   /* empty_context() -> Context */
+    BI_TASK_CONTEXT,         /* the type name `Context` (not callable) */
+    BI_TASK_GATHER,          /* task.gather(handles) -> Coroutine[list[T]] (consumes the list) */
     BI__COUNT
 } BuiltinId;
 

@@ -89,6 +89,9 @@ typedef struct Sema {
     VEC(ScopeSave) saves;   /* undo log of temporary scope bindings */
     VEC(TypeId) handler_errs; /* error type of each enclosing except clause */
     SymId cur_class;        /* class whose method is being checked (0: none) */
+    /* check_async.c: the scopes and groups of enclosing `async with`s bound
+     * to a name, with the error their children may fail with (0: none) */
+    VEC(struct ScopeTrack { SymId sym; TypeId err; }) scope_tracks;
     uint32_t lambda_depth;
     SymId enum_sym, nonsend_sym, error_sym; /* the builtin classes */
 } Sema;
@@ -187,7 +190,12 @@ bool sema_in_async(const Sema *s);
 /* Is `obj` the ambient `task` namespace (the name `task`, bound to nothing)? */
 bool sema_is_task_namespace(Sema *s, NodeId obj);
 /* `task.NAME(...)`: the callee's sym becomes the BI_TASK_* builtin. */
-TypeId sema_task_call(Sema *s, NodeId call);
+TypeId sema_task_call(Sema *s, NodeId call, TypeId hint);
+/* `async with` on a scope or group bound to `target` (0: none): track the
+ * children spawned through it; leaving returns the error the exit may
+ * raise (TYPE_NONE: none), reported as escaping at `at`. */
+void sema_async_with_enter(Sema *s, NodeId target);
+TypeId sema_async_with_leave(Sema *s, TypeId ctx, Span at);
 /* `task.NAME` not called. */
 TypeId sema_task_attr(Sema *s, NodeId e);
 /* A method call on a TaskScope or TaskHandle. */

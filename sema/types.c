@@ -79,6 +79,10 @@ const Type *type_get(TypeId id) {
 TypeId type_list(TypeId elem) { return type_intern(TY_LIST, &elem, 1, 0, 0); }
 TypeId type_coro(TypeId result) { return type_intern(TY_CORO, &result, 1, 0, 0); }
 TypeId type_task_scope(void) { return type_intern(TY_TASK_SCOPE, NULL, 0, 0, 0); }
+TypeId type_timeout(void) { return type_intern(TY_TIMEOUT, NULL, 0, 0, 0); }
+TypeId type_task_group(void) { return type_intern(TY_TASK_GROUP, NULL, 0, 0, 0); }
+TypeId type_context(void) { return type_intern(TY_CONTEXT, NULL, 0, 0, 0); }
+TypeId type_context_key(TypeId value) { return type_intern(TY_CONTEXT_KEY, &value, 1, 0, 0); }
 TypeId type_task_handle(TypeId result) { return type_intern(TY_TASK_HANDLE, &result, 1, 0, 0); }
 TypeId type_option(TypeId inner) { return type_intern(TY_OPTION, &inner, 1, 0, 0); }
 TypeId type_result(TypeId ok, TypeId err) {
@@ -159,6 +163,9 @@ static void type_name_into(StrBuf *sb, TypeId id) {
     case TY_NEVER: sb_puts(sb, "Never"); return;
     case TY_RANGE: sb_puts(sb, "range"); return;
     case TY_TASK_SCOPE: sb_puts(sb, "TaskScope"); return;
+    case TY_TIMEOUT: sb_puts(sb, "Timeout"); return;
+    case TY_TASK_GROUP: sb_puts(sb, "TaskGroup"); return;
+    case TY_CONTEXT: sb_puts(sb, "Context"); return;
     case TY_OPTION:
         type_name_into(sb, t->args[0]);
         sb_puts(sb, " | None");
@@ -169,6 +176,7 @@ static void type_name_into(StrBuf *sb, TypeId id) {
     case TY_TUPLE:
     case TY_CORO:
     case TY_TASK_HANDLE:
+    case TY_CONTEXT_KEY:
     case TY_RESULT: {
         const char *head = t->kind == TY_LIST   ? "list"
                            : t->kind == TY_SET  ? "set"
@@ -176,6 +184,7 @@ static void type_name_into(StrBuf *sb, TypeId id) {
                            : t->kind == TY_TUPLE ? "tuple"
                            : t->kind == TY_CORO  ? "Coroutine"
                            : t->kind == TY_TASK_HANDLE ? "TaskHandle"
+                           : t->kind == TY_CONTEXT_KEY ? "ContextKey"
                                                  : "Result";
         sb_printf(sb, "%s[", head);
         for (uint32_t i = 0; i < t->nargs; i++) {

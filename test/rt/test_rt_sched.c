@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "sched_scenarios.h"
+#include "sifr_rt_values.h"
 
 #define OK(expr)                                   \
     do {                                           \
@@ -87,7 +88,7 @@ Test(sched, backend_is_reported) {
 
 /* ---- the task-local context ------------------------------------------------ */
 
-static int ctx_one, ctx_two;
+static void *ctx_one, *ctx_two; /* contexts holding key "k" = 1 and 2 */
 static void *seen_ctx[4];
 
 typedef struct CtxLeaf {
@@ -121,10 +122,10 @@ static void ctx_parent_resume(void *p) {
         seen_ctx[0] = me->ctx;
         rt_scope_init(&f->plain, me, 0);
         rt_scope_init(&f->with_ctx, me, 0);
-        f->with_ctx.ctx = &ctx_two;
+        f->with_ctx.ctx = rt_ctx_retain(ctx_two); /* the scope holds a reference */
         rt_task_release(rt_spawn(&f->plain, ctx_leaf(1), NULL));
         rt_task_release(rt_spawn(&f->with_ctx, ctx_leaf(2), NULL));
-        rt_task_release(rt_spawn(&f->plain, ctx_leaf(3), &ctx_two));
+        rt_task_release(rt_spawn(&f->plain, ctx_leaf(3), ctx_two));
         f->fr.pc = 1;
     }
     if (!rt_scope_join_begin(&f->plain, me) || !rt_scope_join_begin(&f->with_ctx, me)) return;
@@ -143,7 +144,7 @@ static void ctx_root_resume(void *p) {
     RtTask *me = rt_task_current();
     if (f->fr.pc == 0) {
         rt_scope_init(&f->scope, me, 0);
-        rt_task_release(rt_spawn(&f->scope, fr_new(sizeof(CtxParent), ctx_parent_resume), &ctx_one));
+        rt_task_release(rt_spawn(&f->scope, fr_new(sizeof(CtxParent), ctx_parent_resume), ctx_one));
         f->fr.pc = 1;
     }
     if (!rt_scope_join_begin(&f->scope, me)) return;
@@ -152,11 +153,24 @@ static void ctx_root_resume(void *p) {
 }
 
 Test(sched, context_is_inherited) {
+    RtStr *name = rt_str_new("k", 1);
+    int64_t dflt = 0, one = 1, two = 2, got = -1, got_empty = -1;
+    void *key = rt_ctx_key_new(name, &rt_type_int, &dflt);
+    ctx_one = rt_ctx_with(rt_ctx_empty(), key, &one);
+    ctx_two = rt_ctx_with(rt_ctx_empty(), key, &two);
     rt_run(2, fr_new(sizeof(CtxRoot), ctx_root_resume), NULL);
-    cr_assert_eq(seen_ctx[0], &ctx_one, "explicit context at spawn");
-    cr_assert_eq(seen_ctx[1], &ctx_one, "inherited from the spawning task");
-    cr_assert_eq(seen_ctx[2], &ctx_two, "the scope's context");
-    cr_assert_eq(seen_ctx[3], &ctx_two, "explicit wins over inherited");
+    cr_assert_eq(seen_ctx[0], ctx_one, "explicit context at spawn");
+    cr_assert_eq(seen_ctx[1], ctx_one, "inherited from the spawning task");
+    cr_assert_eq(seen_ctx[2], ctx_two, "the scope's context");
+    cr_assert_eq(seen_ctx[3], ctx_two, "explicit wins over inherited");
+    rt_ctx_get(seen_ctx[1], key, &got);
+    rt_ctx_get(rt_ctx_empty(), key, &got_empty);
+    cr_assert_eq(got, 1);
+    cr_assert_eq(got_empty, 0, "a key missing from the context gives its default");
+    rt_ctx_drop(ctx_one);
+    rt_ctx_drop(ctx_two);
+    rt_ctx_key_drop(key);
+    rt_str_drop(name);
 }
 
 /* ---- failures ------------------------------------------------------------ */
