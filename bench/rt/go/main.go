@@ -29,6 +29,8 @@ var benchmarks = []struct {
 	{"mutex_1000", func() uint64 { return mutex(1000) }},
 	{"semaphore", semaphore},
 	{"timers", timers},
+	{"await_chain", awaitChain},
+	{"scope_cancel", scopeCancel},
 	{"parallel_map_10m", parallelMap10m},
 	{"parallel_map_10k_1us", parallelMap10k1us},
 	{"subprocess", subprocess},

@@ -16,6 +16,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 use tokio::runtime::{Builder, Runtime};
 use tokio::sync::{mpsc, Mutex, Semaphore};
+use tokio::task::JoinSet;
 
 /// The default multi-thread runtime: one worker per CPU the process may use
 /// (2 on the benchmark machine, 1 under `taskset -c 0`).
@@ -196,6 +197,50 @@ async fn timers() -> u64 {
     n
 }
 
+// ---- await_chain ---------------------------------------------------------------
+async fn child(i: u64) -> u64 {
+    i % 10
+}
+
+/// 10M awaits of a trivial `async fn` in one task. rustc builds the child's
+/// future inside the caller's and inlines its poll: an await of a future
+/// that is ready at once costs (next to) nothing, so this measures the loop.
+async fn await_chain() -> u64 {
+    let mut sum = 0u64;
+    for i in 0..10_000_000u64 {
+        sum += child(i).await;
+    }
+    sum
+}
+
+// ---- scope_cancel ----------------------------------------------------------------
+/// 100k tasks in a JoinSet each sleep an hour; a 100 ms timeout around the
+/// body that spawns and joins them ends it; then the set is shut down
+/// (every task aborted, and awaited until it is gone), so the time counts
+/// until all the tasks have ended, as a Sifr scope's exit does. Prints the
+/// number of tasks when the timeout fired.
+async fn scope_cancel() -> u64 {
+    const TASKS: u64 = 100_000;
+    let mut set = JoinSet::new();
+    let body = async {
+        for _ in 0..TASKS {
+            set.spawn(tokio::time::sleep(Duration::from_secs(3600)));
+        }
+        while let Some(r) = set.join_next().await {
+            r.expect("task");
+        }
+    };
+    let timed_out = tokio::time::timeout(Duration::from_millis(100), body)
+        .await
+        .is_err();
+    set.shutdown().await;
+    if timed_out {
+        TASKS
+    } else {
+        0
+    }
+}
+
 // ---- parallel_map_10m, parallel_map_10k_1us (rayon) -------------------------
 fn parallel_map_10m() -> u64 {
     let input: Vec<u64> = (0..10_000_000).collect();
@@ -243,7 +288,7 @@ async fn subprocess() -> u64 {
 
 const NAMES: &str = "spawn_join_100k spawn_join_1m pingpong_same pingpong_cross \
 bounded_1024 bounded_64 bounded_1 fan_in mutex_2 mutex_1000 semaphore timers \
-parallel_map_10m parallel_map_10k_1us subprocess";
+await_chain scope_cancel parallel_map_10m parallel_map_10k_1us subprocess";
 
 fn main() {
     let name = std::env::args().nth(1).unwrap_or_default();
@@ -260,6 +305,8 @@ fn main() {
         "mutex_1000" => run(multi_thread(), mutex(1000)),
         "semaphore" => run(multi_thread(), semaphore()),
         "timers" => run(multi_thread(), timers()),
+        "await_chain" => run(multi_thread(), await_chain()),
+        "scope_cancel" => run(multi_thread(), scope_cancel()),
         "parallel_map_10m" => parallel_map_10m(),
         "parallel_map_10k_1us" => parallel_map_10k_1us(),
         "subprocess" => run(multi_thread(), subprocess()),
