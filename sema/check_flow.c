@@ -305,7 +305,9 @@ void sema_with(Sema *s, NodeId sid) {
         NodeId ctx = it->a, target = it->b;
         TypeId t = sema_expr(s, ctx);
         TypeId bound = TYPE_ERROR;
-        if (t != TYPE_ERROR && (n->flags & NF_ASYNC)) {
+        bool sync_ctx = t != TYPE_ERROR && type_get(t)->kind == TY_CLASS &&
+                        (sema_class(s, type_get(t)->sym)->flags & CLS_CONTEXT);
+        if (t != TYPE_ERROR && (n->flags & NF_ASYNC) && !sync_ctx) {
             TypeKind k = type_get(t)->kind;
             if (k == TY_TASK_SCOPE || k == TY_TASK_GROUP) {
                 bound = t; /* `async with task.scope() as scope` */

@@ -231,6 +231,9 @@ void lb_async_with(Lb *L, NodeId n) {
                                  opd_bool(bs->index == BI_TASK_DEADLINE)};
             lb_assign(L, c.place, rv_rt(L, MRT_TIMEOUT_NEW, ct, ops, 2, 0), it->span);
             lb_flush(L, mark);
+        } else if (k == TY_CLASS) {
+            lb_unsupported(L, iid, "an `async with` mixing task items and context-manager objects");
+            return;
         } else {
             ICE("MIR: `async with` on a %s", type_name(ct));
         }

@@ -522,16 +522,22 @@ void lb_scope_exits(Lb *L, uint32_t loop_depth) {
 
 void lb_with(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
-    if (node->flags & NF_ASYNC) {
+    if ((node->flags & NF_ASYNC) && node->list.count &&
+        type_get(lb_node(L, lb_node(L, ast_list_at(L->ast, node->list, 0))->a)->type)->kind != TY_CLASS) {
         lb_async_with(L, n);
         return;
     }
+    /* `async with` on a class with __enter__/__exit__ (nullcontext) runs them like `with` */
     uint32_t base = L->cleanups.len;
     StrId enter = intern_cstr("__enter__");
     for (uint32_t i = 0; i < node->list.count && !L->failed; i++) {
         NodeId iid = ast_list_at(L->ast, node->list, i);
         const Node *it = lb_node(L, iid);
         uint32_t mark = L->pending.len;
+        if (type_get(lb_node(L, it->a)->type)->kind != TY_CLASS && (node->flags & NF_ASYNC)) {
+            lb_unsupported(L, iid, "an `async with` mixing task items and context-manager objects");
+            return;
+        }
         MirOperand v = lb_expr(L, it->a);
         const ClassInfo *ci = lb_class(L, v.type);
         if (!ci || !(ci->flags & CLS_CONTEXT)) ICE("MIR: `with` on a %s", type_name(v.type));
