@@ -237,10 +237,10 @@ LLVMBasicBlockRef cg_coro_prologue(Cg *c, const MirBody *b, LLVMValueRef fn, LLV
     return start;
 }
 
-static void cg_coro_finish(Cg *c, uint32_t status) {
+/* The body ends with `status` (an i32 RT_TASK_* value). */
+static void cg_coro_finish(Cg *c, LLVMValueRef status) {
     CgCoro *k = c->coro;
-    LLVMValueRef st = cg_promise_field(c, k->promise_ty, k->promise, CG_P_STATUS);
-    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, status, false), st);
+    LLVMBuildStore(c->b, status, cg_promise_field(c, k->promise_ty, k->promise, CG_P_STATUS));
     LLVMBuildBr(c->b, k->final_bb);
 }
 
@@ -259,17 +259,15 @@ void cg_coro_return(Cg *c, const MirBody *b) {
             LLVMValueRef err = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, rt, slot, 1, ""), "");
             LLVMBuildStore(c->b, LLVMBuildSelect(c->b, is_err, err, LLVMConstNull(c->t_ptr), ""),
                            cg_promise_field(c, k->promise_ty, k->promise, CG_P_ERROR));
-            LLVMValueRef st = LLVMBuildSelect(c->b, is_err, LLVMConstInt(c->t_i32, CG_TASK_FAILED, false),
-                                              LLVMConstInt(c->t_i32, CG_TASK_OK, false), "");
-            LLVMBuildStore(c->b, st, cg_promise_field(c, k->promise_ty, k->promise, CG_P_STATUS));
-            LLVMBuildBr(c->b, k->final_bb);
+            cg_coro_finish(c, LLVMBuildSelect(c->b, is_err, LLVMConstInt(c->t_i32, CG_TASK_FAILED, false),
+                                              LLVMConstInt(c->t_i32, CG_TASK_OK, false), ""));
             return;
         }
     }
-    cg_coro_finish(c, CG_TASK_OK);
+    cg_coro_finish(c, LLVMConstInt(c->t_i32, CG_TASK_OK, false));
 }
 
-void cg_coro_cancel(Cg *c) { cg_coro_finish(c, CG_TASK_CANCELLED); }
+void cg_coro_cancel(Cg *c) { cg_coro_finish(c, LLVMConstInt(c->t_i32, CG_TASK_CANCELLED, false)); }
 
 /* The RtAwait record of runtime waits (rt/sifr_rt.h): phase, result, arg. */
 static LLVMTypeRef cg_await_rec_type(Cg *c) {
@@ -292,27 +290,19 @@ void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlo
         LLVMBuildCondBr(c->b, is_cancel, cancelled, done);
         return;
     }
-    const char *rt = NULL, *helper_name = NULL;
-    LLVMValueRef arg = NULL;
-    switch (t->await) {
-    case AWAIT_SLEEP:
-        rt = "rt_await_sleep", helper_name = "sifr.aw.sleep";
-        arg = LLVMBuildBitCast(c->b, v, c->t_i64, "");
-        break;
-    case AWAIT_JOIN:
-        rt = "rt_await_join", helper_name = "sifr.aw.join";
-        arg = LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
-        break;
-    case AWAIT_SCOPE:
-        rt = "rt_await_scope", helper_name = "sifr.aw.scope";
-        arg = LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
-        break;
-    case AWAIT_GATHER:
-        rt = "rt_await_gather", helper_name = "sifr.aw.gather";
-        arg = LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
-        break;
-    default: ICE("codegen: await kind %d", (int)t->await);
-    }
+    /* the runtime function of each wait, and its helper */
+    static const char *const waits[][2] = {
+        [AWAIT_SLEEP] = {"rt_await_sleep", "sifr.aw.sleep"},
+        [AWAIT_JOIN] = {"rt_await_join", "sifr.aw.join"},
+        [AWAIT_SCOPE] = {"rt_await_scope", "sifr.aw.scope"},
+        [AWAIT_GATHER] = {"rt_await_gather", "sifr.aw.gather"},
+    };
+    if ((unsigned)t->await >= sizeof waits / sizeof waits[0] || !waits[t->await][0])
+        ICE("codegen: await kind %d", (int)t->await);
+    const char *rt = waits[t->await][0], *helper_name = waits[t->await][1];
+    /* RtAwait.arg: the seconds (a double) or a runtime object's pointer */
+    LLVMValueRef arg = t->await == AWAIT_SLEEP ? LLVMBuildBitCast(c->b, v, c->t_i64, "")
+                                               : LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
     LLVMTypeRef rec_ty = cg_await_rec_type(c);
     LLVMValueRef rec = cg_alloca(c, rec_ty, "await");
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, 0, false), LLVMBuildStructGEP2(c->b, rec_ty, rec, 0, ""));

@@ -556,6 +556,16 @@ static void rt_timer_unlink(RtWorker *w, RtTimerEntry *e) {
     rt_timer_unref(e); /* the message's (the stopper's) reference */
 }
 
+/* Unlink the timers other threads stopped (their messages in w's inbox). */
+static void rt_drain_inbox(RtWorker *w) {
+    RtTimerEntry *m = atomic_exchange(&w->inbox, NULL);
+    while (m) {
+        RtTimerEntry *next = m->msg;
+        rt_timer_unlink(w, m);
+        m = next;
+    }
+}
+
 bool rt_timer_stop(RtTimerEntry *e) {
     uint32_t s = atomic_load_explicit(&e->state, memory_order_acquire);
     for (;;) {
@@ -613,12 +623,7 @@ static void rt_share_surplus(RtWorker *w) {
 /* Inbox, timers and I/O: one pass, at most one io_uring_enter. */
 static void rt_maintain(RtWorker *w) {
     if (w->id == 0 && rt_signal_block_pending()) rt_apply_signal_block();
-    RtTimerEntry *m = atomic_exchange(&w->inbox, NULL);
-    while (m) {
-        RtTimerEntry *next = m->msg;
-        rt_timer_unlink(w, m);
-        m = next;
-    }
+    rt_drain_inbox(w);
     w->collecting = true;
     if (w->wheel.count) rt_wheel_advance(&w->wheel, rt_now_ns(), rt_timer_fired, w);
     if (rt_poller_busy(&w->poller)) rt_poller_poll(&w->poller, false, 0);
@@ -842,6 +847,10 @@ int rt_run(int nworkers, void *frame, RtTask **keep) {
         rt_unpark(w0, &S.w[i]);
     }
     for (int i = 1; i < nworkers; i++) pthread_join(S.w[i].thread, NULL);
+    /* A timer stopped from another worker just before the end may still be
+     * waiting in its home worker's inbox: every thread has stopped, so this
+     * one unlinks and frees it. */
+    for (int i = 0; i < nworkers; i++) rt_drain_inbox(&S.w[i]);
     memset(&S.last, 0, sizeof S.last);
     for (int i = 0; i < nworkers; i++) {
         RtSchedStats *st = &S.w[i].stats;

@@ -304,7 +304,7 @@ void sema_with(Sema *s, NodeId sid) {
         Node *it = sema_node(s, iid);
         NodeId ctx = it->a, target = it->b;
         TypeId t = sema_expr(s, ctx);
-        TypeId bound = TYPE_ERROR;
+        TypeId bound = TYPE_ERROR, raises = 0;
         bool sync_ctx = t != TYPE_ERROR && type_get(t)->kind == TY_CLASS &&
                         (sema_class(s, type_get(t)->sym)->flags & CLS_CONTEXT);
         if (t != TYPE_ERROR && (n->flags & NF_ASYNC) && !sync_ctx) {
@@ -317,7 +317,7 @@ void sema_with(Sema *s, NodeId sid) {
                  * error's class (MIR raises it) */
                 TypeId te = sema_sym(s, symmap_get(&s->builtins, intern_cstr("TimeoutError")))->type;
                 sema_error_escapes(s, te, it->span);
-                it->type = te;
+                raises = te;
                 bound = TYPE_NONE;
                 if (target) {
                     Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, target)->span,
@@ -342,8 +342,7 @@ void sema_with(Sema *s, NodeId sid) {
                 bound = sema_member_type(s, t, s->prog->funcs.items[m->func].ret);
             }
         }
-        if (!(n->flags & NF_ASYNC) || bound == TYPE_ERROR || type_get(t)->kind != TY_TIMEOUT)
-            sema_node(s, iid)->type = bound;
+        sema_node(s, iid)->type = raises ? raises : bound;
         if (target) sema_assign_target(s, target, ctx, bound);
         if (bound != TYPE_ERROR && (type_get(bound)->kind == TY_TASK_SCOPE || type_get(bound)->kind == TY_TASK_GROUP))
             sema_async_with_enter(s, target);
