@@ -296,6 +296,8 @@ void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlo
         [AWAIT_JOIN] = {"rt_await_join", "sifr.aw.join"},
         [AWAIT_SCOPE] = {"rt_await_scope", "sifr.aw.scope"},
         [AWAIT_GATHER] = {"rt_await_gather", "sifr.aw.gather"},
+        [AWAIT_RACE] = {"rt_await_race", "sifr.aw.race"},
+        [AWAIT_TIMED] = {"rt_await_timed", "sifr.aw.timed"},
     };
     if ((unsigned)t->await >= sizeof waits / sizeof waits[0] || !waits[t->await][0])
         ICE("codegen: await kind %d", (int)t->await);
@@ -346,6 +348,14 @@ LLVMValueRef cg_handle_take(Cg *c, LLVMValueRef h, TypeId ret) {
     LLVMValueRef v = cg_coro_move_result(c, frame, ret);
     cg_rtn(c, "rt_handle_drop", "v(p)", &h, 1);
     return v;
+}
+
+/* The result of the finished task at index `i` of the list of handles `hs`
+ * (the winner of a race); the handle stays in the list. */
+LLVMValueRef cg_race_take(Cg *c, LLVMValueRef hs, LLVMValueRef i, TypeId ret) {
+    LLVMValueRef args[2] = {hs, i};
+    LLVMValueRef frame = cg_rtn(c, "rt_race_frame", "p(pi)", args, 2);
+    return cg_coro_move_result(c, frame, ret);
 }
 
 void cg_coro_drop(Cg *c, LLVMValueRef frame) { cg_intrinsic_call(c, "llvm.coro.destroy", NULL, &frame, 1); }

@@ -648,6 +648,11 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
     case MRT_HANDLE_CANCEL: return cg_rtn(c, "rt_handle_cancel", "v(p)", a, 1);
     case MRT_TIMEOUT_NEW: return cg_rtn(c, "rt_timeout_new", "p(db)", a, 2);
     case MRT_TIMEOUT_END: return cg_rtn(c, "rt_timeout_end", "b(p)", a, 1);
+    case MRT_RACE_NEW: return cg_rtn(c, "rt_race_new", "p(p)", a, 1);
+    case MRT_RACE_END: return cg_rtn(c, "rt_race_end", "i(p)", a, 1);
+    case MRT_RACE_TAKE: return cg_race_take(c, a[0], a[1], rv->type);
+    case MRT_TIMED_NEW: return cg_rtn(c, "rt_timed_new", "p(pd)", a, 2);
+    case MRT_TIMED_END: return cg_rtn(c, "rt_timed_end", "b(p)", a, 1);
     case MRT_GATHER_TAKE: {
         LLVMValueRef args[2] = {a[0], cg_desc(c, cg_targ(rv->type, 0))};
         return cg_rtn(c, "rt_gather_take", "p(pp)", args, 2);

@@ -214,3 +214,130 @@ void rt_handle_cancel(void *task) {
     rt_task_cancel(task);
     rt_task_release(task);
 }
+
+/* ---- task.race, task.select and task.timeout(handle, s) ------------------ */
+
+/* The record of one race or timed join, from its `_new` until its `_end`
+ * (or until its await function sees the awaiting task cancelled: then the
+ * await function frees it, and no `_end` follows). */
+typedef struct RtRace {
+    const RtList *handles; /* race: the tasks (borrowed from the consumed list) */
+    RtTask *one;           /* timed join: the task */
+    uint64_t deadline;     /* timed join: CLOCK_MONOTONIC ns */
+    int64_t winner;        /* race: the index of the task that finished first */
+} RtRace;
+
+enum { RC_FIRST = 0, RC_DRAIN = 1 };                  /* race phases (then DRAIN + i) */
+enum { TJ_START = 0, TJ_WAIT = 1, TJ_CANCELLED = 2 }; /* timed join phases */
+
+void *rt_race_new(const RtList *handles) {
+    if (handles->len == 0) rt_panic("task.race of no tasks", NULL);
+    RtRace *r = rt_alloc(sizeof *r);
+    *r = (RtRace){.handles = handles, .winner = -1};
+    return r;
+}
+
+static void *rc_cancelled(RtAwait *a, RtRace *r, void *frame) {
+    rt_free(r);
+    a->result = AW_CANCELLED;
+    return frame;
+}
+
+void *rt_await_race(RtAwait *a, void *frame) {
+    RtTask *me = rt_task_current();
+    rt_task_set_leaf(me, frame);
+    RtRace *r = a->arg.p;
+    RtTask **ts = (RtTask **)r->handles->data;
+    uint32_t n = (uint32_t)r->handles->len;
+    if (a->phase == RC_FIRST) {
+        /* waiting on every task at once: each finishing one wakes us */
+        bool live = false;
+        for (uint32_t i = 0; i < n && r->winner < 0; i++) {
+            if (!rt_join_begin(me, ts[i])) live = true;
+            else if (ts[i]->status != RT_TASK_CANCELLED) r->winner = i;
+        }
+        if (r->winner < 0) {
+            /* every task cancelled (by their scope): no result */
+            if (rt_task_cancelled(me) || !live) return rc_cancelled(a, r, frame);
+            a->result = AW_WAITING;
+            return NULL;
+        }
+        /* the losers are cancelled; their cleanup runs before the race ends */
+        for (uint32_t i = 0; i < n; i++)
+            if (i != (uint32_t)r->winner && !rt_task_done(ts[i])) rt_task_cancel(ts[i]);
+        a->phase = RC_DRAIN;
+    }
+    for (; a->phase - RC_DRAIN < n; a->phase++) {
+        if (rt_join_begin(me, ts[a->phase - RC_DRAIN])) continue;
+        if (rt_task_cancelled(me)) return rc_cancelled(a, r, frame);
+        a->result = AW_WAITING;
+        return NULL;
+    }
+    a->result = AW_DONE;
+    return frame;
+}
+
+int64_t rt_race_end(void *race) {
+    RtRace *r = race;
+    int64_t w = r->winner;
+    rt_free(r);
+    return w;
+}
+
+void *rt_race_frame(const RtList *handles, int64_t i) { return ((RtTask **)handles->data)[i]->frame; }
+
+void *rt_timed_new(void *task, double seconds) {
+    RtRace *r = rt_alloc(sizeof *r);
+    *r = (RtRace){.one = task, .deadline = aw_deadline_in(seconds), .winner = -1};
+    return r;
+}
+
+void *rt_await_timed(RtAwait *a, void *frame) {
+    RtTask *me = rt_task_current();
+    rt_task_set_leaf(me, frame);
+    RtRace *r = a->arg.p;
+    switch (a->phase) {
+    case TJ_START:
+        if (rt_join_begin(me, r->one)) break;
+        if (rt_task_cancelled(me)) return rc_cancelled(a, r, frame);
+        if (!rt_sleep_begin(me, r->deadline)) {
+            a->phase = TJ_WAIT;
+            a->result = AW_WAITING;
+            return NULL;
+        }
+        goto expired; /* the deadline has passed already */
+    case TJ_WAIT:
+        if (rt_join_begin(me, r->one)) {
+            rt_sleep_stop(me);
+            break;
+        }
+        if (rt_task_cancelled(me)) {
+            rt_sleep_stop(me);
+            return rc_cancelled(a, r, frame);
+        }
+        if (rt_sleep_end(me) == RT_EAGAIN) {
+            a->result = AW_WAITING;
+            return NULL;
+        }
+    expired:
+        /* the task is cancelled, and its cleanup runs before we go on */
+        rt_task_cancel(r->one);
+        a->phase = TJ_CANCELLED;
+        /* fall through */
+    default:
+        if (rt_join_begin(me, r->one)) break;
+        if (rt_task_cancelled(me)) return rc_cancelled(a, r, frame);
+        a->result = AW_WAITING;
+        return NULL;
+    }
+    a->result = AW_DONE;
+    return frame;
+}
+
+bool rt_timed_end(void *timed) {
+    RtRace *r = timed;
+    /* a task that finished despite the cancellation gives its result */
+    bool expired = r->one->status == RT_TASK_CANCELLED;
+    rt_free(r);
+    return expired;
+}

@@ -611,6 +611,13 @@ int rt_sleep_end(RtTask *me) {
     return rt_timer_stop(e) ? 0 : RT_ECANCELED;
 }
 
+void rt_sleep_stop(RtTask *me) {
+    RtTimerEntry *e = me->sleep;
+    if (!e) return;
+    me->sleep = NULL;
+    rt_timer_stop(e);
+}
+
 /* ---- The worker loop ------------------------------------------------------ */
 
 /* After collecting woken tasks: this worker runs the first; wake another

@@ -248,6 +248,9 @@ bool rt_sleep_begin(RtTask *me, uint64_t deadline_ns);
 /* 0 when the deadline passed, RT_ECANCELED when woken by cancellation,
  * RT_EAGAIN when resumed early (suspend again). */
 int rt_sleep_end(RtTask *me);
+/* Give up a sleep that rt_sleep_begin started (the task stopped waiting for
+ * another reason); nothing when there is none. */
+void rt_sleep_stop(RtTask *me);
 
 /* ---- Waiter lists (used by channels, locks, semaphores, notify) ---------- */
 

@@ -82,6 +82,23 @@ void *rt_await_gather(RtAwait *a, void *frame);
  * moved out of their frames; the handles stay in `handles`. */
 struct RtList;
 struct RtList *rt_gather_take(const struct RtList *handles, const struct RtType *t);
+/* `await task.race(handles)` and `task.select(name=handle, ...)`: the first
+ * task to finish wins, the others are cancelled, and the wait ends once all
+ * of them have ended (the losers' cleanup has run). rt_race_new's record is
+ * the RtAwait arg of rt_await_race; after the wait (result 0) rt_race_end
+ * frees it and gives the winner's index, whose result rt_race_frame's
+ * frame holds. (When the awaiting task is cancelled the await function
+ * frees the record itself.) The tasks stay in `handles`. */
+void *rt_race_new(const struct RtList *handles);
+void *rt_await_race(RtAwait *a, void *frame);
+int64_t rt_race_end(void *race);
+void *rt_race_frame(const struct RtList *handles, int64_t i);
+/* `await task.timeout(handle, seconds)`: the same for one task and a
+ * deadline; rt_timed_end says whether the deadline came first (the task
+ * was cancelled and gives no result). */
+void *rt_timed_new(void *task, double seconds);
+void *rt_await_timed(RtAwait *a, void *frame);
+bool rt_timed_end(void *timed);
 /* The head of the promise of a generated coroutine, at offset 16 of its
  * frame (codegen/cg_async.c): the result follows. `error` is the error of
  * a body that returned Err (status RT_TASK_FAILED), owned by the result;

@@ -35,6 +35,8 @@ static const struct {
     {"empty_context", BI_TASK_EMPTY_CONTEXT, 0, NULL},
     {"ContextKey", BI_TASK_CONTEXT_KEY, 0, NULL},
     {"gather", BI_TASK_GATHER, 0, NULL},
+    {"race", BI_TASK_RACE, 0, NULL},
+    {"select", BI_TASK_SELECT, 0, NULL},
 };
 
 /* The symbol standing for builtin `bi` (its name has a dot, so no plain
@@ -102,6 +104,125 @@ static TypeId sema_context_key_call(Sema *s, NodeId call, TypeId hint) {
     return type_context_key(vt);
 }
 
+/* The one argument of gather/race: a list of task handles; their result type. */
+static TypeId sema_handles_arg(Sema *s, NodeId call, const char *fname) {
+    NodeList args = sema_node(s, call)->list;
+    if (args.count != 1 || sema_node(s, ast_list_at(s->ast, args, 0))->kind == N_KEYWORD) {
+        sema_args_quiet(s, call);
+        sema_arity(s, sema_node(s, call)->span, (Span){0, 0, 0}, fname, 1, 1, args.count);
+        return TYPE_ERROR;
+    }
+    NodeId a = ast_list_at(s->ast, args, 0);
+    TypeId lt = sema_expr(s, a);
+    if (lt == TYPE_ERROR) return TYPE_ERROR;
+    if (type_get(lt)->kind != TY_LIST || type_get(type_get(lt)->args[0])->kind != TY_TASK_HANDLE) {
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, a)->span,
+                                  "`%s` takes a list of task handles, not a `%s`", fname, type_name(lt));
+        diag_label(d, "not a list[TaskHandle[...]]");
+        diag_emit(d);
+        return TYPE_ERROR;
+    }
+    return type_get(type_get(lt)->args[0])->args[0];
+}
+
+/* select(name=handle, ...): every handle gives the same T; the winner's
+ * keyword and result come back as a tuple[str, T]. */
+static TypeId sema_select_call(Sema *s, NodeId call) {
+    NodeList args = sema_node(s, call)->list;
+    TypeId rt = 0;
+    bool bad = false;
+    if (!args.count) {
+        Diagnostic *d = sema_diag(s, CODE_TYPE_ARITY, sema_node(s, call)->span, "`select` needs at least one task");
+        diag_label(d, "no tasks to select from");
+        diag_help(d, "name each handle: `task.select(first=h1, second=h2)`");
+        diag_emit(d);
+        return TYPE_ERROR;
+    }
+    for (uint32_t i = 0; i < args.count; i++) {
+        NodeId an = ast_list_at(s->ast, args, i);
+        Node *a = sema_node(s, an);
+        if (a->kind != N_KEYWORD) {
+            sema_expr(s, an);
+            Diagnostic *d = sema_diag(s, CODE_TYPE_ARITY, a->span, "the tasks of `select` are named");
+            diag_label(d, "a positional argument");
+            diag_help(d, "name it: `task.select(first=h1, second=h2)`; the name of the winner comes back");
+            diag_emit(d);
+            bad = true;
+            continue;
+        }
+        for (uint32_t j = 0; j < i; j++) {
+            Node *b = sema_node(s, ast_list_at(s->ast, args, j));
+            if (b->kind == N_KEYWORD && b->name == a->name) {
+                Diagnostic *d = sema_diag(s, CODE_TYPE_ARITY, a->span, "`%s` is given twice", str_text(a->name));
+                diag_label(d, "a second task with this name");
+                diag_emit(d);
+                bad = true;
+            }
+        }
+        TypeId t = sema_expr(s, a->a);
+        a = sema_node(s, an);
+        if (t == TYPE_ERROR) {
+            bad = true;
+            continue;
+        }
+        a->type = t;
+        if (type_get(t)->kind != TY_TASK_HANDLE) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, a->a)->span,
+                                      "`select` takes task handles, not a `%s`", type_name(t));
+            diag_label(d, "not a TaskHandle");
+            diag_emit(d);
+            bad = true;
+            continue;
+        }
+        TypeId r = type_get(t)->args[0];
+        if (!rt) {
+            rt = r;
+        } else if (r != rt) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, a->a)->span,
+                                      "the tasks of `select` give `%s` and `%s`", type_name(rt), type_name(r));
+            diag_label(d, "a different result type");
+            diag_help(d, "every task of one `select` gives the same type");
+            diag_emit(d);
+            bad = true;
+        }
+    }
+    if (bad) return TYPE_ERROR;
+    TypeId el[2] = {TYPE_STR, rt};
+    return type_coro(type_tuple(el, 2));
+}
+
+/* timeout(handle, seconds) -> Coroutine[Result[T, TimeoutError]] */
+static TypeId sema_timed_join_call(Sema *s, NodeId call) {
+    NodeList args = sema_node(s, call)->list;
+    NodeId h = ast_list_at(s->ast, args, 0), secs = ast_list_at(s->ast, args, 1);
+    TypeId ht = sema_expr(s, h);
+    if (sema_node(s, secs)->kind == N_KEYWORD) {
+        Node *k = sema_node(s, secs);
+        if (!k->name || strcmp(str_text(k->name), "seconds")) {
+            sema_args_quiet(s, call);
+            Diagnostic *d = sema_diag(s, CODE_TYPE_ARITY, k->span, "`timeout` takes a task handle and `seconds`");
+            diag_label(d, "unexpected argument");
+            diag_emit(d);
+            return TYPE_ERROR;
+        }
+        sema_expr_expect(s, k->a, TYPE_FLOAT, "the seconds");
+        sema_node(s, secs)->type = TYPE_FLOAT;
+    } else {
+        sema_expr_expect(s, secs, TYPE_FLOAT, "the seconds");
+    }
+    if (ht == TYPE_ERROR) return TYPE_ERROR;
+    if (type_get(ht)->kind != TY_TASK_HANDLE) {
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, h)->span,
+                                  "`timeout` with two arguments takes a task handle, not a `%s`", type_name(ht));
+        diag_label(d, "not a TaskHandle");
+        diag_help(d, "`await task.timeout(handle, seconds)`, or `async with task.timeout(seconds):` around a block");
+        diag_emit(d);
+        return TYPE_ERROR;
+    }
+    TypeId te = sema_sym(s, symmap_get(&s->builtins, intern_cstr("TimeoutError")))->type;
+    return type_coro(type_result(type_get(ht)->args[0], te));
+}
+
 TypeId sema_task_call(Sema *s, NodeId call, TypeId hint) {
     NodeId callee = sema_node(s, call)->a;
     Node *c = sema_node(s, callee);
@@ -109,26 +230,22 @@ TypeId sema_task_call(Sema *s, NodeId call, TypeId hint) {
     bool bare = c->kind == N_NAME; /* a name imported from sifr.task */
     for (size_t i = 0; i < sizeof task_funcs / sizeof task_funcs[0]; i++) {
         if (bare ? (c->sym != sema_task_sym(s, task_funcs[i].bi)) : strcmp(task_funcs[i].name, name) != 0) continue;
-        if (task_funcs[i].bi == BI_TASK_GATHER) {
-            /* gather(handles): list[TaskHandle[T]] -> Coroutine[list[T]] */
-            sema_task_bind(s, callee, BI_TASK_GATHER);
-            NodeList args = sema_node(s, call)->list;
-            if (args.count != 1 || sema_node(s, ast_list_at(s->ast, args, 0))->kind == N_KEYWORD) {
-                sema_args_quiet(s, call);
-                sema_arity(s, sema_node(s, call)->span, (Span){0, 0, 0}, "gather", 1, 1, args.count);
-                return TYPE_ERROR;
-            }
-            NodeId a = ast_list_at(s->ast, args, 0);
-            TypeId lt = sema_expr(s, a);
-            if (lt == TYPE_ERROR) return TYPE_ERROR;
-            if (type_get(lt)->kind != TY_LIST || type_get(type_get(lt)->args[0])->kind != TY_TASK_HANDLE) {
-                Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, a)->span,
-                                          "`gather` takes a list of task handles, not a `%s`", type_name(lt));
-                diag_label(d, "not a list[TaskHandle[...]]");
-                diag_emit(d);
-                return TYPE_ERROR;
-            }
-            return type_coro(type_list(type_get(type_get(lt)->args[0])->args[0]));
+        if (task_funcs[i].bi == BI_TASK_GATHER || task_funcs[i].bi == BI_TASK_RACE) {
+            /* gather(handles): list[TaskHandle[T]] -> Coroutine[list[T]];
+             * race(handles) -> Coroutine[T] */
+            sema_task_bind(s, callee, task_funcs[i].bi);
+            TypeId r = sema_handles_arg(s, call, task_funcs[i].name);
+            if (r == TYPE_ERROR) return TYPE_ERROR;
+            return type_coro(task_funcs[i].bi == BI_TASK_GATHER ? type_list(r) : r);
+        }
+        if (task_funcs[i].bi == BI_TASK_SELECT) {
+            sema_task_bind(s, callee, BI_TASK_SELECT);
+            return sema_select_call(s, call);
+        }
+        if (task_funcs[i].bi == BI_TASK_TIMEOUT && sema_node(s, call)->list.count == 2 &&
+            sema_node(s, ast_list_at(s->ast, sema_node(s, call)->list, 0))->kind != N_KEYWORD) {
+            sema_task_bind(s, callee, BI_TASK_TIMEOUT);
+            return sema_timed_join_call(s, call);
         }
         if (task_funcs[i].bi == BI_TASK_CONTEXT_KEY) {
             sema_task_bind(s, callee, BI_TASK_CONTEXT_KEY);
@@ -168,7 +285,7 @@ TypeId sema_task_call(Sema *s, NodeId call, TypeId hint) {
     c = sema_node(s, callee);
     Diagnostic *d = sema_diag(s, CODE_NAME_UNKNOWN, c->span, "the `task` namespace has no `%s`", name);
     diag_label(d, "not a function of `task`");
-    diag_help(d, "`task` has `sleep`, `now`, `scope`, `timeout`, `deadline`, `gather`, `TaskGroup` and the context functions");
+    diag_help(d, "`task` has `sleep`, `now`, `scope`, `timeout`, `deadline`, `gather`, `race`, `select`, `TaskGroup` and the context functions");
     diag_emit(d);
     return TYPE_ERROR;
 }

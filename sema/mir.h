@@ -344,6 +344,11 @@ typedef enum MirRtFn {
     MRT_CTX_GET,        /* rt_ctx_get(ctx, key, &out) -> T (a clone) */
     MRT_CTX_WITH,       /* rt_ctx_with(ctx, key, &move value) -> Context */
     MRT_GATHER_TAKE,    /* rt_gather_take(handles, desc) -> list[T]: moves every finished task's result out */
+    MRT_RACE_NEW,       /* rt_race_new(handles) -> the record AWAIT_RACE waits on (a Timeout-typed pointer) */
+    MRT_RACE_END,       /* rt_race_end(record) -> int: the winner's index (frees the record) */
+    MRT_RACE_TAKE,      /* (handles, index) -> T: moves the result of that finished task out */
+    MRT_TIMED_NEW,      /* rt_timed_new(handle, seconds) -> the record AWAIT_TIMED waits on */
+    MRT_TIMED_END,      /* rt_timed_end(record) -> bool: the deadline came first (frees the record) */
     MRT__COUNT
 } MirRtFn;
 
@@ -420,6 +425,8 @@ typedef enum MirAwaitKind {
     AWAIT_JOIN,  /* cond: a TaskHandle: the task's end (its result stays in it) */
     AWAIT_SCOPE, /* cond: a TaskScope: the end of every child (then cancelled if the task is) */
     AWAIT_GATHER, /* cond: a list of TaskHandles: the end of each (their results stay in them) */
+    AWAIT_RACE,   /* cond: an MRT_RACE_NEW record: one task's end, then the losers' (cancelled) */
+    AWAIT_TIMED,  /* cond: an MRT_TIMED_NEW record: the task's end, cancelled at the deadline */
 } MirAwaitKind;
 
 typedef struct MirTerm {

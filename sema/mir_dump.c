@@ -203,6 +203,11 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_CTX_GET] = "rt_ctx_get",
     [MRT_CTX_WITH] = "rt_ctx_with",
     [MRT_GATHER_TAKE] = "rt_gather_take",
+    [MRT_RACE_NEW] = "rt_race_new",
+    [MRT_RACE_END] = "rt_race_end",
+    [MRT_RACE_TAKE] = "race_take",
+    [MRT_TIMED_NEW] = "rt_timed_new",
+    [MRT_TIMED_END] = "rt_timed_end",
 };
 
 /* Per MirAwaitKind: its name in dumps and the kind of type it awaits. */
@@ -215,6 +220,8 @@ static const struct {
     [AWAIT_JOIN] = {"task", TY_TASK_HANDLE},
     [AWAIT_SCOPE] = {"scope", TY_TASK_SCOPE},
     [AWAIT_GATHER] = {"gather", TY_LIST},
+    [AWAIT_RACE] = {"race", TY_TIMEOUT},
+    [AWAIT_TIMED] = {"timed", TY_TIMEOUT},
 };
 
 const char *mir_rt_name(MirRtFn f) {

@@ -60,6 +60,103 @@ static void la_suspend(Lb *L, MirAwaitKind kind, MirOperand cond, Span sp) {
     L->cur = resumed;
 }
 
+/* The BI_TASK_* builtin a call expression calls (-1: none). */
+static int la_task_builtin(Lb *L, NodeId e) {
+    const Node *op = lb_node(L, e);
+    if (op->kind != N_CALL) return -1;
+    const Node *callee = lb_node(L, op->a);
+    if (!callee->sym || prog_sym(L->prog, callee->sym)->kind != SYM_BUILTIN) return -1;
+    return (int)prog_sym(L->prog, callee->sym)->index;
+}
+
+/* `await task.race(handles)` and `await task.select(name=handle, ...)`:
+ * the handles (select: a list made of them) are consumed; the first task
+ * to finish wins, the others are cancelled and waited for. */
+static MirOperand la_race(Lb *L, NodeId call, int bi, Span sp) {
+    const Node *c = lb_node(L, call);
+    TypeId ct = type_get(c->type)->args[0]; /* T, or tuple[str, T] */
+    MirOperand held;
+    if (bi == BI_TASK_RACE) {
+        held = lb_temp_of(L, rv_use(L, lb_consume(L, lb_expr(L, la_arg(L, call, 0)))), sp);
+    } else {
+        uint32_t n = c->list.count;
+        MirOperand *hs = xmalloc(sizeof *hs * n);
+        TypeId ht = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            hs[i] = lb_consume(L, lb_expr(L, la_arg(L, call, i)));
+            ht = hs[i].type;
+        }
+        held = lb_temp_of(L, rv_agg(L, AGG_LIST, type_list(ht), hs, n), sp);
+        free(hs);
+    }
+    MirOperand rec = lb_temp_of(L, rv_rt(L, MRT_RACE_NEW, type_timeout(), &held, 1, 0), sp);
+    la_suspend(L, AWAIT_RACE, rec, sp);
+    MirOperand w = lb_temp_of(L, rv_rt(L, MRT_RACE_END, TYPE_INT, &rec, 1, 0), sp);
+    MirOperand ops[2] = {held, w};
+    TypeId rt = bi == BI_TASK_RACE ? ct : type_get(ct)->args[1];
+    MirOperand v = lb_temp_of(L, rv_rt(L, MRT_RACE_TAKE, rt, ops, 2, 0), sp);
+    if (bi == BI_TASK_RACE) return v;
+    /* select: (the winner's keyword, its result) */
+    MirLocalId name = lb_temp(L, TYPE_STR);
+    MirBlockId done = lb_block(L);
+    uint32_t n = c->list.count;
+    for (uint32_t i = 0; i < n; i++) {
+        MirOperand kw = opd_str(lb_node(L, ast_list_at(L->ast, c->list, i))->name);
+        if (i + 1 == n) {
+            lb_assign(L, lb_place(name), rv_use(L, kw), sp);
+            lb_goto(L, done);
+            break;
+        }
+        MirBlockId yes = lb_block(L), no = lb_block(L);
+        lb_branch(L, lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, w, opd_int(i), 0), sp), yes, no);
+        L->cur = yes;
+        lb_assign(L, lb_place(name), rv_use(L, kw), sp);
+        lb_goto(L, done);
+        L->cur = no;
+    }
+    L->cur = done;
+    MirOperand parts[2] = {opd_local(L, name), lb_consume(L, v)};
+    parts[0] = lb_consume(L, parts[0]);
+    return lb_temp_of(L, rv_agg(L, AGG_TUPLE, ct, parts, 2), sp);
+}
+
+/* `await task.timeout(handle, seconds)`: Ok(the task's result), or
+ * Err(TimeoutError) once the deadline passed, the task was cancelled and
+ * its cleanup ran. */
+static MirOperand la_timed_join(Lb *L, NodeId call, Span sp) {
+    const Node *c = lb_node(L, call);
+    TypeId rt = type_get(c->type)->args[0]; /* Result[T, TimeoutError] */
+    MirOperand h = lb_consume(L, lb_expr(L, la_arg(L, call, 0)));
+    MirOperand held = lb_temp_of(L, rv_use(L, h), sp);
+    MirOperand ops[2] = {held, lb_expr_as(L, la_arg(L, call, 1), TYPE_FLOAT)};
+    MirOperand rec = lb_temp_of(L, rv_rt(L, MRT_TIMED_NEW, type_timeout(), ops, 2, 0), sp);
+    la_suspend(L, AWAIT_TIMED, rec, sp);
+    MirOperand expired = lb_temp_of(L, rv_rt(L, MRT_TIMED_END, TYPE_BOOL, &rec, 1, 0), sp);
+    MirLocalId res = lb_temp(L, rt);
+    MirBlockId late = lb_block(L), ok = lb_block(L), done = lb_block(L);
+    lb_branch(L, expired, late, ok);
+    L->cur = late;
+    TypeId et = type_get(rt)->args[1];
+    MirOperand e = lb_consume(L, lb_temp_of(L, rv_agg(L, AGG_OBJECT, et, NULL, 0), sp));
+    lb_assign(L, lb_place(res), rv_agg(L, AGG_ERR, rt, &e, 1), sp);
+    lb_goto(L, done);
+    L->cur = ok;
+    MirOperand take = held;
+    take.kind = OPD_MOVE;
+    TypeId vt = type_get(rt)->args[0];
+    MirOperand v = lb_temp_of(L, rv_rt(L, MRT_HANDLE_TAKE, vt, &take, 1, 0), sp);
+    if (vt == TYPE_NONE) {
+        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, rt, NULL, 0), sp);
+    } else {
+        v = lb_consume(L, v);
+        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, rt, &v, 1), sp);
+    }
+    lb_goto(L, done);
+    L->cur = done;
+    vec_push(&L->pending, res);
+    return opd_local(L, res);
+}
+
 MirOperand lb_await(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     Span sp = node->span;
@@ -73,9 +170,10 @@ MirOperand lb_await(Lb *L, NodeId n) {
             return opd_none(TYPE_NONE);
         }
     }
-    if (op->kind == N_CALL && lb_node(L, op->a)->sym &&
-        prog_sym(L->prog, lb_node(L, op->a)->sym)->kind == SYM_BUILTIN &&
-        prog_sym(L->prog, lb_node(L, op->a)->sym)->index == BI_TASK_GATHER) {
+    int bi = la_task_builtin(L, node->a);
+    if (bi == BI_TASK_RACE || bi == BI_TASK_SELECT) return la_race(L, node->a, bi, sp);
+    if (bi == BI_TASK_TIMEOUT) return la_timed_join(L, node->a, sp);
+    if (bi == BI_TASK_GATHER) {
         /* `await task.gather(handles)`: the list is consumed; every task
          * ends, then their results, in order, make a new list */
         MirOperand hs = lb_consume(L, lb_expr(L, la_arg(L, node->a, 0)));
@@ -176,6 +274,10 @@ MirOperand lb_task_builtin(Lb *L, NodeId n, BuiltinId bi) {
         return opd_local(L, ref);
     }
     case BI_TASK_GATHER:
+    case BI_TASK_RACE:
+    case BI_TASK_SELECT:
+        lb_unsupported(L, n, "this `task` function other than awaited at once");
+        return opd_dead(node->type);
     case BI_TASK_SCOPE:
     case BI_TASK_TIMEOUT:
     case BI_TASK_DEADLINE:

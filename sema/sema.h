@@ -168,6 +168,8 @@ typedef enum BuiltinId {
     BI_TASK_EMPTY_CONTEXT,   /* empty_context() -> Context */
     BI_TASK_CONTEXT,         /* the type name `Context` (not callable) */
     BI_TASK_GATHER,          /* task.gather(handles) -> Coroutine[list[T]] (consumes the list) */
+    BI_TASK_RACE,            /* task.race(handles) -> Coroutine[T]: the first to finish; losers cancelled */
+    BI_TASK_SELECT,          /* task.select(name=handle, ...) -> Coroutine[tuple[str, T]] */
     BI__COUNT
 } BuiltinId;
 
