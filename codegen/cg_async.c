@@ -298,6 +298,7 @@ void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlo
         [AWAIT_GATHER] = {"rt_await_gather", "sifr.aw.gather"},
         [AWAIT_RACE] = {"rt_await_race", "sifr.aw.race"},
         [AWAIT_TIMED] = {"rt_await_timed", "sifr.aw.timed"},
+        [AWAIT_BLOCKING] = {"rt_await_blocking", "sifr.aw.blocking"},
     };
     if ((unsigned)t->await >= sizeof waits / sizeof waits[0] || !waits[t->await][0])
         ICE("codegen: await kind %d", (int)t->await);

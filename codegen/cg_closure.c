@@ -20,6 +20,24 @@
  * word, then the tuple (its alignment is at most 8). */
 #define CG_ENV_TUPLE_OFFSET 8
 
+/* A private thunk `void name(const RtClosure *fn, ptr...)` (nparams
+ * pointers) calling closures of type ft: its builder, at the entry, with
+ * the closure's code and capture tuple loaded. */
+static LLVMBuilderRef cg_thunk_begin(Cg *c, const char *name, unsigned nparams, TypeId ft, LLVMValueRef *fn,
+                                     LLVMValueRef *code, LLVMValueRef *tuple) {
+    LLVMTypeRef ps[3] = {c->t_ptr, c->t_ptr, c->t_ptr};
+    *fn = LLVMAddFunction(c->mod, name, LLVMFunctionType(c->t_void, ps, nparams, false));
+    LLVMSetLinkage(*fn, LLVMPrivateLinkage);
+    cg_fn_attrs(c, *fn);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(c->ctx, *fn, "entry"));
+    LLVMValueRef cl = LLVMBuildLoad2(b, cg_mem_type(c, ft), LLVMGetParam(*fn, 0), "");
+    *code = LLVMBuildExtractValue(b, cl, 0, "code");
+    LLVMValueRef off = cg_i64(c, CG_ENV_TUPLE_OFFSET);
+    *tuple = LLVMBuildGEP2(b, c->t_i8, LLVMBuildExtractValue(b, cl, 1, "env"), &off, 1, "");
+    return b;
+}
+
 /* The RtKeyThunk of a sort key of type `ft` over elements of type `elem`:
  * void (const RtClosure *key, const void *elem, void *out). */
 static LLVMValueRef cg_key_thunk(Cg *c, TypeId ft, TypeId elem) {
@@ -29,16 +47,8 @@ static LLVMValueRef cg_key_thunk(Cg *c, TypeId ft, TypeId elem) {
     if (fn) return fn;
     const Type *t = type_get(ft);
     if (t->nargs != 1 || t->args[0] != elem) ICE("codegen: sort key %s over %s", type_name(ft), type_name(elem));
-    LLVMTypeRef ps[3] = {c->t_ptr, c->t_ptr, c->t_ptr};
-    fn = LLVMAddFunction(c->mod, name, LLVMFunctionType(c->t_void, ps, 3, false));
-    LLVMSetLinkage(fn, LLVMPrivateLinkage);
-    cg_fn_attrs(c, fn);
-    LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
-    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
-    LLVMValueRef cl = LLVMBuildLoad2(b, cg_mem_type(c, ft), LLVMGetParam(fn, 0), "");
-    LLVMValueRef code = LLVMBuildExtractValue(b, cl, 0, "code");
-    LLVMValueRef off = cg_i64(c, CG_ENV_TUPLE_OFFSET);
-    LLVMValueRef tuple = LLVMBuildGEP2(b, c->t_i8, LLVMBuildExtractValue(b, cl, 1, "env"), &off, 1, "");
+    LLVMValueRef code, tuple;
+    LLVMBuilderRef b = cg_thunk_begin(c, name, 3, ft, &fn, &code, &tuple);
     LLVMValueRef e = LLVMBuildLoad2(b, cg_mem_type(c, elem), LLVMGetParam(fn, 1), "");
     if (elem == TYPE_BOOL) e = LLVMBuildICmp(b, LLVMIntNE, e, LLVMConstInt(c->t_i8, 0, false), "");
     LLVMTypeRef cps[2] = {c->t_ptr, cg_type(c, elem)};
@@ -54,9 +64,50 @@ static LLVMValueRef cg_key_thunk(Cg *c, TypeId ft, TypeId elem) {
     return fn;
 }
 
+/* The RtBlockThunk of a function value of type `ft` (no parameters):
+ * void (const RtClosure *fn, void *out), for spawn_blocking / spawn_cpu. */
+static LLVMValueRef cg_block_thunk(Cg *c, TypeId ft) {
+    char name[48];
+    snprintf(name, sizeof name, ".blockthunk.%u", ft);
+    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
+    if (fn) return fn;
+    const Type *t = type_get(ft);
+    if (t->nargs != 0) ICE("codegen: spawn_blocking of a %s", type_name(ft));
+    LLVMValueRef code, tuple;
+    LLVMBuilderRef b = cg_thunk_begin(c, name, 2, ft, &fn, &code, &tuple);
+    LLVMTypeRef cps[1] = {c->t_ptr};
+    LLVMTypeRef rty = cg_type(c, t->ret);
+    LLVMValueRef r = LLVMBuildCall2(b, LLVMFunctionType(rty, cps, 1, false), code, &tuple, 1, "");
+    if (rty != c->t_void) {
+        if (t->ret == TYPE_BOOL) r = LLVMBuildZExt(b, r, c->t_i8, "");
+        LLVMBuildStore(b, r, LLVMGetParam(fn, 1));
+    }
+    LLVMBuildRetVoid(b);
+    LLVMDisposeBuilder(b);
+    return fn;
+}
+
+/* The result of a finished spawn_blocking / spawn_cpu job (NULL for
+ * None); frees the job. */
+LLVMValueRef cg_blocking_take(Cg *c, LLVMValueRef job, TypeId ret) {
+    LLVMValueRef v = NULL;
+    if (cg_type(c, ret) != c->t_void) {
+        LLVMValueRef p = cg_rtn(c, "rt_blocking_result", "p(p)", &job, 1);
+        v = cg_from_mem(c, ret, LLVMBuildLoad2(c->b, cg_mem_type(c, ret), p, "result"));
+    }
+    cg_rtn(c, "rt_blocking_free", "v(p)", &job, 1);
+    return v;
+}
+
 LLVMValueRef cg_rt_fn(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a) {
     (void)rv;
     switch (f) {
+    case MRT_BLOCKING_NEW: {
+        TypeId ft = ops[0].type;
+        LLVMValueRef args[5] = {cg_spill(c, ft, a[0]), cg_desc(c, ft), cg_block_thunk(c, ft),
+                                cg_desc(c, type_get(ft)->ret), a[1]};
+        return cg_rtn(c, "rt_blocking_new", "p(ppppb)", args, 5);
+    }
     case MRT_LIST_SORT_KEY: {
         TypeId ft = ops[1].type, elem = cg_targ(ops[0].type, 0);
         LLVMValueRef args[5] = {a[0], cg_spill(c, ft, a[1]), cg_desc(c, type_get(ft)->ret), cg_key_thunk(c, ft, elem),

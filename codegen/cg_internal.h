@@ -234,6 +234,7 @@ LLVMValueRef cg_rt_fn(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *o
 /* cg_closure.c: AGG_CLOSURE values and CALLEE_CLOSURE calls (`args` holds
  * the operands' values, the closure first). */
 LLVMValueRef cg_closure_new(Cg *c, const MirRvalue *rv, const MirOperand *ops);
+LLVMValueRef cg_blocking_take(Cg *c, LLVMValueRef job, TypeId ret);
 LLVMValueRef cg_closure_call(Cg *c, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *args);
 
 /* ==== cg_emit.c =========================================================== */

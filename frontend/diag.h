@@ -98,6 +98,9 @@ bool diag_parse_format(const char *name, DiagFormat *out);
 #define CODE_OWN_SEND_CHANNEL   "SIFR-OWN-0011"   /* a non-sendable channel payload */
 #define CODE_OWN_SHARED_MUTABLE "SIFR-OWN-0012"   /* `Shared` of a mutable value */
 #define CODE_OWN_LINEAR_DROPPED "SIFR-OWN-0013"   /* a must-consume value dropped without being consumed */
+#define CODE_ASYNC_BLOCKING_PROCESS "SIFR-ASYNC-0003" /* a blocking process function called in `async def` */
+#define CODE_ASYNC_BLOCKING_PARALLEL "SIFR-ASYNC-0004" /* a parallel map called in `async def` */
+#define CODE_ASYNC_BLOCKING_SHELL "SIFR-ASYNC-0007" /* a blocking shell function called in `async def` */
 #define CODE_OWN_LINEAR_COPIED  "SIFR-OWN-0014"   /* a use-once or scoped value copied */
 
 #define CODE_RESULT_UNHANDLED   "SIFR-RESULT-0005"

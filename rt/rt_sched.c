@@ -11,6 +11,7 @@
 #include "rt_poll.h"
 #include "rt_runq.h"
 #include "rt_sched.h"
+#include "sifr_rt.h"
 
 /* How many tasks a worker runs between two maintenance passes (inbox,
  * timers, I/O, the injection queue): tokio's 61, rounded to a power of two. */
@@ -854,6 +855,7 @@ int rt_run(int nworkers, void *frame, RtTask **keep) {
         rt_unpark(w0, &S.w[i]);
     }
     for (int i = 1; i < nworkers; i++) pthread_join(S.w[i].thread, NULL);
+    rt_blocking_shutdown();
     /* A timer stopped from another worker just before the end may still be
      * waiting in its home worker's inbox: every thread has stopped, so this
      * one unlinks and frees it. */

@@ -99,6 +99,22 @@ void *rt_race_frame(const struct RtList *handles, int64_t i);
 void *rt_timed_new(void *task, double seconds);
 void *rt_await_timed(RtAwait *a, void *frame);
 bool rt_timed_end(void *timed);
+/* `await task.spawn_blocking(fn)` (cpu false: a thread of the blocking
+ * pool) and `task.spawn_cpu(fn)` (a task on the workers): the closure is
+ * moved into the job and called through `thunk`, which stores its result
+ * (of type result_type) at `out`. The job is the RtAwait arg of
+ * rt_await_blocking; after the wait (result 0) the result is at
+ * rt_blocking_result until rt_blocking_free. (When the awaiting task was
+ * cancelled the await function drops the result and frees the job.) */
+struct RtClosure;
+typedef void (*RtBlockThunk)(const struct RtClosure *fn, void *out);
+void *rt_blocking_new(const struct RtClosure *fn, const struct RtType *fn_type, RtBlockThunk thunk,
+                      const struct RtType *result_type, bool cpu);
+void *rt_await_blocking(RtAwait *a, void *frame);
+void *rt_blocking_result(void *job);
+void rt_blocking_free(void *job);
+/* Stop the blocking pool's threads (the end of rt_run). */
+void rt_blocking_shutdown(void);
 /* The head of the promise of a generated coroutine, at offset 16 of its
  * frame (codegen/cg_async.c): the result follows. `error` is the error of
  * a body that returned Err (status RT_TASK_FAILED), owned by the result;

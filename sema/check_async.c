@@ -37,6 +37,8 @@ static const struct {
     {"gather", BI_TASK_GATHER, 0, NULL},
     {"race", BI_TASK_RACE, 0, NULL},
     {"select", BI_TASK_SELECT, 0, NULL},
+    {"spawn_blocking", BI_TASK_SPAWN_BLOCKING, 0, NULL},
+    {"spawn_cpu", BI_TASK_SPAWN_CPU, 0, NULL},
 };
 
 /* The symbol standing for builtin `bi` (its name has a dot, so no plain
@@ -104,15 +106,21 @@ static TypeId sema_context_key_call(Sema *s, NodeId call, TypeId hint) {
     return type_context_key(vt);
 }
 
-/* The one argument of gather/race: a list of task handles; their result type. */
-static TypeId sema_handles_arg(Sema *s, NodeId call, const char *fname) {
+/* The one positional argument of a call (0 after an arity diagnostic). */
+static NodeId sema_one_arg(Sema *s, NodeId call, const char *fname) {
     NodeList args = sema_node(s, call)->list;
     if (args.count != 1 || sema_node(s, ast_list_at(s->ast, args, 0))->kind == N_KEYWORD) {
         sema_args_quiet(s, call);
         sema_arity(s, sema_node(s, call)->span, (Span){0, 0, 0}, fname, 1, 1, args.count);
-        return TYPE_ERROR;
+        return 0;
     }
-    NodeId a = ast_list_at(s->ast, args, 0);
+    return ast_list_at(s->ast, args, 0);
+}
+
+/* The one argument of gather/race: a list of task handles; their result type. */
+static TypeId sema_handles_arg(Sema *s, NodeId call, const char *fname) {
+    NodeId a = sema_one_arg(s, call, fname);
+    if (!a) return TYPE_ERROR;
     TypeId lt = sema_expr(s, a);
     if (lt == TYPE_ERROR) return TYPE_ERROR;
     if (type_get(lt)->kind != TY_LIST || type_get(type_get(lt)->args[0])->kind != TY_TASK_HANDLE) {
@@ -191,6 +199,25 @@ static TypeId sema_select_call(Sema *s, NodeId call) {
     return type_coro(type_tuple(el, 2));
 }
 
+/* spawn_blocking(fn) / spawn_cpu(fn): a function of no arguments
+ * returning T -> Coroutine[T] */
+static TypeId sema_spawn_fn_call(Sema *s, NodeId call, const char *fname) {
+    NodeId a = sema_one_arg(s, call, fname);
+    if (!a) return TYPE_ERROR;
+    TypeId ft = sema_expr(s, a);
+    if (ft == TYPE_ERROR) return TYPE_ERROR;
+    const Type *t = type_get(ft);
+    if (t->kind != TY_FUNC || t->nargs != 0) {
+        Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, a)->span,
+                                  "`%s` takes a function of no arguments, not a `%s`", fname, type_name(ft));
+        diag_label(d, "not a function of no arguments");
+        diag_help(d, "wrap the call in a lambda: `await task.%s(lambda: work(n))`", fname);
+        diag_emit(d);
+        return TYPE_ERROR;
+    }
+    return type_coro(t->ret);
+}
+
 /* timeout(handle, seconds) -> Coroutine[Result[T, TimeoutError]] */
 static TypeId sema_timed_join_call(Sema *s, NodeId call) {
     NodeList args = sema_node(s, call)->list;
@@ -237,6 +264,10 @@ TypeId sema_task_call(Sema *s, NodeId call, TypeId hint) {
             TypeId r = sema_handles_arg(s, call, task_funcs[i].name);
             if (r == TYPE_ERROR) return TYPE_ERROR;
             return type_coro(task_funcs[i].bi == BI_TASK_GATHER ? type_list(r) : r);
+        }
+        if (task_funcs[i].bi == BI_TASK_SPAWN_BLOCKING || task_funcs[i].bi == BI_TASK_SPAWN_CPU) {
+            sema_task_bind(s, callee, task_funcs[i].bi);
+            return sema_spawn_fn_call(s, call, task_funcs[i].name);
         }
         if (task_funcs[i].bi == BI_TASK_SELECT) {
             sema_task_bind(s, callee, BI_TASK_SELECT);
@@ -285,7 +316,7 @@ TypeId sema_task_call(Sema *s, NodeId call, TypeId hint) {
     c = sema_node(s, callee);
     Diagnostic *d = sema_diag(s, CODE_NAME_UNKNOWN, c->span, "the `task` namespace has no `%s`", name);
     diag_label(d, "not a function of `task`");
-    diag_help(d, "`task` has `sleep`, `now`, `scope`, `timeout`, `deadline`, `gather`, `race`, `select`, `TaskGroup` and the context functions");
+    diag_help(d, "`task` has `sleep`, `now`, `scope`, `timeout`, `deadline`, `gather`, `race`, `select`, `spawn_blocking`, `spawn_cpu`, `TaskGroup` and the context functions");
     diag_emit(d);
     return TYPE_ERROR;
 }

@@ -791,6 +791,26 @@ bool sema_bind_args(Sema *s, NodeId call, const char *fname, const ParamSlot *sl
     return ok;
 }
 
+/* A function that blocks its thread, called directly in `async def`: it
+ * would stall every task of the worker. */
+static void sema_blocking_in_async(Sema *s, NodeId call, const char *fname, uint8_t kind) {
+    static const struct {
+        const char *code, *what, *help;
+    } k[] = {
+        [SEMA_BLOCKS_PROCESS] = {CODE_ASYNC_BLOCKING_PROCESS, "waits for a child process",
+                                 "use the async form (`await async_run(...)`), or run it through `task.spawn_blocking`"},
+        [SEMA_BLOCKS_PARALLEL] = {CODE_ASYNC_BLOCKING_PARALLEL, "runs a parallel map and waits for it",
+                                  "run it through `await task.spawn_cpu(lambda: ...)`"},
+        [SEMA_BLOCKS_SHELL] = {CODE_ASYNC_BLOCKING_SHELL, "runs a shell and waits for it",
+                               "run it through `task.spawn_blocking`"},
+    };
+    Diagnostic *d = sema_diag(s, k[kind].code, sema_node(s, call)->span,
+                              "`%s` blocks its thread inside `async def`", fname);
+    diag_label(d, "%s; the other tasks of this worker would stall", k[kind].what);
+    diag_help(d, "%s", k[kind].help);
+    diag_emit(d);
+}
+
 static TypeId sema_call_user(Sema *s, NodeId call, SymId fsym) {
     Symbol *sym = sema_sym(s, fsym);
     uint32_t fi = sym->index;
@@ -817,6 +837,7 @@ static TypeId sema_call_user(Sema *s, NodeId call, SymId fsym) {
     sema_bind_args(s, call, fname, slots.items, slots.len, tps, targs, ntp, sema_def_name_span(s, def));
     vec_free(&slots);
     f = &s->prog->funcs.items[fi];
+    if (f->blocking && sema_in_async(s)) sema_blocking_in_async(s, call, fname, f->blocking);
     TypeId ret = f->ret, ftype = f->type;
     for (uint32_t i = 0; i < ntp; i++) {
         if (targs[i]) continue;

@@ -348,6 +348,28 @@ static bool own_overlap(const OwnPath *a, const OwnPath *b) {
     return true;
 }
 
+/* Argument i of a call of user function f (parameters from `first`, after
+ * a receiver): its parameter's N_PARAM and symbol, and in *val the value
+ * passed (a keyword's value); NULL when it matches no plain parameter. */
+static const Node *own_arg_param(const Own *o, const SemaFunc *f, uint32_t first, NodeList args, uint32_t i,
+                                 NodeId *val, const Symbol **ps) {
+    NodeId a = on_at(o, args, i);
+    const Node *an = on(o, a);
+    int32_t pi = -1;
+    *val = a;
+    if (an->kind == N_KEYWORD) {
+        *val = an->a;
+        for (uint32_t k = first; k < f->params.len; k++)
+            if (prog_sym(o->p, f->params.items[k])->name == an->name) pi = (int32_t)k;
+    } else if (an->kind != N_STARRED && first + i < f->params.len) {
+        pi = (int32_t)(first + i);
+    }
+    if (pi < 0) return NULL;
+    *ps = prog_sym(o->p, f->params.items[pi]);
+    const Node *pn = (*ps)->decl ? on(o, (*ps)->decl) : NULL;
+    return pn && pn->kind == N_PARAM ? pn : NULL;
+}
+
 static void own_call_args(Own *o, NodeId n) {
     const Node *call = on(o, n);
     bool self_arg, ctor;
@@ -393,21 +415,10 @@ static void own_call_args(Own *o, NodeId n) {
     const SemaFunc *f = &o->p->funcs.items[fi];
     uint32_t first = self_arg ? 1 : 0;
     for (uint32_t i = 0; i < call->list.count && na < 64; i++) {
-        NodeId a = on_at(o, call->list, i);
-        const Node *an = on(o, a);
-        int32_t pi = -1;
-        NodeId val = a;
-        if (an->kind == N_KEYWORD) {
-            val = an->a;
-            for (uint32_t k = first; k < f->params.len; k++)
-                if (prog_sym(o->p, f->params.items[k])->name == an->name) pi = (int32_t)k;
-        } else if (an->kind != N_STARRED && first + i < f->params.len) {
-            pi = (int32_t)(first + i);
-        }
-        if (pi < 0) continue;
-        const Symbol *ps = prog_sym(o->p, f->params.items[pi]);
-        const Node *pn = ps->decl ? on(o, ps->decl) : NULL;
-        if (!pn || pn->kind != N_PARAM) continue;
+        NodeId val;
+        const Symbol *ps;
+        const Node *pn = own_arg_param(o, f, first, call->list, i, &val, &ps);
+        if (!pn) continue;
         bool mut = pn->flags & NF_MUT, own = pn->flags & NF_OWN;
         if (mut && !own) {
             SymId r = own_imm_root(o, val);
@@ -450,6 +461,70 @@ static void own_call_args(Own *o, NodeId n) {
     }
 }
 
+/* ---- spawn (SIFR-OWN-0010) ------------------------------------------------ */
+
+static void own_report_send(Own *o, Span at, const char *what, const char *help, TypeId culprit) {
+    Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_SEND_SPAWN, at, "%s crosses `spawn`", what);
+    diag_label(d, "the new task may run on another worker, after this statement");
+    if (culprit) diag_help(d, "`%s` is not sendable; %s", type_name(culprit), help);
+    else diag_help(d, "%s", help);
+    diag_emit(d);
+    o->ok = false;
+}
+
+/* `scope.spawn(f(args))`: the coroutine's arguments go to another task.
+ * Each must be owned by it (an `own` parameter, a copy type, or a string
+ * literal, which lives as long as the program) and sendable. */
+static void own_spawn_args(Own *o, NodeId n) {
+    const Node *call = on(o, n);
+    const Node *c = on(o, call->a);
+    if (c->kind != N_ATTR || strcmp(str_text(c->name), "spawn") || !call->list.count) return;
+    TypeKind rk = type_get(on(o, c->a)->type) ? type_get(on(o, c->a)->type)->kind : TY_ERROR;
+    if (rk != TY_TASK_SCOPE && rk != TY_TASK_GROUP) return;
+    NodeId co = on_at(o, call->list, 0);
+    if (on(o, co)->kind != N_CALL) return;
+    const Node *cc = on(o, co);
+    bool self_arg, ctor;
+    int32_t fi = own_callee(o, cc, &self_arg, &ctor);
+    if (fi < 0) return;
+    const SemaFunc *f = &o->p->funcs.items[fi];
+    if (self_arg && !mir_type_is_copy(on(o, on(o, cc->a)->a)->type)) {
+        own_report_send(o, on(o, on(o, cc->a)->a)->span, "a borrowed `self`",
+                        "spawn a function that takes what it needs as `own` parameters", 0);
+        return;
+    }
+    uint32_t first = self_arg ? 1 : 0;
+    for (uint32_t i = 0; i < cc->list.count; i++) {
+        NodeId val;
+        const Symbol *ps;
+        const Node *pn = own_arg_param(o, f, first, cc->list, i, &val, &ps);
+        if (!pn) continue;
+        TypeId t = on(o, val)->type;
+        char what[160];
+        if (pn->flags & NF_OWN) {
+            TypeId culprit = 0;
+            if (!own_type_sendable(o->p, t, &culprit)) {
+                snprintf(what, sizeof what, "a `%s` (for `%s`)", type_name(t), str_text(ps->name));
+                own_report_send(o, on(o, val)->span, what, "keep it in this task and send what the task needs",
+                                culprit);
+            }
+            continue;
+        }
+        if (pn->flags & NF_MUT) {
+            snprintf(what, sizeof what, "a mutable borrow (for `mut %s`)", str_text(ps->name));
+            own_report_send(o, on(o, val)->span, what,
+                            "give the task its own value (`own` parameter) and take the result back from its handle", 0);
+            continue;
+        }
+        if (mir_type_is_copy(t) || on(o, val)->kind == N_STR) continue;
+        snprintf(what, sizeof what, "a borrowed `%s` (for `%s`)", type_name(t), str_text(ps->name));
+        char help[200];
+        snprintf(help, sizeof help, "declare the parameter `own %s: %s` and pass the value (or a `.clone()` of it)",
+                 str_text(ps->name), type_name(t));
+        own_report_send(o, on(o, val)->span, what, help, 0);
+    }
+}
+
 /* ---- the walk ------------------------------------------------------------- */
 
 static void own_expr(Own *o, NodeId e);
@@ -473,6 +548,7 @@ static void own_expr(Own *o, NodeId e) {
         own_expr(o, x->a);
         own_list(o, x->list);
         own_call_args(o, e);
+        own_spawn_args(o, e);
         return;
     case N_LIST:
     case N_SET:

@@ -349,6 +349,8 @@ typedef enum MirRtFn {
     MRT_RACE_TAKE,      /* (handles, index) -> T: moves the result of that finished task out */
     MRT_TIMED_NEW,      /* rt_timed_new(handle, seconds) -> the record AWAIT_TIMED waits on */
     MRT_TIMED_END,      /* rt_timed_end(record) -> bool: the deadline came first (frees the record) */
+    MRT_BLOCKING_NEW,   /* (move fn, is cpu) -> the job AWAIT_BLOCKING waits on: rt_blocking_new */
+    MRT_BLOCKING_TAKE,  /* (job) -> T: the function's result, moved out; frees the job */
     MRT__COUNT
 } MirRtFn;
 
@@ -427,6 +429,7 @@ typedef enum MirAwaitKind {
     AWAIT_GATHER, /* cond: a list of TaskHandles: the end of each (their results stay in them) */
     AWAIT_RACE,   /* cond: an MRT_RACE_NEW record: one task's end, then the losers' (cancelled) */
     AWAIT_TIMED,  /* cond: an MRT_TIMED_NEW record: the task's end, cancelled at the deadline */
+    AWAIT_BLOCKING, /* cond: an MRT_BLOCKING_NEW job: the function's end (also when cancelled) */
 } MirAwaitKind;
 
 typedef struct MirTerm {

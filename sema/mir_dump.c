@@ -208,6 +208,8 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_RACE_TAKE] = "race_take",
     [MRT_TIMED_NEW] = "rt_timed_new",
     [MRT_TIMED_END] = "rt_timed_end",
+    [MRT_BLOCKING_NEW] = "rt_blocking_new",
+    [MRT_BLOCKING_TAKE] = "blocking_take",
 };
 
 /* Per MirAwaitKind: its name in dumps and the kind of type it awaits. */
@@ -222,6 +224,7 @@ static const struct {
     [AWAIT_GATHER] = {"gather", TY_LIST},
     [AWAIT_RACE] = {"race", TY_TIMEOUT},
     [AWAIT_TIMED] = {"timed", TY_TIMEOUT},
+    [AWAIT_BLOCKING] = {"blocking", TY_TIMEOUT},
 };
 
 const char *mir_rt_name(MirRtFn f) {

@@ -173,6 +173,13 @@ MirOperand lb_await(Lb *L, NodeId n) {
     int bi = la_task_builtin(L, node->a);
     if (bi == BI_TASK_RACE || bi == BI_TASK_SELECT) return la_race(L, node->a, bi, sp);
     if (bi == BI_TASK_TIMEOUT) return la_timed_join(L, node->a, sp);
+    if (bi == BI_TASK_SPAWN_BLOCKING || bi == BI_TASK_SPAWN_CPU) {
+        /* the function is moved into the job; its result comes back */
+        MirOperand ops[2] = {lb_consume(L, lb_expr(L, la_arg(L, node->a, 0))), opd_bool(bi == BI_TASK_SPAWN_CPU)};
+        MirOperand job = lb_temp_of(L, rv_rt(L, MRT_BLOCKING_NEW, type_timeout(), ops, 2, 0), sp);
+        la_suspend(L, AWAIT_BLOCKING, job, sp);
+        return lb_temp_of(L, rv_rt(L, MRT_BLOCKING_TAKE, type_get(op->type)->args[0], &job, 1, 0), sp);
+    }
     if (bi == BI_TASK_GATHER) {
         /* `await task.gather(handles)`: the list is consumed; every task
          * ends, then their results, in order, make a new list */
@@ -276,6 +283,8 @@ MirOperand lb_task_builtin(Lb *L, NodeId n, BuiltinId bi) {
     case BI_TASK_GATHER:
     case BI_TASK_RACE:
     case BI_TASK_SELECT:
+    case BI_TASK_SPAWN_BLOCKING:
+    case BI_TASK_SPAWN_CPU:
         lb_unsupported(L, n, "this `task` function other than awaited at once");
         return opd_dead(node->type);
     case BI_TASK_SCOPE:

@@ -65,6 +65,13 @@ static bool own_sendable(const Program *p, TypeId t, TypeId *culprit, const Send
             }
         return true;
     }
+    case TY_TASK_HANDLE: /* awaited by the task of its scope */
+    case TY_TASK_SCOPE:
+    case TY_TASK_GROUP:
+    case TY_TIMEOUT:
+    case TY_CORO: /* may hold borrows of its caller's values */
+        if (culprit) *culprit = t;
+        return false;
     default:
         /* scalars, str, bytes, None; function values carry copies of
          * what they capture, which the site that sends one checks */
@@ -101,6 +108,33 @@ static void own_scoped_escape(const MirBody *b, const MirOperand *o, Span at, co
         diag_note(d, b->locals.items[o->place.local].span, "`%s` is declared here", own_local_name(b, o->place.local));
     diag_help(d, "use the value inside this block, and return or store what you read from it instead");
     diag_emit(d);
+}
+
+/* SIFR-OWN-0009: a guard or permit alive at an `await` (the task may
+ * resume on another worker, and other tasks run meanwhile). One report per
+ * scoped local. */
+static bool own_check_awaits(const Program *p, const MirBody *b) {
+    bool ok = true;
+    bool *reported = NULL;
+    for (MirBlockId bi = 0; bi < b->blocks.len; bi++) {
+        const MirBlock *bb = &b->blocks.items[bi];
+        if (bb->term.kind != MT_AWAIT) continue;
+        MirLocalId l = own_scoped_live_at(p, b, bi, bb->stmts.len);
+        if (l == MIR_NO_LOCAL) continue;
+        if (!reported) reported = calloc(b->locals.len, sizeof *reported);
+        if (reported[l]) continue;
+        reported[l] = true;
+        ok = false;
+        Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_ACROSS_AWAIT, bb->term.span,
+                                 "`%s` is alive across this `await`", own_local_name(b, l));
+        diag_label(d, "a guard or permit may not be held while the task is suspended");
+        if (b->locals.items[l].span.file)
+            diag_note(d, b->locals.items[l].span, "`%s` is taken here", own_local_name(b, l));
+        diag_help(d, "end its block before the `await` (read what you need into a local first)");
+        diag_emit(d);
+    }
+    free(reported);
+    return ok;
 }
 
 bool own_check_kinds(const Program *p, const MirBody *b) {
@@ -163,6 +197,7 @@ bool own_check_kinds(const Program *p, const MirBody *b) {
         }
     }
     free(reported);
+    if (b->is_async) ok &= own_check_awaits(p, b);
     return ok;
 }
 

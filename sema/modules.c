@@ -559,16 +559,34 @@ bool mods_file_is_lib(uint32_t file) {
 void mods_decorators(Sema *s, uint32_t fi) {
     NodeId def = s->prog->funcs.items[fi].def;
     Node *d = sema_node(s, def);
-    StrId ext = intern_cstr("extern");
+    StrId ext = intern_cstr("extern"), blk = intern_cstr("blocking");
     for (uint32_t i = 0; i < d->list3.count; i++) {
         Node *dec = sema_node(s, ast_list_at(s->ast, d->list3, i));
         Node *e = sema_node(s, dec->a);
+        bool lib = g_mods.set && g_mods.cur != UINT32_MAX && g_mods.set->mods.items[g_mods.cur].is_lib;
+        if (lib && e->kind == N_CALL && sema_node(s, e->a)->kind == N_NAME && sema_node(s, e->a)->name == blk) {
+            /* @blocking("process" | "parallel" | "shell"): not for direct calls in async code */
+            Node *arg = e->list.count == 1 ? sema_node(s, ast_list_at(s->ast, e->list, 0)) : NULL;
+            const char *k = arg && arg->kind == N_STR ? str_text(arg->v.str) : "";
+            uint8_t kind = !strcmp(k, "process")    ? SEMA_BLOCKS_PROCESS
+                           : !strcmp(k, "parallel") ? SEMA_BLOCKS_PARALLEL
+                           : !strcmp(k, "shell")    ? SEMA_BLOCKS_SHELL
+                                                    : 0;
+            if (!kind) {
+                Diagnostic *dg = sema_diag(s, CODE_TYPE_ANNOTATION, e->span, "`@blocking` takes what the function waits for");
+                diag_label(dg, "expected `@blocking(\"process\")`, `(\"parallel\")` or `(\"shell\")`");
+                diag_emit(dg);
+                continue;
+            }
+            arg->type = TYPE_STR;
+            s->prog->funcs.items[fi].blocking = kind;
+            continue;
+        }
         bool is_extern = e->kind == N_CALL && sema_node(s, e->a)->kind == N_NAME && sema_node(s, e->a)->name == ext;
         if (!is_extern) {
             sema_unsupported(s, dec->span, "a decorator");
             continue;
         }
-        bool lib = g_mods.set && g_mods.cur != UINT32_MAX && g_mods.set->mods.items[g_mods.cur].is_lib;
         if (!lib) {
             /* reported once; the declaration is still read as one, so its
              * `...` body draws no further diagnostics */

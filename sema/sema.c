@@ -257,6 +257,7 @@ static const char *const sema_builtin_names[BI__COUNT] = {
     [BI_TASK_CONTEXT_KEY] = "task.ContextKey", [BI_TASK_CURRENT_CONTEXT] = "task.current_context",
     [BI_TASK_EMPTY_CONTEXT] = "task.empty_context", [BI_TASK_CONTEXT] = "task.Context",
     [BI_TASK_GATHER] = "task.gather", [BI_TASK_RACE] = "task.race", [BI_TASK_SELECT] = "task.select",
+    [BI_TASK_SPAWN_BLOCKING] = "task.spawn_blocking", [BI_TASK_SPAWN_CPU] = "task.spawn_cpu",
 };
 
 static void sema_names_init(Sema *s) {

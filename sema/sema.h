@@ -170,6 +170,8 @@ typedef enum BuiltinId {
     BI_TASK_GATHER,          /* task.gather(handles) -> Coroutine[list[T]] (consumes the list) */
     BI_TASK_RACE,            /* task.race(handles) -> Coroutine[T]: the first to finish; losers cancelled */
     BI_TASK_SELECT,          /* task.select(name=handle, ...) -> Coroutine[tuple[str, T]] */
+    BI_TASK_SPAWN_BLOCKING,  /* task.spawn_blocking(fn) -> Coroutine[T]: fn on a blocking thread */
+    BI_TASK_SPAWN_CPU,       /* task.spawn_cpu(fn) -> Coroutine[T]: fn as a task of the parallel pool */
     BI__COUNT
 } BuiltinId;
 
@@ -208,7 +210,14 @@ typedef struct SemaFunc {
     StrId rt_symbol;    /* standard-library declarations bound to a runtime
                           function (`@extern("rt_...")`): its C name; the
                           function has no body and codegen only declares it */
+    uint8_t blocking;   /* standard-library functions that block their thread
+                          (`@blocking("process" | "parallel" | "shell")`):
+                          a SEMA_BLOCKS_* kind, 0 for none */
 } SemaFunc;
+
+/* What a blocking function waits for: calling one directly inside `async
+ * def` is SIFR-ASYNC-0003, -0004 or -0007. */
+enum { SEMA_BLOCKS_PROCESS = 1, SEMA_BLOCKS_PARALLEL = 2, SEMA_BLOCKS_SHELL = 3 };
 
 /* ==== Classes =============================================================
  * Every class (user, builtin error, enum) has a ClassInfo; its SYM_CLASS
