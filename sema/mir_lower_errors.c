@@ -147,13 +147,47 @@ static bool le_any_finally(Lb *L) {
     return false;
 }
 
+/* Is one of the cleanup entries a scope whose exit may raise (a child's
+ * failure)? */
+static bool le_any_failing_scope(Lb *L) {
+    for (uint32_t k = 0; k < L->cleanups.len; k++) {
+        const LbCleanup *c = &L->cleanups.items[k];
+        if ((c->kind == LBC_TASK_SCOPE || c->kind == LBC_TASK_GROUP) && c->raises) return true;
+    }
+    return false;
+}
+
+/* The cleanup entries lo..hi-1 on a way out by return, break or continue
+ * (those pushed at loop depth >= loop_depth), innermost first; `fr` is the
+ * `try` they are in. A task scope's exit checks its children as at the
+ * block's end: a failure raises at its `async with`, seeing only the
+ * scopes around it (the return is abandoned, as in Python). */
+static void le_leave_cleanups(Lb *L, uint32_t lo, uint32_t hi, uint32_t loop_depth, LbTry *fr) {
+    while (lo < hi && L->cleanups.items[lo].loop_depth < loop_depth) lo++;
+    for (uint32_t k = hi; k-- > lo && !lb_terminated(L);) {
+        LbCleanup c = L->cleanups.items[k];
+        if (!((c.kind == LBC_TASK_SCOPE || c.kind == LBC_TASK_GROUP) && c.raises)) continue;
+        le_cleanups(L, k + 1, hi, loop_depth);
+        hi = k;
+        if (lb_terminated(L)) return;
+        uint32_t len = L->cleanups.len;
+        LbTry *top = L->try_top;
+        L->cleanups.len = k;
+        L->try_top = fr;
+        lb_async_exit(L, &c, true);
+        L->cleanups.len = len;
+        L->try_top = top;
+    }
+    le_cleanups(L, lo, hi, loop_depth);
+}
+
 void lb_leave_scopes(Lb *L, uint32_t loop_depth) {
     /* A `return` through `finally`: the returned value waits in an owned
      * local, so that a `finally` that raises or returns again drops it
      * (exit drops) instead of overwriting it in the return place. */
     TypeId ret = L->b->ret;
     MirLocalId parked = MIR_NO_LOCAL;
-    if (!loop_depth && !lb_terminated(L) && !mir_type_is_copy(ret) && le_any_finally(L)) {
+    if (!loop_depth && !lb_terminated(L) && !mir_type_is_copy(ret) && (le_any_finally(L) || le_any_failing_scope(L))) {
         parked = lb_temp(L, ret);
         MirOperand r = opd_local(L, 0);
         r.kind = OPD_MOVE;
@@ -165,11 +199,11 @@ void lb_leave_scopes(Lb *L, uint32_t loop_depth) {
     uint32_t hi = L->cleanups.len;
     for (LbTry *fr = L->try_top; fr && !lb_terminated(L); fr = fr->parent) {
         if (loop_depth && fr->loops_len < loop_depth) break; /* the loop is inside this `try` */
-        le_cleanups(L, fr->cleanups_len, hi, loop_depth);
+        le_leave_cleanups(L, fr->cleanups_len, hi, loop_depth, fr);
         hi = fr->cleanups_len < hi ? fr->cleanups_len : hi;
         le_inline_finally(L, fr);
     }
-    le_cleanups(L, 0, hi, loop_depth);
+    le_leave_cleanups(L, 0, hi, loop_depth, NULL);
     if (parked != MIR_NO_LOCAL && !lb_terminated(L)) {
         MirOperand p = opd_local(L, parked);
         p.kind = OPD_MOVE;
