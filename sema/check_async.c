@@ -330,6 +330,34 @@ TypeId sema_task_attr(Sema *s, NodeId e) {
     return TYPE_ERROR;
 }
 
+/* The async method `name` of class type t, or NULL. */
+static const SemaFunc *sema_async_method(Sema *s, TypeId t, const char *name) {
+    if (type_get(t)->kind != TY_CLASS) return NULL;
+    const ClassMethod *m = sema_class_method(s, type_get(t)->sym, intern_cstr(name));
+    if (!m) return NULL;
+    const SemaFunc *f = &s->prog->funcs.items[m->func];
+    return f->is_async ? f : NULL;
+}
+
+TypeId sema_async_enter_type(Sema *s, TypeId t) {
+    const SemaFunc *en = sema_async_method(s, t, "__aenter__");
+    if (!en || !sema_async_method(s, t, "__aexit__")) return 0;
+    return sema_member_type(s, t, en->ret);
+}
+
+TypeId sema_async_iter_elem(Sema *s, TypeId t, NodeId iter) {
+    const SemaFunc *nx = sema_async_method(s, t, "__anext__");
+    TypeId r = nx ? sema_member_type(s, t, nx->ret) : 0;
+    if (r && type_get(r)->kind == TY_OPTION && type_get(nx->type)->nargs == 1) return type_get(r)->args[0];
+    Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, iter)->span, "`async for` cannot iterate over `%s`",
+                              type_name(t));
+    if (nx) diag_label(d, "its `__anext__` must take only `self` and return an Option");
+    else diag_label(d, "it has no `async def __anext__`");
+    diag_help(d, "give the class `async def __anext__(mut self) -> Option[T]`: None ends the loop");
+    diag_emit(d);
+    return TYPE_ERROR;
+}
+
 TypeId sema_await(Sema *s, NodeId e) {
     NodeId operand = sema_node(s, e)->a;
     TypeId t = sema_expr(s, operand);

@@ -305,9 +305,12 @@ void sema_with(Sema *s, NodeId sid) {
         NodeId ctx = it->a, target = it->b;
         TypeId t = sema_expr(s, ctx);
         TypeId bound = TYPE_ERROR, raises = 0;
+        TypeId aenter = t != TYPE_ERROR && (n->flags & NF_ASYNC) ? sema_async_enter_type(s, t) : 0;
         bool sync_ctx = t != TYPE_ERROR && type_get(t)->kind == TY_CLASS &&
                         (sema_class(s, type_get(t)->sym)->flags & CLS_CONTEXT);
-        if (t != TYPE_ERROR && (n->flags & NF_ASYNC) && !sync_ctx) {
+        if (aenter) {
+            bound = aenter; /* `async with obj as v`: v = await obj.__aenter__() */
+        } else if (t != TYPE_ERROR && (n->flags & NF_ASYNC) && !sync_ctx) {
             TypeKind k = type_get(t)->kind;
             if (k == TY_TASK_SCOPE || k == TY_TASK_GROUP) {
                 bound = t; /* `async with task.scope() as scope` */
@@ -328,7 +331,12 @@ void sema_with(Sema *s, NodeId sid) {
                     target = 0;
                 }
             } else {
-                sema_unsupported(s, sema_node(s, ctx)->span, "`async with` over anything but `task.scope()`");
+                Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, ctx)->span,
+                                          "`%s` cannot be used in `async with`", type_name(t));
+                diag_label(d, "no `__aenter__` and `__aexit__` (nor `__enter__` and `__exit__`)");
+                diag_help(d, "`async with` takes `task.scope()`, `task.TaskGroup()`, `task.timeout(s)`, "
+                             "`task.deadline(t)` or an object of a class with `async def __aenter__` and `__aexit__`");
+                diag_emit(d);
             }
         } else if (t != TYPE_ERROR) {
             const ClassInfo *ci = type_get(t)->kind == TY_CLASS ? sema_class(s, type_get(t)->sym) : NULL;

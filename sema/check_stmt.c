@@ -450,21 +450,19 @@ static void sema_for(Sema *s, NodeId sid) {
     Node *n = sema_node(s, sid);
     NodeId target = n->a, iter = n->b;
     NodeList body = n->list, orelse = n->list2;
-    if ((n->flags & NF_ASYNC) && sema_in_async(s)) {
-        sema_unsupported(s, span_make(s->file, n->span.lo, n->span.lo + 9), "`async for`");
-        return;
-    }
-    if (n->flags & NF_ASYNC) {
+    if ((n->flags & NF_ASYNC) && !sema_in_async(s)) {
         Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, span_make(s->file, n->span.lo, n->span.lo + 5),
                                   "`async for` outside `async def`");
         diag_label(d, "only allowed inside `async def`");
         diag_emit(d);
         return;
     }
-    TypeId ti = sema_range_call(s, iter);
+    TypeId ti = (n->flags & NF_ASYNC) ? 0 : sema_range_call(s, iter);
     if (!ti) ti = sema_expr(s, iter);
     TypeId elem = TYPE_ERROR;
-    if (ti != TYPE_ERROR) {
+    if (ti != TYPE_ERROR && (n->flags & NF_ASYNC)) {
+        elem = sema_async_iter_elem(s, ti, iter);
+    } else if (ti != TYPE_ERROR) {
         elem = sema_iter_elem(ti);
         if (!elem) {
             Diagnostic *d = sema_diag(s, CODE_TYPE_MISMATCH, sema_node(s, iter)->span, "`%s` is not iterable",

@@ -775,5 +775,7 @@ TypeId sema_class_method_call(Sema *s, NodeId call, TypeId objt) {
     TypeId mt = sema_method_type(s, objt, fi, true);
     if (ntp) mt = type_subst(mt, tps, targs, ntp);
     sema_node(s, callee)->type = mt;
+    /* an `async def` method gives a coroutine, as a function does */
+    if (s->prog->funcs.items[fi].is_async && ret != TYPE_ERROR) ret = type_coro(ret);
     return ret;
 }

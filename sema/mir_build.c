@@ -1791,6 +1791,13 @@ void lb_return(Lb *L, NodeId n) {
     lb_term(L, (MirTerm){.kind = MT_RETURN, .span = node->span});
 }
 
+void lb_orelse(Lb *L, NodeList orelse, MirBlockId else_bb, MirBlockId end) {
+    if (!orelse.count) return;
+    L->cur = else_bb;
+    lb_stmts(L, orelse);
+    lb_goto(L, end);
+}
+
 void lb_if(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     MirOperand cond = lb_expr_as(L, node->a, TYPE_BOOL);
@@ -1801,11 +1808,7 @@ void lb_if(Lb *L, NodeId n) {
     L->cur = then_bb;
     lb_stmts(L, node->list);
     lb_goto(L, end);
-    if (node->list2.count) {
-        L->cur = else_bb;
-        lb_stmts(L, node->list2);
-        lb_goto(L, end);
-    }
+    lb_orelse(L, node->list2, else_bb, end);
     L->cur = end;
 }
 
@@ -1824,11 +1827,7 @@ void lb_while(Lb *L, NodeId n) {
     lb_stmts(L, node->list);
     L->loops.len--;
     lb_goto(L, cond_bb);
-    if (node->list2.count) {
-        L->cur = else_bb;
-        lb_stmts(L, node->list2);
-        lb_goto(L, end);
-    }
+    lb_orelse(L, node->list2, else_bb, end);
     L->cur = end;
 }
 
@@ -2138,7 +2137,7 @@ void lb_for(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *it = lb_node(L, node->b);
     if (node->flags & NF_ASYNC) {
-        lb_unsupported(L, n, "`async for`");
+        lb_async_for(L, n);
         return;
     }
     bool is_range = false;
@@ -2225,11 +2224,7 @@ void lb_for(Lb *L, NodeId n) {
     lb_assign(L, lb_place(ctr), rv_binary(L, TOK_PLUS, TYPE_INT, opd_local(L, ctr), step, node->b), isp);
     lb_goto(L, head);
 
-    if (node->list2.count) {
-        L->cur = else_bb;
-        lb_stmts(L, node->list2);
-        lb_goto(L, end);
-    }
+    lb_orelse(L, node->list2, else_bb, end);
     L->cur = end;
 }
 

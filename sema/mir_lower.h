@@ -34,6 +34,7 @@ typedef struct LbCleanup {
     uint32_t loop_depth;  /* Lb.loops.len when the entry was pushed */
     LbCleanupKind kind;
     TypeId raises;        /* async kinds: the error class the exit may raise (0: none) */
+    bool async_exit;      /* LBC_WITH of `async with`: the exit is `await __aexit__()` */
     Span span;
     NodeId at;            /* the `with` item (call locations) */
 } LbCleanup;
@@ -212,6 +213,23 @@ void lb_async_with(Lb *L, NodeId n);
  * (`normal`) a task cancelled meanwhile goes on by the cancellation path.
  * A timeout stops its timer. */
 void lb_async_exit(Lb *L, const LbCleanup *c, bool normal);
+/* `await co` of a coroutine operand: its result; the cancellation path is
+ * lowered at once. */
+MirOperand lb_await_coro(Lb *L, MirOperand co, Span sp);
+/* `await co` on a way out (an `__aexit__`): finished or cancelled, the
+ * code goes on, and a cancellation is seen at the next await. */
+void lb_await_in_cleanup(Lb *L, MirOperand co, Span sp);
+/* `async for target in obj` over a class with `async def __anext__`. */
+void lb_async_for(Lb *L, NodeId n);
+/* The `else` block of an if or a loop (else_bb), going on at `end`;
+ * nothing when there is none. */
+void lb_orelse(Lb *L, NodeList orelse, MirBlockId else_bb, MirBlockId end);
+/* A call of method `name` of class `ci` on the object in `self`, its other
+ * parameters taking their defaults or None (mir_lower_match.c). */
+MirOperand lb_call_self(Lb *L, const ClassInfo *ci, StrId name, MirPlace self, NodeId at);
+/* Bind a loop target to an element (copied, or borrowed from where it
+ * lives; tuples unpack) (mir_lower_seq.c). */
+void lb_bind_loop_target(Lb *L, NodeId target, MirOperand el);
 /* Stop the timer of timeout entry `c`: true when it expired and is what
  * cancelled the task (the cancellation path then raises TimeoutError). */
 MirOperand lb_timeout_end(Lb *L, const LbCleanup *c);

@@ -226,6 +226,10 @@ MirOperand lb_await(Lb *L, NodeId n) {
     L->coro_direct = op->kind == N_CALL;
     MirOperand co = lb_expr(L, node->a);
     L->coro_direct = false;
+    return lb_await_coro(L, co, sp);
+}
+
+MirOperand lb_await_coro(Lb *L, MirOperand co, Span sp) {
     if (type_get(co.type)->kind != TY_CORO) ICE("MIR: await of a %s", type_name(co.type));
     /* the coroutine is owned by a temporary of this statement: taken when
      * it finishes, dropped (destroyed) on the cancellation path */
@@ -234,6 +238,78 @@ MirOperand lb_await(Lb *L, NodeId n) {
     MirOperand take = held;
     take.kind = OPD_MOVE;
     return lb_temp_of(L, rv_rt(L, MRT_CORO_TAKE, type_get(co.type)->args[0], &take, 1, 0), sp);
+}
+
+void lb_await_in_cleanup(Lb *L, MirOperand co, Span sp) {
+    MirOperand held = lb_temp_of(L, rv_use(L, lb_consume(L, co)), sp);
+    MirBlockId done = lb_block(L), cancelled = lb_block(L), go_on = lb_block(L);
+    lb_term(L, (MirTerm){.kind = MT_AWAIT, .await = AWAIT_CORO, .cond = held, .then_bb = done,
+                         .else_bb = cancelled, .span = sp});
+    L->cur = done;
+    MirOperand take = held;
+    take.kind = OPD_MOVE;
+    lb_temp_of(L, rv_rt(L, MRT_CORO_TAKE, type_get(co.type)->args[0], &take, 1, 0), sp);
+    lb_goto(L, go_on);
+    L->cur = cancelled; /* the coroutine (held) dies with the statement */
+    lb_goto(L, go_on);
+    L->cur = go_on;
+}
+
+void lb_async_for(Lb *L, NodeId n) {
+    const Node *node = lb_node(L, n);
+    Span sp = node->span;
+    /* the iterated object: a place of the program, or a fresh value kept
+     * in a local until the loop ends */
+    uint32_t mark = L->pending.len;
+    MirOperand it = lb_expr(L, node->b);
+    MirLocalId owned = MIR_NO_LOCAL;
+    for (uint32_t k = mark; k < L->pending.len && it.kind != OPD_CONST; k++)
+        if (L->pending.items[k] == it.place.local) owned = it.place.local;
+    if (owned != MIR_NO_LOCAL) {
+        MirLocalId s = lb_temp(L, it.type);
+        MirOperand v = lb_consume(L, it);
+        lb_assign(L, lb_place(s), rv_use(L, v), sp);
+        it = opd_local(L, s);
+        owned = s;
+    }
+    lb_flush(L, mark);
+    MirPlace obj = lb_as_place(L, it, sp);
+    MirBlockId head = lb_block(L), body = lb_block(L), end = lb_block(L);
+    MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
+    MirBlockId latch = lb_block(L);
+    const ClassInfo *ci = lb_class(L, it.type);
+    if (owned != MIR_NO_LOCAL) vec_push(&L->owned, owned);
+    lb_goto(L, head);
+    L->cur = head;
+    /* next = await obj.__anext__(); None ends the loop. The element of
+     * the round lives in `nl` until the latch (the loop variable may
+     * borrow it). */
+    MirOperand co = lb_call_self(L, ci, intern_cstr("__anext__"), obj, n);
+    MirOperand next = lb_await_coro(L, co, sp);
+    MirLocalId nl = lb_temp(L, next.type);
+    vec_push(&L->owned, nl);
+    lb_assign(L, lb_place(nl), rv_use(L, lb_consume(L, next)), sp);
+    lb_flush(L, mark);
+    MirBlockId got = lb_block(L);
+    MirRvalue d = {.kind = RV_DISCRIMINANT, .place = lb_place(nl), .type = TYPE_INT};
+    MirOperand tag = lb_temp_of(L, d, sp);
+    lb_branch(L, lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, tag, opd_int(1), 0), sp), got, else_bb);
+    L->cur = got;
+    TypeId et = type_get(next.type)->args[0];
+    lb_bind_loop_target(L, node->a, opd_place(L, lb_project(L, lb_place(nl), PROJ_PAYLOAD, 0, et), sp));
+    lb_goto(L, body);
+    L->cur = body;
+    vec_push(&L->loops, ((LbLoop){end, latch}));
+    lb_stmts(L, node->list);
+    L->loops.len--;
+    lb_goto(L, latch);
+    L->cur = latch;
+    lb_drop(L, nl, sp);
+    lb_goto(L, head);
+    lb_orelse(L, node->list2, else_bb, end);
+    L->cur = end;
+    lb_drop(L, nl, sp);
+    if (owned != MIR_NO_LOCAL) lb_drop(L, owned, sp);
 }
 
 MirOperand lb_task_builtin(Lb *L, NodeId n, BuiltinId bi) {

@@ -442,7 +442,7 @@ void lb_match(Lb *L, NodeId n) {
 /* A call of method `name` of class `ci` with the object in `self` as its
  * receiver and no other arguments: extra parameters take their defaults,
  * or None when they accept it (`__exit__(self, exc: Error | None)`). */
-static MirOperand mp_call_self(Lb *L, const ClassInfo *ci, StrId name, MirPlace self, NodeId at) {
+MirOperand lb_call_self(Lb *L, const ClassInfo *ci, StrId name, MirPlace self, NodeId at) {
     Span sp = lb_node(L, at)->span;
     int32_t fi = lb_method_func(ci, name);
     if (fi < 0) ICE("MIR: class `%s` has no method `%s`", str_text(ci->name), str_text(name));
@@ -483,6 +483,7 @@ static MirOperand mp_call_self(Lb *L, const ClassInfo *ci, StrId name, MirPlace 
         }
         if (lb_node(L, ast_list_at(L->ast, params, k))->flags & NF_OWN) args[k] = lb_consume(L, args[k]);
     }
+    if (L->prog->funcs.items[fi].is_async) fret = type_coro(fret); /* __aenter__ and friends */
     uint32_t slot = lb_virtual_slot(L, ci, name);
     MirCallee callee = {CALLEE_FN, body, 0};
     if (slot != UINT32_MAX) callee = (MirCallee){CALLEE_VIRTUAL, body, slot};
@@ -506,7 +507,13 @@ static void mp_cleanup_one(Lb *L, const LbCleanup *c) {
     if (c->exit_fn >= 0) {
         uint32_t mark = L->pending.len;
         const ClassInfo *ci = lb_class(L, mir_place_type(L->b, c->place));
-        mp_call_self(L, ci, intern_cstr("__exit__"), c->place, c->at);
+        if (c->async_exit) {
+            /* await __aexit__(): on every way out, a cancelled one too */
+            MirOperand co = lb_call_self(L, ci, intern_cstr("__aexit__"), c->place, c->at);
+            lb_await_in_cleanup(L, co, c->span);
+        } else {
+            lb_call_self(L, ci, intern_cstr("__exit__"), c->place, c->at);
+        }
         lb_flush(L, mark);
     }
     if (c->owned != MIR_NO_LOCAL && !lb_terminated(L)) lb_drop(L, c->owned, c->span);
@@ -540,9 +547,13 @@ void lb_with(Lb *L, NodeId n) {
         }
         MirOperand v = lb_expr(L, it->a);
         const ClassInfo *ci = lb_class(L, v.type);
-        if (!ci || !(ci->flags & CLS_CONTEXT)) ICE("MIR: `with` on a %s", type_name(v.type));
-        LbCleanup c = {.exit_fn = lb_method_func(ci, intern_cstr("__exit__")), .owned = MIR_NO_LOCAL,
-                       .loop_depth = L->loops.len, .span = it->span, .at = iid};
+        int32_t aexit = (node->flags & NF_ASYNC) && ci ? lb_method_func(ci, intern_cstr("__aexit__")) : -1;
+        bool is_async = aexit >= 0 && L->prog->funcs.items[aexit].is_async &&
+                        lb_method_func(ci, intern_cstr("__aenter__")) >= 0;
+        if (!ci || (!is_async && !(ci->flags & CLS_CONTEXT))) ICE("MIR: `with` on a %s", type_name(v.type));
+        LbCleanup c = {.exit_fn = is_async ? aexit : lb_method_func(ci, intern_cstr("__exit__")),
+                       .owned = MIR_NO_LOCAL, .async_exit = is_async, .loop_depth = L->loops.len, .span = it->span,
+                       .at = iid};
         bool fresh = false;
         for (uint32_t k = mark; k < L->pending.len && v.kind != OPD_CONST; k++)
             if (L->pending.items[k] == v.place.local) fresh = true;
@@ -560,7 +571,9 @@ void lb_with(Lb *L, NodeId n) {
             c.place = v.place;
         }
         lb_flush(L, mark);
-        MirOperand r = mp_call_self(L, ci, enter, c.place, iid);
+        MirOperand r = is_async ? lb_await_coro(L, lb_call_self(L, ci, intern_cstr("__aenter__"), c.place, iid),
+                                                it->span)
+                                : lb_call_self(L, ci, enter, c.place, iid);
         if (it->b) lb_store_target(L, it->b, r, iid);
         lb_flush(L, mark);
         vec_push(&L->cleanups, c);

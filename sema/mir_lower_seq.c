@@ -185,7 +185,7 @@ static void seq_loop_end(Lb *L, SeqLoop *lp) {
 /* Bind a loop target to an element: copy values are stored into the
  * variable; other values are borrowed from the iterated list (the variable
  * reads the slot; a consuming use clones it). Tuple targets unpack. */
-static void seq_bind(Lb *L, NodeId target, MirOperand el) {
+void lb_bind_loop_target(Lb *L, NodeId target, MirOperand el) {
     const Node *t = lb_node(L, target);
     Span sp = t->span;
     if (t->kind == N_NAME) {
@@ -209,7 +209,7 @@ static void seq_bind(Lb *L, NodeId target, MirOperand el) {
         }
         MirPlace p = lb_as_place(L, el, sp);
         for (uint32_t i = 0; i < t->list.count; i++)
-            seq_bind(L, ast_list_at(L->ast, t->list, i), opd_place(L, lb_project(L, p, PROJ_FIELD, i, vt->args[i]), sp));
+            lb_bind_loop_target(L, ast_list_at(L->ast, t->list, i), opd_place(L, lb_project(L, p, PROJ_FIELD, i, vt->args[i]), sp));
         return;
     }
     lb_unsupported(L, target, "this loop target");
@@ -245,7 +245,7 @@ static void seq_comp_clause(Lb *L, SeqComp *cx, uint32_t i) {
     SeqLoop lp;
     MirOperand el = seq_loop_begin(L, f->b, &lp);
     uint32_t bmark = L->pending.len;
-    seq_bind(L, f->a, el);
+    lb_bind_loop_target(L, f->a, el);
     for (uint32_t k = 0; k < f->list.count; k++) {
         MirOperand c = lb_expr_as(L, ast_list_at(L->ast, f->list, k), TYPE_BOOL);
         lb_flush(L, bmark);

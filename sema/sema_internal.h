@@ -224,6 +224,12 @@ void sema_classes_defaults(Sema *s);
 ClassInfo *sema_class(const Sema *s, SymId cls);
 const ClassField *sema_class_field(const Sema *s, SymId cls, StrId name);
 const ClassMethod *sema_class_method(const Sema *s, SymId cls, StrId name);
+/* `async for x in obj`: the element type of a class with `async def
+ * __anext__(mut self) -> Option[T]` (TYPE_ERROR after a diagnostic). */
+TypeId sema_async_iter_elem(Sema *s, TypeId t, NodeId iter);
+/* `async with obj`: the type __aenter__ gives, when obj's class has async
+ * __aenter__ and __aexit__ methods (0 when it has not). */
+TypeId sema_async_enter_type(Sema *s, TypeId t);
 bool sema_class_derives(const Sema *s, SymId sub, SymId base);
 /* The types of `inst` (an instance type) for a member type declared in the class. */
 TypeId sema_member_type(const Sema *s, TypeId inst, TypeId declared);
