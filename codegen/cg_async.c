@@ -351,6 +351,14 @@ LLVMValueRef cg_handle_take(Cg *c, LLVMValueRef h, TypeId ret) {
     return v;
 }
 
+/* The result of the finished task of a borrowed handle `h` (it stays where
+ * it is); the runtime panics when it was taken already. */
+LLVMValueRef cg_handle_take_ref(Cg *c, LLVMValueRef h, TypeId ret, LLVMValueRef loc) {
+    LLVMValueRef args[2] = {h, loc};
+    LLVMValueRef frame = cg_rtn(c, "rt_handle_frame_once", "p(pp)", args, 2);
+    return cg_coro_move_result(c, frame, ret);
+}
+
 /* The result of the finished task at index `i` of the list of handles `hs`
  * (the winner of a race); the handle stays in the list. */
 LLVMValueRef cg_race_take(Cg *c, LLVMValueRef hs, LLVMValueRef i, TypeId ret) {

@@ -189,6 +189,7 @@ void cg_coro_cancel(Cg *c);
 void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlockRef cancelled);
 LLVMValueRef cg_coro_take(Cg *c, LLVMValueRef frame, TypeId ret);
 LLVMValueRef cg_handle_take(Cg *c, LLVMValueRef h, TypeId ret);
+LLVMValueRef cg_handle_take_ref(Cg *c, LLVMValueRef h, TypeId ret, LLVMValueRef loc);
 LLVMValueRef cg_race_take(Cg *c, LLVMValueRef hs, LLVMValueRef i, TypeId ret);
 void cg_coro_drop(Cg *c, LLVMValueRef frame);
 

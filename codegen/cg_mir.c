@@ -645,6 +645,7 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
     case MRT_SCOPE_FREE: return cg_rtn(c, "rt_scope_free", "v(p)", a, 1);
     case MRT_SPAWN: return cg_rtn(c, "rt_spawn_coro", "p(pp)", a, 2);
     case MRT_HANDLE_TAKE: return cg_handle_take(c, a[0], rv->type);
+    case MRT_HANDLE_TAKE_REF: return cg_handle_take_ref(c, a[0], rv->type, cg_loc_or_null(c, rv->loc));
     case MRT_BLOCKING_TAKE: return cg_blocking_take(c, a[0], rv->type);
     case MRT_HANDLE_CANCEL: return cg_rtn(c, "rt_handle_cancel", "v(p)", a, 1);
     case MRT_TIMEOUT_NEW: return cg_rtn(c, "rt_timeout_new", "p(db)", a, 2);

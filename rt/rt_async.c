@@ -198,6 +198,13 @@ void rt_coro_drop(void *frame) { rt_coro_destroy(frame); }
 
 void *rt_handle_frame(void *task) { return ((RtTask *)task)->frame; }
 
+void *rt_handle_frame_once(void *task, const RtLoc *loc) {
+    void *frame = ((RtTask *)task)->frame;
+    RtPromiseHead *p = (RtPromiseHead *)((char *)frame + RT_PROMISE_OFFSET);
+    if (p->taken) rt_panic("this task's result was already taken (a handle awaited twice)", loc);
+    return frame;
+}
+
 void rt_handle_drop(void *task) { rt_task_release(task); }
 
 void *rt_timeout_new(double t, bool instant) {

@@ -138,6 +138,9 @@ void *rt_group_error(void *scope);
 void rt_scope_free(void *scope);        /* after its join */
 void *rt_spawn_coro(void *scope, void *frame); /* the handle of a new task */
 void *rt_handle_frame(void *task);      /* the root frame of a finished task */
+/* The same for a handle awaited where it lives (borrowed from a list):
+ * panics when the result was taken already. */
+void *rt_handle_frame_once(void *task, const RtLoc *loc);
 void rt_handle_drop(void *task);
 void rt_coro_drop(void *frame);         /* destroy a coroutine that never ran (or finished) */
 void rt_handle_cancel(void *task);      /* cancel the task and drop the handle */

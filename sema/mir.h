@@ -328,6 +328,7 @@ typedef enum MirRtFn {
     MRT_SCOPE_FREE,     /* rt_scope_free(scope) after its join */
     MRT_SPAWN,          /* rt_spawn_coro(scope, move coroutine) -> TaskHandle */
     MRT_HANDLE_TAKE,    /* the result of a finished task (ops: move handle); releases it */
+    MRT_HANDLE_TAKE_REF, /* (borrowed handle) -> T: the finished task's result, moved out; panics the second time */
     MRT_HANDLE_CANCEL,  /* rt_handle_cancel(move handle): cancel the task, drop the handle */
     MRT_TIMEOUT_NEW,    /* rt_timeout_new(seconds or instant, is instant) -> Timeout: cancels the task then */
     MRT_TIMEOUT_END,    /* rt_timeout_end(timeout) -> bool: it expired and is why the task is cancelled */

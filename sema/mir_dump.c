@@ -187,6 +187,7 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_SCOPE_FREE] = "rt_scope_free",
     [MRT_SPAWN] = "rt_spawn_coro",
     [MRT_HANDLE_TAKE] = "handle_take",
+    [MRT_HANDLE_TAKE_REF] = "handle_take_ref",
     [MRT_HANDLE_CANCEL] = "rt_handle_cancel",
     [MRT_TIMEOUT_NEW] = "rt_timeout_new",
     [MRT_TIMEOUT_END] = "rt_timeout_end",

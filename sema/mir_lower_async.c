@@ -217,6 +217,16 @@ MirOperand lb_await(Lb *L, NodeId n) {
         /* `await handle` / `await handle.join()` */
         NodeId hn = type_get(op->type)->kind == TY_TASK_HANDLE ? node->a : lb_node(L, op->a)->a;
         MirOperand h = lb_expr(L, hn);
+        if (h.kind != OPD_CONST &&
+            ((L->b->locals.items[h.place.local].flags & (MIRL_BORROWED | MIRL_MUT_REF)) || h.place.proj_count)) {
+            /* a handle borrowed from a container (`for h in hs: await h`):
+             * joined where it is; its result is moved out, once */
+            MirLocalId ref = lb_local(L, h.type, 0, sp, MIRL_BORROWED);
+            lb_assign(L, lb_place(ref), rv_use(L, h), sp);
+            la_suspend(L, AWAIT_JOIN, opd_local(L, ref), sp);
+            MirOperand r = opd_local(L, ref);
+            return lb_temp_of(L, rv_rt(L, MRT_HANDLE_TAKE_REF, type_get(h.type)->args[0], &r, 1, node->a), sp);
+        }
         MirOperand held = lb_temp_of(L, rv_use(L, lb_consume(L, h)), sp);
         la_suspend(L, AWAIT_JOIN, held, sp);
         MirOperand take = held;
