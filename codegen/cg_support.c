@@ -39,6 +39,8 @@ static bool cg_basic_type(TypeId t) {
             if (!cg_basic_type(ty->args[i])) return false;
         return true;
     case TY_TYPEVAR: return true; /* a generic body: each instance is concrete */
+    case TY_CONTEXT: return true;  /* task contexts (rt/rt_context.c), in plain functions too */
+    case TY_CONTEXT_KEY: return cg_basic_type(ty->args[0]);
     case TY_FUNC: /* closures (codegen/cg_closure.c) */
         for (uint32_t i = 0; i < ty->nargs; i++)
             if (!cg_basic_type(ty->args[i])) return false;
@@ -92,7 +94,11 @@ static bool cg_gate_range_call(const CgGate *g, NodeId n) {
 static void cg_gate_call(CgGate *g, NodeId n) {
     const Node *e = cg_gnode(g, n);
     const Node *c = cg_gnode(g, e->a);
-    if (c->kind == N_ATTR) {
+    /* `task.now()`: a builtin reached through the `task` namespace */
+    bool ns = c->kind == N_ATTR && c->sym && prog_sym(g->prog, c->sym)->kind == SYM_BUILTIN;
+    if (ns) {
+        /* the builtin's checks below */
+    } else if (c->kind == N_ATTR) {
         /* methods: the object must be a value (not a class or type name) */
         const Node *o = cg_gnode(g, c->a);
         SymKind ok = o->kind == N_NAME && o->sym ? prog_sym(g->prog, o->sym)->kind : SYM_LOCAL;
@@ -108,7 +114,7 @@ static void cg_gate_call(CgGate *g, NodeId n) {
     } else if (c->kind != N_NAME || !c->sym) {
         cg_gate_expr(g, e->a); /* a call of a function value: f()(x), fs[0](x) */
     }
-    const Symbol *s = c->kind == N_NAME ? prog_sym(g->prog, c->sym) : NULL;
+    const Symbol *s = c->kind == N_NAME || ns ? prog_sym(g->prog, c->sym) : NULL;
     if (!s) {
         /* a method call: arguments below */
     } else if (s->kind == SYM_LOCAL || s->kind == SYM_PARAM || s->kind == SYM_LAMBDA_PARAM) {
@@ -137,6 +143,9 @@ static void cg_gate_call(CgGate *g, NodeId n) {
                       (bi >= BI_ROUND && bi <= BI_OCT) || bi == BI_BYTES ||
                       bi == BI_OK || bi == BI_ERR; /* Ok/Err: sema/mir_lower_errors.c */
         seq_bi = seq_bi || bi == BI_DICT; /* dict(): sema/mir_lower_coll.c */
+        /* the `task` functions a plain function may call (sema/mir_lower_async.c) */
+        seq_bi = seq_bi || bi == BI_TASK_NOW || bi == BI_TASK_CURRENT_CONTEXT || bi == BI_TASK_EMPTY_CONTEXT ||
+                 bi == BI_TASK_CONTEXT_KEY;
         if ((bi >= BI_SORTED && !seq_bi) || bi == BI_RANGE) {
             char what[96];
             snprintf(what, sizeof what, "`%s(...)` here", str_text(s->name));
