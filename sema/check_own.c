@@ -472,12 +472,40 @@ static void own_report_send(Own *o, Span at, const char *what, const char *help,
     o->ok = false;
 }
 
+/* The captures of a lambda given to spawn_blocking / spawn_cpu go to
+ * another thread (as copies): each must be sendable. */
+static void own_send_captures(Own *o, NodeId e) {
+    if (!e) return;
+    const Node *x = on(o, e);
+    if (x->kind == N_NAME && x->sym) {
+        SymKind k = prog_sym(o->p, x->sym)->kind;
+        TypeId culprit = 0;
+        if ((k == SYM_LOCAL || k == SYM_PARAM) && !own_type_sendable(o->p, x->type, &culprit)) {
+            char what[160];
+            snprintf(what, sizeof what, "a captured `%s` (`%s`)", type_name(x->type), str_text(x->name));
+            own_report_send(o, x->span, what, "compute what the function needs first and capture that", culprit);
+        }
+        return;
+    }
+    own_send_captures(o, x->a);
+    own_send_captures(o, x->b);
+    own_send_captures(o, x->c);
+    for (uint32_t i = 0; i < x->list.count; i++) own_send_captures(o, on_at(o, x->list, i));
+    for (uint32_t i = 0; i < x->list2.count; i++) own_send_captures(o, on_at(o, x->list2, i));
+}
+
 /* `scope.spawn(f(args))`: the coroutine's arguments go to another task.
  * Each must be owned by it (an `own` parameter, a copy type, or a string
  * literal, which lives as long as the program) and sendable. */
 static void own_spawn_args(Own *o, NodeId n) {
     const Node *call = on(o, n);
     const Node *c = on(o, call->a);
+    if (c->sym && prog_sym(o->p, c->sym)->kind == SYM_BUILTIN &&
+        (prog_sym(o->p, c->sym)->index == BI_TASK_SPAWN_BLOCKING || prog_sym(o->p, c->sym)->index == BI_TASK_SPAWN_CPU)) {
+        if (call->list.count == 1 && on(o, on_at(o, call->list, 0))->kind == N_LAMBDA)
+            own_send_captures(o, on(o, on_at(o, call->list, 0))->a);
+        return;
+    }
     if (c->kind != N_ATTR || strcmp(str_text(c->name), "spawn") || !call->list.count) return;
     TypeKind rk = type_get(on(o, c->a)->type) ? type_get(on(o, c->a)->type)->kind : TY_ERROR;
     if (rk != TY_TASK_SCOPE && rk != TY_TASK_GROUP) return;
