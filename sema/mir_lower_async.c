@@ -236,6 +236,19 @@ MirOperand lb_await(Lb *L, NodeId n) {
     L->coro_direct = op->kind == N_CALL;
     MirOperand co = lb_expr(L, node->a);
     L->coro_direct = false;
+    if (co.kind != OPD_CONST &&
+        ((L->b->locals.items[co.place.local].flags & (MIRL_BORROWED | MIRL_MUT_REF)) || co.place.proj_count)) {
+        /* a coroutine runs once: one borrowed from a container would stay
+         * there, finished */
+        Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_LINEAR_COPIED, op->span,
+                                 "a coroutine borrowed from a container cannot be awaited");
+        diag_label(d, "awaiting runs it once and consumes it; the container would keep it");
+        diag_help(d, "take it out first (`await cs.pop()`), spawn the coroutines as tasks "
+                     "(`scope.spawn(...)`, then `task.gather`), or await each call where it is made");
+        diag_emit(d);
+        L->failed = true;
+        return opd_dead(type_get(co.type)->args[0]);
+    }
     return lb_await_coro(L, co, sp);
 }
 
