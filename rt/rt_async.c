@@ -250,6 +250,13 @@ static void *rc_cancelled(RtAwait *a, RtRace *r, void *frame) {
     return frame;
 }
 
+/* Not done yet: stop when the awaiting task is cancelled, else wait. */
+static void *rc_wait(RtAwait *a, RtRace *r, RtTask *me, void *frame) {
+    if (rt_task_cancelled(me)) return rc_cancelled(a, r, frame);
+    a->result = AW_WAITING;
+    return NULL;
+}
+
 void *rt_await_race(RtAwait *a, void *frame) {
     RtTask *me = rt_task_current();
     rt_task_set_leaf(me, frame);
@@ -263,23 +270,15 @@ void *rt_await_race(RtAwait *a, void *frame) {
             if (!rt_join_begin(me, ts[i])) live = true;
             else if (ts[i]->status != RT_TASK_CANCELLED) r->winner = i;
         }
-        if (r->winner < 0) {
-            /* every task cancelled (by their scope): no result */
-            if (rt_task_cancelled(me) || !live) return rc_cancelled(a, r, frame);
-            a->result = AW_WAITING;
-            return NULL;
-        }
+        if (r->winner < 0) /* (none live: every task cancelled by its scope, no result) */
+            return live ? rc_wait(a, r, me, frame) : rc_cancelled(a, r, frame);
         /* the losers are cancelled; their cleanup runs before the race ends */
         for (uint32_t i = 0; i < n; i++)
             if (i != (uint32_t)r->winner && !rt_task_done(ts[i])) rt_task_cancel(ts[i]);
         a->phase = RC_DRAIN;
     }
-    for (; a->phase - RC_DRAIN < n; a->phase++) {
-        if (rt_join_begin(me, ts[a->phase - RC_DRAIN])) continue;
-        if (rt_task_cancelled(me)) return rc_cancelled(a, r, frame);
-        a->result = AW_WAITING;
-        return NULL;
-    }
+    for (; a->phase - RC_DRAIN < n; a->phase++)
+        if (!rt_join_begin(me, ts[a->phase - RC_DRAIN])) return rc_wait(a, r, me, frame);
     a->result = AW_DONE;
     return frame;
 }
@@ -332,10 +331,7 @@ void *rt_await_timed(RtAwait *a, void *frame) {
         a->phase = TJ_CANCELLED;
         /* fall through */
     default:
-        if (rt_join_begin(me, r->one)) break;
-        if (rt_task_cancelled(me)) return rc_cancelled(a, r, frame);
-        a->result = AW_WAITING;
-        return NULL;
+        if (!rt_join_begin(me, r->one)) return rc_wait(a, r, me, frame);
     }
     a->result = AW_DONE;
     return frame;

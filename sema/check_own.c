@@ -165,22 +165,30 @@ static SymId own_borrowed_param(const Own *o, NodeId e) {
 
 static void own_report_escape(Own *o, Span at, SymId s, const char *how, bool captured);
 
-/* A lambda that is `how` (returned, stored ...) outlives the call: a
- * mutably borrowed parameter it captures escapes with it. */
-static void own_escape_capture(Own *o, NodeId e, const char *how) {
+/* Call fn on every N_NAME of the expression e (a lambda's body: the
+ * names it may capture). */
+static void own_each_name(Own *o, NodeId e, void (*fn)(Own *o, NodeId name, const void *ctx), const void *ctx) {
     if (!e) return;
     const Node *x = on(o, e);
     if (x->kind == N_NAME) {
-        SymId s = own_borrowed_param(o, e);
-        if (s) own_report_escape(o, x->span, s, how, true);
+        fn(o, e, ctx);
         return;
     }
-    own_escape_capture(o, x->a, how);
-    own_escape_capture(o, x->b, how);
-    own_escape_capture(o, x->c, how);
-    for (uint32_t i = 0; i < x->list.count; i++) own_escape_capture(o, on_at(o, x->list, i), how);
-    for (uint32_t i = 0; i < x->list2.count; i++) own_escape_capture(o, on_at(o, x->list2, i), how);
+    own_each_name(o, x->a, fn, ctx);
+    own_each_name(o, x->b, fn, ctx);
+    own_each_name(o, x->c, fn, ctx);
+    for (uint32_t i = 0; i < x->list.count; i++) own_each_name(o, on_at(o, x->list, i), fn, ctx);
+    for (uint32_t i = 0; i < x->list2.count; i++) own_each_name(o, on_at(o, x->list2, i), fn, ctx);
 }
+
+static void own_escape_name(Own *o, NodeId e, const void *how) {
+    SymId s = own_borrowed_param(o, e);
+    if (s) own_report_escape(o, on(o, e)->span, s, how, true);
+}
+
+/* A lambda that is `how` (returned, stored ...) outlives the call: a
+ * mutably borrowed parameter it captures escapes with it. */
+static void own_escape_capture(Own *o, NodeId e, const char *how) { own_each_name(o, e, own_escape_name, how); }
 
 /* e flows, as a value, to where `how` says ("returned", "stored in a
  * field" ...): a borrowed parameter there escapes. Looks through
@@ -472,26 +480,19 @@ static void own_report_send(Own *o, Span at, const char *what, const char *help,
     o->ok = false;
 }
 
-/* The captures of a lambda given to spawn_blocking / spawn_cpu go to
- * another thread (as copies): each must be sendable. */
-static void own_send_captures(Own *o, NodeId e) {
-    if (!e) return;
+/* A name captured by a lambda given to spawn_blocking / spawn_cpu: its
+ * value goes to another thread (as a copy), so it must be sendable. */
+static void own_send_capture(Own *o, NodeId e, const void *ctx) {
+    (void)ctx;
     const Node *x = on(o, e);
-    if (x->kind == N_NAME && x->sym) {
-        SymKind k = prog_sym(o->p, x->sym)->kind;
-        TypeId culprit = 0;
-        if ((k == SYM_LOCAL || k == SYM_PARAM) && !own_type_sendable(o->p, x->type, &culprit)) {
-            char what[160];
-            snprintf(what, sizeof what, "a captured `%s` (`%s`)", type_name(x->type), str_text(x->name));
-            own_report_send(o, x->span, what, "compute what the function needs first and capture that", culprit);
-        }
-        return;
+    if (!x->sym) return;
+    SymKind k = prog_sym(o->p, x->sym)->kind;
+    TypeId culprit = 0;
+    if ((k == SYM_LOCAL || k == SYM_PARAM) && !own_type_sendable(o->p, x->type, &culprit)) {
+        char what[160];
+        snprintf(what, sizeof what, "a captured `%s` (`%s`)", type_name(x->type), str_text(x->name));
+        own_report_send(o, x->span, what, "compute what the function needs first and capture that", culprit);
     }
-    own_send_captures(o, x->a);
-    own_send_captures(o, x->b);
-    own_send_captures(o, x->c);
-    for (uint32_t i = 0; i < x->list.count; i++) own_send_captures(o, on_at(o, x->list, i));
-    for (uint32_t i = 0; i < x->list2.count; i++) own_send_captures(o, on_at(o, x->list2, i));
 }
 
 /* `scope.spawn(f(args))`: the coroutine's arguments go to another task.
@@ -500,10 +501,10 @@ static void own_send_captures(Own *o, NodeId e) {
 static void own_spawn_args(Own *o, NodeId n) {
     const Node *call = on(o, n);
     const Node *c = on(o, call->a);
-    if (c->sym && prog_sym(o->p, c->sym)->kind == SYM_BUILTIN &&
-        (prog_sym(o->p, c->sym)->index == BI_TASK_SPAWN_BLOCKING || prog_sym(o->p, c->sym)->index == BI_TASK_SPAWN_CPU)) {
+    const Symbol *cs = c->sym ? prog_sym(o->p, c->sym) : NULL;
+    if (cs && cs->kind == SYM_BUILTIN && (cs->index == BI_TASK_SPAWN_BLOCKING || cs->index == BI_TASK_SPAWN_CPU)) {
         if (call->list.count == 1 && on(o, on_at(o, call->list, 0))->kind == N_LAMBDA)
-            own_send_captures(o, on(o, on_at(o, call->list, 0))->a);
+            own_each_name(o, on(o, on_at(o, call->list, 0))->a, own_send_capture, NULL);
         return;
     }
     if (c->kind != N_ATTR || strcmp(str_text(c->name), "spawn") || !call->list.count) return;

@@ -202,10 +202,29 @@ MirOperand lb_clone(Lb *L, MirOperand o) {
 /* `o` consumed by a store (a local, the return place, an `own` argument):
  * an owned value in a place is moved out of it. A borrowed parameter cannot
  * give its value away, so it is cloned into an owned temporary first. */
+bool lb_is_borrowed(const Lb *L, MirOperand o) {
+    return o.kind != OPD_CONST &&
+           ((L->b->locals.items[o.place.local].flags & (MIRL_BORROWED | MIRL_MUT_REF)) || o.place.proj_count);
+}
+
+MirLocalId lb_keep_fresh(Lb *L, MirOperand *v, uint32_t mark, Span sp) {
+    bool fresh = false;
+    for (uint32_t k = mark; k < L->pending.len && v->kind != OPD_CONST; k++)
+        if (L->pending.items[k] == v->place.local) fresh = true;
+    if (!fresh) return MIR_NO_LOCAL;
+    if (v->place.proj_count) *v = lb_clone(L, *v);
+    MirLocalId s = lb_temp(L, v->type);
+    lb_drop(L, s, sp); /* a value of an earlier round abandoned by an error */
+    v->kind = OPD_MOVE;
+    lb_assign(L, lb_place(s), rv_use(L, *v), sp);
+    vec_push(&L->owned, s);
+    *v = opd_local(L, s);
+    return s;
+}
+
 MirOperand lb_consume(Lb *L, MirOperand o) {
     if (o.kind == OPD_CONST || mir_type_is_copy(o.type)) return o;
-    const MirLocal *loc = &L->b->locals.items[o.place.local];
-    if (loc->flags & (MIRL_BORROWED | MIRL_MUT_REF) || o.place.proj_count) {
+    if (lb_is_borrowed(L, o)) {
         MirOperand c = lb_clone(L, o);
         c.kind = OPD_MOVE;
         return c;

@@ -103,6 +103,15 @@ MirOperand lb_temp_of(Lb *L, MirRvalue rv, Span span);
 void lb_flush(Lb *L, uint32_t mark);
 MirOperand lb_clone(Lb *L, MirOperand o);
 MirOperand lb_consume(Lb *L, MirOperand o);
+/* Does operand o refer to a value it does not own (a borrowed or `mut`
+ * local, or a part of one)? */
+bool lb_is_borrowed(const Lb *L, MirOperand o);
+/* A value computed by the statement since pending mark `mark` (a statement
+ * temporary) that must outlive the statement: moved into an owned local
+ * (dropped at the function's exits unless the caller drops it before),
+ * which *v then names; MIR_NO_LOCAL (and *v unchanged) for a place of the
+ * program. */
+MirLocalId lb_keep_fresh(Lb *L, MirOperand *v, uint32_t mark, Span sp);
 MirOperand lb_convert(Lb *L, MirOperand v, TypeId to, NodeId at);
 MirOperand lb_expr_as(Lb *L, NodeId n, TypeId dest);
 MirOperand lb_binop(Lb *L, uint32_t op, TypeId rtype, MirOperand l, MirOperand r, NodeId at);

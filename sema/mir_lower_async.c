@@ -161,16 +161,12 @@ MirOperand lb_await(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     Span sp = node->span;
     const Node *op = lb_node(L, node->a);
-    if (op->kind == N_CALL) {
-        const Node *callee = lb_node(L, op->a);
-        if (callee->sym && prog_sym(L->prog, callee->sym)->kind == SYM_BUILTIN &&
-            prog_sym(L->prog, callee->sym)->index == BI_TASK_SLEEP) {
-            MirOperand secs = lb_expr_as(L, la_arg(L, node->a, 0), TYPE_FLOAT);
-            la_suspend(L, AWAIT_SLEEP, secs, sp);
-            return opd_none(TYPE_NONE);
-        }
-    }
     int bi = la_task_builtin(L, node->a);
+    if (bi == BI_TASK_SLEEP) {
+        MirOperand secs = lb_expr_as(L, la_arg(L, node->a, 0), TYPE_FLOAT);
+        la_suspend(L, AWAIT_SLEEP, secs, sp);
+        return opd_none(TYPE_NONE);
+    }
     if (bi == BI_TASK_RACE || bi == BI_TASK_SELECT) return la_race(L, node->a, bi, sp);
     if (bi == BI_TASK_TIMEOUT) return la_timed_join(L, node->a, sp);
     if (bi == BI_TASK_SPAWN_BLOCKING || bi == BI_TASK_SPAWN_CPU) {
@@ -217,8 +213,7 @@ MirOperand lb_await(Lb *L, NodeId n) {
         /* `await handle` / `await handle.join()` */
         NodeId hn = type_get(op->type)->kind == TY_TASK_HANDLE ? node->a : lb_node(L, op->a)->a;
         MirOperand h = lb_expr(L, hn);
-        if (h.kind != OPD_CONST &&
-            ((L->b->locals.items[h.place.local].flags & (MIRL_BORROWED | MIRL_MUT_REF)) || h.place.proj_count)) {
+        if (lb_is_borrowed(L, h)) {
             /* a handle borrowed from a container (`for h in hs: await h`):
              * joined where it is; its result is moved out, once */
             MirLocalId ref = lb_local(L, h.type, 0, sp, MIRL_BORROWED);
@@ -236,8 +231,7 @@ MirOperand lb_await(Lb *L, NodeId n) {
     L->coro_direct = op->kind == N_CALL;
     MirOperand co = lb_expr(L, node->a);
     L->coro_direct = false;
-    if (co.kind != OPD_CONST &&
-        ((L->b->locals.items[co.place.local].flags & (MIRL_BORROWED | MIRL_MUT_REF)) || co.place.proj_count)) {
+    if (lb_is_borrowed(L, co)) {
         /* a coroutine runs once: one borrowed from a container would stay
          * there, finished */
         Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_LINEAR_COPIED, op->span,
@@ -252,15 +246,21 @@ MirOperand lb_await(Lb *L, NodeId n) {
     return lb_await_coro(L, co, sp);
 }
 
+/* The result of the finished coroutine the statement temporary `held`
+ * owns; the coroutine is destroyed. */
+static MirOperand la_coro_take(Lb *L, MirOperand held, Span sp) {
+    MirOperand take = held;
+    take.kind = OPD_MOVE;
+    return lb_temp_of(L, rv_rt(L, MRT_CORO_TAKE, type_get(held.type)->args[0], &take, 1, 0), sp);
+}
+
 MirOperand lb_await_coro(Lb *L, MirOperand co, Span sp) {
     if (type_get(co.type)->kind != TY_CORO) ICE("MIR: await of a %s", type_name(co.type));
     /* the coroutine is owned by a temporary of this statement: taken when
      * it finishes, dropped (destroyed) on the cancellation path */
     MirOperand held = lb_temp_of(L, rv_use(L, lb_consume(L, co)), sp);
     la_suspend(L, AWAIT_CORO, held, sp);
-    MirOperand take = held;
-    take.kind = OPD_MOVE;
-    return lb_temp_of(L, rv_rt(L, MRT_CORO_TAKE, type_get(co.type)->args[0], &take, 1, 0), sp);
+    return la_coro_take(L, held, sp);
 }
 
 void lb_await_in_cleanup(Lb *L, MirOperand co, Span sp) {
@@ -269,9 +269,7 @@ void lb_await_in_cleanup(Lb *L, MirOperand co, Span sp) {
     lb_term(L, (MirTerm){.kind = MT_AWAIT, .await = AWAIT_CORO, .cond = held, .then_bb = done,
                          .else_bb = cancelled, .span = sp});
     L->cur = done;
-    MirOperand take = held;
-    take.kind = OPD_MOVE;
-    lb_temp_of(L, rv_rt(L, MRT_CORO_TAKE, type_get(co.type)->args[0], &take, 1, 0), sp);
+    la_coro_take(L, held, sp);
     lb_goto(L, go_on);
     L->cur = cancelled; /* the coroutine (held) dies with the statement */
     lb_goto(L, go_on);
@@ -285,23 +283,13 @@ void lb_async_for(Lb *L, NodeId n) {
      * in a local until the loop ends */
     uint32_t mark = L->pending.len;
     MirOperand it = lb_expr(L, node->b);
-    MirLocalId owned = MIR_NO_LOCAL;
-    for (uint32_t k = mark; k < L->pending.len && it.kind != OPD_CONST; k++)
-        if (L->pending.items[k] == it.place.local) owned = it.place.local;
-    if (owned != MIR_NO_LOCAL) {
-        MirLocalId s = lb_temp(L, it.type);
-        MirOperand v = lb_consume(L, it);
-        lb_assign(L, lb_place(s), rv_use(L, v), sp);
-        it = opd_local(L, s);
-        owned = s;
-    }
+    MirLocalId owned = lb_keep_fresh(L, &it, mark, sp);
     lb_flush(L, mark);
     MirPlace obj = lb_as_place(L, it, sp);
     MirBlockId head = lb_block(L), body = lb_block(L), end = lb_block(L);
     MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
     MirBlockId latch = lb_block(L);
     const ClassInfo *ci = lb_class(L, it.type);
-    if (owned != MIR_NO_LOCAL) vec_push(&L->owned, owned);
     lb_goto(L, head);
     L->cur = head;
     /* next = await obj.__anext__(); None ends the loop. The element of
@@ -311,6 +299,7 @@ void lb_async_for(Lb *L, NodeId n) {
     MirOperand next = lb_await_coro(L, co, sp);
     MirLocalId nl = lb_temp(L, next.type);
     vec_push(&L->owned, nl);
+    lb_drop(L, nl, sp); /* an element of an earlier run of the loop abandoned by an error */
     lb_assign(L, lb_place(nl), rv_use(L, lb_consume(L, next)), sp);
     lb_flush(L, mark);
     MirBlockId got = lb_block(L);

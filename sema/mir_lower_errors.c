@@ -147,26 +147,17 @@ static bool le_any_finally(Lb *L) {
     return false;
 }
 
-/* Is one of the cleanup entries a scope whose exit may raise (a child's
- * failure)? */
-static bool le_any_failing_scope(Lb *L) {
-    for (uint32_t k = 0; k < L->cleanups.len; k++) {
-        const LbCleanup *c = &L->cleanups.items[k];
-        if ((c->kind == LBC_TASK_SCOPE || c->kind == LBC_TASK_GROUP) && c->raises) return true;
-    }
-    return false;
-}
-
-/* The cleanup entries lo..hi-1 on a way out by return, break or continue
- * (those pushed at loop depth >= loop_depth), innermost first; `fr` is the
- * `try` they are in. A task scope's exit checks its children as at the
- * block's end: a failure raises at its `async with`, seeing only the
- * scopes around it (the return is abandoned, as in Python). */
-static void le_leave_cleanups(Lb *L, uint32_t lo, uint32_t hi, uint32_t loop_depth, LbTry *fr) {
+/* The cleanup entries lo..hi-1 (those pushed at loop depth >= loop_depth),
+ * innermost first, where the exit of each entry `raises` selects is
+ * lowered by `lower_exit` with the cleanup stack and `try` frames of its own
+ * position (`fr`: the `try` the entries are in), so that an error it
+ * throws sees only the scopes around it. */
+static void le_cleanups_raising(Lb *L, uint32_t lo, uint32_t hi, uint32_t loop_depth, LbTry *fr,
+                                bool (*raises)(const LbCleanup *c), void (*lower_exit)(Lb *L, const LbCleanup *c)) {
     while (lo < hi && L->cleanups.items[lo].loop_depth < loop_depth) lo++;
     for (uint32_t k = hi; k-- > lo && !lb_terminated(L);) {
         LbCleanup c = L->cleanups.items[k];
-        if (!((c.kind == LBC_TASK_SCOPE || c.kind == LBC_TASK_GROUP) && c.raises)) continue;
+        if (!raises(&c)) continue;
         le_cleanups(L, k + 1, hi, loop_depth);
         hi = k;
         if (lb_terminated(L)) return;
@@ -174,11 +165,33 @@ static void le_leave_cleanups(Lb *L, uint32_t lo, uint32_t hi, uint32_t loop_dep
         LbTry *top = L->try_top;
         L->cleanups.len = k;
         L->try_top = fr;
-        lb_async_exit(L, &c, true);
+        lower_exit(L, &c);
         L->cleanups.len = len;
         L->try_top = top;
     }
     le_cleanups(L, lo, hi, loop_depth);
+}
+
+/* A task scope or group whose exit may raise a child's failure. */
+static bool le_failing_scope(const LbCleanup *c) {
+    return (c->kind == LBC_TASK_SCOPE || c->kind == LBC_TASK_GROUP) && c->raises;
+}
+
+/* On a way out by return, break or continue, a scope's exit checks its
+ * children as at the block's end: a failure raises at its `async with`
+ * (the return is abandoned, as in Python). */
+static void le_leave_scope(Lb *L, const LbCleanup *c) { lb_async_exit(L, c, true); }
+
+/* The cleanup entries lo..hi-1 on a way out by return, break or continue. */
+static void le_leave_cleanups(Lb *L, uint32_t lo, uint32_t hi, uint32_t loop_depth, LbTry *fr) {
+    le_cleanups_raising(L, lo, hi, loop_depth, fr, le_failing_scope, le_leave_scope);
+}
+
+/* Is one of the cleanup entries a scope whose exit may raise? */
+static bool le_any_failing_scope(Lb *L) {
+    for (uint32_t k = 0; k < L->cleanups.len; k++)
+        if (le_failing_scope(&L->cleanups.items[k])) return true;
+    return false;
 }
 
 void lb_leave_scopes(Lb *L, uint32_t loop_depth) {
@@ -344,34 +357,26 @@ static void le_throw(Lb *L, MirLocalId err, Span sp, NodeId soft_at) {
 
 /* ==== Cancellation ========================================================= */
 
-/* The cleanup entries lo..hi-1 on the cancellation path, innermost first;
- * `fr` is the `try` they are in (NULL: none). The exit of a timeout that
- * expired, when that is why the task is cancelled, raises TimeoutError at
- * its `async with` instead: the error travels from there like any other
- * (MIR: a branch on rt_timeout_end). */
+static bool le_is_timeout(const LbCleanup *c) { return c->kind == LBC_TIMEOUT; }
+
+/* A timeout's exit on the cancellation path: a timeout that expired, when
+ * that is why the task is cancelled, raises TimeoutError at its `async
+ * with` (MIR: a branch on rt_timeout_end); the error travels from there
+ * like any other. */
+static void le_cancel_timeout(Lb *L, const LbCleanup *c) {
+    MirBlockId expired = lb_block(L), go_on = lb_block(L);
+    lb_branch(L, lb_timeout_end(L, c), expired, go_on);
+    L->cur = expired;
+    MirLocalId err = lb_temp(L, c->raises);
+    lb_assign(L, lb_place(err), rv_agg(L, AGG_OBJECT, c->raises, NULL, 0), c->span);
+    le_throw(L, err, c->span, 0);
+    L->cur = go_on;
+}
+
+/* The cleanup entries lo..hi-1 on the cancellation path; `fr` is the `try`
+ * they are in (NULL: none). */
 static void le_cancel_cleanups(Lb *L, uint32_t lo, uint32_t hi, LbTry *fr) {
-    for (uint32_t k = hi; k-- > lo && !lb_terminated(L);) {
-        if (L->cleanups.items[k].kind != LBC_TIMEOUT) continue;
-        le_cleanups(L, k + 1, hi, 0);
-        hi = k;
-        if (lb_terminated(L)) return;
-        LbCleanup c = L->cleanups.items[k];
-        MirBlockId expired = lb_block(L), go_on = lb_block(L);
-        lb_branch(L, lb_timeout_end(L, &c), expired, go_on);
-        L->cur = expired;
-        TypeId et = c.raises;
-        MirLocalId err = lb_temp(L, et);
-        lb_assign(L, lb_place(err), rv_agg(L, AGG_OBJECT, et, NULL, 0), c.span);
-        uint32_t len = L->cleanups.len;
-        LbTry *top = L->try_top;
-        L->cleanups.len = k;
-        L->try_top = fr;
-        le_throw(L, err, c.span, 0);
-        L->cleanups.len = len;
-        L->try_top = top;
-        L->cur = go_on;
-    }
-    le_cleanups(L, lo, hi, 0);
+    le_cleanups_raising(L, lo, hi, 0, fr, le_is_timeout, le_cancel_timeout);
 }
 
 /* The cancellation path of an `await` (async bodies): the statement's

@@ -554,22 +554,9 @@ void lb_with(Lb *L, NodeId n) {
         LbCleanup c = {.exit_fn = is_async ? aexit : lb_method_func(ci, intern_cstr("__exit__")),
                        .owned = MIR_NO_LOCAL, .async_exit = is_async, .loop_depth = L->loops.len, .span = it->span,
                        .at = iid};
-        bool fresh = false;
-        for (uint32_t k = mark; k < L->pending.len && v.kind != OPD_CONST; k++)
-            if (L->pending.items[k] == v.place.local) fresh = true;
-        if (fresh) {
-            /* a computed context object lives until the exit */
-            if (v.place.proj_count) v = lb_clone(L, v);
-            MirLocalId s = lb_temp(L, v.type);
-            lb_drop(L, s, it->span);
-            v.kind = OPD_MOVE;
-            lb_assign(L, lb_place(s), rv_use(L, v), it->span);
-            vec_push(&L->owned, s);
-            c.owned = s;
-            c.place = lb_place(s);
-        } else {
-            c.place = v.place;
-        }
+        /* a computed context object lives until the exit */
+        c.owned = lb_keep_fresh(L, &v, mark, it->span);
+        c.place = v.place;
         lb_flush(L, mark);
         MirOperand r = is_async ? lb_await_coro(L, lb_call_self(L, ci, intern_cstr("__aenter__"), c.place, iid),
                                                 it->span)
