@@ -530,6 +530,9 @@ bool mir_maybe_init_at(const MirBody *b, MirLocalId l, MirBlockId bb, uint32_t s
 /* The same for every local at once (one dataflow): a calloc'd array of
  * locals.len flags, freed by the caller. */
 bool *mir_maybe_init_locals_at(const MirBody *b, MirBlockId bb, uint32_t stmt);
+/* The same at n points (block bbs[i], before statement stmts[i]) from one
+ * dataflow: n rows of locals.len flags, calloc'd, freed by the caller. */
+bool *mir_maybe_init_points(const MirBody *b, const MirBlockId *bbs, const uint32_t *stmts, uint32_t n);
 
 /* Ownership kinds (mir_own.c, docs/design/ownership.md). A type is linear,
  * must-consume or scoped when it is a class with that kind (CLS_LINEAR,
@@ -545,7 +548,7 @@ bool own_type_has_kind(const Program *p, TypeId t, uint32_t cls_flag);
 bool own_type_sendable(const Program *p, TypeId t, TypeId *culprit);
 /* The first local of a scoped type that may be alive just before statement
  * `stmt` of block bb, or MIR_NO_LOCAL: a suspension point there would be
- * SIFR-OWN-0009 (the async lowering asks at each `await`). */
+ * SIFR-OWN-0009 (own_check_kinds checks every `await` of a body at once). */
 MirLocalId own_scoped_live_at(const Program *p, const MirBody *b, MirBlockId bb, uint32_t stmt);
 /* The kind rules on one body after drop elaboration: a scoped value
  * returned or stored (SIFR-OWN-0003), a must-consume value dropped without

@@ -415,24 +415,30 @@ bool mir_check_moves(const MirBody *b) {
  * The dataflow of drop elaboration, asked about one place in the body: the
  * "lives across a suspension point" query of the await checks (SIFR-OWN-0009)
  * asks it at each suspension point for the values that may not cross one. */
-bool *mir_maybe_init_locals_at(const MirBody *b, MirBlockId bb, uint32_t stmt) {
-    uint32_t nl = b->locals.len;
-    bool *out = xcalloc(nl ? nl : 1, sizeof *out);
-    if (bb >= b->blocks.len) return out;
+bool *mir_maybe_init_points(const MirBody *b, const MirBlockId *bbs, const uint32_t *stmts, uint32_t n) {
+    uint32_t nl = b->locals.len ? b->locals.len : 1;
+    bool *out = xcalloc((size_t)nl * (n ? n : 1), sizeof *out);
     De d;
-    de_setup(&d, (MirBody *)b);
-    if (d.ntracked && d.reached[bb]) {
-        uint64_t *init = xcalloc(d.nwords, sizeof *init), *uninit = xcalloc(d.nwords, sizeof *uninit);
+    de_setup(&d, (MirBody *)b); /* one dataflow for every point */
+    uint64_t *init = xcalloc(d.nwords ? d.nwords : 1, sizeof *init), *uninit = xcalloc(d.nwords ? d.nwords : 1, sizeof *uninit);
+    for (uint32_t p = 0; p < n; p++) {
+        MirBlockId bb = bbs[p];
+        if (!d.ntracked || bb >= b->blocks.len || !d.reached[bb]) continue;
         memcpy(init, de_row(&d, d.init_in, bb), d.nwords * sizeof *init);
         memcpy(uninit, de_row(&d, d.uninit_in, bb), d.nwords * sizeof *uninit);
         const MirBlock *blk = &b->blocks.items[bb];
-        for (uint32_t i = 0; i < stmt && i < blk->stmts.len; i++) de_transfer(&d, &blk->stmts.items[i], init, uninit);
-        for (MirLocalId l = 0; l < nl; l++) out[l] = d.bit[l] != UINT32_MAX && de_get(init, d.bit[l]);
-        free(init);
-        free(uninit);
+        for (uint32_t i = 0; i < stmts[p] && i < blk->stmts.len; i++) de_transfer(&d, &blk->stmts.items[i], init, uninit);
+        for (MirLocalId l = 0; l < b->locals.len; l++)
+            out[(size_t)p * nl + l] = d.bit[l] != UINT32_MAX && de_get(init, d.bit[l]);
     }
+    free(init);
+    free(uninit);
     de_free(&d);
     return out;
+}
+
+bool *mir_maybe_init_locals_at(const MirBody *b, MirBlockId bb, uint32_t stmt) {
+    return mir_maybe_init_points(b, &bb, &stmt, 1);
 }
 
 bool mir_maybe_init_at(const MirBody *b, MirLocalId l, MirBlockId bb, uint32_t stmt) {

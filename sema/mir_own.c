@@ -3,7 +3,7 @@
  * library's @linear, @must_consume and @scoped), which are sendable, and the
  * rules that follow on a body after drop elaboration: a scoped value may not
  * be returned or stored (SIFR-OWN-0003) nor be alive at a suspension point
- * (SIFR-OWN-0009, asked by the async lowering through own_scoped_live_at),
+ * (SIFR-OWN-0009, at the `await` terminators of async bodies),
  * a must-consume value may not be dropped unconsumed (SIFR-OWN-0013), and
  * a linear or scoped value may not be copied (SIFR-OWN-0014). */
 #include <stdlib.h>
@@ -100,12 +100,16 @@ static const char *own_local_name(const MirBody *b, MirLocalId l) {
     return b->locals.items[l].name ? str_text(b->locals.items[l].name) : "a temporary";
 }
 
+/* A note at the declaration of local l: "`name` is <how> here". */
+static void own_note_local(Diagnostic *d, const MirBody *b, MirLocalId l, const char *how) {
+    if (b->locals.items[l].span.file) diag_note(d, b->locals.items[l].span, "`%s` is %s here", own_local_name(b, l), how);
+}
+
 static void own_scoped_escape(const MirBody *b, const MirOperand *o, Span at, const char *how) {
     Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_ESCAPE, o->span.file ? o->span : at,
                              "scoped value `%s` escapes: it is %s", own_local_name(b, o->place.local), how);
     diag_label(d, "a guard or permit lives only in the block that took it");
-    if (b->locals.items[o->place.local].span.file)
-        diag_note(d, b->locals.items[o->place.local].span, "`%s` is declared here", own_local_name(b, o->place.local));
+    own_note_local(d, b, o->place.local, "declared");
     diag_help(d, "use the value inside this block, and return or store what you read from it instead");
     diag_emit(d);
 }
@@ -114,26 +118,37 @@ static void own_scoped_escape(const MirBody *b, const MirOperand *o, Span at, co
  * resume on another worker, and other tasks run meanwhile). One report per
  * scoped local. */
 static bool own_check_awaits(const Program *p, const MirBody *b) {
+    VEC(MirBlockId) at = {0};
+    VEC(uint32_t) ends = {0};
+    for (MirBlockId bi = 0; bi < b->blocks.len; bi++)
+        if (b->blocks.items[bi].term.kind == MT_AWAIT) {
+            vec_push(&at, bi);
+            vec_push(&ends, b->blocks.items[bi].stmts.len);
+        }
     bool ok = true;
-    bool *reported = NULL;
-    for (MirBlockId bi = 0; bi < b->blocks.len; bi++) {
-        const MirBlock *bb = &b->blocks.items[bi];
-        if (bb->term.kind != MT_AWAIT) continue;
-        MirLocalId l = own_scoped_live_at(p, b, bi, bb->stmts.len);
-        if (l == MIR_NO_LOCAL) continue;
-        if (!reported) reported = calloc(b->locals.len, sizeof *reported);
-        if (reported[l]) continue;
-        reported[l] = true;
-        ok = false;
-        Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_ACROSS_AWAIT, bb->term.span,
-                                 "`%s` is alive across this `await`", own_local_name(b, l));
-        diag_label(d, "a guard or permit may not be held while the task is suspended");
-        if (b->locals.items[l].span.file)
-            diag_note(d, b->locals.items[l].span, "`%s` is taken here", own_local_name(b, l));
-        diag_help(d, "end its block before the `await` (read what you need into a local first)");
-        diag_emit(d);
+    uint32_t nl = b->locals.len ? b->locals.len : 1;
+    bool *live = at.len ? mir_maybe_init_points(b, at.items, ends.items, at.len) : NULL;
+    bool *reported = xcalloc(nl, sizeof *reported);
+    for (uint32_t k = 0; k < at.len; k++) {
+        for (MirLocalId l = 1; l < b->locals.len; l++) {
+            if (!live[(size_t)k * nl + l] || reported[l] || !mir_local_is_owned(b, l) ||
+                !own_type_has_kind(p, b->locals.items[l].type, CLS_SCOPED))
+                continue;
+            reported[l] = true;
+            ok = false;
+            Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_ACROSS_AWAIT, b->blocks.items[at.items[k]].term.span,
+                                     "`%s` is alive across this `await`", own_local_name(b, l));
+            diag_label(d, "a guard or permit may not be held while the task is suspended");
+            own_note_local(d, b, l, "taken");
+            diag_help(d, "end its block before the `await` (read what you need into a local first)");
+            diag_emit(d);
+            break; /* one report per await */
+        }
     }
+    free(live);
     free(reported);
+    vec_free(&at);
+    vec_free(&ends);
     return ok;
 }
 
@@ -158,8 +173,7 @@ bool own_check_kinds(const Program *p, const MirBody *b) {
                 Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_LINEAR_DROPPED, s->span,
                                          "`%s` may be dropped here without being used", own_local_name(b, l));
                 diag_label(d, "its type must be consumed exactly once");
-                if (b->locals.items[l].span.file)
-                    diag_note(d, b->locals.items[l].span, "`%s` is declared here", own_local_name(b, l));
+                own_note_local(d, b, l, "declared");
                 diag_help(d, "consume it on every path (await, join or pass it on) before it goes out of scope");
                 diag_emit(d);
             }
