@@ -39,14 +39,15 @@ typedef struct RtCpuFrame {
     RtBlockJob *job;
 } RtCpuFrame;
 
-/* The blocking pool: threads are started on demand (one per queued job
- * while none is idle, up to BJ_MAX_THREADS) and stopped at the end of
+/* The blocking pool: threads are started on demand (while more jobs are
+ * queued than threads wait, up to BJ_MAX_THREADS: a job never waits behind
+ * one that blocks, which may be waiting for it) and stopped at the end of
  * rt_run. */
 static struct {
     pthread_mutex_t lock;
     pthread_cond_t more;
     RtBlockJob *head, *tail;
-    int idle, nthreads;
+    int queued, idle, nthreads;
     bool stop;
     pthread_t threads[BJ_MAX_THREADS];
 } B = {.lock = PTHREAD_MUTEX_INITIALIZER, .more = PTHREAD_COND_INITIALIZER};
@@ -88,6 +89,7 @@ static void *bj_thread(void *arg) {
         }
         if (!B.head) break;
         RtBlockJob *j = B.head;
+        B.queued--;
         B.head = j->next;
         if (!B.head) B.tail = NULL;
         pthread_mutex_unlock(&B.lock);
@@ -104,7 +106,8 @@ static void bj_submit_blocking(RtBlockJob *j) {
     if (B.tail) B.tail->next = j;
     else B.head = j;
     B.tail = j;
-    if (B.idle == 0 && B.nthreads < BJ_MAX_THREADS &&
+    B.queued++;
+    if (B.queued > B.idle && B.nthreads < BJ_MAX_THREADS &&
         pthread_create(&B.threads[B.nthreads], NULL, bj_thread, NULL) == 0)
         B.nthreads++;
     if (B.nthreads == 0) rt_panic("spawn_blocking: cannot start a thread", NULL);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "rt_cframe.h"
+#include "rt_poll.h"
 #include "rt_sched.h"
 #include "sifr_rt.h"
 #include "sifr_rt_values.h"
@@ -16,6 +17,7 @@ static const RtType t_fn = {.kind = RT_K_FUNC, .size = sizeof(RtClosure), .align
 
 static _Atomic int on_worker; /* the job ran on a worker thread */
 static _Atomic int job_ran;
+static _Atomic int handshake; /* waiter_fn waits (at most 5 s) until setter_fn sets it */
 
 /* The closure's code: (env) -> int; sleeps when asked to (a blocking call). */
 static int64_t job_fn(void *env) {
@@ -24,6 +26,19 @@ static int64_t job_fn(void *env) {
     atomic_store(&on_worker, rt_worker_current() != NULL);
     atomic_fetch_add(&job_ran, 1);
     return 42;
+}
+
+static int64_t waiter_fn(void *env) {
+    (void)env;
+    for (uint64_t t0 = rt_now_ns(); !atomic_load(&handshake);)
+        if (rt_now_ns() - t0 > 5000000000ull) return -1;
+    return 1;
+}
+
+static int64_t setter_fn(void *env) {
+    (void)env;
+    atomic_store(&handshake, 1);
+    return 2;
 }
 
 static void job_thunk(const RtClosure *fn, void *out) {
@@ -35,6 +50,7 @@ typedef struct Root {
     Fr fr;
     RtAwait aw;
     void *job;
+    int64_t (*code)(void *); /* job_fn when NULL */
     bool cpu, cancel_first;
     int32_t result;
     int64_t value;
@@ -44,7 +60,7 @@ static void root_resume(void *p) {
     Root *f = p;
     switch (f->fr.pc) {
     case 0: {
-        RtClosure c = {.fn = (void *)job_fn};
+        RtClosure c = {.fn = (void *)(f->code ? f->code : job_fn)};
         f->job = rt_blocking_new(&c, &t_fn, job_thunk, &rt_type_int, f->cpu);
         f->aw = (RtAwait){.arg.p = f->job};
         if (f->cancel_first) rt_task_cancel(rt_task_current());
@@ -57,6 +73,7 @@ static void root_resume(void *p) {
             f->value = *(int64_t *)rt_blocking_result(f->job);
             rt_blocking_free(f->job);
         }
+        f->fr.out = f->value;
         FR_DONE(f);
     }
 }
@@ -105,5 +122,54 @@ Test(blocking, many_jobs_in_a_row) {
         Root *r = run_job(i % 2 == 0, false);
         cr_assert_eq(r->value, 42);
         free(r);
+    }
+}
+
+/* Two tasks' blocking jobs, the first waiting for the second, queued while
+ * a thread of the pool is idle (it ran a job before): the pool starts a
+ * thread for the second although the idle one takes the first. */
+typedef struct PairRoot {
+    Fr fr;
+    RtTask *warm;
+    FrJoinAll join;
+} PairRoot;
+
+static void pair_root_resume(void *p) {
+    PairRoot *f = p;
+    RtTask *me = rt_task_current();
+    FrJoinAll *j = &f->join;
+    switch (f->fr.pc) {
+    case 0:
+        f->warm = rt_spawn(NULL, fr_new(sizeof(Root), root_resume), NULL);
+        /* fallthrough */
+    case 1: {
+        if (!rt_join_begin(me, f->warm)) FR_SUSPEND(f, 1);
+        rt_task_release(f->warm);
+        rt_scope_init(&j->scope, me, 0);
+        j->n = 2;
+        j->kids = malloc(sizeof(RtTask *) * 2);
+        int64_t (*codes[2])(void *) = {waiter_fn, setter_fn};
+        for (int i = 0; i < 2; i++) {
+            Root *r = fr_new(sizeof(Root), root_resume);
+            r->code = codes[i];
+            j->kids[i] = rt_spawn(&j->scope, r, NULL);
+        }
+    }
+        /* fallthrough */
+    case 2:
+        if (!fr_join_all(j, me)) FR_SUSPEND(f, 2);
+        f->fr.out = j->sum;
+        FR_DONE(f);
+    }
+}
+
+Test(blocking, a_job_never_waits_behind_a_blocked_one) {
+    for (int round = 0; round < 5; round++) {
+        atomic_store(&handshake, 0);
+        PairRoot *f = fr_new(sizeof(PairRoot), pair_root_resume);
+        RtTask *t = NULL;
+        rt_run(2, f, &t);
+        cr_assert_eq(f->fr.out, 3, "the waiting job gave up (sum %lld)", (long long)f->fr.out);
+        rt_task_release(t);
     }
 }
