@@ -299,6 +299,9 @@ void cg_coro_await(Cg *c, const MirTerm *t, LLVMBasicBlockRef done, LLVMBasicBlo
         [AWAIT_RACE] = {"rt_await_race", "sifr.aw.race"},
         [AWAIT_TIMED] = {"rt_await_timed", "sifr.aw.timed"},
         [AWAIT_BLOCKING] = {"rt_await_blocking", "sifr.aw.blocking"},
+        [AWAIT_ACQUIRE] = {"rt_await_acquire", "sifr.aw.acquire"},
+        [AWAIT_NOTIFIED] = {"rt_await_notified", "sifr.aw.notified"},
+        [AWAIT_CHAN] = {"rt_await_chan", "sifr.aw.chan"},
     };
     if ((unsigned)t->await >= sizeof waits / sizeof waits[0] || !waits[t->await][0])
         ICE("codegen: await kind %d", (int)t->await);

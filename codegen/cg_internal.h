@@ -232,6 +232,9 @@ LLVMValueRef cg_rt_coll(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand 
 LLVMValueRef cg_rt_seq(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a);    /* cg_rt_seq.c */
 LLVMValueRef cg_rt_errors(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a); /* cg_rt_errors.c */
 LLVMValueRef cg_rt_fn(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a);     /* cg_closure.c */
+LLVMValueRef cg_rt_sync(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand *ops, LLVMValueRef *a);   /* cg_sync.c */
+/* cg_sync.c: the runtime function that drops a sync value of kind k. */
+const char *cg_sync_drop_fn(SyncKind k);
 /* cg_closure.c: AGG_CLOSURE values and CALLEE_CLOSURE calls (`args` holds
  * the operands' values, the closure first). */
 LLVMValueRef cg_closure_new(Cg *c, const MirRvalue *rv, const MirOperand *ops);

@@ -764,6 +764,7 @@ static LLVMValueRef cg_call_value_rt(Cg *c, MirRtFn f, const MirRvalue *rv, cons
         if (!r) r = cg_rt_seq(c, f, rv, ops, a);
         if (!r) r = cg_rt_errors(c, f, rv, ops, a);
         if (!r) r = cg_rt_fn(c, f, rv, ops, a);
+        if (!r) r = cg_rt_sync(c, f, rv, ops, a);
         if (!r) ICE("codegen: runtime entry %s has no declaration yet", mir_rt_name(f));
         return r;
     }
@@ -963,9 +964,10 @@ void cg_drop(Cg *c, MirPlace p) {
         return;
     }
     if (type_get(t)->kind == TY_TASK_HANDLE || type_get(t)->kind == TY_CONTEXT ||
-        type_get(t)->kind == TY_CONTEXT_KEY) {
+        type_get(t)->kind == TY_CONTEXT_KEY || type_get(t)->kind == TY_SYNC) {
         LLVMValueRef h = cg_load_place(c, p, t);
-        const char *fn = type_get(t)->kind == TY_TASK_HANDLE ? "rt_handle_drop"
+        const char *fn = type_get(t)->kind == TY_SYNC         ? cg_sync_drop_fn(type_sync_kind(t))
+                         : type_get(t)->kind == TY_TASK_HANDLE ? "rt_handle_drop"
                          : type_get(t)->kind == TY_CONTEXT   ? "rt_ctx_drop"
                                                              : "rt_ctx_key_drop";
         cg_rtn(c, fn, "v(p)", &h, 1);

@@ -41,6 +41,7 @@ static bool cg_basic_type(TypeId t) {
     case TY_TYPEVAR: return true; /* a generic body: each instance is concrete */
     case TY_CONTEXT: return true;  /* task contexts (rt/rt_context.c), in plain functions too */
     case TY_CONTEXT_KEY: return cg_basic_type(ty->args[0]);
+    case TY_SYNC: return !ty->nargs || cg_basic_type(ty->args[0]); /* sifr.sync (codegen/cg_sync.c) */
     case TY_FUNC: /* closures (codegen/cg_closure.c) */
         for (uint32_t i = 0; i < ty->nargs; i++)
             if (!cg_basic_type(ty->args[i])) return false;
@@ -146,6 +147,7 @@ static void cg_gate_call(CgGate *g, NodeId n) {
         /* the `task` functions a plain function may call (sema/mir_lower_async.c) */
         seq_bi = seq_bi || bi == BI_TASK_NOW || bi == BI_TASK_CURRENT_CONTEXT || bi == BI_TASK_EMPTY_CONTEXT ||
                  bi == BI_TASK_CONTEXT_KEY;
+        seq_bi = seq_bi || bi >= BI_SYNC_SHARED; /* sifr.sync (sema/mir_lower_sync.c) */
         if ((bi >= BI_SORTED && !seq_bi) || bi == BI_RANGE) {
             char what[96];
             snprintf(what, sizeof what, "`%s(...)` here", str_text(s->name));

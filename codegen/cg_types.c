@@ -155,6 +155,7 @@ LLVMTypeRef cg_mem_type(Cg *c, TypeId t) {
     case TY_TASK_GROUP: /* an RtScope */
     case TY_CONTEXT:     /* an RtCtx */
     case TY_CONTEXT_KEY: /* an RtCtxKey */
+    case TY_SYNC:        /* a sifr.sync object (rt/rt_sync_api.c) */
     case TY_TASK_HANDLE: r = c->t_ptr; break; /* an RtTask */
     case TY_CLASS: r = cg_type_is_enum(c, t) ? c->t_i64 : c->t_ptr; break;
     case TY_TUPLE: {
@@ -269,6 +270,7 @@ static RtKind cg_rt_kind(Cg *c, TypeId t) {
     case TY_TASK_GROUP:
     case TY_TIMEOUT:
     case TY_CONTEXT:
+    case TY_SYNC:
     case TY_CONTEXT_KEY: return RT_K_OPAQUE;
     default: ICE("codegen: no descriptor kind for %s", type_name(t));
     }
@@ -463,8 +465,10 @@ LLVMValueRef cg_desc(Cg *c, TypeId t) {
     case RT_K_OPAQUE: {
         /* a runtime handle: released by its runtime function (the async
          * block that owns a scope, group or timer frees it itself) */
-        name = cg_cstring(c, type_name(t));
-        const char *rel = ty->kind == TY_TASK_HANDLE  ? "rt_handle_drop"
+        /* (a sync value prints as its bare kind: `ChannelSender`) */
+        name = cg_cstring(c, ty->kind == TY_SYNC ? sync_kind_name((SyncKind)ty->sym) : type_name(t));
+        const char *rel = ty->kind == TY_SYNC         ? cg_sync_drop_fn((SyncKind)ty->sym)
+                          : ty->kind == TY_TASK_HANDLE  ? "rt_handle_drop"
                           : ty->kind == TY_CONTEXT     ? "rt_ctx_drop"
                           : ty->kind == TY_CONTEXT_KEY ? "rt_ctx_key_drop"
                           : ty->kind == TY_CORO        ? "rt_coro_drop"

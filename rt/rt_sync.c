@@ -97,6 +97,7 @@ struct RtChan {
     RtWaitList tx_waiters; /* bounded: senders waiting for room */
     _Atomic uint32_t refs; /* endpoints */
     RtValueDropFn *drop;
+    const void *drop_ctx;
     size_t stride; /* unbounded: bytes per slot (ready word and value) */
     char pad0[RT_LINE];
     /* Unbounded: the senders' line. */
@@ -151,7 +152,7 @@ static inline uint64_t rt_pos_items(uint64_t pos) {
     return pos / RT_LAP * RT_BLK + (off < RT_BLK ? off : RT_BLK);
 }
 
-RtChan *rt_chan_new(size_t elem, size_t cap, RtValueDropFn *drop) {
+RtChan *rt_chan_new(size_t elem, size_t cap, RtValueDropFn *drop, const void *drop_ctx) {
     size_t size = (sizeof(RtChan) + RT_LINE - 1) / RT_LINE * RT_LINE;
     RtChan *c = aligned_alloc(RT_LINE, size);
     if (!c) rt_panic("out of memory", NULL);
@@ -162,6 +163,7 @@ RtChan *rt_chan_new(size_t elem, size_t cap, RtValueDropFn *drop) {
     c->senders = 1;
     atomic_init(&c->refs, 2);
     c->drop = drop;
+    c->drop_ctx = drop_ctx;
     rt_waitlist_init(&c->tx_waiters);
     atomic_init(&c->rx_waiter, NULL);
     atomic_init(&c->spare, NULL);
@@ -244,7 +246,7 @@ static void rt_chan_drain_blocks(RtChan *c) {
             continue;
         }
         while (!atomic_load_explicit(rt_block_ready(c, b, off), memory_order_acquire)) sched_yield();
-        if (c->drop) c->drop(rt_block_slot(c, b, off));
+        if (c->drop) c->drop(c->drop_ctx, rt_block_slot(c, b, off));
         pos++;
     }
     c->head_block = b;
@@ -258,7 +260,7 @@ void rt_chan_receiver_drop(RtChan *c) {
     if (c->cap) {
         RtRing *r = &c->q;
         while (r->len) { /* nobody will receive them: drop them here */
-            if (c->drop) c->drop(r->buf + r->head * c->elem);
+            if (c->drop) c->drop(c->drop_ctx, r->buf + r->head * c->elem);
             r->head = (r->head + 1) & (r->slots - 1);
             r->len--;
         }
@@ -864,10 +866,11 @@ void rt_notify_abandon(RtTask *me, RtNotify *n) {
 
 /* ---- Shared --------------------------------------------------------------- */
 
-RtShared *rt_shared_new(const void *value, size_t size, RtValueDropFn *drop) {
+RtShared *rt_shared_new(const void *value, size_t size, RtValueDropFn *drop, const void *drop_ctx) {
     RtShared *s = rt_alloc(sizeof *s + size);
     atomic_init(&s->refs, 1);
     s->drop = drop;
+    s->drop_ctx = drop_ctx;
     s->size = size;
     memcpy(s->value, value, size);
     return s;
@@ -875,6 +878,6 @@ RtShared *rt_shared_new(const void *value, size_t size, RtValueDropFn *drop) {
 
 void rt_shared_drop(RtShared *s) {
     if (!s || atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1) return;
-    if (s->drop) s->drop(s->value);
+    if (s->drop) s->drop(s->drop_ctx, s->value);
     rt_free(s);
 }

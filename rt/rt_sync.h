@@ -16,14 +16,16 @@
  * Dropping the last sender, dropping the receiver, or rt_chan_close closes
  * the channel; values already queued still drain, then receives return
  * RT_ECLOSED. When the receiver is dropped, queued values are dropped with
- * `drop` (may be NULL). A value is copied into the channel only when a send
+ * `drop(drop_ctx, value)` (drop may be NULL). A value is copied into the channel only when a send
  * returns 0, so a send that returns anything else (closed, cancelled) leaves
  * the value with the sender: delivered exactly once or returned. */
 
 typedef struct RtChan RtChan;
-typedef void RtValueDropFn(void *value);
+/* Drops one value in place; `ctx` is what its creator passed along (the
+ * value type's descriptor, for generated code). */
+typedef void RtValueDropFn(const void *ctx, void *value);
 
-RtChan *rt_chan_new(size_t elem, size_t cap, RtValueDropFn *drop);
+RtChan *rt_chan_new(size_t elem, size_t cap, RtValueDropFn *drop, const void *drop_ctx);
 void rt_chan_sender_clone(RtChan *c);
 void rt_chan_sender_drop(RtChan *c);
 void rt_chan_receiver_drop(RtChan *c);
@@ -196,11 +198,12 @@ void rt_notify_abandon(RtTask *me, RtNotify *n);
 typedef struct RtShared {
     _Atomic uint64_t refs;
     RtValueDropFn *drop;
+    const void *drop_ctx;
     size_t size;
     _Alignas(16) char value[];
 } RtShared;
 
-RtShared *rt_shared_new(const void *value, size_t size, RtValueDropFn *drop);
+RtShared *rt_shared_new(const void *value, size_t size, RtValueDropFn *drop, const void *drop_ctx);
 static inline void *rt_shared_get(RtShared *s) { return s->value; }
 static inline RtShared *rt_shared_clone(RtShared *s) {
     atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);

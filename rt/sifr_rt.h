@@ -115,6 +115,53 @@ void *rt_blocking_result(void *job);
 void rt_blocking_free(void *job);
 /* Stop the blocking pool's threads (the end of rt_run). */
 void rt_blocking_shutdown(void);
+/* `sifr.sync` (rt/rt_sync_api.c; docs/design/sync.md): every value is
+ * one pointer; `t` is the element type's descriptor, `value` points at a
+ * value that is moved in. Guards and permits are the pointer of their
+ * lock or semaphore. */
+void *rt_sync_shared_new(const struct RtType *t, void *value);
+void *rt_sync_shared_clone(void *s);
+void rt_sync_shared_drop(void *s);
+void *rt_sync_shared_get(void *s);
+void *rt_sync_lock_new(const struct RtType *t, void *value);
+void rt_sync_lock_drop(void *l);
+void *rt_sync_lock_lock(void *l);
+void *rt_sync_lock_try(void *l); /* NULL: held by another task or thread */
+void rt_sync_lock_unlock(void *l);
+void *rt_sync_lock_value(void *l);
+void *rt_sync_rwlock_new(const struct RtType *t, void *value);
+void rt_sync_rwlock_drop(void *l);
+void *rt_sync_rwlock_read(void *l);
+void *rt_sync_rwlock_write(void *l);
+void *rt_sync_rwlock_try_read(void *l); /* NULL: another task or thread writes */
+void *rt_sync_rwlock_try_write(void *l);
+void rt_sync_rwlock_read_unlock(void *l);
+void rt_sync_rwlock_write_unlock(void *l);
+void *rt_sync_rwlock_value(void *l);
+void *rt_sync_semaphore_new(int64_t permits, const struct RtLoc *loc);
+void rt_sync_semaphore_drop(void *s);
+void *rt_sync_semaphore_try(void *s); /* the permit, or NULL */
+void rt_sync_permit_drop(void *s);
+void *rt_await_acquire(RtAwait *a, void *frame); /* arg.p: the semaphore */
+void *rt_sync_notify_new(void);
+void rt_sync_notify_drop(void *n);
+void rt_sync_notify_one(void *n);
+void rt_sync_notify_all(void *n);
+void *rt_await_notified(RtAwait *a, void *frame); /* arg.p: the Notify */
+void *rt_sync_channel_new(const struct RtType *t, int64_t cap, const struct RtLoc *loc);
+void *rt_sync_channel_unbounded(const struct RtType *t);
+void *rt_sync_sender_clone(void *c);
+void rt_sync_sender_drop(void *c);
+void rt_sync_receiver_drop(void *c);
+void rt_sync_sender_close(void *c);
+/* A send (value moved in) or a receive: the record rt_await_chan waits on
+ * (arg.p); then rt_sync_chan_end gives 0 (sent, or received into `out`) or
+ * 1 (closed) and frees it. A cancelled wait frees it itself. */
+void *rt_sync_send_new(void *c, const struct RtType *t, const void *value);
+void *rt_sync_recv_new(void *c, const struct RtType *t);
+void *rt_await_chan(RtAwait *a, void *frame);
+bool rt_sync_chan_closed(void *op);
+int64_t rt_sync_chan_end(void *op, void *out);
 /* The head of the promise of a generated coroutine, at offset 16 of its
  * frame (codegen/cg_async.c): the result follows. `error` is the error of
  * a body that returned Err (status RT_TASK_FAILED), owned by the result;

@@ -67,6 +67,17 @@ static TypeId sema_ann_name(Sema *s, NodeId ann) {
         if (sym->kind == SYM_MODULE) return TYPE_ERROR; /* poisoned import: already reported */
         if (sym->kind == SYM_BUILTIN && sym->index == BI_TASK_GROUP) return type_task_group(); /* from sifr.task */
         if (sym->kind == SYM_BUILTIN && sym->index == BI_TASK_CONTEXT) return type_context();
+        if (sym->kind == SYM_BUILTIN && sym->index >= BI_SYNC_SHARED) { /* from sifr.sync */
+            TypeId st = sema_sync_annotation((BuiltinId)sym->index, 0);
+            if (st && st != TYPE_ERROR) return st;
+            if (st == TYPE_ERROR) {
+                Diagnostic *d = sema_diag(s, CODE_TYPE_UNKNOWN, n->span, "`%s` needs a type argument",
+                                          str_text(name));
+                diag_label(d, "write e.g. `%s[int]`", str_text(name));
+                diag_emit(d);
+                return TYPE_ERROR;
+            }
+        }
         if (sym->kind == SYM_CLASS) {
             if (sym->type == TYPE_ERROR) return TYPE_ERROR;
             ClassInfo *ci = sema_class(s, id);
@@ -215,6 +226,15 @@ static TypeId sema_ann_subscript(Sema *s, NodeId ann) {
         base->sym = id; /* ContextKey[T], from sifr.task */
         if (na != 1) return sema_ann_arity(s, ann, "ContextKey", 1, na);
         return type_context_key(ts[0]);
+    }
+    if (id && sema_sym(s, id)->kind == SYM_BUILTIN && sema_sym(s, id)->index >= BI_SYNC_SHARED) {
+        base->sym = id; /* Lock[T], ChannelSender[T], ... from sifr.sync */
+        TypeId st = na == 1 ? sema_sync_annotation((BuiltinId)sema_sym(s, id)->index, ts[0]) : TYPE_ERROR;
+        if (st && st != TYPE_ERROR) return st;
+        if (st == TYPE_ERROR) {
+            bool generic = sema_sync_annotation((BuiltinId)sema_sym(s, id)->index, 0) == TYPE_ERROR;
+            return sema_ann_arity(s, ann, str_text(s->n.builtin[sema_sym(s, id)->index]) + 5, generic ? 1 : 0, na);
+        }
     }
     if (id) {
         Symbol *sym = sema_sym(s, id);

@@ -346,6 +346,7 @@ TypeId sema_async_enter_type(Sema *s, TypeId t) {
 }
 
 TypeId sema_async_iter_elem(Sema *s, TypeId t, NodeId iter) {
+    if (type_sync_kind(t) == SK_RECEIVER) return type_get(t)->args[0]; /* until closed and drained */
     const SemaFunc *nx = sema_async_method(s, t, "__anext__");
     TypeId r = nx ? sema_member_type(s, t, nx->ret) : 0;
     if (r && type_get(r)->kind == TY_OPTION && type_get(nx->type)->nargs == 1) return type_get(r)->args[0];

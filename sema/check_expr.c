@@ -943,6 +943,7 @@ static NodeId sema_arg(const Sema *s, NodeId call, uint32_t i) {
 
 static TypeId sema_call_builtin(Sema *s, NodeId call, BuiltinId bi, TypeId hint) {
     const char *fname = str_text(s->n.builtin[bi]);
+    if (bi >= BI_SYNC_SHARED) return sema_sync_call(s, call, bi, hint); /* imported from sifr.sync */
     if (bi >= BI_TASK_SLEEP) return sema_task_call(s, call, hint); /* imported from sifr.task */
     if (bi >= BI_SORTED) return sema_core_builtin(s, call, bi, hint);
     if (bi == BI_MIN || bi == BI_MAX) /* min(xs, key=..., default=...) */
@@ -1254,6 +1255,10 @@ static TypeId sema_method_call(Sema *s, NodeId call, TypeId hint) {
         type_get(t)->kind == TY_TASK_GROUP || type_get(t)->kind == TY_CONTEXT) {
         sema_set(s, callee, TYPE_NONE);
         return sema_task_method(s, call, t);
+    }
+    if (type_get(t)->kind == TY_SYNC) {
+        sema_set(s, callee, TYPE_NONE);
+        return sema_sync_method(s, call, t);
     }
     if (type_get(t)->kind == TY_CLASS) {
         TypeId r = sema_class_method_call(s, call, t);

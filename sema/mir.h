@@ -352,6 +352,25 @@ typedef enum MirRtFn {
     MRT_TIMED_END,      /* rt_timed_end(record) -> bool: the deadline came first (frees the record) */
     MRT_BLOCKING_NEW,   /* (move fn, is cpu) -> the job AWAIT_BLOCKING waits on: rt_blocking_new */
     MRT_BLOCKING_TAKE,  /* (job) -> T: the function's result, moved out; frees the job */
+    /* ---- sifr.sync (sema/mir_lower_sync.c; codegen/cg_sync.c) ---- */
+    MRT_SYNC_NEW,        /* (move value) -> Shared/Lock/RwLock[T] (the result type says which) */
+    MRT_SYNC_SEMAPHORE,  /* (permits) -> Semaphore; panics when negative */
+    MRT_SYNC_NOTIFY,     /* () -> Notify */
+    MRT_SYNC_CHANNEL,    /* ([capacity]) -> tuple[ChannelSender[T], ChannelReceiver[T]] */
+    MRT_SYNC_GET,        /* (shared or guard) -> T: a borrow of the value */
+    MRT_SYNC_SET,        /* (guard, move value): the old value is dropped */
+    MRT_SYNC_CLONE,      /* (shared or sender) -> one more handle of it */
+    MRT_SYNC_ACQUIRE,    /* (lock or rwlock) -> the guard of the result type (waits while others hold it) */
+    MRT_SYNC_TRY,        /* (lock, rwlock or semaphore, guard SyncKind) -> bool: taken at once */
+    MRT_SYNC_AS,         /* (lock, rwlock or semaphore) -> its guard or permit (taken by MRT_SYNC_TRY or an await) */
+    MRT_SYNC_NOTIFY_ONE, /* (notify) */
+    MRT_SYNC_NOTIFY_ALL, /* (notify) */
+    MRT_SYNC_CLOSE,      /* (sender): closes the channel */
+    MRT_SYNC_SEND_NEW,   /* (sender, move value) -> the record AWAIT_CHAN waits on */
+    MRT_SYNC_RECV_NEW,   /* (receiver) -> the record AWAIT_CHAN waits on */
+    MRT_SYNC_CHAN_CLOSED, /* (record) -> bool: the channel was closed (the record stays) */
+    MRT_SYNC_CHAN_END,   /* (record) -> bool: closed; frees it (an unsent value is dropped) */
+    MRT_SYNC_RECV_TAKE,  /* (record) -> T: the value received, moved out; frees it */
     MRT__COUNT
 } MirRtFn;
 
@@ -431,6 +450,9 @@ typedef enum MirAwaitKind {
     AWAIT_RACE,   /* cond: an MRT_RACE_NEW record: one task's end, then the losers' (cancelled) */
     AWAIT_TIMED,  /* cond: an MRT_TIMED_NEW record: the task's end, cancelled at the deadline */
     AWAIT_BLOCKING, /* cond: an MRT_BLOCKING_NEW job: the function's end (also when cancelled) */
+    AWAIT_ACQUIRE,  /* cond: a Semaphore: one permit taken */
+    AWAIT_NOTIFIED, /* cond: a Notify: notified */
+    AWAIT_CHAN,     /* cond: an MRT_SYNC_SEND_NEW / _RECV_NEW record: sent, received or closed */
 } MirAwaitKind;
 
 typedef struct MirTerm {
@@ -550,6 +572,9 @@ bool own_type_sendable(const Program *p, TypeId t, TypeId *culprit);
  * `stmt` of block bb, or MIR_NO_LOCAL: a suspension point there would be
  * SIFR-OWN-0009 (own_check_kinds checks every `await` of a body at once). */
 MirLocalId own_scoped_live_at(const Program *p, const MirBody *b, MirBlockId bb, uint32_t stmt);
+/* Before drop elaboration, in async bodies: a guard or permit that nothing
+ * uses after an `await` is dropped just before it (docs/design/sync.md). */
+void own_release_scoped(const Program *p, MirBody *b);
 /* The kind rules on one body after drop elaboration: a scoped value
  * returned or stored (SIFR-OWN-0003), a must-consume value dropped without
  * being consumed (SIFR-OWN-0013). False after a diagnostic. */

@@ -124,6 +124,12 @@ MirOperand opd_dead(TypeId t) {
     }
 }
 
+/* A runtime handle that cannot be copied (rt_value_clone panics on it). */
+bool lb_type_is_handle(TypeId t) {
+    TypeKind k = type_get(t)->kind;
+    return k == TY_SYNC || k == TY_TASK_HANDLE || k == TY_CORO;
+}
+
 bool opd_is_local(MirOperand o) { return o.kind != OPD_CONST && o.place.proj_count == 0; }
 
 uint32_t lb_ops(Lb *L, const MirOperand *ops, uint32_t n) {
@@ -1516,6 +1522,9 @@ MirOperand lb_subscript(Lb *L, NodeId n) {
 MirOperand lb_call(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     const Node *callee = lb_node(L, node->a);
+    if (callee->sym && prog_sym(L->prog, callee->sym)->kind == SYM_BUILTIN && callee->kind == N_NAME &&
+        prog_sym(L->prog, callee->sym)->index >= BI_SYNC_SHARED)
+        return lb_sync_builtin(L, n, (BuiltinId)prog_sym(L->prog, callee->sym)->index); /* Lock(v), channel() */
     if (callee->sym && prog_sym(L->prog, callee->sym)->kind == SYM_BUILTIN &&
         (callee->kind == N_ATTR || prog_sym(L->prog, callee->sym)->index >= BI_TASK_SLEEP))
         return lb_task_builtin(L, n, (BuiltinId)prog_sym(L->prog, callee->sym)->index); /* task.now(), TaskGroup() */
@@ -1523,6 +1532,7 @@ MirOperand lb_call(Lb *L, NodeId n) {
         TypeKind ok = type_get(lb_node(L, callee->a)->type)->kind;
         if (ok == TY_TASK_SCOPE || ok == TY_TASK_HANDLE || ok == TY_TASK_GROUP || ok == TY_CONTEXT)
             return lb_task_method(L, n);
+        if (ok == TY_SYNC) return lb_sync_method(L, n);
         return lb_method_call(L, n);
     }
     if (callee->kind == N_SUBSCRIPT && lb_node(L, callee->a)->sym &&
@@ -1696,6 +1706,28 @@ void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at) {
         }
         if (vt->kind != TY_TUPLE || vt->nargs != t->list.count) {
             lb_unsupported(L, target, "unpacking this value");
+            return;
+        }
+        /* Runtime handles (channel ends, locks, task handles) cannot be
+         * copied: an owned tuple holding one is moved here and its
+         * handles are taken out of it (their slots left empty, which its
+         * drop skips). */
+        bool take = false;
+        for (uint32_t i = 0; i < vt->nargs; i++) take |= lb_type_is_handle(vt->args[i]);
+        if (take && !lb_is_borrowed(L, v)) {
+            MirLocalId whole = lb_temp(L, v.type);
+            lb_assign(L, lb_place(whole), rv_use(L, lb_consume(L, v)), sp);
+            vec_push(&L->pending, whole);
+            for (uint32_t i = 0; i < t->list.count; i++) {
+                MirPlace fp = lb_project(L, lb_place(whole), PROJ_FIELD, i, vt->args[i]);
+                MirOperand e = opd_place(L, fp, sp);
+                if (lb_type_is_handle(vt->args[i])) {
+                    e.kind = OPD_MOVE;
+                    e = lb_temp_of(L, rv_use(L, e), sp);
+                    lb_assign(L, fp, rv_use(L, opd_none(vt->args[i])), sp);
+                }
+                lb_store_target(L, ast_list_at(L->ast, t->list, i), e, at);
+            }
             return;
         }
         MirPlace p = lb_as_place(L, v, sp);
@@ -2586,6 +2618,7 @@ bool mir_build(const Program *prog, MirProgram *out) {
 #ifndef NDEBUG
         mir_verify(out->bodies.items[i]);
 #endif
+        own_release_scoped(prog, out->bodies.items[i]);
         mir_elaborate_drops(out->bodies.items[i]);
         /* the kind rules read the elaborated drops (must-consume values) */
         uint64_t t1 = own_clock_ns();

@@ -211,6 +211,13 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_TIMED_END] = "rt_timed_end",
     [MRT_BLOCKING_NEW] = "rt_blocking_new",
     [MRT_BLOCKING_TAKE] = "blocking_take",
+    [MRT_SYNC_NEW] = "sync_new", [MRT_SYNC_SEMAPHORE] = "rt_sync_semaphore_new", [MRT_SYNC_NOTIFY] = "rt_sync_notify_new",
+    [MRT_SYNC_CHANNEL] = "sync_channel", [MRT_SYNC_GET] = "sync_get", [MRT_SYNC_SET] = "sync_set",
+    [MRT_SYNC_CLONE] = "sync_clone", [MRT_SYNC_ACQUIRE] = "sync_acquire", [MRT_SYNC_TRY] = "sync_try",
+    [MRT_SYNC_AS] = "sync_as", [MRT_SYNC_NOTIFY_ONE] = "rt_sync_notify_one", [MRT_SYNC_NOTIFY_ALL] = "rt_sync_notify_all",
+    [MRT_SYNC_CLOSE] = "rt_sync_sender_close", [MRT_SYNC_SEND_NEW] = "rt_sync_send_new",
+    [MRT_SYNC_RECV_NEW] = "rt_sync_recv_new", [MRT_SYNC_CHAN_CLOSED] = "rt_sync_chan_closed",
+    [MRT_SYNC_CHAN_END] = "rt_sync_chan_end", [MRT_SYNC_RECV_TAKE] = "sync_recv_take",
 };
 
 /* Per MirAwaitKind: its name in dumps and the kind of type it awaits. */
@@ -226,6 +233,9 @@ static const struct {
     [AWAIT_RACE] = {"race", TY_TIMEOUT},
     [AWAIT_TIMED] = {"timed", TY_TIMEOUT},
     [AWAIT_BLOCKING] = {"blocking", TY_TIMEOUT},
+    [AWAIT_ACQUIRE] = {"acquire", TY_SYNC},
+    [AWAIT_NOTIFIED] = {"notified", TY_SYNC},
+    [AWAIT_CHAN] = {"channel", TY_TIMEOUT},
 };
 
 const char *mir_rt_name(MirRtFn f) {

@@ -87,6 +87,7 @@ MirOperand opd_int(int64_t v);
 MirOperand opd_float(double v);
 MirOperand opd_bool(bool v);
 MirOperand opd_none(TypeId t);
+bool lb_type_is_handle(TypeId t); /* sync values, task handles, coroutines */
 MirOperand opd_str(StrId s);
 MirOperand opd_dead(TypeId t);
 bool opd_is_local(MirOperand o);
@@ -228,7 +229,8 @@ MirOperand lb_await_coro(Lb *L, MirOperand co, Span sp);
 /* `await co` on a way out (an `__aexit__`): finished or cancelled, the
  * code goes on, and a cancellation is seen at the next await. */
 void lb_await_in_cleanup(Lb *L, MirOperand co, Span sp);
-/* `async for target in obj` over a class with `async def __anext__`. */
+/* `async for target in obj` over a class with `async def __anext__`, or
+ * over a channel receiver. */
 void lb_async_for(Lb *L, NodeId n);
 /* The `else` block of an if or a loop (else_bb), going on at `end`;
  * nothing when there is none. */
@@ -244,6 +246,20 @@ void lb_bind_loop_target(Lb *L, NodeId target, MirOperand el);
 MirOperand lb_timeout_end(Lb *L, const LbCleanup *c);
 /* scope.spawn(...), handle.cancel() */
 MirOperand lb_task_method(Lb *L, NodeId n);
+/* Suspend at an MT_AWAIT of `kind` on `cond`; the cancellation path is
+ * lowered at once and lowering goes on where the wait is over. */
+void lb_suspend(Lb *L, MirAwaitKind kind, MirOperand cond, Span sp);
+
+/* mir_lower_sync.c: sifr.sync constructors (bi >= BI_SYNC_SHARED), the
+ * methods of sync values, the awaited ones, `async for` over a receiver */
+MirOperand lb_sync_builtin(Lb *L, NodeId n, BuiltinId bi);
+MirOperand lb_sync_method(Lb *L, NodeId n);
+bool lb_is_sync_await(Lb *L, NodeId operand);
+MirOperand lb_sync_await(Lb *L, NodeId operand, Span sp);
+/* One round of `async for` over a receiver: receive into a new owned
+ * local (returned; lowering goes on where a value came), or go to
+ * `closed_to` when the channel is closed and drained. */
+MirLocalId lb_receive_round(Lb *L, MirPlace obj, MirBlockId closed_to, uint32_t mark, Span sp);
 
 /* mir_lower_match.c: `match`, `with`, isinstance, narrowed reads */
 void lb_match(Lb *L, NodeId n);

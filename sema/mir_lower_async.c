@@ -51,7 +51,7 @@ static MirOperand la_empty_value(Lb *L, TypeId t, Span sp) {
 
 /* End the current block with `await` on `cond`; continue in the block
  * after it. The cancellation path is lowered at once. */
-static void la_suspend(Lb *L, MirAwaitKind kind, MirOperand cond, Span sp) {
+void lb_suspend(Lb *L, MirAwaitKind kind, MirOperand cond, Span sp) {
     MirBlockId resumed = lb_block(L), cancelled = lb_block(L);
     lb_term(L, (MirTerm){.kind = MT_AWAIT, .await = kind, .cond = cond, .then_bb = resumed,
                          .else_bb = cancelled, .span = sp});
@@ -90,7 +90,7 @@ static MirOperand la_race(Lb *L, NodeId call, int bi, Span sp) {
         free(hs);
     }
     MirOperand rec = lb_temp_of(L, rv_rt(L, MRT_RACE_NEW, type_timeout(), &held, 1, 0), sp);
-    la_suspend(L, AWAIT_RACE, rec, sp);
+    lb_suspend(L, AWAIT_RACE, rec, sp);
     MirOperand w = lb_temp_of(L, rv_rt(L, MRT_RACE_END, TYPE_INT, &rec, 1, 0), sp);
     MirOperand ops[2] = {held, w};
     TypeId rt = bi == BI_TASK_RACE ? ct : type_get(ct)->args[1];
@@ -130,7 +130,7 @@ static MirOperand la_timed_join(Lb *L, NodeId call, Span sp) {
     MirOperand held = lb_temp_of(L, rv_use(L, h), sp);
     MirOperand ops[2] = {held, lb_expr_as(L, la_arg(L, call, 1), TYPE_FLOAT)};
     MirOperand rec = lb_temp_of(L, rv_rt(L, MRT_TIMED_NEW, type_timeout(), ops, 2, 0), sp);
-    la_suspend(L, AWAIT_TIMED, rec, sp);
+    lb_suspend(L, AWAIT_TIMED, rec, sp);
     MirOperand expired = lb_temp_of(L, rv_rt(L, MRT_TIMED_END, TYPE_BOOL, &rec, 1, 0), sp);
     MirLocalId res = lb_temp(L, rt);
     MirBlockId late = lb_block(L), ok = lb_block(L), done = lb_block(L);
@@ -164,16 +164,17 @@ MirOperand lb_await(Lb *L, NodeId n) {
     int bi = la_task_builtin(L, node->a);
     if (bi == BI_TASK_SLEEP) {
         MirOperand secs = lb_expr_as(L, la_arg(L, node->a, 0), TYPE_FLOAT);
-        la_suspend(L, AWAIT_SLEEP, secs, sp);
+        lb_suspend(L, AWAIT_SLEEP, secs, sp);
         return opd_none(TYPE_NONE);
     }
     if (bi == BI_TASK_RACE || bi == BI_TASK_SELECT) return la_race(L, node->a, bi, sp);
+    if (lb_is_sync_await(L, node->a)) return lb_sync_await(L, node->a, sp);
     if (bi == BI_TASK_TIMEOUT) return la_timed_join(L, node->a, sp);
     if (bi == BI_TASK_SPAWN_BLOCKING || bi == BI_TASK_SPAWN_CPU) {
         /* the function is moved into the job; its result comes back */
         MirOperand ops[2] = {lb_consume(L, lb_expr(L, la_arg(L, node->a, 0))), opd_bool(bi == BI_TASK_SPAWN_CPU)};
         MirOperand job = lb_temp_of(L, rv_rt(L, MRT_BLOCKING_NEW, type_timeout(), ops, 2, 0), sp);
-        la_suspend(L, AWAIT_BLOCKING, job, sp);
+        lb_suspend(L, AWAIT_BLOCKING, job, sp);
         return lb_temp_of(L, rv_rt(L, MRT_BLOCKING_TAKE, type_get(op->type)->args[0], &job, 1, 0), sp);
     }
     if (bi == BI_TASK_GATHER) {
@@ -181,7 +182,7 @@ MirOperand lb_await(Lb *L, NodeId n) {
          * ends, then their results, in order, make a new list */
         MirOperand hs = lb_consume(L, lb_expr(L, la_arg(L, node->a, 0)));
         MirOperand held = lb_temp_of(L, rv_use(L, hs), sp);
-        la_suspend(L, AWAIT_GATHER, held, sp);
+        lb_suspend(L, AWAIT_GATHER, held, sp);
         return lb_temp_of(L, rv_rt(L, MRT_GATHER_TAKE, type_get(op->type)->args[0], &held, 1, 0), sp);
     }
     if (op->kind == N_CALL && lb_node(L, op->a)->kind == N_ATTR &&
@@ -189,7 +190,7 @@ MirOperand lb_await(Lb *L, NodeId n) {
         /* `await group.join()`: every child ends; Err(the first error) */
         MirOperand g = lb_expr(L, lb_node(L, op->a)->a);
         MirOperand held = lb_temp_of(L, rv_use(L, g), sp);
-        la_suspend(L, AWAIT_SCOPE, held, sp);
+        lb_suspend(L, AWAIT_SCOPE, held, sp);
         TypeId rt = type_get(op->type)->args[0], et = type_get(rt)->args[1]; /* Result[None, Error] */
         MirLocalId res = lb_temp(L, rt);
         MirOperand failed = lb_temp_of(L, rv_rt(L, MRT_GROUP_FAILED, TYPE_BOOL, &held, 1, 0), sp);
@@ -218,12 +219,12 @@ MirOperand lb_await(Lb *L, NodeId n) {
              * joined where it is; its result is moved out, once */
             MirLocalId ref = lb_local(L, h.type, 0, sp, MIRL_BORROWED);
             lb_assign(L, lb_place(ref), rv_use(L, h), sp);
-            la_suspend(L, AWAIT_JOIN, opd_local(L, ref), sp);
+            lb_suspend(L, AWAIT_JOIN, opd_local(L, ref), sp);
             MirOperand r = opd_local(L, ref);
             return lb_temp_of(L, rv_rt(L, MRT_HANDLE_TAKE_REF, type_get(h.type)->args[0], &r, 1, node->a), sp);
         }
         MirOperand held = lb_temp_of(L, rv_use(L, lb_consume(L, h)), sp);
-        la_suspend(L, AWAIT_JOIN, held, sp);
+        lb_suspend(L, AWAIT_JOIN, held, sp);
         MirOperand take = held;
         take.kind = OPD_MOVE;
         return lb_temp_of(L, rv_rt(L, MRT_HANDLE_TAKE, type_get(h.type)->args[0], &take, 1, 0), sp);
@@ -259,7 +260,7 @@ MirOperand lb_await_coro(Lb *L, MirOperand co, Span sp) {
     /* the coroutine is owned by a temporary of this statement: taken when
      * it finishes, dropped (destroyed) on the cancellation path */
     MirOperand held = lb_temp_of(L, rv_use(L, lb_consume(L, co)), sp);
-    la_suspend(L, AWAIT_CORO, held, sp);
+    lb_suspend(L, AWAIT_CORO, held, sp);
     return la_coro_take(L, held, sp);
 }
 
@@ -276,9 +277,31 @@ void lb_await_in_cleanup(Lb *L, MirOperand co, Span sp) {
     L->cur = go_on;
 }
 
+/* One round of `async for` over a class: next = await obj.__anext__();
+ * None goes to `done`, else the target is bound to the payload. Returns
+ * the local holding the Option. */
+static MirLocalId la_next_round(Lb *L, NodeId n, MirPlace obj, MirBlockId done, uint32_t mark, Span sp) {
+    MirOperand co = lb_call_self(L, lb_class(L, mir_place_type(L->b, obj)), intern_cstr("__anext__"), obj, n);
+    MirOperand next = lb_await_coro(L, co, sp);
+    MirLocalId nl = lb_temp(L, next.type);
+    vec_push(&L->owned, nl);
+    lb_drop(L, nl, sp); /* an element of an earlier run of the loop abandoned by an error */
+    lb_assign(L, lb_place(nl), rv_use(L, lb_consume(L, next)), sp);
+    lb_flush(L, mark);
+    MirBlockId got = lb_block(L);
+    MirRvalue d = {.kind = RV_DISCRIMINANT, .place = lb_place(nl), .type = TYPE_INT};
+    MirOperand tag = lb_temp_of(L, d, sp);
+    lb_branch(L, lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, tag, opd_int(1), 0), sp), got, done);
+    L->cur = got;
+    TypeId et = type_get(next.type)->args[0];
+    lb_bind_loop_target(L, lb_node(L, n)->a, opd_place(L, lb_project(L, lb_place(nl), PROJ_PAYLOAD, 0, et), sp));
+    return nl;
+}
+
 void lb_async_for(Lb *L, NodeId n) {
     const Node *node = lb_node(L, n);
     Span sp = node->span;
+
     /* the iterated object: a place of the program, or a fresh value kept
      * in a local until the loop ends */
     uint32_t mark = L->pending.len;
@@ -289,26 +312,18 @@ void lb_async_for(Lb *L, NodeId n) {
     MirBlockId head = lb_block(L), body = lb_block(L), end = lb_block(L);
     MirBlockId else_bb = node->list2.count ? lb_block(L) : end;
     MirBlockId latch = lb_block(L);
-    const ClassInfo *ci = lb_class(L, it.type);
     lb_goto(L, head);
     L->cur = head;
-    /* next = await obj.__anext__(); None ends the loop. The element of
-     * the round lives in `nl` until the latch (the loop variable may
-     * borrow it). */
-    MirOperand co = lb_call_self(L, ci, intern_cstr("__anext__"), obj, n);
-    MirOperand next = lb_await_coro(L, co, sp);
-    MirLocalId nl = lb_temp(L, next.type);
-    vec_push(&L->owned, nl);
-    lb_drop(L, nl, sp); /* an element of an earlier run of the loop abandoned by an error */
-    lb_assign(L, lb_place(nl), rv_use(L, lb_consume(L, next)), sp);
-    lb_flush(L, mark);
-    MirBlockId got = lb_block(L);
-    MirRvalue d = {.kind = RV_DISCRIMINANT, .place = lb_place(nl), .type = TYPE_INT};
-    MirOperand tag = lb_temp_of(L, d, sp);
-    lb_branch(L, lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, tag, opd_int(1), 0), sp), got, else_bb);
-    L->cur = got;
-    TypeId et = type_get(next.type)->args[0];
-    lb_bind_loop_target(L, node->a, opd_place(L, lb_project(L, lb_place(nl), PROJ_PAYLOAD, 0, et), sp));
+    /* The element of the round lives in `nl` until the latch (the loop
+     * variable may borrow it). A receiver's round receives; a closed and
+     * drained channel ends the loop. */
+    MirLocalId nl;
+    if (type_sync_kind(it.type) == SK_RECEIVER) {
+        nl = lb_receive_round(L, obj, else_bb, mark, sp);
+        lb_bind_loop_target(L, node->a, opd_local(L, nl));
+    } else {
+        nl = la_next_round(L, n, obj, else_bb, mark, sp);
+    }
     lb_goto(L, body);
     L->cur = body;
     vec_push(&L->loops, ((LbLoop){end, latch}));

@@ -155,8 +155,17 @@ static void mp_capture(Lb *L, Mp *m, SymId sym, MirPlace p, NodeId at) {
     p = mp_narrow(L, p, s->type, sp);
     TypeId pt = mir_place_type(L->b, p);
     MirOperand v = opd_place(L, p, sp);
+    bool whole = m->may_move && p.local == m->subject && p.proj_count == 0;
+    if (!whole && lb_type_is_handle(pt)) {
+        /* a runtime handle (a guard in `Ok(g)`) cannot be copied: the name
+         * borrows it where it is, and the subject keeps owning it */
+        MirPlace to = lb_sym_place(L, sym);
+        L->b->locals.items[to.local].flags |= MIRL_BORROWED;
+        lb_assign(L, to, rv_use(L, v), sp);
+        return;
+    }
     if (!mir_type_is_copy(pt)) {
-        if (m->may_move && p.local == m->subject && p.proj_count == 0) v.kind = OPD_MOVE;
+        if (whole) v.kind = OPD_MOVE;
         else v = lb_clone(L, v);
     }
     lb_store(L, sym, v, at);

@@ -20,6 +20,10 @@ bool own_type_has_kind(const Program *p, TypeId t, uint32_t cls_flag) {
     const Type *ty = type_get(t);
     if (!ty) return false;
     switch (ty->kind) {
+    case TY_SYNC: { /* guards and permits are scoped (sifr.sync) */
+        SyncKind k = (SyncKind)ty->sym;
+        return (cls_flag & CLS_SCOPED) && (k == SK_GUARD || k == SK_READ || k == SK_WRITE || k == SK_PERMIT);
+    }
     case TY_CLASS: {
         const ClassInfo *ci = prog_class_of(p, t);
         if (ci && (ci->flags & cls_flag)) return true;
@@ -64,6 +68,16 @@ static bool own_sendable(const Program *p, TypeId t, TypeId *culprit, const Send
                 if (!own_sendable(p, ft, culprit, &here)) return false;
             }
         return true;
+    }
+    case TY_SYNC: {
+        /* guards and permits stay with their task; the other sync values
+         * are made to be shared, and send what they hold */
+        SyncKind k = (SyncKind)ty->sym;
+        if (k == SK_GUARD || k == SK_READ || k == SK_WRITE || k == SK_PERMIT) {
+            if (culprit) *culprit = t;
+            return false;
+        }
+        return !ty->nargs || own_sendable(p, ty->args[0], culprit, up);
     }
     case TY_TASK_HANDLE: /* awaited by the task of its scope */
     case TY_TASK_SCOPE:
@@ -197,6 +211,8 @@ bool own_check_kinds(const Program *p, const MirBody *b) {
                 if (o->kind != OPD_MOVE || o->place.proj_count || reported[o->place.local]) continue;
                 if (!own_type_has_kind(p, o->type, CLS_SCOPED)) continue;
                 const char *how = NULL;
+                if (rv->kind == RV_AGGREGATE && (rv->agg == AGG_OK || rv->agg == AGG_ERR || rv->agg == AGG_SOME))
+                    continue; /* Ok(guard): the Result is scoped in turn */
                 if (rv->kind == RV_AGGREGATE) how = "stored in another value";
                 /* a function that takes it (`own`) is bound by the same
                  * rules; the runtime's container operations store it */
@@ -257,7 +273,6 @@ typedef struct LbState {
     MirLocalId *base;   /* per local: the value it borrows from, or MIR_NO_LOCAL */
     Span *made;         /* per local: where the borrow was made */
     uint32_t *bit;      /* per local: its liveness bit, or UINT32_MAX */
-    uint32_t nwords;
     bool *reported;
     bool ok;
 } LbState;
@@ -301,25 +316,6 @@ static uint32_t lb_freed_by(const LbState *st, const MirStmt *s, MirLocalId *out
     return n;
 }
 
-/* The uses and definitions of the borrowed locals, backwards through s. */
-static void lb_transfer(const LbState *st, const MirStmt *s, uint64_t *live) {
-    if (s->kind != MS_ASSIGN) return;
-    if (!s->place.proj_count && st->bit[s->place.local] != UINT32_MAX) lb_put(live, st->bit[s->place.local], false);
-    const MirOperand *ops = mir_rv_ops(st->b, &s->rv);
-    for (uint32_t j = 0; j < s->rv.ops_count; j++)
-        if (ops[j].kind != OPD_CONST && st->bit[ops[j].place.local] != UINT32_MAX)
-            lb_put(live, st->bit[ops[j].place.local], true);
-    if ((s->rv.kind == RV_REF || s->rv.kind == RV_DISCRIMINANT) && st->bit[s->rv.place.local] != UINT32_MAX)
-        lb_put(live, st->bit[s->rv.place.local], true);
-    if (s->place.proj_count && st->bit[s->place.local] != UINT32_MAX) lb_put(live, st->bit[s->place.local], true);
-}
-
-static void lb_term_uses(const LbState *st, const MirTerm *t, uint64_t *live) {
-    if ((t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC || t->kind == MT_AWAIT) && t->cond.kind != OPD_CONST &&
-        st->bit[t->cond.place.local] != UINT32_MAX)
-        lb_put(live, st->bit[t->cond.place.local], true);
-}
-
 static void lb_successors(const MirBody *b, const MirTerm *t, MirBlockId *out, uint32_t *n) {
     *n = 0;
     if (t->kind == MT_GOTO) out[(*n)++] = t->target;
@@ -330,17 +326,80 @@ static void lb_successors(const MirBody *b, const MirTerm *t, MirBlockId *out, u
     }
 }
 
-/* Into cur: the borrows used after the last statement of block bi (its
- * successors' live-in sets and the terminator's operand). */
-static void lb_live_out(const LbState *st, MirBlockId bi, const uint64_t *live_in, MirBlockId *succ, uint64_t *cur) {
-    const MirBlock *bb = &st->b->blocks.items[bi];
-    memset(cur, 0, st->nwords * sizeof *cur);
-    uint32_t ns;
-    lb_successors(st->b, &bb->term, succ, &ns);
-    for (uint32_t k = 0; k < ns; k++)
-        for (uint32_t w = 0; w < st->nwords; w++) cur[w] |= live_in[(size_t)succ[k] * st->nwords + w];
-    lb_term_uses(st, &bb->term, cur);
+/* A backward liveness of some locals over a body: bit[l] is local l's bit
+ * (UINT32_MAX: not tracked; locals may share one). An assignment to a
+ * whole local kills its bit, except, with `shared_defs`, for a borrowed
+ * local (which shares the bit of what it borrows from: its making is a
+ * use). live_in holds one row per block once solved. */
+typedef struct OwnLive {
+    const MirBody *b;
+    const uint32_t *bit;
+    bool shared_defs;
+    uint32_t nwords;
+    uint64_t *live_in;
+    MirBlockId *succ;
+} OwnLive;
+
+static void ol_use(const OwnLive *lv, uint64_t *live, MirLocalId l) {
+    if (l < lv->b->locals.len && lv->bit[l] != UINT32_MAX) lb_put(live, lv->bit[l], true);
 }
+
+/* The uses and definitions of the tracked locals, backwards through s (a
+ * drop is no use). */
+static void ol_transfer(const OwnLive *lv, const MirStmt *s, uint64_t *live) {
+    if (s->kind != MS_ASSIGN) return;
+    MirLocalId l = s->place.local;
+    if (!s->place.proj_count && lv->bit[l] != UINT32_MAX &&
+        !(lv->shared_defs && (lv->b->locals.items[l].flags & MIRL_BORROWED)))
+        lb_put(live, lv->bit[l], false);
+    const MirOperand *ops = mir_rv_ops(lv->b, &s->rv);
+    for (uint32_t j = 0; j < s->rv.ops_count; j++)
+        if (ops[j].kind != OPD_CONST) ol_use(lv, live, ops[j].place.local);
+    if (s->rv.kind == RV_REF || s->rv.kind == RV_DISCRIMINANT) ol_use(lv, live, s->rv.place.local);
+    if (s->place.proj_count) ol_use(lv, live, l);
+}
+
+/* Into cur: what is used after the last statement of block bi (its
+ * successors' live-in rows and the terminator's operand). */
+static void ol_out(const OwnLive *lv, MirBlockId bi, uint64_t *cur) {
+    const MirBlock *bb = &lv->b->blocks.items[bi];
+    memset(cur, 0, lv->nwords * sizeof *cur);
+    uint32_t ns;
+    lb_successors(lv->b, &bb->term, lv->succ, &ns);
+    for (uint32_t k = 0; k < ns; k++)
+        for (uint32_t w = 0; w < lv->nwords; w++) cur[w] |= lv->live_in[(size_t)lv->succ[k] * lv->nwords + w];
+    const MirTerm *t = &bb->term;
+    if ((t->kind == MT_BRANCH || t->kind == MT_SWITCH || t->kind == MT_PANIC || t->kind == MT_AWAIT) &&
+        t->cond.kind != OPD_CONST)
+        ol_use(lv, cur, t->cond.place.local);
+}
+
+/* Solve; `cur` is scratch of nwords words. */
+static void ol_solve(OwnLive *lv, const MirBody *b, const uint32_t *bit, uint32_t nbits, bool shared_defs,
+                     uint64_t *cur) {
+    uint32_t nb = b->blocks.len, cap = 2;
+    *lv = (OwnLive){.b = b, .bit = bit, .shared_defs = shared_defs, .nwords = (nbits + 63) / 64};
+    lv->live_in = calloc((size_t)nb * lv->nwords, sizeof *lv->live_in);
+    for (MirBlockId bi = 0; bi < nb; bi++)
+        if (b->blocks.items[bi].term.kind == MT_SWITCH && b->blocks.items[bi].term.cases_count + 1 > cap)
+            cap = b->blocks.items[bi].term.cases_count + 1;
+    lv->succ = malloc(sizeof *lv->succ * cap);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (MirBlockId bi = nb; bi-- > 0;) {
+            const MirBlock *bb = &b->blocks.items[bi];
+            ol_out(lv, bi, cur);
+            for (uint32_t k = bb->stmts.len; k-- > 0;) ol_transfer(lv, &bb->stmts.items[k], cur);
+            uint64_t *row = lv->live_in + (size_t)bi * lv->nwords;
+            for (uint32_t w = 0; w < lv->nwords; w++) {
+                changed |= (row[w] | cur[w]) != row[w];
+                row[w] |= cur[w];
+            }
+        }
+    }
+}
+
+static void ol_free(OwnLive *lv) { free(lv->live_in), free(lv->succ); }
 
 static void lb_report(LbState *st, const MirStmt *s, MirLocalId borrow, MirLocalId owner) {
     if (st->reported[borrow]) return;
@@ -388,32 +447,14 @@ bool own_check_live_borrows(const Program *p, const MirBody *b) {
         free(st.base), free(st.made), free(st.bit);
         return true;
     }
-    st.nwords = (nb_bits + 63) / 64;
     st.reported = calloc(nl, sizeof *st.reported);
-    uint64_t *live_in = calloc((size_t)nb * st.nwords, sizeof *live_in);
-    uint64_t *cur = calloc(st.nwords, sizeof *cur);
-    uint32_t cap = 2;
-    for (MirBlockId bi = 0; bi < nb; bi++)
-        if (b->blocks.items[bi].term.kind == MT_SWITCH && b->blocks.items[bi].term.cases_count + 1 > cap)
-            cap = b->blocks.items[bi].term.cases_count + 1;
-    MirBlockId *succ = malloc(sizeof *succ * cap);
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (MirBlockId bi = nb; bi-- > 0;) {
-            const MirBlock *bb = &b->blocks.items[bi];
-            lb_live_out(&st, bi, live_in, succ, cur);
-            for (uint32_t k = bb->stmts.len; k-- > 0;) lb_transfer(&st, &bb->stmts.items[k], cur);
-            uint64_t *row = live_in + (size_t)bi * st.nwords;
-            for (uint32_t w = 0; w < st.nwords; w++) {
-                changed |= (row[w] | cur[w]) != row[w];
-                row[w] |= cur[w];
-            }
-        }
-    }
+    uint64_t *cur = calloc((nb_bits + 63) / 64, sizeof *cur);
+    OwnLive lv;
+    ol_solve(&lv, b, st.bit, nb_bits, false, cur);
     /* report: walking each block backwards, `cur` is what is used after */
     for (MirBlockId bi = 0; bi < nb; bi++) {
         const MirBlock *bb = &b->blocks.items[bi];
-        lb_live_out(&st, bi, live_in, succ, cur);
+        ol_out(&lv, bi, cur);
         for (uint32_t k = bb->stmts.len; k-- > 0;) {
             const MirStmt *s = &bb->stmts.items[k];
             MirLocalId owners[8];
@@ -422,10 +463,67 @@ bool own_check_live_borrows(const Program *p, const MirBody *b) {
                 for (MirLocalId l = 0; l < nl; l++)
                     if (st.bit[l] != UINT32_MAX && st.base[l] == owners[q] && lb_get(cur, st.bit[l]))
                         lb_report(&st, s, l, owners[q]);
-            lb_transfer(&st, s, cur);
+            ol_transfer(&lv, s, cur);
         }
     }
-    free(succ), free(cur), free(live_in), free(st.reported);
+    ol_free(&lv), free(cur), free(st.reported);
     free(st.base), free(st.made), free(st.bit);
     return st.ok;
+}
+
+/* ==== Releasing scoped values before a suspension ===========================
+ * A guard or permit that is not used after an `await` is dropped (released)
+ * just before it, not at the end of its block: only one still to be used
+ * there is "alive across" the await (SIFR-OWN-0009). A borrow made from one
+ * (`v = guard.get()`) counts as a use of it. Runs before drop elaboration,
+ * so the inserted drops are "drop if initialised". */
+
+void own_release_scoped(const Program *p, MirBody *b) {
+    uint32_t nl = b->locals.len, nb = b->blocks.len, nbits = 0;
+    if (!b->is_async || !nl) return;
+    uint32_t *bit = malloc(sizeof *bit * nl);
+    MirLocalId *owner = malloc(sizeof *owner * nl); /* bit -> scoped local */
+    for (MirLocalId l = 0; l < nl; l++) {
+        bit[l] = UINT32_MAX;
+        if (l && mir_local_is_owned(b, l) && own_type_has_kind(p, b->locals.items[l].type, CLS_SCOPED)) {
+            owner[nbits] = l;
+            bit[l] = nbits++;
+        }
+    }
+    bool awaits = false;
+    for (MirBlockId bi = 0; bi < nb; bi++) awaits |= b->blocks.items[bi].term.kind == MT_AWAIT;
+    if (!nbits || !awaits) {
+        free(bit), free(owner);
+        return;
+    }
+    /* borrows made from a scoped local (in block order: a borrow of a
+     * borrow finds its root) share its bit */
+    for (MirBlockId bi = 0; bi < nb; bi++) {
+        const MirBlock *bb = &b->blocks.items[bi];
+        for (uint32_t k = 0; k < bb->stmts.len; k++) {
+            const MirStmt *s = &bb->stmts.items[k];
+            MirLocalId l = s->place.local;
+            if (s->kind != MS_ASSIGN || s->place.proj_count || !(b->locals.items[l].flags & MIRL_BORROWED) ||
+                l <= b->nparams || !s->rv.ops_count)
+                continue;
+            const MirOperand *ops = mir_rv_ops(b, &s->rv);
+            if (ops[0].kind != OPD_CONST && bit[ops[0].place.local] != UINT32_MAX && bit[l] == UINT32_MAX)
+                bit[l] = bit[ops[0].place.local];
+        }
+    }
+    uint64_t *cur = calloc((nbits + 63) / 64, sizeof *cur);
+    OwnLive lv;
+    ol_solve(&lv, b, bit, nbits, true, cur);
+    /* at each await: drop the scoped locals nothing uses after it */
+    for (MirBlockId bi = 0; bi < nb; bi++) {
+        MirBlock *bb = &b->blocks.items[bi];
+        if (bb->term.kind != MT_AWAIT) continue;
+        ol_out(&lv, bi, cur);
+        for (uint32_t k = 0; k < nbits; k++) {
+            if (lb_get(cur, k)) continue;
+            MirStmt d = {.kind = MS_DROP, .place = {.local = owner[k]}, .span = bb->term.span};
+            vec_push(&bb->stmts, d);
+        }
+    }
+    ol_free(&lv), free(cur), free(bit), free(owner);
 }

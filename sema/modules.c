@@ -357,10 +357,11 @@ static bool mods_stdlib_name(Sema *s, const char *module, NodeId aid, bool *pend
         mods_bind_poison(s, bound, aid);
         return true;
     }
-    if (!strcmp(module, "sifr.task") && alias->name) {
-        /* the names of the ambient `task` namespace it also exports */
+    if ((!strcmp(module, "sifr.task") || !strcmp(module, "sifr.sync")) && alias->name) {
+        /* the names of the ambient `task` namespace it also exports; the
+         * types and constructors of sifr.sync */
         char full[64];
-        snprintf(full, sizeof full, "task.%s", name);
+        snprintf(full, sizeof full, "%s.%s", module + 5, name);
         SymId t = symmap_get(&s->builtins, intern_cstr(full));
         if (t) {
             alias->sym = t;

@@ -258,6 +258,12 @@ static const char *const sema_builtin_names[BI__COUNT] = {
     [BI_TASK_EMPTY_CONTEXT] = "task.empty_context", [BI_TASK_CONTEXT] = "task.Context",
     [BI_TASK_GATHER] = "task.gather", [BI_TASK_RACE] = "task.race", [BI_TASK_SELECT] = "task.select",
     [BI_TASK_SPAWN_BLOCKING] = "task.spawn_blocking", [BI_TASK_SPAWN_CPU] = "task.spawn_cpu",
+    [BI_SYNC_SHARED] = "sync.Shared", [BI_SYNC_LOCK] = "sync.Lock", [BI_SYNC_RWLOCK] = "sync.RwLock",
+    [BI_SYNC_SEMAPHORE] = "sync.Semaphore", [BI_SYNC_NOTIFY] = "sync.Notify", [BI_SYNC_CHANNEL] = "sync.channel",
+    [BI_SYNC_BOUNDED_CHANNEL] = "sync.bounded_channel", [BI_SYNC_LOCK_GUARD] = "sync.LockGuard",
+    [BI_SYNC_READ_GUARD] = "sync.ReadGuard", [BI_SYNC_WRITE_GUARD] = "sync.WriteGuard",
+    [BI_SYNC_PERMIT] = "sync.SemaphorePermit", [BI_SYNC_SENDER] = "sync.ChannelSender",
+    [BI_SYNC_RECEIVER] = "sync.ChannelReceiver",
 };
 
 static void sema_names_init(Sema *s) {

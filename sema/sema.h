@@ -46,6 +46,8 @@ typedef enum TypeKind {
     TY_TASK_GROUP,  /* a TaskGroup: a scope whose first failing child cancels the others */
     TY_CONTEXT,     /* a task Context: an immutable chain of key/value pairs */
     TY_CONTEXT_KEY, /* args[0] = T: ContextKey[T] (a name and a default) */
+    TY_SYNC,        /* a sifr.sync value: sym = its SyncKind; args[0] = T for the
+                       generic ones (Shared[T], Lock[T], guards, channel ends) */
     TY__COUNT
 } TypeKind;
 
@@ -88,6 +90,26 @@ TypeId type_timeout(void);
 TypeId type_task_group(void);
 TypeId type_context(void);
 TypeId type_context_key(TypeId value);
+/* The sifr.sync types (TY_SYNC): a runtime object's pointer each. */
+typedef enum SyncKind {
+    SK_NONE = 0,
+    SK_SHARED,   /* Shared[T]: an immutable value with an atomic count */
+    SK_LOCK,     /* Lock[T] */
+    SK_RWLOCK,   /* RwLock[T] */
+    SK_GUARD,    /* LockGuard[T]: a Lock held (exclusive: get and set) */
+    SK_READ,     /* ReadGuard[T]: an RwLock read (get) */
+    SK_WRITE,    /* WriteGuard[T]: an RwLock written (get and set) */
+    SK_SEMAPHORE,
+    SK_PERMIT,   /* SemaphorePermit: released when dropped */
+    SK_NOTIFY,
+    SK_SENDER,   /* ChannelSender[T] */
+    SK_RECEIVER, /* ChannelReceiver[T] */
+    SK__COUNT
+} SyncKind;
+TypeId type_sync(SyncKind k, TypeId elem); /* elem 0 for the non-generic kinds */
+SyncKind type_sync_kind(TypeId t);          /* SK_NONE when t is no TY_SYNC */
+const char *sync_kind_name(SyncKind k);     /* "Lock", "ChannelSender", ... */
+bool sync_kind_generic(SyncKind k);
 /* Does `t` mention a TY_TYPEVAR anywhere? */
 bool type_has_typevar(TypeId t);
 /* `t` with every TY_TYPEVAR whose sym is params[i] replaced by args[i]. */
@@ -172,6 +194,21 @@ typedef enum BuiltinId {
     BI_TASK_SELECT,          /* task.select(name=handle, ...) -> Coroutine[tuple[str, T]] */
     BI_TASK_SPAWN_BLOCKING,  /* task.spawn_blocking(fn) -> Coroutine[T]: fn on a blocking thread */
     BI_TASK_SPAWN_CPU,       /* task.spawn_cpu(fn) -> Coroutine[T]: fn as a task of the parallel pool */
+    /* ---- sifr.sync (sema/check_sync.c): reached only by importing them;
+       the constructors first, then the names that are only types ---- */
+    BI_SYNC_SHARED,          /* Shared(value) -> Shared[T] */
+    BI_SYNC_LOCK,            /* Lock(value) -> Lock[T] */
+    BI_SYNC_RWLOCK,          /* RwLock(value) -> RwLock[T] */
+    BI_SYNC_SEMAPHORE,       /* Semaphore(permits) */
+    BI_SYNC_NOTIFY,          /* Notify() */
+    BI_SYNC_CHANNEL,         /* channel() -> tuple[ChannelSender[T], ChannelReceiver[T]] */
+    BI_SYNC_BOUNDED_CHANNEL, /* bounded_channel(capacity) -> the same */
+    BI_SYNC_LOCK_GUARD,      /* the type names LockGuard, ReadGuard, WriteGuard, */
+    BI_SYNC_READ_GUARD,      /*   SemaphorePermit, ChannelSender, ChannelReceiver */
+    BI_SYNC_WRITE_GUARD,
+    BI_SYNC_PERMIT,
+    BI_SYNC_SENDER,
+    BI_SYNC_RECEIVER,
     BI__COUNT
 } BuiltinId;
 

@@ -83,6 +83,21 @@ TypeId type_timeout(void) { return type_intern(TY_TIMEOUT, NULL, 0, 0, 0); }
 TypeId type_task_group(void) { return type_intern(TY_TASK_GROUP, NULL, 0, 0, 0); }
 TypeId type_context(void) { return type_intern(TY_CONTEXT, NULL, 0, 0, 0); }
 TypeId type_context_key(TypeId value) { return type_intern(TY_CONTEXT_KEY, &value, 1, 0, 0); }
+static const char *const sync_names[SK__COUNT] = {
+    [SK_SHARED] = "Shared",       [SK_LOCK] = "Lock",        [SK_RWLOCK] = "RwLock",
+    [SK_GUARD] = "LockGuard",     [SK_READ] = "ReadGuard",   [SK_WRITE] = "WriteGuard",
+    [SK_SEMAPHORE] = "Semaphore", [SK_PERMIT] = "SemaphorePermit", [SK_NOTIFY] = "Notify",
+    [SK_SENDER] = "ChannelSender", [SK_RECEIVER] = "ChannelReceiver",
+};
+const char *sync_kind_name(SyncKind k) { return k > SK_NONE && k < SK__COUNT ? sync_names[k] : "?"; }
+bool sync_kind_generic(SyncKind k) { return k != SK_SEMAPHORE && k != SK_PERMIT && k != SK_NOTIFY; }
+TypeId type_sync(SyncKind k, TypeId elem) {
+    return sync_kind_generic(k) ? type_intern(TY_SYNC, &elem, 1, 0, k) : type_intern(TY_SYNC, NULL, 0, 0, k);
+}
+SyncKind type_sync_kind(TypeId t) {
+    const Type *ty = type_get(t);
+    return ty->kind == TY_SYNC ? (SyncKind)ty->sym : SK_NONE;
+}
 TypeId type_task_handle(TypeId result) { return type_intern(TY_TASK_HANDLE, &result, 1, 0, 0); }
 TypeId type_option(TypeId inner) { return type_intern(TY_OPTION, &inner, 1, 0, 0); }
 TypeId type_result(TypeId ok, TypeId err) {
@@ -166,6 +181,14 @@ static void type_name_into(StrBuf *sb, TypeId id) {
     case TY_TIMEOUT: sb_puts(sb, "Timeout"); return;
     case TY_TASK_GROUP: sb_puts(sb, "TaskGroup"); return;
     case TY_CONTEXT: sb_puts(sb, "Context"); return;
+    case TY_SYNC:
+        sb_puts(sb, sync_kind_name((SyncKind)t->sym));
+        if (t->nargs) {
+            sb_putc(sb, '[');
+            type_name_into(sb, t->args[0]);
+            sb_putc(sb, ']');
+        }
+        return;
     case TY_OPTION:
         type_name_into(sb, t->args[0]);
         sb_puts(sb, " | None");

@@ -119,7 +119,7 @@ static void conserve_resume(void *p) {
     switch (f->fr.pc) {
     case 0: {
         rt_scope_init(&f->scope, me, 0);
-        f->ch = rt_chan_new(sizeof(int64_t), f->cap, NULL);
+        f->ch = rt_chan_new(sizeof(int64_t), f->cap, NULL, NULL);
         for (int i = 1; i < f->producers; i++) rt_chan_sender_clone(f->ch);
         Consumer *c = fr_new(sizeof(Consumer), consumer_resume);
         c->ch = f->ch;
@@ -426,7 +426,7 @@ static void storm_resume(void *p) {
     RtTask *me = rt_task_current();
     if (f->fr.pc == 0) {
         rt_scope_init(&f->scope, me, 0);
-        f->sh.ch = rt_chan_new(sizeof(int64_t), 0, NULL);
+        f->sh.ch = rt_chan_new(sizeof(int64_t), 0, NULL, NULL);
         rt_sem_init(&f->sh.sem, 0);
         rt_notify_init(&f->sh.notify);
         f->kids = malloc(sizeof(RtTask *) * (size_t)f->n);

@@ -15,7 +15,7 @@
 /* ---- channels without tasks ------------------------------------------- */
 
 Test(chan, fifo_and_growth) {
-    RtChan *c = rt_chan_new(sizeof(int64_t), 0, NULL);
+    RtChan *c = rt_chan_new(sizeof(int64_t), 0, NULL, NULL);
     for (int64_t i = 0; i < 1000; i++) cr_assert_eq(rt_chan_try_send(c, &i), 0);
     cr_assert_eq(rt_chan_len(c), 1000);
     for (int64_t i = 0; i < 1000; i++) {
@@ -31,7 +31,7 @@ Test(chan, fifo_and_growth) {
 }
 
 Test(chan, bounded_refuses_when_full) {
-    RtChan *c = rt_chan_new(sizeof(int), 3, NULL);
+    RtChan *c = rt_chan_new(sizeof(int), 3, NULL, NULL);
     for (int i = 0; i < 3; i++) cr_assert_eq(rt_chan_try_send(c, &i), 0);
     int x = 9;
     cr_assert_eq(rt_chan_try_send(c, &x), RT_EAGAIN);
@@ -49,7 +49,7 @@ Test(chan, bounded_refuses_when_full) {
 }
 
 Test(chan, queued_values_drain_after_close) {
-    RtChan *c = rt_chan_new(sizeof(int), 0, NULL);
+    RtChan *c = rt_chan_new(sizeof(int), 0, NULL, NULL);
     rt_chan_sender_clone(c);
     int a = 1, b = 2, v;
     rt_chan_try_send(c, &a);
@@ -68,11 +68,11 @@ Test(chan, queued_values_drain_after_close) {
 }
 
 static int dropped;
-static void count_drop(void *v) { dropped += *(int *)v; }
+static void count_drop(const void *ctx, void *v) { dropped += *(int *)v; }
 
 Test(chan, receiver_drop_closes_and_drops_queued) {
     dropped = 0;
-    RtChan *c = rt_chan_new(sizeof(int), 0, count_drop);
+    RtChan *c = rt_chan_new(sizeof(int), 0, count_drop, NULL);
     int a = 5, b = 7;
     rt_chan_try_send(c, &a);
     rt_chan_try_send(c, &b);
@@ -89,11 +89,11 @@ typedef struct Wide {
     char pad[36];
 } Wide;
 static int wide_drops[1000];
-static void wide_drop(void *v) { wide_drops[((Wide *)v)->id]++; }
+static void wide_drop(const void *ctx, void *v) { wide_drops[((Wide *)v)->id]++; }
 
 Test(chan, unbounded_blocks_wide_values_and_receiver_drop) {
     memset(wide_drops, 0, sizeof wide_drops);
-    RtChan *c = rt_chan_new(sizeof(Wide), 0, wide_drop);
+    RtChan *c = rt_chan_new(sizeof(Wide), 0, wide_drop, NULL);
     Wide w = {0};
     for (int i = 0; i < 1000; i++) {
         w.id = i;
@@ -129,7 +129,7 @@ static void *thread_sender(void *arg) {
 }
 
 Test(chan, unbounded_threads_send_at_once) {
-    RtChan *c = rt_chan_new(sizeof(int64_t), 0, NULL);
+    RtChan *c = rt_chan_new(sizeof(int64_t), 0, NULL, NULL);
     for (int i = 1; i < THREAD_SENDERS; i++) rt_chan_sender_clone(c);
     pthread_t th[THREAD_SENDERS];
     void *args[THREAD_SENDERS][2];
@@ -255,11 +255,11 @@ Test(notify, permit_is_stored_once) {
 }
 
 static int shared_dropped;
-static void shared_drop(void *v) { shared_dropped = *(int *)v; }
+static void shared_drop(const void *ctx, void *v) { shared_dropped = *(int *)v; }
 
 Test(shared, last_drop_runs_the_destructor) {
     int v = 42;
-    RtShared *s = rt_shared_new(&v, sizeof v, shared_drop);
+    RtShared *s = rt_shared_new(&v, sizeof v, shared_drop, NULL);
     RtShared *t = rt_shared_clone(s);
     cr_assert_eq(*(int *)rt_shared_get(t), 42);
     rt_shared_drop(s);

@@ -61,7 +61,7 @@ static void bounded_root_resume(void *p) {
     switch (f->fr.pc) {
     case 0: {
         rt_scope_init(&f->scope, me, 0);
-        RtChan *ch = rt_chan_new(sizeof(uint64_t), f->cap, NULL);
+        RtChan *ch = rt_chan_new(sizeof(uint64_t), f->cap, NULL, NULL);
         Producer *pr = fr_new(sizeof(Producer), producer_resume);
         pr->ch = ch;
         Consumer *co = fr_new(sizeof(Consumer), consumer_resume);

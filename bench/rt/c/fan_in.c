@@ -47,7 +47,7 @@ static void fan_in_resume(void *p) {
     switch (f->fr.pc) {
     case 0:
         rt_scope_init(&f->scope, me, 0);
-        f->ch = rt_chan_new(sizeof(uint64_t), FAN_IN_CAP, NULL);
+        f->ch = rt_chan_new(sizeof(uint64_t), FAN_IN_CAP, NULL, NULL);
         for (unsigned i = 1; i < PRODUCERS; i++) rt_chan_sender_clone(f->ch);
         for (unsigned i = 0; i < PRODUCERS; i++) {
             Producer *pr = fr_new(sizeof(Producer), producer_resume);

@@ -112,8 +112,8 @@ static void ping_root_resume(void *p) {
     switch (f->fr.pc) {
     case 0: {
         rt_scope_init(&f->scope, me, 0);
-        RtChan *to_b = rt_chan_new(sizeof(uint64_t), 1, NULL);
-        RtChan *to_a = rt_chan_new(sizeof(uint64_t), 1, NULL);
+        RtChan *to_b = rt_chan_new(sizeof(uint64_t), 1, NULL, NULL);
+        RtChan *to_a = rt_chan_new(sizeof(uint64_t), 1, NULL, NULL);
         PingB *b = fr_new(sizeof(PingB), ping_b_resume);
         b->from_a = to_b;
         b->to_a = to_a;
