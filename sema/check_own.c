@@ -554,6 +554,81 @@ static void own_spawn_args(Own *o, NodeId n) {
     }
 }
 
+/* ---- sifr.sync payloads (SIFR-OWN-0011, -0012) ---------------------------- */
+
+/* Can every task that shares a value of type t read it without a lock?
+ * Values without mutable parts (scalars, str, bytes, functions, and
+ * tuples, Options, Results and classes made of them) and the sync values
+ * that synchronise themselves. *culprit: the innermost type that is not. */
+static bool own_type_immutable(const Program *p, TypeId t, TypeId *culprit, uint32_t depth) {
+    const Type *ty = type_get(t);
+    if (!ty || depth > 16) return true;
+    switch (ty->kind) {
+    case TY_LIST: case TY_DICT: case TY_SET:
+        *culprit = t;
+        return false;
+    case TY_TUPLE: case TY_OPTION: case TY_RESULT:
+        for (uint32_t i = 0; i < ty->nargs; i++)
+            if (!own_type_immutable(p, ty->args[i], culprit, depth + 1)) return false;
+        return true;
+    case TY_CLASS: {
+        for (uint32_t i = 0; i < ty->nargs; i++)
+            if (!own_type_immutable(p, ty->args[i], culprit, depth + 1)) return false;
+        const ClassInfo *ci = prog_class_of(p, t);
+        for (uint32_t i = 0; ci && i < ci->fields.len; i++) {
+            TypeId ft = ci->fields.items[i].type;
+            if (type_has_typevar(ft)) continue; /* covered by the type arguments */
+            if (!own_type_immutable(p, ft, culprit, depth + 1)) return false;
+        }
+        return true;
+    }
+    case TY_SYNC: {
+        SyncKind k = (SyncKind)ty->sym;
+        if (k == SK_RECEIVER) { /* one task receives */
+            *culprit = t;
+            return false;
+        }
+        return true;
+    }
+    default: return true;
+    }
+}
+
+/* channel() / bounded_channel(n) of a payload that cannot cross tasks, and
+ * Shared(v) of a value that is mutable or cannot cross tasks. */
+static void own_sync_call(Own *o, NodeId n) {
+    const Node *call = on(o, n);
+    const Node *c = on(o, call->a);
+    const Symbol *cs = c->sym ? prog_sym(o->p, c->sym) : NULL;
+    if (!cs || cs->kind != SYM_BUILTIN || call->type == TYPE_ERROR) return;
+    TypeId culprit = 0;
+    if (cs->index == BI_SYNC_CHANNEL || cs->index == BI_SYNC_BOUNDED_CHANNEL) {
+        TypeId t = type_get(type_get(call->type)->args[0])->args[0];
+        if (own_type_sendable(o->p, t, &culprit)) return;
+        Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_SEND_CHANNEL, call->span,
+                                 "a channel of `%s` would send values that cannot cross tasks", type_name(t));
+        diag_label(d, "its values go from one task to another");
+        diag_help(d, "`%s` is not sendable; send owned, sendable values (what the receiver needs)",
+                  type_name(culprit ? culprit : t));
+        diag_emit(d);
+        o->ok = false;
+        return;
+    }
+    if (cs->index != BI_SYNC_SHARED) return;
+    TypeId t = type_get(call->type)->args[0];
+    bool send = own_type_sendable(o->p, t, &culprit);
+    if (send && own_type_immutable(o->p, t, &culprit, 0)) return;
+    Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_SHARED_MUTABLE, call->span, "`Shared` of a%s `%s`",
+                             send ? " mutable" : " value that cannot cross tasks,", type_name(t));
+    diag_label(d, "every task holding the Shared reads it at once, without a lock");
+    if (send)
+        diag_help(d, "`%s` can change; wrap it in a lock: `Shared(Lock(value))`", type_name(culprit ? culprit : t));
+    else
+        diag_help(d, "`%s` is not sendable", type_name(culprit ? culprit : t));
+    diag_emit(d);
+    o->ok = false;
+}
+
 /* ---- the walk ------------------------------------------------------------- */
 
 static void own_expr(Own *o, NodeId e);
@@ -578,6 +653,7 @@ static void own_expr(Own *o, NodeId e) {
         own_list(o, x->list);
         own_call_args(o, e);
         own_spawn_args(o, e);
+        own_sync_call(o, e);
         return;
     case N_LIST:
     case N_SET:
