@@ -332,6 +332,7 @@ static void lb_successors(const MirBody *b, const MirTerm *t, MirBlockId *out, u
  * local (which shares the bit of what it borrows from: its making is a
  * use). live_in holds one row per block once solved. */
 typedef struct OwnLive {
+    const Program *p;
     const MirBody *b;
     const uint32_t *bit;
     bool shared_defs;
@@ -375,10 +376,10 @@ static void ol_out(const OwnLive *lv, MirBlockId bi, uint64_t *cur) {
 }
 
 /* Solve; `cur` is scratch of nwords words. */
-static void ol_solve(OwnLive *lv, const MirBody *b, const uint32_t *bit, uint32_t nbits, bool shared_defs,
-                     uint64_t *cur) {
+static void ol_solve(OwnLive *lv, const Program *p, const MirBody *b, const uint32_t *bit, uint32_t nbits,
+                     bool shared_defs, uint64_t *cur) {
     uint32_t nb = b->blocks.len, cap = 2;
-    *lv = (OwnLive){.b = b, .bit = bit, .shared_defs = shared_defs, .nwords = (nbits + 63) / 64};
+    *lv = (OwnLive){.p = p, .b = b, .bit = bit, .shared_defs = shared_defs, .nwords = (nbits + 63) / 64};
     lv->live_in = calloc((size_t)nb * lv->nwords, sizeof *lv->live_in);
     for (MirBlockId bi = 0; bi < nb; bi++)
         if (b->blocks.items[bi].term.kind == MT_SWITCH && b->blocks.items[bi].term.cases_count + 1 > cap)
@@ -416,6 +417,54 @@ static void lb_report(LbState *st, const MirStmt *s, MirLocalId borrow, MirLocal
     diag_emit(d);
 }
 
+/* A guard or permit holds its lock or semaphore until it is dropped, used
+ * or not: a statement that may free the lock while a guard of it may still
+ * be initialised is the same conflict. */
+static void own_check_guard_bases(LbState *st) {
+    const MirBody *b = st->b;
+    uint32_t nl = b->locals.len;
+    bool any = false;
+    for (MirLocalId l = 0; l < nl && !any; l++) any = st->base[l] != MIR_NO_LOCAL && st->bit[l] == UINT32_MAX;
+    if (!any) return;
+    VEC(MirBlockId) bbs = {0};
+    VEC(uint32_t) at = {0};
+    for (MirBlockId bi = 0; bi < b->blocks.len; bi++) {
+        const MirBlock *bb = &b->blocks.items[bi];
+        for (uint32_t k = 0; k < bb->stmts.len; k++) {
+            MirLocalId owners[8];
+            if (!lb_freed_by(st, &bb->stmts.items[k], owners, 8)) continue;
+            vec_push(&bbs, bi);
+            vec_push(&at, k);
+        }
+    }
+    bool *init = bbs.len ? mir_maybe_init_points(b, bbs.items, at.items, bbs.len) : NULL;
+    bool *reported = xcalloc(nl ? nl : 1, sizeof *reported);
+    for (uint32_t i = 0; i < bbs.len; i++) {
+        const MirStmt *s = &b->blocks.items[bbs.items[i]].stmts.items[at.items[i]];
+        MirLocalId owners[8];
+        uint32_t no = lb_freed_by(st, s, owners, 8);
+        for (uint32_t q = 0; q < no; q++)
+            for (MirLocalId l = 0; l < nl; l++)
+                if (st->base[l] == owners[q] && st->bit[l] == UINT32_MAX && owners[q] != l &&
+                    init[(size_t)i * nl + l] && !(s->kind == MS_DROP && s->place.local == l) && !reported[l]) {
+                    reported[l] = true;
+                    st->ok = false;
+                    const char *on = b->locals.items[owners[q]].name ? str_text(b->locals.items[owners[q]].name) : "a value";
+                    const char *gn = b->locals.items[l].name ? str_text(b->locals.items[l].name) : "a guard";
+                    Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_CONFLICTING_BORROWS, s->span,
+                                             "`%s` may be moved or dropped while `%s`, taken from it, is held", on, gn);
+                    diag_label(d, "`%s` still holds it here", gn);
+                    if (st->made[l].file) diag_note(d, st->made[l], "`%s` is taken from `%s` here", gn, on);
+                    diag_help(d, "end the block of `%s` first (or `del %s`)", gn, gn);
+                    diag_emit(d);
+                }
+    }
+    free(init);
+    free(reported);
+    vec_free(&bbs);
+    vec_free(&at);
+}
+
 bool own_check_live_borrows(const Program *p, const MirBody *b) {
     uint32_t nl = b->locals.len, nb = b->blocks.len;
     LbState st = {.p = p, .b = b, .ok = true};
@@ -431,18 +480,28 @@ bool own_check_live_borrows(const Program *p, const MirBody *b) {
         for (uint32_t k = 0; k < bb->stmts.len; k++) {
             const MirStmt *s = &bb->stmts.items[k];
             MirLocalId l = s->place.local;
+            /* a borrowed local, or a guard or permit (which refers to the
+             * lock or semaphore it came from) */
+            bool guard = mir_local_is_owned(b, l) && own_type_has_kind(p, b->locals.items[l].type, CLS_SCOPED);
             if (s->kind != MS_ASSIGN || s->place.proj_count || l <= b->nparams ||
-                !(b->locals.items[l].flags & MIRL_BORROWED) || mir_type_is_copy(b->locals.items[l].type))
+                (!(b->locals.items[l].flags & MIRL_BORROWED) && !guard) || mir_type_is_copy(b->locals.items[l].type))
                 continue;
             const MirOperand *ops = mir_rv_ops(b, &s->rv);
             if (!s->rv.ops_count || ops[0].kind == OPD_CONST) continue;
             MirLocalId root = lb_root(&st, ops[0].place.local);
             if (root == l) continue;
+            if (guard) { /* taken from a lock or semaphore, or moved from such a guard */
+                MirLocalId from = ops[0].place.local;
+                bool lockish = type_get(b->locals.items[from].type)->kind == TY_SYNC &&
+                               !own_type_has_kind(p, b->locals.items[from].type, CLS_SCOPED);
+                if (st.base[l] != MIR_NO_LOCAL || (st.base[from] == MIR_NO_LOCAL && !lockish)) continue;
+            }
             st.base[l] = root;
             st.made[l] = s->span;
-            if (st.bit[l] == UINT32_MAX) st.bit[l] = nb_bits++;
+            if (st.bit[l] == UINT32_MAX && !guard) st.bit[l] = nb_bits++;
         }
     }
+    own_check_guard_bases(&st);
     if (!nb_bits) {
         free(st.base), free(st.made), free(st.bit);
         return true;
@@ -450,7 +509,7 @@ bool own_check_live_borrows(const Program *p, const MirBody *b) {
     st.reported = calloc(nl, sizeof *st.reported);
     uint64_t *cur = calloc((nb_bits + 63) / 64, sizeof *cur);
     OwnLive lv;
-    ol_solve(&lv, b, st.bit, nb_bits, false, cur);
+    ol_solve(&lv, p, b, st.bit, nb_bits, false, cur);
     /* report: walking each block backwards, `cur` is what is used after */
     for (MirBlockId bi = 0; bi < nb; bi++) {
         const MirBlock *bb = &b->blocks.items[bi];
@@ -513,7 +572,7 @@ void own_release_scoped(const Program *p, MirBody *b) {
     }
     uint64_t *cur = calloc((nbits + 63) / 64, sizeof *cur);
     OwnLive lv;
-    ol_solve(&lv, b, bit, nbits, true, cur);
+    ol_solve(&lv, p, b, bit, nbits, true, cur);
     /* at each await: drop the scoped locals nothing uses after it */
     for (MirBlockId bi = 0; bi < nb; bi++) {
         MirBlock *bb = &b->blocks.items[bi];
