@@ -202,6 +202,8 @@ void lb_flush(Lb *L, uint32_t mark) {
  * type: rt_value_clone through its descriptor). */
 MirOperand lb_clone(Lb *L, MirOperand o) {
     MirRtFn f = o.type == TYPE_STR || o.type == TYPE_BYTES ? MRT_STR_CLONE : MRT_VALUE_CLONE;
+    /* a Shared or a channel sender is copied as one more handle */
+    if (type_sync_kind(o.type) == SK_SHARED || type_sync_kind(o.type) == SK_SENDER) f = MRT_SYNC_CLONE;
     return lb_temp_of(L, rv_rt(L, f, o.type, &o, 1, 0), o.span);
 }
 

@@ -166,11 +166,33 @@ static bool own_check_awaits(const Program *p, const MirBody *b) {
     return ok;
 }
 
+/* Does a value of type t hold a runtime handle that cannot be copied (a
+ * lock, a channel end, a task handle; a clone of it would panic)? */
+static bool own_type_holds_handle(const Program *p, TypeId t, uint32_t depth) {
+    const Type *ty = type_get(t);
+    if (!ty || depth > 16) return false;
+    if (ty->kind == TY_SYNC || ty->kind == TY_TASK_HANDLE || ty->kind == TY_CORO) return true;
+    if (ty->kind == TY_CLASS) {
+        for (uint32_t i = 0; i < ty->nargs; i++)
+            if (own_type_holds_handle(p, ty->args[i], depth + 1)) return true;
+        const ClassInfo *ci = prog_class_of(p, t);
+        for (uint32_t i = 0; ci && i < ci->fields.len; i++)
+            if (!type_has_typevar(ci->fields.items[i].type) && own_type_holds_handle(p, ci->fields.items[i].type, depth + 1))
+                return true;
+        return false;
+    }
+    if (!own_is_container(ty->kind)) return false;
+    for (uint32_t i = 0; i < ty->nargs; i++)
+        if (own_type_holds_handle(p, ty->args[i], depth + 1)) return true;
+    return false;
+}
+
 bool own_check_kinds(const Program *p, const MirBody *b) {
     bool ok = true;
     bool any = false;
     for (MirLocalId l = 1; l < b->locals.len && !any; l++)
-        any = own_type_has_kind(p, b->locals.items[l].type, CLS_SCOPED | CLS_MUST_CONSUME | CLS_LINEAR);
+        any = own_type_has_kind(p, b->locals.items[l].type, CLS_SCOPED | CLS_MUST_CONSUME | CLS_LINEAR) ||
+              own_type_holds_handle(p, b->locals.items[l].type, 0);
     if (!any) return true;
     bool *reported = calloc(b->locals.len, sizeof *reported);
     for (MirBlockId bi = 0; bi < b->blocks.len; bi++) {
@@ -195,7 +217,8 @@ bool own_check_kinds(const Program *p, const MirBody *b) {
             const MirRvalue *rv = &s->rv;
             const MirOperand *ops = mir_rv_ops(b, rv);
             if (rv->kind == RV_CALL && rv->callee.kind == CALLEE_RT && rv->callee.fn == MRT_VALUE_CLONE &&
-                rv->ops_count == 1 && own_type_has_kind(p, rv->type, CLS_LINEAR | CLS_SCOPED)) {
+                rv->ops_count == 1 &&
+                (own_type_has_kind(p, rv->type, CLS_LINEAR | CLS_SCOPED) || own_type_holds_handle(p, rv->type, 0))) {
                 /* `.clone()`, or the copy a borrowed value gets where it
                  * must be owned: a handle or a guard exists once */
                 ok = false;
