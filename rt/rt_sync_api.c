@@ -174,8 +174,12 @@ typedef struct SyChanOp {
     _Alignas(16) char value[];
 } SyChanOp;
 
+/* (records come from the frame slabs: one per send or receive, freed on
+ * whichever worker the task is on when it ends) */
+static size_t sy_op_size(const RtType *t) { return sizeof(SyChanOp) + sy_size(t); }
+
 static SyChanOp *sy_op_new(RtChan *c, const RtType *t, bool send) {
-    SyChanOp *op = rt_alloc(sizeof *op + sy_size(t));
+    SyChanOp *op = rt_frame_alloc(sy_op_size(t));
     op->c = c;
     op->t = t;
     op->send = send;
@@ -196,7 +200,7 @@ void *rt_sync_recv_new(void *c, const RtType *t) { return sy_op_new(c, t, false)
 
 static void sy_op_free(SyChanOp *op) {
     if (op->full) rt_value_drop(op->t, op->value); /* a send that did not happen */
-    rt_free(op);
+    rt_frame_free(op, sy_op_size(op->t));
 }
 
 void *rt_await_chan(RtAwait *a, void *frame) {
