@@ -555,10 +555,8 @@ void rt_value_write(RtBuf *b, const RtType *t, const void *v, bool repr) {
     case RT_K_FUNC:
         rt_buf_puts(b, "<function>");
         return;
-    case RT_K_OPAQUE:
-        rt_buf_putc(b, '<');
+    case RT_K_OPAQUE: /* a runtime handle shows its type's name: `ChannelSender` */
         rt_buf_puts(b, t->name ? t->name : "handle");
-        rt_buf_putc(b, '>');
         return;
     }
     rt_panic("internal error: bad type descriptor", NULL);

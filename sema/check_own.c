@@ -79,6 +79,39 @@ static SymId own_imm_root(const Own *o, NodeId e) {
     return 0;
 }
 
+/* The `x.get()` call that expression e is a part of when x is a Shared or
+ * a read guard: values other tasks read at the same time, which nobody may
+ * change (0 otherwise). */
+static NodeId own_shared_read_root(const Own *o, NodeId e) {
+    while (e) {
+        const Node *x = on(o, e);
+        if (x->kind == N_ATTR || x->kind == N_SUBSCRIPT) {
+            e = x->a;
+            continue;
+        }
+        if (x->kind != N_CALL || on(o, x->a)->kind != N_ATTR || strcmp(str_text(on(o, x->a)->name), "get")) return 0;
+        SyncKind k = type_sync_kind(on(o, on(o, x->a)->a)->type ? on(o, on(o, x->a)->a)->type : TYPE_NONE);
+        return k == SK_SHARED || k == SK_READ ? e : 0;
+    }
+    return 0;
+}
+
+/* SIFR-OWN-0005 at `at` for a change (`what`) through `x.get()` (above). */
+static bool own_check_shared_read(Own *o, Span at, NodeId e, const char *what) {
+    NodeId g = own_shared_read_root(o, e);
+    if (!g) return false;
+    TypeId t = on(o, on(o, on(o, g)->a)->a)->type;
+    bool shared = type_sync_kind(t) == SK_SHARED;
+    Diagnostic *d = diag_new(SEV_ERROR, CODE_OWN_MUTATE_IMMUTABLE, at, "cannot %s the value of a `%s`", what,
+                             type_name(t));
+    diag_label(d, "other tasks may be reading it at the same time");
+    diag_help(d, "%s", shared ? "share a lock to change it: `Shared(Lock(value))`, then `lock()` and `set`"
+                              : "take a `write()` guard to change it");
+    diag_emit(d);
+    o->ok = false;
+    return true;
+}
+
 static bool own_is_self(const Own *o, SymId s) {
     return o->f->cls && o->f->params.len && o->f->params.items[0] == s;
 }
@@ -392,11 +425,10 @@ static void own_call_args(Own *o, NodeId n) {
         const SemaFunc *mf = fi >= 0 ? &o->p->funcs.items[fi] : NULL;
         bool mutates = self_arg ? mf->self_mut : own_builtin_mutates(on(o, c->a)->type, m);
         SymId r = mutates ? own_imm_root(o, c->a) : 0;
-        if (r) {
-            char what[96];
-            snprintf(what, sizeof what, "call `%s()`, which changes its receiver, on", m);
-            own_report_mutation(o, c->span, r, what);
-        }
+        char what[96];
+        snprintf(what, sizeof what, "call `%s()`, which changes its receiver, on", m);
+        if (r) own_report_mutation(o, c->span, r, what);
+        else if (mutates) own_check_shared_read(o, c->span, c->a, what);
         if (self_arg) args[na++] = (OwnArg){c->a, mf->self_mut, false};
         if (!self_arg && own_builtin_stores(on(o, c->a)->type, m))
             for (uint32_t i = 0; i < call->list.count; i++) {
@@ -430,11 +462,10 @@ static void own_call_args(Own *o, NodeId n) {
         bool mut = pn->flags & NF_MUT, own = pn->flags & NF_OWN;
         if (mut && !own) {
             SymId r = own_imm_root(o, val);
-            if (r && !mir_type_is_copy(on(o, val)->type)) {
-                char what[96];
-                snprintf(what, sizeof what, "lend to `mut %s` a part of", str_text(ps->name));
-                own_report_mutation(o, on(o, val)->span, r, what);
-            }
+            char what[96];
+            snprintf(what, sizeof what, "lend to `mut %s` a part of", str_text(ps->name));
+            if (r && !mir_type_is_copy(on(o, val)->type)) own_report_mutation(o, on(o, val)->span, r, what);
+            else if (!r && !mir_type_is_copy(on(o, val)->type)) own_check_shared_read(o, on(o, val)->span, val, what);
         }
         if (own) own_escape(o, val, "moved into an `own` parameter");
         args[na++] = (OwnArg){val, mut && !own, own};
@@ -697,6 +728,7 @@ static void own_target(Own *o, NodeId t, const char *what) {
         char msg[64];
         snprintf(msg, sizeof msg, "%s %s of", what, x->kind == N_ATTR ? "a field" : "an element");
         if (r) own_report_mutation(o, x->span, r, msg);
+        else own_check_shared_read(o, x->span, x->a, msg);
         own_expr(o, x->a);
         if (x->kind == N_SUBSCRIPT) own_expr(o, x->b);
         return;

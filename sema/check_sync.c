@@ -181,8 +181,9 @@ TypeId sema_sync_method(Sema *s, NodeId call, TypeId recv) {
     }
 #undef SYNC_METHOD
     sema_args_quiet(s, call);
-    Diagnostic *d = sema_diag(s, CODE_NAME_UNKNOWN, sema_node(s, callee)->span, "`%s` has no method `%s`",
-                              type_name(recv), name);
+    Span at = sema_node(s, callee)->span; /* the member's name, at the end of `x.name` */
+    if (at.hi >= at.lo + strlen(name)) at.lo = at.hi - (uint32_t)strlen(name);
+    Diagnostic *d = sema_diag(s, CODE_NAME_ATTR, at, "`%s` has no method `%s`", type_name(recv), name);
     diag_label(d, "unknown method");
     if (help) diag_help(d, "%s", help);
     diag_emit(d);

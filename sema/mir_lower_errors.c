@@ -701,7 +701,21 @@ MirOperand lb_result_method(Lb *L, NodeId n, MirOperand recv) {
         else le_unwrap_panic(L, n, "called `unwrap()` on an `Err` value", rp, 1, err_t);
         L->cur = ok;
         if (pt == TYPE_NONE) return opd_none(TYPE_NONE);
-        return opd_place(L, lb_project(L, rp, PROJ_PAYLOAD, want_err ? 1 : 0, pt), sp);
+        MirPlace pp = lb_project(L, rp, PROJ_PAYLOAD, want_err ? 1 : 0, pt);
+        if (lb_type_is_handle(pt) && !lb_is_borrowed(L, recv)) {
+            /* a guard or handle cannot be copied: the Result is consumed
+             * and the payload taken out of it (its slot left empty) */
+            MirLocalId whole = lb_temp(L, recv.type);
+            lb_assign(L, lb_place(whole), rv_use(L, lb_consume(L, recv)), sp);
+            vec_push(&L->pending, whole);
+            pp = lb_project(L, lb_place(whole), PROJ_PAYLOAD, want_err ? 1 : 0, pt);
+            MirOperand v = opd_place(L, pp, sp);
+            v.kind = OPD_MOVE;
+            v = lb_temp_of(L, rv_use(L, v), sp);
+            lb_assign(L, pp, rv_use(L, opd_none(pt)), sp);
+            return v;
+        }
+        return opd_place(L, pp, sp);
     }
     if (!strcmp(m, "unwrap_or") && argc == 1) {
         MirOperand dflt = lb_expr_as(L, ast_list_at(L->ast, node->list, 0), ok_t);
