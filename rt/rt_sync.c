@@ -730,13 +730,16 @@ static int rt_token_acquire(RtTask *me, RtWaitList *waiters, uint64_t token, uin
 
 #define RT_SEM_WAITERS 1
 
-/* Take a permit if one is free and nobody waits: one atomic subtraction,
- * undone when it took nothing (the count may dip below zero meanwhile;
- * others then just take the slow path). */
+/* Take a permit if one is free and nobody waits: one compare-and-swap that
+ * never lowers the count it did not take from. (A subtraction undone when
+ * it took nothing let a release in that window see no permit missing and
+ * no waiter, while a task under the lock saw no permit and queued itself:
+ * a free permit with a waiter nobody woke.) */
 static bool rt_sem_fast_take(RtSemaphore *s) {
-    int64_t c = atomic_fetch_sub_explicit(&s->count, 2, memory_order_acquire);
-    if (c >= 2 && !(c & RT_SEM_WAITERS)) return true;
-    atomic_fetch_add_explicit(&s->count, 2, memory_order_relaxed);
+    int64_t c = atomic_load_explicit(&s->count, memory_order_relaxed);
+    while (c >= 2 && !(c & RT_SEM_WAITERS))
+        if (atomic_compare_exchange_weak_explicit(&s->count, &c, c - 2, memory_order_acquire, memory_order_relaxed))
+            return true;
     return false;
 }
 
