@@ -38,6 +38,17 @@ static LLVMBuilderRef cg_thunk_begin(Cg *c, const char *name, unsigned nparams, 
     return b;
 }
 
+/* The end of a thunk: the wrapped function's result `r` (of type ret) is
+ * stored at parameter `out` in its memory form; return; the builder ends. */
+static void cg_thunk_end(Cg *c, LLVMBuilderRef b, LLVMValueRef fn, LLVMValueRef r, TypeId ret, unsigned out) {
+    if (cg_type(c, ret) != c->t_void) {
+        if (ret == TYPE_BOOL) r = LLVMBuildZExt(b, r, c->t_i8, "");
+        LLVMBuildStore(b, r, LLVMGetParam(fn, out));
+    }
+    LLVMBuildRetVoid(b);
+    LLVMDisposeBuilder(b);
+}
+
 /* The RtKeyThunk of a sort key of type `ft` over elements of type `elem`:
  * void (const RtClosure *key, const void *elem, void *out). */
 static LLVMValueRef cg_key_thunk(Cg *c, TypeId ft, TypeId elem) {
@@ -55,12 +66,7 @@ static LLVMValueRef cg_key_thunk(Cg *c, TypeId ft, TypeId elem) {
     LLVMTypeRef rty = cg_type(c, t->ret);
     LLVMValueRef args[2] = {tuple, e};
     LLVMValueRef r = LLVMBuildCall2(b, LLVMFunctionType(rty, cps, 2, false), code, args, 2, "");
-    if (rty != c->t_void) {
-        if (t->ret == TYPE_BOOL) r = LLVMBuildZExt(b, r, c->t_i8, "");
-        LLVMBuildStore(b, r, LLVMGetParam(fn, 2));
-    }
-    LLVMBuildRetVoid(b);
-    LLVMDisposeBuilder(b);
+    cg_thunk_end(c, b, fn, r, t->ret, 2);
     return fn;
 }
 
@@ -78,12 +84,7 @@ static LLVMValueRef cg_block_thunk(Cg *c, TypeId ft) {
     LLVMTypeRef cps[1] = {c->t_ptr};
     LLVMTypeRef rty = cg_type(c, t->ret);
     LLVMValueRef r = LLVMBuildCall2(b, LLVMFunctionType(rty, cps, 1, false), code, &tuple, 1, "");
-    if (rty != c->t_void) {
-        if (t->ret == TYPE_BOOL) r = LLVMBuildZExt(b, r, c->t_i8, "");
-        LLVMBuildStore(b, r, LLVMGetParam(fn, 1));
-    }
-    LLVMBuildRetVoid(b);
-    LLVMDisposeBuilder(b);
+    cg_thunk_end(c, b, fn, r, t->ret, 1);
     return fn;
 }
 

@@ -85,7 +85,7 @@ LLVMValueRef cg_rt_sync(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand 
                       "p(p)", a, 1);
     }
     case MRT_SYNC_TRY: {
-        SyncKind k = (SyncKind)LLVMConstIntGetZExtValue(a[1]);
+        SyncKind k = (SyncKind)ops[1].c.i; /* the guard's kind, a constant */
         LLVMValueRef r;
         if (k == SK_PERMIT) {
             r = cg_rtn(c, "rt_sync_semaphore_try", "p(p)", a, 1);
@@ -109,17 +109,12 @@ LLVMValueRef cg_rt_sync(Cg *c, MirRtFn f, const MirRvalue *rv, const MirOperand 
         LLVMValueRef args[2] = {a[0], cg_desc(c, cg_targ(ops[0].type, 0))};
         return cg_rtn(c, "rt_sync_recv_new", "p(pp)", args, 2);
     }
-    case MRT_SYNC_CHAN_CLOSED: return cg_rtn(c, "rt_sync_chan_closed", "b(p)", a, 1);
-    case MRT_SYNC_CHAN_END: {
-        LLVMValueRef args[2] = {a[0], LLVMConstNull(c->t_ptr)};
-        LLVMValueRef r = cg_rtn(c, "rt_sync_chan_end", "i(pp)", args, 2);
-        return LLVMBuildICmp(c->b, LLVMIntNE, r, cg_i64(c, 0), "");
-    }
+    case MRT_SYNC_CHAN_END: return cg_rtn(c, "rt_sync_chan_end", "b(p)", a, 1);
     case MRT_SYNC_RECV_TAKE: {
         TypeId t = rv->type;
         LLVMValueRef out = cg_spill(c, t, NULL);
         LLVMValueRef args[2] = {a[0], out};
-        LLVMValueRef r = cg_rtn(c, "rt_sync_chan_end", "i(pp)", args, 2);
+        LLVMValueRef r = cg_rtn(c, "rt_sync_recv_take", "v(pp)", args, 2);
         if (cg_type(c, t) == c->t_void) return r;
         return cg_from_mem(c, t, LLVMBuildLoad2(c->b, cg_mem_type(c, t), out, ""));
     }

@@ -16,6 +16,24 @@ enum { AW_DONE = 0, AW_CANCELLED = 1, AW_WAITING = 2 };
 
 static void sy_drop_value(const void *t, void *value) { rt_value_drop(t, value); }
 
+/* The waiting task, whose innermost frame is `frame`. */
+static RtTask *sy_waiter(void *frame) {
+    RtTask *me = rt_task_current();
+    rt_task_set_leaf(me, frame);
+    return me;
+}
+
+/* An await function's answer to one try `r` of its operation: wait on
+ * (RT_EAGAIN), cancelled, or done. */
+static void *sy_wait_result(RtAwait *a, void *frame, int r) {
+    if (r == RT_EAGAIN) {
+        a->result = AW_WAITING;
+        return NULL;
+    }
+    a->result = r == RT_ECANCELED ? AW_CANCELLED : AW_DONE;
+    return frame;
+}
+
 /* The bytes a value of t takes in a runtime object (at least one). */
 static size_t sy_size(const RtType *t) { return t->size ? t->size : 1; }
 
@@ -111,16 +129,10 @@ void *rt_sync_semaphore_try(void *s) { return rt_sem_try_acquire(s) ? s : NULL; 
 void rt_sync_permit_drop(void *s) { rt_sem_release(s); }
 
 void *rt_await_acquire(RtAwait *a, void *frame) {
-    RtTask *me = rt_task_current();
-    rt_task_set_leaf(me, frame);
+    RtTask *me = sy_waiter(frame);
     int r = rt_sem_acquire(me, a->arg.p);
-    if (r == RT_EAGAIN) {
-        a->result = AW_WAITING;
-        return NULL;
-    }
     if (r == RT_ECANCELED) rt_sem_abandon(me, a->arg.p);
-    a->result = r == 0 ? AW_DONE : AW_CANCELLED;
-    return frame;
+    return sy_wait_result(a, frame, r);
 }
 
 void *rt_sync_notify_new(void) {
@@ -133,16 +145,10 @@ void rt_sync_notify_one(void *n) { rt_notify_one(n); }
 void rt_sync_notify_all(void *n) { rt_notify_all(n); }
 
 void *rt_await_notified(RtAwait *a, void *frame) {
-    RtTask *me = rt_task_current();
-    rt_task_set_leaf(me, frame);
+    RtTask *me = sy_waiter(frame);
     int r = rt_notified(me, a->arg.p);
-    if (r == RT_EAGAIN) {
-        a->result = AW_WAITING;
-        return NULL;
-    }
     if (r == RT_ECANCELED) rt_notify_abandon(me, a->arg.p);
-    a->result = r == 0 ? AW_DONE : AW_CANCELLED;
-    return frame;
+    return sy_wait_result(a, frame, r);
 }
 
 /* ---- Channels ------------------------------------------------------------- */
@@ -204,37 +210,31 @@ static void sy_op_free(SyChanOp *op) {
 }
 
 void *rt_await_chan(RtAwait *a, void *frame) {
-    RtTask *me = rt_task_current();
-    rt_task_set_leaf(me, frame);
+    RtTask *me = sy_waiter(frame);
     SyChanOp *op = a->arg.p;
     int r = op->send ? rt_chan_send(me, op->c, op->value) : rt_chan_recv(me, op->c, op->value);
-    switch (r) {
-    case RT_EAGAIN: a->result = AW_WAITING; return NULL;
-    case RT_ECANCELED:
+    if (r == RT_ECANCELED) {
         /* nothing was transferred: an unsent value is dropped with the record */
         rt_chan_abandon(me, op->c);
         sy_op_free(op);
-        a->result = AW_CANCELLED;
-        return frame;
-    case 0: op->full = !op->send; break;
-    default: op->status = RT_ECLOSED; break;
+    } else if (r == 0) {
+        op->full = !op->send;
+    } else if (r != RT_EAGAIN) {
+        op->status = RT_ECLOSED;
     }
-    a->result = AW_DONE;
-    return frame;
+    return sy_wait_result(a, frame, r);
 }
 
-bool rt_sync_chan_closed(void *p) { return ((SyChanOp *)p)->status != 0; }
-
-/* After the wait: 0 when the value was sent (or received, and moved to
- * `out`), 1 when the channel is closed (a value that was not sent is
- * dropped). Frees the record. */
-int64_t rt_sync_chan_end(void *p, void *out) {
+bool rt_sync_chan_end(void *p) {
     SyChanOp *op = p;
-    int64_t closed = op->status != 0;
-    if (!closed && !op->send) {
-        memcpy(out, op->value, op->t->size);
-        op->full = false;
-    }
-    sy_op_free(op);
+    bool closed = op->status != 0;
+    if (closed || op->send) sy_op_free(op); /* (a value not sent is dropped) */
     return closed;
+}
+
+void rt_sync_recv_take(void *p, void *out) {
+    SyChanOp *op = p;
+    memcpy(out, op->value, op->t->size);
+    op->full = false;
+    sy_op_free(op);
 }

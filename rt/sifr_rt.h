@@ -155,13 +155,15 @@ void rt_sync_sender_drop(void *c);
 void rt_sync_receiver_drop(void *c);
 void rt_sync_sender_close(void *c);
 /* A send (value moved in) or a receive: the record rt_await_chan waits on
- * (arg.p); then rt_sync_chan_end gives 0 (sent, or received into `out`) or
- * 1 (closed) and frees it. A cancelled wait frees it itself. */
+ * (arg.p). After the wait rt_sync_chan_end says whether the channel was
+ * closed and frees the record, except a receive's that got a value, which
+ * rt_sync_recv_take moves to `out` and frees. A cancelled wait frees the
+ * record itself. */
 void *rt_sync_send_new(void *c, const struct RtType *t, const void *value);
 void *rt_sync_recv_new(void *c, const struct RtType *t);
 void *rt_await_chan(RtAwait *a, void *frame);
-bool rt_sync_chan_closed(void *op);
-int64_t rt_sync_chan_end(void *op, void *out);
+bool rt_sync_chan_end(void *op);
+void rt_sync_recv_take(void *op, void *out);
 /* The head of the promise of a generated coroutine, at offset 16 of its
  * frame (codegen/cg_async.c): the result follows. `error` is the error of
  * a body that returned Err (status RT_TASK_FAILED), owned by the result;

@@ -67,29 +67,20 @@ static TypeId sema_ann_name(Sema *s, NodeId ann) {
         if (sym->kind == SYM_MODULE) return TYPE_ERROR; /* poisoned import: already reported */
         if (sym->kind == SYM_BUILTIN && sym->index == BI_TASK_GROUP) return type_task_group(); /* from sifr.task */
         if (sym->kind == SYM_BUILTIN && sym->index == BI_TASK_CONTEXT) return type_context();
-        if (sym->kind == SYM_BUILTIN && sym->index >= BI_SYNC_SHARED) { /* from sifr.sync */
-            TypeId st = sema_sync_annotation((BuiltinId)sym->index, 0);
-            if (st && st != TYPE_ERROR) return st;
-            if (st == TYPE_ERROR) {
-                Diagnostic *d = sema_diag(s, CODE_TYPE_UNKNOWN, n->span, "`%s` needs a type argument",
-                                          str_text(name));
-                diag_label(d, "write e.g. `%s[int]`", str_text(name));
-                diag_emit(d);
-                return TYPE_ERROR;
-            }
+        /* Semaphore, Notify, SemaphorePermit; Lock[T] and the other generic
+         * ones of sifr.sync need their type argument, as generic classes do */
+        SyncKind sk = sym->kind == SYM_BUILTIN ? sema_sync_builtin_kind((BuiltinId)sym->index) : SK_NONE;
+        if (sk && !sync_kind_generic(sk)) return type_sync(sk, 0);
+        if (sym->kind == SYM_CLASS && sym->type == TYPE_ERROR) return TYPE_ERROR;
+        ClassInfo *ci = sym->kind == SYM_CLASS ? sema_class(s, id) : NULL;
+        if (sk || (ci && ci->tparams.len)) {
+            Diagnostic *d = sema_diag(s, CODE_TYPE_UNKNOWN, n->span, "the generic %s `%s` needs type arguments",
+                                      sk ? "type" : "class", str_text(name));
+            diag_label(d, "write e.g. `%s[int]`", str_text(name));
+            diag_emit(d);
+            return TYPE_ERROR;
         }
-        if (sym->kind == SYM_CLASS) {
-            if (sym->type == TYPE_ERROR) return TYPE_ERROR;
-            ClassInfo *ci = sema_class(s, id);
-            if (ci && ci->tparams.len) {
-                Diagnostic *d = sema_diag(s, CODE_TYPE_UNKNOWN, n->span, "the generic class `%s` needs type arguments",
-                                          str_text(name));
-                diag_label(d, "write e.g. `%s[int]`", str_text(name));
-                diag_emit(d);
-                return TYPE_ERROR;
-            }
-            return sym->type;
-        }
+        if (sym->kind == SYM_CLASS) return sym->type;
         if (sym->kind == SYM_ALIAS) {
             if (sema_node(s, sym->decl)->list4.count) {
                 sema_error(s, CODE_TYPE_UNKNOWN, n->span, "the generic alias `%s` needs type arguments",
@@ -227,14 +218,13 @@ static TypeId sema_ann_subscript(Sema *s, NodeId ann) {
         if (na != 1) return sema_ann_arity(s, ann, "ContextKey", 1, na);
         return type_context_key(ts[0]);
     }
-    if (id && sema_sym(s, id)->kind == SYM_BUILTIN && sema_sym(s, id)->index >= BI_SYNC_SHARED) {
-        base->sym = id; /* Lock[T], ChannelSender[T], ... from sifr.sync */
-        TypeId st = na == 1 ? sema_sync_annotation((BuiltinId)sema_sym(s, id)->index, ts[0]) : TYPE_ERROR;
-        if (st && st != TYPE_ERROR) return st;
-        if (st == TYPE_ERROR) {
-            bool generic = sema_sync_annotation((BuiltinId)sema_sym(s, id)->index, 0) == TYPE_ERROR;
-            return sema_ann_arity(s, ann, str_text(s->n.builtin[sema_sym(s, id)->index]) + 5, generic ? 1 : 0, na);
-        }
+    SyncKind sk = id && sema_sym(s, id)->kind == SYM_BUILTIN ? sema_sync_builtin_kind((BuiltinId)sema_sym(s, id)->index)
+                                                               : SK_NONE;
+    if (sk) { /* Lock[T], ChannelSender[T], ... from sifr.sync */
+        base->sym = id;
+        uint32_t want = sync_kind_generic(sk) ? 1 : 0;
+        if (na != want) return sema_ann_arity(s, ann, sync_kind_name(sk), want, na);
+        return type_sync(sk, want ? ts[0] : 0);
     }
     if (id) {
         Symbol *sym = sema_sym(s, id);

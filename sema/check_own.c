@@ -61,39 +61,36 @@ static bool own_param_is_mut(const Own *o, const Node *param, SymId s) {
     return o->f->self_mut || o->f->name == intern_cstr("__init__");
 }
 
+/* The expression that e is a part of through fields and subscripts (e is
+ * set to it). */
+static const Node *own_whole(const Own *o, NodeId *e) {
+    const Node *x = on(o, *e);
+    while (x->kind == N_ATTR || x->kind == N_SUBSCRIPT) x = on(o, *e = x->a);
+    return x;
+}
+
 /* The immutable parameter that expression e is a part of (through fields
  * and subscripts, and loop variables borrowing from it), or 0. */
 static SymId own_imm_root(const Own *o, NodeId e) {
-    while (e) {
-        const Node *x = on(o, e);
-        if (x->kind == N_ATTR || x->kind == N_SUBSCRIPT) {
-            e = x->a;
-            continue;
-        }
-        if (x->kind != N_NAME || !x->sym) return 0;
-        if (o->alias[x->sym]) return o->alias[x->sym];
-        const Node *param = own_param(o, x->sym);
-        if (!param || own_param_is_mut(o, param, x->sym)) return 0;
-        return x->sym;
-    }
-    return 0;
+    if (!e) return 0;
+    const Node *x = own_whole(o, &e);
+    if (x->kind != N_NAME || !x->sym) return 0;
+    if (o->alias[x->sym]) return o->alias[x->sym];
+    const Node *param = own_param(o, x->sym);
+    if (!param || own_param_is_mut(o, param, x->sym)) return 0;
+    return x->sym;
 }
 
 /* The `x.get()` call that expression e is a part of when x is a Shared or
  * a read guard: values other tasks read at the same time, which nobody may
  * change (0 otherwise). */
 static NodeId own_shared_read_root(const Own *o, NodeId e) {
-    while (e) {
-        const Node *x = on(o, e);
-        if (x->kind == N_ATTR || x->kind == N_SUBSCRIPT) {
-            e = x->a;
-            continue;
-        }
-        if (x->kind != N_CALL || on(o, x->a)->kind != N_ATTR || strcmp(str_text(on(o, x->a)->name), "get")) return 0;
-        SyncKind k = type_sync_kind(on(o, on(o, x->a)->a)->type ? on(o, on(o, x->a)->a)->type : TYPE_NONE);
-        return k == SK_SHARED || k == SK_READ ? e : 0;
-    }
-    return 0;
+    if (!e) return 0;
+    const Node *x = own_whole(o, &e);
+    if (x->kind != N_CALL || on(o, x->a)->kind != N_ATTR || strcmp(str_text(on(o, x->a)->name), "get")) return 0;
+    TypeId t = on(o, on(o, x->a)->a)->type;
+    SyncKind k = t ? type_sync_kind(t) : SK_NONE;
+    return k == SK_SHARED || k == SK_READ ? e : 0;
 }
 
 /* SIFR-OWN-0005 at `at` for a change (`what`) through `x.get()` (above). */

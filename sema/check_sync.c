@@ -75,7 +75,7 @@ TypeId sema_sync_call(Sema *s, NodeId call, BuiltinId bi, TypeId hint) {
     /* a type name that is not a constructor (LockGuard, ChannelSender, ...) */
     sema_args_quiet(s, call);
     Diagnostic *d = sema_diag(s, CODE_TYPE_NOT_CALLABLE, sema_node(s, call)->span, "`%s` cannot be called",
-                              str_text(s->n.builtin[bi]) + 5);
+                              sync_kind_name(sema_sync_builtin_kind(bi)));
     diag_label(d, "a type made by the sync functions");
     diag_help(d, bi == BI_SYNC_SENDER || bi == BI_SYNC_RECEIVER ? "make a channel with `channel()` or `bounded_channel(n)`"
                                                                 : "take it from its lock or semaphore");
@@ -83,9 +83,7 @@ TypeId sema_sync_call(Sema *s, NodeId call, BuiltinId bi, TypeId hint) {
     return TYPE_ERROR;
 }
 
-/* The sync type an annotation names through builtin bi (0 if none);
- * `elem` is the type argument of a generic one. */
-TypeId sema_sync_annotation(BuiltinId bi, TypeId elem) {
+SyncKind sema_sync_builtin_kind(BuiltinId bi) {
     static const SyncKind kinds[] = {
         [BI_SYNC_SHARED - BI_SYNC_SHARED] = SK_SHARED,       [BI_SYNC_LOCK - BI_SYNC_SHARED] = SK_LOCK,
         [BI_SYNC_RWLOCK - BI_SYNC_SHARED] = SK_RWLOCK,       [BI_SYNC_SEMAPHORE - BI_SYNC_SHARED] = SK_SEMAPHORE,
@@ -94,11 +92,7 @@ TypeId sema_sync_annotation(BuiltinId bi, TypeId elem) {
         [BI_SYNC_PERMIT - BI_SYNC_SHARED] = SK_PERMIT,       [BI_SYNC_SENDER - BI_SYNC_SHARED] = SK_SENDER,
         [BI_SYNC_RECEIVER - BI_SYNC_SHARED] = SK_RECEIVER,
     };
-    if (bi < BI_SYNC_SHARED || bi > BI_SYNC_RECEIVER) return 0;
-    SyncKind k = kinds[bi - BI_SYNC_SHARED];
-    if (!k) return 0;
-    if (sync_kind_generic(k) != (elem != 0)) return TYPE_ERROR;
-    return type_sync(k, elem);
+    return bi >= BI_SYNC_SHARED && bi <= BI_SYNC_RECEIVER ? kinds[bi - BI_SYNC_SHARED] : SK_NONE;
 }
 
 /* No arguments: false after the arity diagnostic. */

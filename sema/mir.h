@@ -368,9 +368,9 @@ typedef enum MirRtFn {
     MRT_SYNC_CLOSE,      /* (sender): closes the channel */
     MRT_SYNC_SEND_NEW,   /* (sender, move value) -> the record AWAIT_CHAN waits on */
     MRT_SYNC_RECV_NEW,   /* (receiver) -> the record AWAIT_CHAN waits on */
-    MRT_SYNC_CHAN_CLOSED, /* (record) -> bool: the channel was closed (the record stays) */
-    MRT_SYNC_CHAN_END,   /* (record) -> bool: closed; frees it (an unsent value is dropped) */
-    MRT_SYNC_RECV_TAKE,  /* (record) -> T: the value received, moved out; frees it */
+    MRT_SYNC_CHAN_END,   /* (record) -> bool: closed; frees it (an unsent value is dropped),
+                            except a receive's that got a value */
+    MRT_SYNC_RECV_TAKE,  /* (that record) -> T: the value received, moved out; frees it */
     MRT__COUNT
 } MirRtFn;
 

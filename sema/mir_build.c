@@ -130,6 +130,14 @@ bool lb_type_is_handle(TypeId t) {
     return k == TY_SYNC || k == TY_TASK_HANDLE || k == TY_CORO;
 }
 
+MirOperand lb_take_handle(Lb *L, MirPlace part, TypeId t, Span sp) {
+    MirOperand v = opd_place(L, part, sp);
+    v.kind = OPD_MOVE;
+    v = lb_temp_of(L, rv_use(L, v), sp);
+    lb_assign(L, part, rv_use(L, opd_none(t)), sp);
+    return v;
+}
+
 bool opd_is_local(MirOperand o) { return o.kind != OPD_CONST && o.place.proj_count == 0; }
 
 uint32_t lb_ops(Lb *L, const MirOperand *ops, uint32_t n) {
@@ -1717,17 +1725,10 @@ void lb_store_target(Lb *L, NodeId target, MirOperand v, NodeId at) {
         bool take = false;
         for (uint32_t i = 0; i < vt->nargs; i++) take |= lb_type_is_handle(vt->args[i]);
         if (take && !lb_is_borrowed(L, v)) {
-            MirLocalId whole = lb_temp(L, v.type);
-            lb_assign(L, lb_place(whole), rv_use(L, lb_consume(L, v)), sp);
-            vec_push(&L->pending, whole);
+            MirOperand whole = lb_temp_of(L, rv_use(L, lb_consume(L, v)), sp);
             for (uint32_t i = 0; i < t->list.count; i++) {
-                MirPlace fp = lb_project(L, lb_place(whole), PROJ_FIELD, i, vt->args[i]);
-                MirOperand e = opd_place(L, fp, sp);
-                if (lb_type_is_handle(vt->args[i])) {
-                    e.kind = OPD_MOVE;
-                    e = lb_temp_of(L, rv_use(L, e), sp);
-                    lb_assign(L, fp, rv_use(L, opd_none(vt->args[i])), sp);
-                }
+                MirPlace fp = lb_project(L, whole.place, PROJ_FIELD, i, vt->args[i]);
+                MirOperand e = lb_type_is_handle(vt->args[i]) ? lb_take_handle(L, fp, vt->args[i], sp) : opd_place(L, fp, sp);
                 lb_store_target(L, ast_list_at(L->ast, t->list, i), e, at);
             }
             return;

@@ -216,8 +216,8 @@ static const char *const mir_rt_names[MRT__COUNT] = {
     [MRT_SYNC_CLONE] = "sync_clone", [MRT_SYNC_ACQUIRE] = "sync_acquire", [MRT_SYNC_TRY] = "sync_try",
     [MRT_SYNC_AS] = "sync_as", [MRT_SYNC_NOTIFY_ONE] = "rt_sync_notify_one", [MRT_SYNC_NOTIFY_ALL] = "rt_sync_notify_all",
     [MRT_SYNC_CLOSE] = "rt_sync_sender_close", [MRT_SYNC_SEND_NEW] = "rt_sync_send_new",
-    [MRT_SYNC_RECV_NEW] = "rt_sync_recv_new", [MRT_SYNC_CHAN_CLOSED] = "rt_sync_chan_closed",
-    [MRT_SYNC_CHAN_END] = "rt_sync_chan_end", [MRT_SYNC_RECV_TAKE] = "sync_recv_take",
+    [MRT_SYNC_RECV_NEW] = "rt_sync_recv_new", [MRT_SYNC_CHAN_END] = "rt_sync_chan_end",
+    [MRT_SYNC_RECV_TAKE] = "sync_recv_take",
 };
 
 /* Per MirAwaitKind: its name in dumps and the kind of type it awaits. */

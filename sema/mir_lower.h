@@ -88,6 +88,9 @@ MirOperand opd_float(double v);
 MirOperand opd_bool(bool v);
 MirOperand opd_none(TypeId t);
 bool lb_type_is_handle(TypeId t); /* sync values, task handles, coroutines */
+/* Move the handle at `part` (of type t) out of an owned temporary, leaving
+ * an empty slot, which the temporary's drop skips. */
+MirOperand lb_take_handle(Lb *L, MirPlace part, TypeId t, Span sp);
 MirOperand opd_str(StrId s);
 MirOperand opd_dead(TypeId t);
 bool opd_is_local(MirOperand o);
@@ -214,6 +217,13 @@ void lb_cancel_exit(Lb *L, Span sp);
 /* Throw the error owned by local `err` from the current point (ends the block). */
 void lb_throw(Lb *L, MirLocalId err, Span sp);
 
+/* A Result temporary of type rt decided by `failed` (mir_lower_errors.c):
+ * when it is true, Err(E) of rt's field-less error class; the other way
+ * goes on at L->cur, where lb_result_join ends it with Ok(v) (a None v:
+ * Ok(())) and returns the Result; both meet at *done. */
+MirLocalId lb_result_fork(Lb *L, MirOperand failed, TypeId rt, MirBlockId *done, Span sp);
+MirOperand lb_result_join(Lb *L, MirLocalId res, MirOperand v, MirBlockId done, Span sp);
+
 /* mir_lower_async.c: `await`, the `task` namespace */
 MirOperand lb_await(Lb *L, NodeId n);
 MirOperand lb_task_builtin(Lb *L, NodeId n, BuiltinId bi);
@@ -239,8 +249,9 @@ void lb_orelse(Lb *L, NodeList orelse, MirBlockId else_bb, MirBlockId end);
  * parameters taking their defaults or None (mir_lower_match.c). */
 MirOperand lb_call_self(Lb *L, const ClassInfo *ci, StrId name, MirPlace self, NodeId at);
 /* Bind a loop target to an element (copied, or borrowed from where it
- * lives; tuples unpack) (mir_lower_seq.c). */
-void lb_bind_loop_target(Lb *L, NodeId target, MirOperand el);
+ * lives when the variable lives only in loop `loop`, 0 for a
+ * comprehension; tuples unpack) (mir_lower_seq.c). */
+void lb_bind_loop_target(Lb *L, NodeId loop, NodeId target, MirOperand el);
 /* Stop the timer of timeout entry `c`: true when it expired and is what
  * cancelled the task (the cancellation path then raises TimeoutError). */
 MirOperand lb_timeout_end(Lb *L, const LbCleanup *c);

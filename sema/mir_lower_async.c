@@ -132,29 +132,12 @@ static MirOperand la_timed_join(Lb *L, NodeId call, Span sp) {
     MirOperand rec = lb_temp_of(L, rv_rt(L, MRT_TIMED_NEW, type_timeout(), ops, 2, 0), sp);
     lb_suspend(L, AWAIT_TIMED, rec, sp);
     MirOperand expired = lb_temp_of(L, rv_rt(L, MRT_TIMED_END, TYPE_BOOL, &rec, 1, 0), sp);
-    MirLocalId res = lb_temp(L, rt);
-    MirBlockId late = lb_block(L), ok = lb_block(L), done = lb_block(L);
-    lb_branch(L, expired, late, ok);
-    L->cur = late;
-    TypeId et = type_get(rt)->args[1];
-    MirOperand e = lb_consume(L, lb_temp_of(L, rv_agg(L, AGG_OBJECT, et, NULL, 0), sp));
-    lb_assign(L, lb_place(res), rv_agg(L, AGG_ERR, rt, &e, 1), sp);
-    lb_goto(L, done);
-    L->cur = ok;
+    MirBlockId done;
+    MirLocalId res = lb_result_fork(L, expired, rt, &done, sp);
     MirOperand take = held;
     take.kind = OPD_MOVE;
-    TypeId vt = type_get(rt)->args[0];
-    MirOperand v = lb_temp_of(L, rv_rt(L, MRT_HANDLE_TAKE, vt, &take, 1, 0), sp);
-    if (vt == TYPE_NONE) {
-        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, rt, NULL, 0), sp);
-    } else {
-        v = lb_consume(L, v);
-        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, rt, &v, 1), sp);
-    }
-    lb_goto(L, done);
-    L->cur = done;
-    vec_push(&L->pending, res);
-    return opd_local(L, res);
+    MirOperand v = lb_temp_of(L, rv_rt(L, MRT_HANDLE_TAKE, type_get(rt)->args[0], &take, 1, 0), sp);
+    return lb_result_join(L, res, v, done, sp);
 }
 
 MirOperand lb_await(Lb *L, NodeId n) {
@@ -294,7 +277,7 @@ static MirLocalId la_next_round(Lb *L, NodeId n, MirPlace obj, MirBlockId done, 
     lb_branch(L, lb_temp_of(L, rv_binary(L, TOK_EQ, TYPE_BOOL, tag, opd_int(1), 0), sp), got, done);
     L->cur = got;
     TypeId et = type_get(next.type)->args[0];
-    lb_bind_loop_target(L, lb_node(L, n)->a, opd_place(L, lb_project(L, lb_place(nl), PROJ_PAYLOAD, 0, et), sp));
+    lb_bind_loop_target(L, n, lb_node(L, n)->a, opd_place(L, lb_project(L, lb_place(nl), PROJ_PAYLOAD, 0, et), sp));
     return nl;
 }
 
@@ -320,7 +303,7 @@ void lb_async_for(Lb *L, NodeId n) {
     MirLocalId nl;
     if (type_sync_kind(it.type) == SK_RECEIVER) {
         nl = lb_receive_round(L, obj, else_bb, mark, sp);
-        lb_bind_loop_target(L, node->a, opd_local(L, nl));
+        lb_bind_loop_target(L, n, node->a, opd_local(L, nl));
     } else {
         nl = la_next_round(L, n, obj, else_bb, mark, sp);
     }

@@ -675,6 +675,33 @@ static void le_unwrap_panic(Lb *L, NodeId n, const char *what, MirPlace rp, uint
     lb_term(L, (MirTerm){.kind = MT_PANIC, .cond = msg, .loc = n, .span = sp});
 }
 
+MirLocalId lb_result_fork(Lb *L, MirOperand failed, TypeId rt, MirBlockId *done, Span sp) {
+    MirLocalId res = lb_temp(L, rt);
+    MirBlockId bad = lb_block(L), good = lb_block(L);
+    *done = lb_block(L);
+    lb_branch(L, failed, bad, good);
+    L->cur = bad;
+    MirOperand e = lb_consume(L, lb_temp_of(L, rv_agg(L, AGG_OBJECT, type_get(rt)->args[1], NULL, 0), sp));
+    lb_assign(L, lb_place(res), rv_agg(L, AGG_ERR, rt, &e, 1), sp);
+    lb_goto(L, *done);
+    L->cur = good;
+    return res;
+}
+
+MirOperand lb_result_join(Lb *L, MirLocalId res, MirOperand v, MirBlockId done, Span sp) {
+    TypeId rt = L->b->locals.items[res].type;
+    if (v.type == TYPE_NONE) {
+        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, rt, NULL, 0), sp);
+    } else {
+        v = lb_consume(L, v);
+        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, rt, &v, 1), sp);
+    }
+    lb_goto(L, done);
+    L->cur = done;
+    vec_push(&L->pending, res);
+    return opd_local(L, res);
+}
+
 MirOperand lb_result_method(Lb *L, NodeId n, MirOperand recv) {
     const Node *node = lb_node(L, n);
     const char *m = str_text(lb_node(L, node->a)->name);
@@ -701,21 +728,13 @@ MirOperand lb_result_method(Lb *L, NodeId n, MirOperand recv) {
         else le_unwrap_panic(L, n, "called `unwrap()` on an `Err` value", rp, 1, err_t);
         L->cur = ok;
         if (pt == TYPE_NONE) return opd_none(TYPE_NONE);
-        MirPlace pp = lb_project(L, rp, PROJ_PAYLOAD, want_err ? 1 : 0, pt);
         if (lb_type_is_handle(pt) && !lb_is_borrowed(L, recv)) {
             /* a guard or handle cannot be copied: the Result is consumed
              * and the payload taken out of it (its slot left empty) */
-            MirLocalId whole = lb_temp(L, recv.type);
-            lb_assign(L, lb_place(whole), rv_use(L, lb_consume(L, recv)), sp);
-            vec_push(&L->pending, whole);
-            pp = lb_project(L, lb_place(whole), PROJ_PAYLOAD, want_err ? 1 : 0, pt);
-            MirOperand v = opd_place(L, pp, sp);
-            v.kind = OPD_MOVE;
-            v = lb_temp_of(L, rv_use(L, v), sp);
-            lb_assign(L, pp, rv_use(L, opd_none(pt)), sp);
-            return v;
+            MirOperand whole = lb_temp_of(L, rv_use(L, lb_consume(L, recv)), sp);
+            return lb_take_handle(L, lb_project(L, whole.place, PROJ_PAYLOAD, want_err ? 1 : 0, pt), pt, sp);
         }
-        return opd_place(L, pp, sp);
+        return opd_place(L, lb_project(L, rp, PROJ_PAYLOAD, want_err ? 1 : 0, pt), sp);
     }
     if (!strcmp(m, "unwrap_or") && argc == 1) {
         MirOperand dflt = lb_expr_as(L, ast_list_at(L->ast, node->list, 0), ok_t);

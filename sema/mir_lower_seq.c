@@ -184,15 +184,17 @@ static void seq_loop_end(Lb *L, SeqLoop *lp) {
 
 /* Bind a loop target to an element: copy values are stored into the
  * variable; other values are borrowed from the iterated list (the variable
- * reads the slot; a consuming use clones it). Tuple targets unpack. */
-void lb_bind_loop_target(Lb *L, NodeId target, MirOperand el) {
+ * reads the slot; a consuming use clones it) when the variable lives only
+ * in the loop (`loop` 0: a comprehension's, which always does; else
+ * lb_for_borrows_name), copied otherwise. Tuple targets unpack. */
+void lb_bind_loop_target(Lb *L, NodeId loop, NodeId target, MirOperand el) {
     const Node *t = lb_node(L, target);
     Span sp = t->span;
     if (t->kind == N_NAME) {
         if (!t->sym) return;
         const Symbol *s = prog_sym(L->prog, t->sym);
         if (s->type == TYPE_NONE) return;
-        if (mir_type_is_copy(el.type) || s->type != el.type) {
+        if (mir_type_is_copy(el.type) || s->type != el.type || (loop && !lb_for_borrows_name(L, loop, target))) {
             lb_store(L, t->sym, el, target);
             return;
         }
@@ -209,7 +211,7 @@ void lb_bind_loop_target(Lb *L, NodeId target, MirOperand el) {
         }
         MirPlace p = lb_as_place(L, el, sp);
         for (uint32_t i = 0; i < t->list.count; i++)
-            lb_bind_loop_target(L, ast_list_at(L->ast, t->list, i), opd_place(L, lb_project(L, p, PROJ_FIELD, i, vt->args[i]), sp));
+            lb_bind_loop_target(L, loop, ast_list_at(L->ast, t->list, i), opd_place(L, lb_project(L, p, PROJ_FIELD, i, vt->args[i]), sp));
         return;
     }
     lb_unsupported(L, target, "this loop target");
@@ -245,7 +247,7 @@ static void seq_comp_clause(Lb *L, SeqComp *cx, uint32_t i) {
     SeqLoop lp;
     MirOperand el = seq_loop_begin(L, f->b, &lp);
     uint32_t bmark = L->pending.len;
-    lb_bind_loop_target(L, f->a, el);
+    lb_bind_loop_target(L, 0, f->a, el);
     for (uint32_t k = 0; k < f->list.count; k++) {
         MirOperand c = lb_expr_as(L, ast_list_at(L->ast, f->list, k), TYPE_BOOL);
         lb_flush(L, bmark);

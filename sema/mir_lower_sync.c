@@ -36,41 +36,17 @@ MirOperand lb_sync_builtin(Lb *L, NodeId n, BuiltinId bi) {
     }
 }
 
-/* Ok(move v) or Ok(()) into a new Result temporary `res` of type rt. */
-static void ls_ok(Lb *L, MirLocalId res, TypeId rt, MirOperand *v, Span sp) {
-    if (v) {
-        MirOperand c = lb_consume(L, *v);
-        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, rt, &c, 1), sp);
-    } else {
-        lb_assign(L, lb_place(res), rv_agg(L, AGG_OK, rt, NULL, 0), sp);
-    }
-}
-
-/* Err(E) of the field-less error class E = rt's error type. */
-static void ls_err(Lb *L, MirLocalId res, TypeId rt, Span sp) {
-    MirOperand e = lb_consume(L, lb_temp_of(L, rv_agg(L, AGG_OBJECT, type_get(rt)->args[1], NULL, 0), sp));
-    lb_assign(L, lb_place(res), rv_agg(L, AGG_ERR, rt, &e, 1), sp);
-}
-
 /* try_lock() / try_read() / try_write() / try_acquire():
  * Ok(guard) when taken at once, else Err(WouldBlockError). */
 static MirOperand ls_try(Lb *L, MirOperand recv, TypeId rt, Span sp) {
     TypeId gt = type_get(rt)->args[0];
     MirOperand ops[2] = {recv, opd_int(type_sync_kind(gt))};
     MirOperand took = lb_temp_of(L, rv_rt(L, MRT_SYNC_TRY, TYPE_BOOL, ops, 2, 0), sp);
-    MirLocalId res = lb_temp(L, rt);
-    MirBlockId yes = lb_block(L), no = lb_block(L), done = lb_block(L);
-    lb_branch(L, took, yes, no);
-    L->cur = yes;
+    MirOperand busy = lb_temp_of(L, rv_unary(L, TOK_NOT, TYPE_BOOL, took, 0), sp);
+    MirBlockId done;
+    MirLocalId res = lb_result_fork(L, busy, rt, &done, sp);
     MirOperand g = lb_temp_of(L, rv_rt(L, MRT_SYNC_AS, gt, &recv, 1, 0), sp);
-    ls_ok(L, res, rt, &g, sp);
-    lb_goto(L, done);
-    L->cur = no;
-    ls_err(L, res, rt, sp);
-    lb_goto(L, done);
-    L->cur = done;
-    vec_push(&L->pending, res);
-    return opd_local(L, res);
+    return lb_result_join(L, res, g, done, sp);
 }
 
 MirOperand lb_sync_method(Lb *L, NodeId n) {
@@ -99,7 +75,7 @@ MirOperand lb_sync_method(Lb *L, NodeId n) {
         return lb_temp_of(L, rv_rt(L, MRT_SYNC_ACQUIRE, node->type, &recv, 1, 0), sp);
     if (!strncmp(name, "try_", 4)) return ls_try(L, recv, node->type, sp);
     if (k == SK_NOTIFY && (!strcmp(name, "notify_one") || !strcmp(name, "notify_all"))) {
-        lb_call_void(L, name[7] == 'o' ? MRT_SYNC_NOTIFY_ONE : MRT_SYNC_NOTIFY_ALL, &recv, 1, sp);
+        lb_call_void(L, !strcmp(name, "notify_one") ? MRT_SYNC_NOTIFY_ONE : MRT_SYNC_NOTIFY_ALL, &recv, 1, sp);
         return opd_none(TYPE_NONE);
     }
     if (k == SK_SENDER && !strcmp(name, "close")) {
@@ -121,26 +97,12 @@ static MirOperand ls_chan(Lb *L, NodeId call, MirOperand recv, TypeId rt, bool s
         rec = lb_temp_of(L, rv_rt(L, MRT_SYNC_RECV_NEW, type_timeout(), &recv, 1, 0), sp);
     }
     lb_suspend(L, AWAIT_CHAN, rec, sp);
-    MirLocalId res = lb_temp(L, rt);
-    MirBlockId closed = lb_block(L), fine = lb_block(L), done = lb_block(L);
-    MirOperand shut = lb_temp_of(L, rv_rt(L, send ? MRT_SYNC_CHAN_END : MRT_SYNC_CHAN_CLOSED, TYPE_BOOL, &rec, 1, 0), sp);
-    lb_branch(L, shut, closed, fine);
-    L->cur = closed;
-    if (!send) lb_temp_of(L, rv_rt(L, MRT_SYNC_CHAN_END, TYPE_BOOL, &rec, 1, 0), sp);
-    ls_err(L, res, rt, sp);
-    lb_goto(L, done);
-    L->cur = fine;
-    if (send) {
-        ls_ok(L, res, rt, NULL, sp);
-    } else {
-        TypeId vt = type_get(rt)->args[0];
-        MirOperand v = lb_temp_of(L, rv_rt(L, MRT_SYNC_RECV_TAKE, vt, &rec, 1, 0), sp);
-        ls_ok(L, res, rt, vt == TYPE_NONE ? NULL : &v, sp);
-    }
-    lb_goto(L, done);
-    L->cur = done;
-    vec_push(&L->pending, res);
-    return opd_local(L, res);
+    MirOperand closed = lb_temp_of(L, rv_rt(L, MRT_SYNC_CHAN_END, TYPE_BOOL, &rec, 1, 0), sp);
+    MirBlockId done;
+    MirLocalId res = lb_result_fork(L, closed, rt, &done, sp);
+    TypeId vt = type_get(rt)->args[0];
+    MirOperand v = send ? opd_none(TYPE_NONE) : lb_temp_of(L, rv_rt(L, MRT_SYNC_RECV_TAKE, vt, &rec, 1, 0), sp);
+    return lb_result_join(L, res, v, done, sp);
 }
 
 bool lb_is_sync_await(Lb *L, NodeId operand) {
@@ -175,10 +137,9 @@ MirLocalId lb_receive_round(Lb *L, MirPlace obj, MirBlockId closed_to, uint32_t 
     vec_push(&L->owned, vl);
     lb_drop(L, vl, sp); /* a value of an earlier run of the loop abandoned by an error */
     MirBlockId closed = lb_block(L), got = lb_block(L);
-    MirOperand shut = lb_temp_of(L, rv_rt(L, MRT_SYNC_CHAN_CLOSED, TYPE_BOOL, &rec, 1, 0), sp);
+    MirOperand shut = lb_temp_of(L, rv_rt(L, MRT_SYNC_CHAN_END, TYPE_BOOL, &rec, 1, 0), sp);
     lb_branch(L, shut, closed, got);
     L->cur = closed;
-    lb_temp_of(L, rv_rt(L, MRT_SYNC_CHAN_END, TYPE_BOOL, &rec, 1, 0), sp);
     lb_flush(L, mark);
     lb_goto(L, closed_to);
     L->cur = got;

@@ -505,10 +505,10 @@ bool own_check_live_borrows(const Program *p, const MirBody *b) {
             MirLocalId l = s->place.local;
             /* a borrowed local, or a guard or permit (which refers to the
              * lock or semaphore it came from) */
-            bool guard = mir_local_is_owned(b, l) && own_type_has_kind(p, b->locals.items[l].type, CLS_SCOPED);
-            if (s->kind != MS_ASSIGN || s->place.proj_count || l <= b->nparams ||
-                (!(b->locals.items[l].flags & MIRL_BORROWED) && !guard) || mir_type_is_copy(b->locals.items[l].type))
+            if (s->kind != MS_ASSIGN || s->place.proj_count || l <= b->nparams || mir_type_is_copy(b->locals.items[l].type))
                 continue;
+            bool guard = !(b->locals.items[l].flags & MIRL_BORROWED);
+            if (guard && !(mir_local_is_owned(b, l) && own_type_has_kind(p, b->locals.items[l].type, CLS_SCOPED))) continue;
             const MirOperand *ops = mir_rv_ops(b, &s->rv);
             if (!s->rv.ops_count || ops[0].kind == OPD_CONST) continue;
             MirLocalId root = lb_root(&st, ops[0].place.local);

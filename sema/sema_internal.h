@@ -201,12 +201,11 @@ TypeId sema_task_attr(Sema *s, NodeId e);
 /* A method call on a TaskScope or TaskHandle. */
 TypeId sema_task_method(Sema *s, NodeId call, TypeId recv);
 /* sifr.sync (check_sync.c): a constructor call (bi >= BI_SYNC_SHARED), a
- * method of a TY_SYNC value, and the type an annotation names through a
- * BI_SYNC_* builtin (elem: its type argument, 0 for none; 0 when bi names
- * no type, TYPE_ERROR when the arity is wrong). */
+ * method of a TY_SYNC value, and the kind of the type a BI_SYNC_* builtin
+ * names in an annotation (SK_NONE for any other builtin). */
 TypeId sema_sync_call(Sema *s, NodeId call, BuiltinId bi, TypeId hint);
 TypeId sema_sync_method(Sema *s, NodeId call, TypeId recv);
-TypeId sema_sync_annotation(BuiltinId bi, TypeId elem);
+SyncKind sema_sync_builtin_kind(BuiltinId bi);
 /* `await x` inside an `async def`. */
 TypeId sema_await(Sema *s, NodeId e);
 
